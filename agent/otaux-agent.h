@@ -1,0 +1,107 @@
+/* otaux-agent: the offer registry, the lifecycle driver, schedules and
+ * persistence. The core of otaux-agent; knows nothing of D-Bus or UIs.
+ *
+ * Every operation validates, applies the transition to a copy, saves it
+ * (atomically, fsync'ed), and only then swaps it in and tells listeners.
+ * A failed save changes nothing and returns the store's error. So a
+ * Decided event is always on disk before anyone hears of it. */
+#pragma once
+
+#include <glib.h>
+#include "otaux-offer.h"
+#include "otaux-policy.h"
+#include "otaux-prompt.h"
+#include "otaux-store.h"
+#include "otaux-strings.h"
+
+G_BEGIN_DECLS
+
+#define OTAUX_AGENT_ERROR (otaux_agent_error_quark())
+GQuark otaux_agent_error_quark(void);
+
+typedef enum {
+  OTAUX_AGENT_ERROR_NOT_FOUND,
+  OTAUX_AGENT_ERROR_LIMIT_EXCEEDED,
+  OTAUX_AGENT_ERROR_ACCESS_DENIED,
+} OtauxAgentError;
+
+typedef struct _OtauxAgent OtauxAgent;
+
+/* Unix seconds. The default is the real clock; tests inject their own. */
+typedef gint64 (*OtauxClockFunc)(gpointer user_data);
+
+typedef struct {
+  OtauxDecision decision;
+  OtauxReason reason;
+  OtauxPhase phase; /* the phase it was decided in */
+  gint64 reboot_at;
+} OtauxDecisionEvent;
+
+/* Listeners: the D-Bus adapter and the presenters. Any member may be NULL.
+ * offer_removed runs before the offer is freed. */
+typedef struct {
+  void (*offer_added)(OtauxAgent *agent, const OtauxOffer *offer, gpointer user_data);
+  void (*offer_removed)(OtauxAgent *agent, const OtauxOffer *offer, gpointer user_data);
+  /* @changed: OtauxOfferProp mask */
+  void (*offer_changed)(OtauxAgent *agent, const OtauxOffer *offer, guint changed,
+                        gpointer user_data);
+  void (*decided)(OtauxAgent *agent, const OtauxOffer *offer, const OtauxDecisionEvent *event,
+                  gpointer user_data);
+} OtauxAgentListener;
+
+typedef struct {
+  const char *state_dir; /* NULL: otaux_store_default_dir() */
+  OtauxClockFunc clock;  /* NULL: real time */
+  gpointer clock_data;
+} OtauxAgentConfig;
+
+/* Loads the saved offers and arms their schedules (an overdue delayed
+ * reboot is accepted at once, reason scheduled). */
+OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error);
+void otaux_agent_free(OtauxAgent *agent);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxAgent, otaux_agent_free)
+
+/* Returns a handle for otaux_agent_remove_listener(). */
+guint otaux_agent_add_listener(OtauxAgent *agent, const OtauxAgentListener *listener,
+                               gpointer user_data);
+void otaux_agent_remove_listener(OtauxAgent *agent, guint handle);
+
+/* Replaces the policy or the strings (new prompts use them; the prompts of
+ * offers already shown are rebuilt only when the offer next changes). */
+void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy);
+const OtauxPolicy *otaux_agent_get_policy(OtauxAgent *agent);
+void otaux_agent_set_strings(OtauxAgent *agent, OtauxStrings *strings /* transfer full */);
+const OtauxStrings *otaux_agent_get_strings(OtauxAgent *agent);
+
+gint64 otaux_agent_now(OtauxAgent *agent);
+
+/* Who may offer and answer: the session's own uid and root, for now. */
+gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid, GError **error);
+
+/* Creates an offer, or finds the one with the same id and updates its
+ * descriptive fields (@created tells which). @spec must be validated. */
+gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
+                           const OtauxOffer **out_offer, gboolean *created, GError **error);
+
+const OtauxOffer *otaux_agent_lookup(OtauxAgent *agent, guint serial);
+const OtauxOffer *otaux_agent_lookup_id(OtauxAgent *agent, const char *id);
+/* All offers, oldest first; the array is owned by the caller, the offers not. */
+GPtrArray *otaux_agent_list(OtauxAgent *agent);
+guint otaux_agent_count(OtauxAgent *agent);
+
+gboolean otaux_agent_set_state(OtauxAgent *agent, guint serial, guint32 state, guint64 bytes_done,
+                               guint64 bytes_total, GError **error);
+gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GError **error);
+gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error);
+gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice, gint64 reboot_at,
+                            GError **error);
+
+/* Runs the time-driven transitions now (schedules, countdowns, reminders).
+ * The agent calls it from its own timer; tests call it after moving an
+ * injected clock. */
+void otaux_agent_tick(OtauxAgent *agent);
+
+/* The prompt currently published for an offer (never NULL). */
+const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial);
+
+G_END_DECLS

@@ -1,0 +1,74 @@
+/* otaux-prompt: what to show the person about one offer, as plain data.
+ *
+ * Built from the offer, the policy and the strings; presenters (the
+ * notification presenter, the pop-up prompter over D-Bus, any other UI)
+ * only display it. The D-Bus adapter publishes it as Offer1.Prompt (a{sv})
+ * with the keys named in the comments below. */
+#pragma once
+
+#include <glib.h>
+#include "otaux-offer.h"
+#include "otaux-policy.h"
+#include "otaux-strings.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  OTAUX_PROMPT_NONE = 0,      /* nothing to show: Prompt is empty */
+  OTAUX_PROMPT_DOWNLOAD,      /* "download"  offered: download it? */
+  OTAUX_PROMPT_PROGRESS,      /* "progress"  downloading */
+  OTAUX_PROMPT_INSTALL,       /* "install"   ready: install now / delay / cancel */
+  OTAUX_PROMPT_FORCED,        /* "forced"    ready, forced: informs, with a countdown */
+  OTAUX_PROMPT_PENDING,       /* "pending"   accepted, waiting for the updater */
+  OTAUX_PROMPT_DELAYED,       /* "delayed"   the reboot is scheduled */
+  OTAUX_PROMPT_REMINDER,      /* "reminder"  the reboot comes soon */
+  OTAUX_PROMPT_FINAL_WARNING, /* "final-warning" the reboot is imminent; not dismissible */
+  OTAUX_PROMPT_INSTALLING,    /* "installing" do not power off */
+  OTAUX_PROMPT_RESULT,        /* "result"    what happened, in plain words */
+} OtauxPromptKind;
+
+typedef struct {
+  char *id;    /* "accept", "cancel", "delay-reboot" */
+  char *label; /* button text */
+} OtauxChoice;
+
+typedef struct {
+  char *label; /* "In 1 hour", "Tonight at 22:00" */
+  gint64 time; /* unix seconds */
+} OtauxDelayOption;
+
+struct _OtauxPrompt {
+  OtauxPromptKind kind;           /* "kind" s */
+  char *title;                    /* "title" s */
+  char *body;                     /* "body" s */
+  char *warning;                  /* "warning" s, charge warning or "" */
+  char *message;                  /* "message" s, operator install message or "" */
+  char *details;                  /* "details" s, release notes or "" */
+  OtauxUrgency urgency;           /* "urgency" s: low | normal | critical */
+  OtauxPresentation presentation; /* "presentation" s: silent | notification | actions | popup */
+  OtauxPriority priority;         /* "priority" s */
+  GPtrArray *choices;             /* "choices" a(ss), of OtauxChoice */
+  char *suggested;                /* "suggested" s, the choice Enter picks, or "" */
+  GArray *delay_options;          /* "delay-options" a(sx), of OtauxDelayOption */
+  gint64 delay_max;               /* "delay-max" x, latest reboot-at, 0 = no delay */
+  gint64 deadline;                /* "deadline" x, when the prompt answers itself, 0 = never */
+  char *deadline_choice;          /* "deadline-choice" s, the answer given then, or "" */
+  gint progress;                  /* "progress" i, 0..100, -1 = unknown/none */
+  guint32 result;                 /* "result" u, 0 unless kind result */
+  gboolean dismissible;           /* "dismissible" b */
+  gboolean sound;                 /* "sound" b */
+};
+
+const char *otaux_prompt_kind_to_string(OtauxPromptKind kind);
+
+/* Builds the prompt for the offer as it stands at @now. Never NULL; an
+ * offer with nothing to show gets kind OTAUX_PROMPT_NONE. */
+OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *policy,
+                                const OtauxStrings *strings, gint64 now);
+void otaux_prompt_free(OtauxPrompt *prompt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxPrompt, otaux_prompt_free)
+
+gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b);
+gboolean otaux_prompt_has_choice(const OtauxPrompt *prompt, const char *choice);
+
+G_END_DECLS

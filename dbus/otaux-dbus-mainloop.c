@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int otaux_placeholder_t;
