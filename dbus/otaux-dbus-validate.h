@@ -1,0 +1,28 @@
+/* Argument validation: D-Bus messages into checked core values. Works on
+ * DBusMessages alone, so the unit tests build them in memory, no bus. */
+#pragma once
+
+#include <dbus/dbus.h>
+#include <glib.h>
+
+#include "otaux-offer.h"
+
+G_BEGIN_DECLS
+
+/* Offer(a{sv}): every known key type-checked, duplicates and oversize
+ * values refused, unknown keys ignored, then otaux_offer_spec_validate().
+ * @spec must be initialised; on failure it is left cleared. */
+gboolean otaux_dbus_parse_offer(DBusMessage *msg, OtauxOfferSpec *spec, GError **error);
+
+/* SetState(u, a{sv}): "bytes-done" t, "bytes-total" t. */
+gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *bytes_done,
+                                    guint64 *bytes_total, GError **error);
+
+/* Finish(u). */
+gboolean otaux_dbus_parse_finish(DBusMessage *msg, guint32 *result, GError **error);
+
+/* Answer(s, a{sv}): "reboot-at" x. @choice is owned by @msg. */
+gboolean otaux_dbus_parse_answer(DBusMessage *msg, const char **choice, gint64 *reboot_at,
+                                 GError **error);
+
+G_END_DECLS
