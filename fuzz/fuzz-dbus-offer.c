@@ -1,0 +1,33 @@
+/* Fuzz target: an arbitrary serialised D-Bus message handed to the Offer
+ * argument parser, as the bus would deliver it. */
+#include <stdint.h>
+
+#include "otaux-dbus-util.h"
+#include "otaux-dbus-validate.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  g_auto(DBusError) err = DBUS_ERROR_INIT;
+  OtauxOfferSpec spec;
+
+  if (size > 1024 * 1024)
+    return 0;
+  g_autoptr(DBusMessage) msg = dbus_message_demarshal((const char *)data, (int)size, &err);
+  if (msg == NULL)
+    return 0;
+  otaux_offer_spec_init(&spec);
+  if (otaux_dbus_parse_offer(msg, &spec, NULL))
+    g_assert(spec.id != NULL && *spec.id != '\0');
+  otaux_offer_spec_clear(&spec);
+
+  guint32 state = 0, result = 0;
+  guint64 done = 0, total = 0;
+  const char *choice = NULL;
+  gint64 at = 0;
+  (void)otaux_dbus_parse_set_state(msg, &state, &done, &total, NULL);
+  (void)otaux_dbus_parse_finish(msg, &result, NULL);
+  (void)otaux_dbus_parse_answer(msg, &choice, &at, NULL);
+  return 0;
+}
