@@ -5,3 +5,4 @@
 
 extern const OtauxDBusInterface otaux_bus_agent_interface;
 extern const OtauxDBusInterface otaux_bus_offer_interface;
+extern const OtauxDBusInterface otaux_bus_testing_interface;

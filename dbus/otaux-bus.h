@@ -10,12 +10,13 @@
 
 G_BEGIN_DECLS
 
-#define OTAUX_BUS_NAME    "org.otaux.Agent"
-#define OTAUX_AGENT_PATH  "/org/otaux/Agent"
-#define OTAUX_OFFERS_PATH "/org/otaux/Agent/Offers"
-#define OTAUX_AGENT_IFACE "org.otaux.Agent1"
-#define OTAUX_OFFER_IFACE "org.otaux.Offer1"
-#define OTAUX_API_VERSION 1
+#define OTAUX_BUS_NAME     "org.otaux.Agent"
+#define OTAUX_AGENT_PATH   "/org/otaux/Agent"
+#define OTAUX_OFFERS_PATH  "/org/otaux/Agent/Offers"
+#define OTAUX_TESTING_PATH "/org/otaux/Agent/Testing"
+#define OTAUX_AGENT_IFACE  "org.otaux.Agent1"
+#define OTAUX_OFFER_IFACE  "org.otaux.Offer1"
+#define OTAUX_API_VERSION  1
 
 typedef struct _OtauxBus OtauxBus;
 
@@ -34,6 +35,11 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
                         gpointer user_data, GError **error);
 void otaux_bus_free(OtauxBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxBus, otaux_bus_free)
+
+/* Exports org.otaux.Testing1 on /org/otaux/Agent/Testing: SetTime(x)
+ * calls @set_time, which moves the injected clock (otaux-agent --test-clock). */
+typedef void (*OtauxBusSetTimeFunc)(gint64 now, gpointer user_data);
+void otaux_bus_enable_testing(OtauxBus *bus, OtauxBusSetTimeFunc set_time, gpointer user_data);
 
 char *otaux_bus_offer_path(guint serial);
 /* Parses /org/otaux/Agent/Offers/N. */

@@ -16,7 +16,22 @@
 typedef struct {
   GMainLoop *loop;
   int status;
+  OtauxAgent *agent;
+  gint64 test_now; /* --test-clock: the injected time, moved over D-Bus */
 } Context;
+
+static gint64 test_clock(gpointer data)
+{
+  Context *ctx = data;
+  return ctx->test_now;
+}
+
+static void set_test_time(gint64 now, gpointer data)
+{
+  Context *ctx = data;
+  ctx->test_now = now;
+  otaux_agent_tick(ctx->agent);
+}
 
 static gboolean on_signal(gpointer data)
 {
@@ -39,7 +54,7 @@ int main(int argc, char **argv)
   g_autofree char *state_dir = NULL;
   g_autofree char *address = NULL;
   gboolean replace = FALSE, verbose = FALSE, version = FALSE;
-  gboolean no_notifications = FALSE, no_popups = FALSE;
+  gboolean no_notifications = FALSE, no_popups = FALSE, use_test_clock = FALSE;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
@@ -50,6 +65,8 @@ int main(int argc, char **argv)
     { "no-notifications", 0, 0, G_OPTION_ARG_NONE, &no_notifications,
       "Show no notifications (D-Bus only)", NULL },
     { "no-popups", 0, 0, G_OPTION_ARG_NONE, &no_popups, "Never start the pop-up prompter", NULL },
+    { "test-clock", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &use_test_clock,
+      "Use a clock that tests move with org.otaux.Testing1.SetTime", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
@@ -72,14 +89,19 @@ int main(int argc, char **argv)
   if (verbose)
     g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
 
+  Context ctx = { .status = EXIT_SUCCESS, .test_now = g_get_real_time() / G_USEC_PER_SEC };
   OtauxAgentConfig config = { .state_dir = state_dir };
+  if (use_test_clock) {
+    config.clock = test_clock;
+    config.clock_data = &ctx;
+  }
   g_autoptr(OtauxAgent) agent = otaux_agent_new(&config, &error);
   if (agent == NULL) {
     g_printerr("otaux-agent: %s\n", error->message);
     return EXIT_FAILURE;
   }
-
-  Context ctx = { .loop = g_main_loop_new(NULL, FALSE), .status = EXIT_SUCCESS };
+  ctx.agent = agent;
+  ctx.loop = g_main_loop_new(NULL, FALSE);
   OtauxBusConfig bus_config = { .address = address, .replace = replace };
   g_autoptr(OtauxBus) bus = otaux_bus_new(agent, &bus_config, on_bus_lost, &ctx, &error);
   if (bus == NULL) {
@@ -87,6 +109,8 @@ int main(int argc, char **argv)
     g_main_loop_unref(ctx.loop);
     return EXIT_FAILURE;
   }
+  if (use_test_clock)
+    otaux_bus_enable_testing(bus, set_test_time, &ctx);
 #ifdef OTAUX_HAVE_NOTIFY
   OtauxPresentersConfig presenters_config = {
     .notifications = !no_notifications,

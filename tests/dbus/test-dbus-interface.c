@@ -138,10 +138,16 @@ static void test_offer_interface(void **state)
   check_interface(&otaux_bus_offer_interface, "org.otaux.Offer1.xml");
 }
 
+static void test_testing_interface(void **state)
+{
+  check_interface(&otaux_bus_testing_interface, "org.otaux.Testing1.xml");
+}
+
 /* Introspect answers from the embedded copy of the same files. */
 static void test_embedded_xml(void **state)
 {
-  const OtauxDBusInterface *ifaces[] = { &otaux_bus_agent_interface, &otaux_bus_offer_interface };
+  const OtauxDBusInterface *ifaces[] = { &otaux_bus_agent_interface, &otaux_bus_offer_interface,
+                                         &otaux_bus_testing_interface };
   for (gsize i = 0; i < G_N_ELEMENTS(ifaces); i++) {
     g_autofree char *xml = otaux_dbus_interface_xml(ifaces[i]);
     g_autofree char *open = g_strdup_printf("<interface name=\"%s\">", ifaces[i]->name);
@@ -160,6 +166,7 @@ int main(int argc, char **argv)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_agent_interface),
     cmocka_unit_test(test_offer_interface),
+    cmocka_unit_test(test_testing_interface),
     cmocka_unit_test(test_embedded_xml),
   };
   xml_dir = argc > 1 ? argv[1] : ".";
