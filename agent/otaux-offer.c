@@ -1,2 +1,702 @@
-/* placeholder: being written */
-typedef int otaux_placeholder_t;
+/* otaux-offer: one firmware package and its lifecycle state machine.
+ * See the phase table in otaux-offer.h; this file implements exactly it. */
+#include "otaux-offer.h"
+#include "otaux-prompt.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(otaux - offer - error - quark, otaux_offer_error)
+
+/* ---- spec ------------------------------------------------------------ */
+
+void otaux_offer_spec_init(OtauxOfferSpec *spec)
+{
+  g_return_if_fail(spec != NULL);
+  memset(spec, 0, sizeof *spec);
+  spec->id = g_strdup("");
+  spec->name = g_strdup("");
+  spec->version = g_strdup("");
+  spec->url = g_strdup("");
+  spec->release_notes = g_strdup("");
+  spec->message = g_strdup("");
+  spec->correlator = g_strdup("");
+  spec->priority = OTAUX_PRIORITY_MEDIUM;
+  spec->state = OTAUX_FUMO_IDLE;
+  /* A firmware install restarts the device unless the updater says not. */
+  spec->needs_reboot = TRUE;
+}
+
+void otaux_offer_spec_clear(OtauxOfferSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_clear_pointer(&spec->id, g_free);
+  g_clear_pointer(&spec->name, g_free);
+  g_clear_pointer(&spec->version, g_free);
+  g_clear_pointer(&spec->url, g_free);
+  g_clear_pointer(&spec->release_notes, g_free);
+  g_clear_pointer(&spec->message, g_free);
+  g_clear_pointer(&spec->correlator, g_free);
+}
+
+static char *dup_or_empty(const char *str)
+{
+  return g_strdup(str != NULL ? str : "");
+}
+
+void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src)
+{
+  g_return_if_fail(dest != NULL && src != NULL);
+  *dest = *src;
+  dest->id = dup_or_empty(src->id);
+  dest->name = dup_or_empty(src->name);
+  dest->version = dup_or_empty(src->version);
+  dest->url = dup_or_empty(src->url);
+  dest->release_notes = dup_or_empty(src->release_notes);
+  dest->message = dup_or_empty(src->message);
+  dest->correlator = dup_or_empty(src->correlator);
+}
+
+static gboolean check_string(const char *key, const char *value, gsize limit, GError **error)
+{
+  gsize len;
+
+  if (value == NULL)
+    return TRUE;
+  len = strlen(value);
+  if (len > limit) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                "'%s' is longer than %" G_GSIZE_FORMAT " bytes", key, limit);
+    return FALSE;
+  }
+  if (!g_utf8_validate(value, (gssize)len, NULL)) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS, "'%s' is not valid UTF-8",
+                key);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean is_start_state(guint32 state)
+{
+  return state == OTAUX_FUMO_IDLE || state == OTAUX_FUMO_DOWNLOADING ||
+         state == OTAUX_FUMO_DOWNLOAD_COMPLETE || state == OTAUX_FUMO_READY_TO_UPDATE ||
+         state == OTAUX_FUMO_UPDATING;
+}
+
+gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error)
+{
+  g_return_val_if_fail(spec != NULL, FALSE);
+
+  if (spec->id == NULL || spec->id[0] == '\0') {
+    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                        "'id' is missing or empty");
+    return FALSE;
+  }
+  if (!check_string("id", spec->id, OTAUX_LIMIT_ID_BYTES, error) ||
+      !check_string("name", spec->name, OTAUX_LIMIT_NAME_BYTES, error) ||
+      !check_string("version", spec->version, OTAUX_LIMIT_VERSION_BYTES, error) ||
+      !check_string("url", spec->url, OTAUX_LIMIT_URL_BYTES, error) ||
+      !check_string("release-notes", spec->release_notes, OTAUX_LIMIT_RELEASE_NOTES_BYTES, error) ||
+      !check_string("message", spec->message, OTAUX_LIMIT_MESSAGE_BYTES, error) ||
+      !check_string("correlator", spec->correlator, OTAUX_LIMIT_CORRELATOR_BYTES, error))
+    return FALSE;
+  /* 0 means "not given" (the offer starts idle); terminal states are refused. */
+  if (spec->state != 0 && !is_start_state(spec->state)) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                "'state' %u is not a state an offer can start in (10, 30, 40, 50 or 60)",
+                spec->state);
+    return FALSE;
+  }
+  if ((guint)spec->priority >= OTAUX_N_PRIORITIES) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                "'priority' %d is not low, medium or high", (int)spec->priority);
+    return FALSE;
+  }
+  if (spec->deadline < 0) {
+    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                        "'deadline' is negative");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- offer ----------------------------------------------------------- */
+
+static gboolean is_forced(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  return offer->spec.forced && policy->allow_forced;
+}
+
+/* The decision to install (not merely to download) has been made. */
+static gboolean install_accepted(const OtauxOffer *offer)
+{
+  return offer->decision == OTAUX_DECISION_ACCEPT &&
+         (offer->decided_in == OTAUX_PHASE_READY || offer->decided_in == OTAUX_PHASE_DELAYED);
+}
+
+static void decide(OtauxOffer *offer, OtauxDecision decision, OtauxReason reason, gint64 now)
+{
+  offer->decision = decision;
+  offer->reason = reason;
+  offer->decided_in = offer->phase;
+  offer->changed_at = now;
+}
+
+OtauxOffer *otaux_offer_new(guint serial, const OtauxOfferSpec *spec, const OtauxPolicy *policy,
+                            gint64 now)
+{
+  OtauxOffer *offer;
+
+  g_return_val_if_fail(spec != NULL && policy != NULL, NULL);
+
+  offer = g_new0(OtauxOffer, 1);
+  offer->serial = serial;
+  otaux_offer_spec_copy(&offer->spec, spec);
+  offer->state = spec->state != 0 ? spec->state : OTAUX_FUMO_IDLE;
+  offer->created_at = now;
+  offer->changed_at = now;
+
+  switch (offer->state) {
+    case OTAUX_FUMO_DOWNLOADING:
+      offer->phase = OTAUX_PHASE_DOWNLOADING;
+      break;
+    case OTAUX_FUMO_DOWNLOAD_COMPLETE:
+    case OTAUX_FUMO_READY_TO_UPDATE:
+      offer->phase = OTAUX_PHASE_READY;
+      offer->ready_at = now;
+      break;
+    case OTAUX_FUMO_UPDATING:
+      offer->phase = OTAUX_PHASE_INSTALLING;
+      offer->ready_at = now;
+      break;
+    default:
+      offer->phase = OTAUX_PHASE_OFFERED;
+      break;
+  }
+
+  /* Silent and forced updates skip the download question only; the install
+   * question stays (forced: a countdown instead, see otaux_offer_tick()). */
+  if (offer->phase == OTAUX_PHASE_OFFERED &&
+      ((spec->silent && policy->allow_silent) || (spec->forced && policy->allow_forced))) {
+    decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
+    offer->phase = OTAUX_PHASE_DOWNLOADING;
+  }
+  return offer;
+}
+
+OtauxOffer *otaux_offer_copy(const OtauxOffer *offer)
+{
+  OtauxOffer *copy;
+
+  g_return_val_if_fail(offer != NULL, NULL);
+  copy = g_memdup2(offer, sizeof *offer);
+  otaux_offer_spec_copy(&copy->spec, &offer->spec);
+  copy->prompt = NULL;
+  return copy;
+}
+
+void otaux_offer_free(OtauxOffer *offer)
+{
+  if (offer == NULL)
+    return;
+  otaux_offer_spec_clear(&offer->spec);
+  otaux_prompt_free(offer->prompt);
+  g_free(offer);
+}
+
+static void replace_string(char **dest, const char *src)
+{
+  g_free(*dest);
+  *dest = dup_or_empty(src);
+}
+
+void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec)
+{
+  guint32 f;
+
+  g_return_if_fail(offer != NULL && spec != NULL);
+  f = spec->fields;
+  if (f & OTAUX_SPEC_NAME)
+    replace_string(&offer->spec.name, spec->name);
+  if (f & OTAUX_SPEC_VERSION)
+    replace_string(&offer->spec.version, spec->version);
+  if (f & OTAUX_SPEC_PRIORITY)
+    offer->spec.priority = spec->priority;
+  if (f & OTAUX_SPEC_SIZE)
+    offer->spec.size = spec->size;
+  if (f & OTAUX_SPEC_URL)
+    replace_string(&offer->spec.url, spec->url);
+  if (f & OTAUX_SPEC_ROAMING)
+    offer->spec.roaming = spec->roaming;
+  if (f & OTAUX_SPEC_NEEDS_REBOOT)
+    offer->spec.needs_reboot = spec->needs_reboot;
+  if (f & OTAUX_SPEC_RELEASE_NOTES)
+    replace_string(&offer->spec.release_notes, spec->release_notes);
+  if (f & OTAUX_SPEC_MESSAGE)
+    replace_string(&offer->spec.message, spec->message);
+  if (f & OTAUX_SPEC_DEADLINE)
+    offer->spec.deadline = spec->deadline;
+  if (f & OTAUX_SPEC_INSTALL_SECONDS)
+    offer->spec.install_seconds = spec->install_seconds;
+  if (f & OTAUX_SPEC_CORRELATOR)
+    replace_string(&offer->spec.correlator, spec->correlator);
+  /* Remember every key ever given; id, state, silent and forced stay as first offered. */
+  offer->spec.fields |= f & ~(guint32)(OTAUX_SPEC_STATE | OTAUX_SPEC_SILENT | OTAUX_SPEC_FORCED);
+}
+
+static gboolean is_terminal_state(guint32 state)
+{
+  return state == OTAUX_FUMO_DOWNLOAD_FAILED || state == OTAUX_FUMO_UPDATE_FAILED_DATA ||
+         state == OTAUX_FUMO_UPDATE_FAILED_NO_DATA || state == OTAUX_FUMO_UPDATE_OK_DATA ||
+         state == OTAUX_FUMO_UPDATE_OK_NO_DATA;
+}
+
+static gboolean refuse_state(const OtauxOffer *offer, guint32 state, GError **error)
+{
+  g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+              "state %u is not allowed while the offer is %s", state,
+              otaux_phase_to_string(offer->phase));
+  return FALSE;
+}
+
+gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_done,
+                               guint64 bytes_total, gint64 now, GError **error)
+{
+  guint64 total;
+
+  g_return_val_if_fail(offer != NULL, FALSE);
+
+  if (!otaux_fumo_state_is_valid(state)) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS, "%u is not a FUMO state",
+                state);
+    return FALSE;
+  }
+  /* A missing bytes-total keeps the one reported before (progress only). */
+  total = bytes_total > 0 ? bytes_total : offer->bytes_total;
+  if ((bytes_total > 0 && bytes_done > bytes_total) ||
+      ((state == OTAUX_FUMO_DOWNLOADING || offer->phase == OTAUX_PHASE_INSTALLING) && total > 0 &&
+       bytes_done > total)) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                "bytes-done %" G_GUINT64_FORMAT " is more than bytes-total %" G_GUINT64_FORMAT,
+                bytes_done, total);
+    return FALSE;
+  }
+
+  if (is_terminal_state(state)) {
+    /* Recorded only: Finish carries the outcome. */
+    offer->state = state;
+    return TRUE;
+  }
+
+  switch (offer->phase) {
+    case OTAUX_PHASE_OFFERED:
+      if (state != OTAUX_FUMO_IDLE)
+        return refuse_state(offer, state, error);
+      offer->state = state;
+      return TRUE;
+    case OTAUX_PHASE_DOWNLOADING:
+      if (state == OTAUX_FUMO_DOWNLOADING) {
+        offer->state = state;
+        offer->bytes_done = bytes_done;
+        offer->bytes_total = total;
+        return TRUE;
+      }
+      if (state == OTAUX_FUMO_DOWNLOAD_COMPLETE || state == OTAUX_FUMO_READY_TO_UPDATE) {
+        offer->state = state;
+        if (total > 0) {
+          offer->bytes_total = total;
+          offer->bytes_done = bytes_done > 0 ? bytes_done : total;
+        }
+        offer->phase = OTAUX_PHASE_READY;
+        offer->ready_at = now;
+        offer->changed_at = now;
+        /* A new question (install?) opens: Decision answers the current
+         * question, so the download's "accept" must not read as an install
+         * "accept" to an updater that restarts. */
+        offer->decision = OTAUX_DECISION_NONE;
+        offer->reason = OTAUX_REASON_NONE;
+        return TRUE;
+      }
+      return refuse_state(offer, state, error);
+    case OTAUX_PHASE_READY:
+    case OTAUX_PHASE_DELAYED:
+      /* FUMO moves 40 -> 50 on its own; both mean "ready", recorded only. */
+      if (state == OTAUX_FUMO_DOWNLOAD_COMPLETE || state == OTAUX_FUMO_READY_TO_UPDATE) {
+        offer->state = state;
+        return TRUE;
+      }
+      if (state == OTAUX_FUMO_UPDATING && install_accepted(offer)) {
+        offer->state = state;
+        /* Install progress replaces the download's bytes only when given. */
+        if (bytes_done > 0 || bytes_total > 0) {
+          offer->bytes_done = bytes_done;
+          offer->bytes_total = bytes_total;
+        }
+        offer->phase = OTAUX_PHASE_INSTALLING;
+        offer->changed_at = now;
+        return TRUE;
+      }
+      if (state == OTAUX_FUMO_UPDATING) {
+        g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                    "state 60 is not allowed while the offer is %s: the install is not accepted",
+                    otaux_phase_to_string(offer->phase));
+        return FALSE;
+      }
+      return refuse_state(offer, state, error);
+    case OTAUX_PHASE_INSTALLING:
+      if (state != OTAUX_FUMO_UPDATING)
+        return refuse_state(offer, state, error);
+      offer->state = state;
+      if (bytes_done > 0 || bytes_total > 0) {
+        offer->bytes_done = bytes_done;
+        offer->bytes_total = total;
+      }
+      return TRUE;
+    case OTAUX_PHASE_FINISHED:
+    default:
+      return refuse_state(offer, state, error);
+  }
+}
+
+gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now, GError **error)
+{
+  g_return_val_if_fail(offer != NULL, FALSE);
+
+  if (!otaux_fumo_result_is_valid(result)) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                "%u is not a FUMO result code (200, 250-299, 400-599)", result);
+    return FALSE;
+  }
+  if (offer->phase == OTAUX_PHASE_FINISHED && offer->finish_reported) {
+    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                        "the offer is already finished");
+    return FALSE;
+  }
+  offer->phase = OTAUX_PHASE_FINISHED;
+  offer->result = result;
+  offer->finish_reported = TRUE;
+  offer->changed_at = now;
+  return TRUE;
+}
+
+/* ---- choices --------------------------------------------------------- */
+
+static const char *const choices_none[] = { NULL };
+static const char *const choices_accept_cancel[] = { "accept", "cancel", NULL };
+static const char *const choices_cancel[] = { "cancel", NULL };
+static const char *const choices_accept[] = { "accept", NULL };
+static const char *const choices_all[] = { "accept", "delay-reboot", "cancel", NULL };
+
+gint64 otaux_offer_delay_limit(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  gint64 limit;
+
+  g_return_val_if_fail(offer != NULL && policy != NULL, 0);
+
+  if (offer->phase != OTAUX_PHASE_READY && offer->phase != OTAUX_PHASE_DELAYED)
+    return 0;
+  if (install_accepted(offer) || is_forced(offer, policy))
+    return 0;
+  if (offer->n_delays >= policy->max_delays)
+    return 0;
+  limit = offer->ready_at + (gint64)policy->max_total_delay_s;
+  if (offer->spec.deadline > 0 && offer->spec.deadline < limit)
+    limit = offer->spec.deadline;
+  return limit > now ? limit : 0;
+}
+
+const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const OtauxPolicy *policy,
+                                               gint64 now)
+{
+  g_return_val_if_fail(offer != NULL && policy != NULL, choices_none);
+
+  switch (offer->phase) {
+    case OTAUX_PHASE_OFFERED:
+      return offer->decision == OTAUX_DECISION_NONE ? choices_accept_cancel : choices_none;
+    case OTAUX_PHASE_DOWNLOADING:
+      return choices_cancel;
+    case OTAUX_PHASE_READY:
+    case OTAUX_PHASE_DELAYED:
+      if (install_accepted(offer))
+        return choices_none;
+      if (is_forced(offer, policy))
+        return choices_accept;
+      return otaux_offer_delay_limit(offer, policy, now) > 0 ? choices_all : choices_accept_cancel;
+    case OTAUX_PHASE_INSTALLING:
+    case OTAUX_PHASE_FINISHED:
+    default:
+      return choices_none;
+  }
+}
+
+/* Reminders whose time has come by @now; they count as given (or skipped). */
+static guint reminders_due(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  guint n = 0;
+
+  while (n < policy->n_reminders && n < OTAUX_POLICY_MAX_LIST &&
+         now >= offer->reboot_at - (gint64)policy->reminders_s[n])
+    n++;
+  return n;
+}
+
+gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const char *choice,
+                            gint64 reboot_at, gint64 now, GError **error)
+{
+  const char *const *allowed;
+
+  g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
+
+  allowed = otaux_offer_allowed_choices(offer, policy, now);
+  if (allowed[0] == NULL) {
+    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                        "the offer asks nothing now");
+    return FALSE;
+  }
+  if (choice == NULL || !g_strv_contains(allowed, choice)) {
+    g_autofree char *list = g_strjoinv(", ", (char **)allowed);
+    g_autofree char *valid = g_utf8_make_valid(choice != NULL ? choice : "", -1);
+    /* Whatever a caller sent, the message stays short and valid UTF-8. */
+    g_autofree char *shown = g_utf8_substring(valid, 0, MIN(g_utf8_strlen(valid, -1), 64));
+
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                "'%s' is not a choice now (the offer asks for: %s)", shown, list);
+    return FALSE;
+  }
+
+  if (g_str_equal(choice, "delay-reboot")) {
+    gint64 limit = otaux_offer_delay_limit(offer, policy, now);
+    g_autoptr(GDateTime) latest = NULL;
+    g_autofree char *latest_str = NULL;
+
+    if (reboot_at == 0) {
+      g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                          "reboot-at is required for delay-reboot");
+      return FALSE;
+    }
+    if (reboot_at <= now) {
+      g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                          "reboot-at is in the past");
+      return FALSE;
+    }
+    if (reboot_at > limit) {
+      latest = g_date_time_new_from_unix_utc(limit);
+      latest_str = latest != NULL ? g_date_time_format_iso8601(latest) : NULL;
+      g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                  "reboot-at is later than the latest allowed time %" G_GINT64_FORMAT " (%s)",
+                  limit, latest_str != NULL ? latest_str : "?");
+      return FALSE;
+    }
+    decide(offer, OTAUX_DECISION_DELAY_REBOOT, OTAUX_REASON_USER, now);
+    offer->phase = OTAUX_PHASE_DELAYED;
+    offer->reboot_at = reboot_at;
+    offer->n_delays++;
+    /* Reminders whose time already passed are skipped, not fired late. */
+    offer->reminder_index = reminders_due(offer, policy, now);
+    return TRUE;
+  }
+
+  if (g_str_equal(choice, "accept")) {
+    decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_USER, now);
+    if (offer->phase == OTAUX_PHASE_OFFERED) {
+      offer->phase = OTAUX_PHASE_DOWNLOADING;
+    } else {
+      /* "Restart now": a scheduled time no longer applies. */
+      offer->reboot_at = 0;
+    }
+    return TRUE;
+  }
+
+  /* cancel */
+  decide(offer, OTAUX_DECISION_CANCEL, OTAUX_REASON_USER, now);
+  offer->reboot_at = 0;
+  offer->phase = OTAUX_PHASE_FINISHED;
+  offer->result = OTAUX_RESULT_USER_CANCELLED;
+  offer->finish_reported = FALSE;
+  return TRUE;
+}
+
+/* ---- time ------------------------------------------------------------ */
+
+static gboolean is_scheduled(const OtauxOffer *offer)
+{
+  return offer->phase == OTAUX_PHASE_DELAYED && offer->decision == OTAUX_DECISION_DELAY_REBOOT;
+}
+
+static gboolean is_counting_down(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  return offer->phase == OTAUX_PHASE_READY && is_forced(offer, policy) && !install_accepted(offer);
+}
+
+gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
+
+  if (is_scheduled(offer)) {
+    guint due;
+
+    if (now >= offer->reboot_at) {
+      /* RebootAt stays: it tells when the scheduled accept was due. */
+      decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_SCHEDULED, now);
+      return TRUE;
+    }
+    /* Several reminders due at once (a late tick) count as one. A reminder
+     * is not a transition, so changed_at keeps the time of the delay. */
+    due = reminders_due(offer, policy, now);
+    if (due > offer->reminder_index) {
+      offer->reminder_index = due;
+      return TRUE;
+    }
+    return FALSE;
+  }
+
+  if (is_counting_down(offer, policy) &&
+      now >= offer->ready_at + (gint64)policy->forced_countdown_s) {
+    decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static void consider(gint64 *best, gint64 when, gint64 now)
+{
+  /* Something already due means "run now". */
+  if (when < now)
+    when = now;
+  if (*best == 0 || when < *best)
+    *best = when;
+}
+
+gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  gint64 best = 0;
+
+  g_return_val_if_fail(offer != NULL && policy != NULL, 0);
+
+  if (is_scheduled(offer)) {
+    consider(&best, offer->reboot_at, now);
+    if (offer->reminder_index < policy->n_reminders &&
+        offer->reminder_index < OTAUX_POLICY_MAX_LIST)
+      consider(&best, offer->reboot_at - (gint64)policy->reminders_s[offer->reminder_index], now);
+    /* The final warning changes only the prompt: wake for it while it is ahead. */
+    if (policy->final_warning_s > 0 && offer->reboot_at - (gint64)policy->final_warning_s > now)
+      consider(&best, offer->reboot_at - (gint64)policy->final_warning_s, now);
+  } else if (is_counting_down(offer, policy)) {
+    consider(&best, offer->ready_at + (gint64)policy->forced_countdown_s, now);
+  }
+  return best;
+}
+
+/* ---- diff and names -------------------------------------------------- */
+
+guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
+{
+  guint mask = 0;
+
+  g_return_val_if_fail(a != NULL && b != NULL, 0);
+
+  if (g_strcmp0(a->spec.name, b->spec.name) != 0)
+    mask |= OTAUX_OFFER_PROP_NAME;
+  if (g_strcmp0(a->spec.version, b->spec.version) != 0)
+    mask |= OTAUX_OFFER_PROP_VERSION;
+  if (a->spec.priority != b->spec.priority)
+    mask |= OTAUX_OFFER_PROP_PRIORITY;
+  if (a->spec.size != b->spec.size)
+    mask |= OTAUX_OFFER_PROP_SIZE;
+  if (!a->spec.silent != !b->spec.silent || !a->spec.forced != !b->spec.forced ||
+      !a->spec.roaming != !b->spec.roaming)
+    mask |= OTAUX_OFFER_PROP_FLAGS;
+  if (g_strcmp0(a->spec.correlator, b->spec.correlator) != 0)
+    mask |= OTAUX_OFFER_PROP_CORRELATOR;
+  if (a->state != b->state)
+    mask |= OTAUX_OFFER_PROP_STATE;
+  if (a->bytes_done != b->bytes_done || a->bytes_total != b->bytes_total)
+    mask |= OTAUX_OFFER_PROP_BYTES;
+  if (a->phase != b->phase)
+    mask |= OTAUX_OFFER_PROP_PHASE;
+  if (a->decision != b->decision || a->reason != b->reason)
+    mask |= OTAUX_OFFER_PROP_DECISION;
+  if (a->reboot_at != b->reboot_at)
+    mask |= OTAUX_OFFER_PROP_REBOOT_AT;
+  if (a->result != b->result)
+    mask |= OTAUX_OFFER_PROP_RESULT;
+  return mask;
+}
+
+static const char *const phase_names[] = {
+  "offered", "downloading", "ready", "delayed", "installing", "finished",
+};
+static const char *const decision_names[] = { "none", "accept", "cancel", "delay-reboot" };
+static const char *const reason_names[] = { "", "user", "policy", "timeout", "scheduled" };
+
+static gboolean name_lookup(const char *const *names, guint n, const char *str, guint *out)
+{
+  if (str == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    if (g_str_equal(names[i], str)) {
+      *out = i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+const char *otaux_phase_to_string(OtauxPhase phase)
+{
+  return (guint)phase < G_N_ELEMENTS(phase_names) ? phase_names[phase] : "unknown";
+}
+
+gboolean otaux_phase_from_string(const char *str, OtauxPhase *out)
+{
+  guint i;
+
+  if (!name_lookup(phase_names, G_N_ELEMENTS(phase_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxPhase)i;
+  return TRUE;
+}
+
+const char *otaux_decision_to_string(OtauxDecision decision)
+{
+  return (guint)decision < G_N_ELEMENTS(decision_names) ? decision_names[decision] : "unknown";
+}
+
+gboolean otaux_decision_from_string(const char *str, OtauxDecision *out)
+{
+  guint i;
+
+  if (!name_lookup(decision_names, G_N_ELEMENTS(decision_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxDecision)i;
+  return TRUE;
+}
+
+const char *otaux_reason_to_string(OtauxReason reason)
+{
+  return (guint)reason < G_N_ELEMENTS(reason_names) ? reason_names[reason] : "unknown";
+}
+
+gboolean otaux_reason_from_string(const char *str, OtauxReason *out)
+{
+  guint i;
+
+  if (!name_lookup(reason_names, G_N_ELEMENTS(reason_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxReason)i;
+  return TRUE;
+}
+
+gboolean otaux_fumo_state_is_valid(guint32 state)
+{
+  return state >= 10 && state <= 100 && state % 10 == 0;
+}
+
+gboolean otaux_fumo_result_is_valid(guint32 result)
+{
+  return result == 200 || (result >= 250 && result <= 299) || (result >= 400 && result <= 599);
+}

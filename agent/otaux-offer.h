@@ -10,7 +10,9 @@
  *                (silent/forced, when policy allows: accepted at once, reason policy)
  *                SetState 10 and terminal states are recorded only
  *   downloading  SetState 30 (progress) | 40/50 -> ready    Answer cancel -> finished (401)
+ *                (entering ready opens the install question: Decision goes back to none)
  *   ready        Answer accept (decision accept, waits for SetState 60)
+ *                SetState 40/50 again is recorded only
  *                Answer delay-reboot + reboot-at -> delayed
  *                Answer cancel -> finished (401)
  *                SetState 60, once accepted -> installing

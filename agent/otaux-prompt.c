@@ -1,2 +1,542 @@
-/* placeholder: being written */
-typedef int otaux_placeholder_t;
+/* otaux-prompt: what to show the person about one offer, as plain data. */
+#include "otaux-prompt.h"
+
+#include <string.h>
+
+static const char *const kind_names[] = {
+  "none",    "download", "progress",      "install",    "forced", "pending",
+  "delayed", "reminder", "final-warning", "installing", "result",
+};
+
+const char *otaux_prompt_kind_to_string(OtauxPromptKind kind)
+{
+  return (guint)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : "none";
+}
+
+static void choice_free(gpointer data)
+{
+  OtauxChoice *choice = data;
+
+  g_free(choice->id);
+  g_free(choice->label);
+  g_free(choice);
+}
+
+static void delay_option_clear(gpointer data)
+{
+  OtauxDelayOption *option = data;
+
+  g_free(option->label);
+}
+
+static OtauxPrompt *prompt_new(void)
+{
+  OtauxPrompt *prompt = g_new0(OtauxPrompt, 1);
+
+  prompt->title = g_strdup("");
+  prompt->body = g_strdup("");
+  prompt->warning = g_strdup("");
+  prompt->message = g_strdup("");
+  prompt->details = g_strdup("");
+  prompt->suggested = g_strdup("");
+  prompt->deadline_choice = g_strdup("");
+  prompt->choices = g_ptr_array_new_with_free_func(choice_free);
+  prompt->delay_options = g_array_new(FALSE, TRUE, sizeof(OtauxDelayOption));
+  g_array_set_clear_func(prompt->delay_options, delay_option_clear);
+  prompt->progress = -1;
+  prompt->dismissible = TRUE;
+  return prompt;
+}
+
+void otaux_prompt_free(OtauxPrompt *prompt)
+{
+  if (prompt == NULL)
+    return;
+  g_free(prompt->title);
+  g_free(prompt->body);
+  g_free(prompt->warning);
+  g_free(prompt->message);
+  g_free(prompt->details);
+  g_free(prompt->suggested);
+  g_free(prompt->deadline_choice);
+  g_clear_pointer(&prompt->choices, g_ptr_array_unref);
+  g_clear_pointer(&prompt->delay_options, g_array_unref);
+  g_free(prompt);
+}
+
+static void set_str(char **field, char *value /* transfer full */)
+{
+  g_free(*field);
+  *field = value;
+}
+
+/* Everything a text may name, prepared once per build. */
+typedef struct {
+  const OtauxStrings *strings;
+  char *name;
+  char *version;
+  char *size;
+  char *percent;
+  char *duration;
+  char *time;
+  char *countdown;
+  const char *kv[16];
+} Ctx;
+
+static char *format_time(gint64 when, gint64 now)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local(now);
+
+  if (dt == NULL || today == NULL)
+    return g_strdup("");
+  /* Within the same day "14:00" is enough; later days need the date. */
+  if (g_date_time_get_year(dt) == g_date_time_get_year(today) &&
+      g_date_time_get_day_of_year(dt) == g_date_time_get_day_of_year(today))
+    return g_date_time_format(dt, "%H:%M");
+  return g_date_time_format(dt, "%a %d %b %H:%M");
+}
+
+/* "45 seconds", "1 minute", "2 hours": rounded to the largest unit that fits. */
+static char *format_duration(const OtauxStrings *strings, gint64 seconds)
+{
+  const char *one;
+  const char *many;
+  gint64 n;
+  char num[32];
+  const char *kv[] = { "n", num, NULL };
+
+  if (seconds < 60) {
+    n = MAX(seconds, 0);
+    one = "unit.second";
+    many = "unit.seconds";
+  } else if (seconds < 3600) {
+    n = (seconds + 30) / 60;
+    one = "unit.minute";
+    many = "unit.minutes";
+  } else if (seconds < 86400) {
+    n = (seconds + 1800) / 3600;
+    one = "unit.hour";
+    many = "unit.hours";
+  } else {
+    n = (seconds + 43200) / 86400;
+    one = "unit.day";
+    many = "unit.days";
+  }
+  g_snprintf(num, sizeof num, "%" G_GINT64_FORMAT, n);
+  return otaux_strings_format(strings, n == 1 ? one : many, kv);
+}
+
+static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *policy,
+                     const OtauxStrings *strings, gint64 now)
+{
+  const OtauxOfferSpec *spec = &offer->spec;
+  guint64 total = offer->bytes_total > 0 ? offer->bytes_total : spec->size;
+  gint64 when = 0;
+
+  memset(ctx, 0, sizeof *ctx);
+  ctx->strings = strings;
+  ctx->name = spec->name != NULL && spec->name[0] != '\0'
+                  ? g_strdup(spec->name)
+                  : otaux_strings_format(strings, "name.fallback", NULL);
+  ctx->version = g_strdup(spec->version != NULL ? spec->version : "");
+  ctx->size = spec->size > 0 ? otaux_strings_format_size(spec->size)
+                             : otaux_strings_format(strings, "size.unknown", NULL);
+  ctx->percent = total > 0
+                     ? g_strdup_printf("%u", (guint)(MIN(offer->bytes_done, total) * 100 / total))
+                     : g_strdup("");
+  ctx->duration = spec->install_seconds > 0
+                      ? format_duration(strings, spec->install_seconds)
+                      : otaux_strings_format(strings, "duration.unknown", NULL);
+  if (offer->reboot_at > 0)
+    when = offer->reboot_at;
+  else if (offer->phase == OTAUX_PHASE_READY)
+    when = offer->ready_at + (gint64)policy->forced_countdown_s;
+  ctx->time = when > 0 ? format_time(when, now) : g_strdup("");
+  ctx->countdown = format_duration(strings, when > now ? when - now : 0);
+
+  {
+    const char *const kv[] = {
+      "name",    ctx->name, "version",    ctx->version,   "size",
+      ctx->size, "percent", ctx->percent, "duration",     ctx->duration,
+      "time",    ctx->time, "countdown",  ctx->countdown, NULL,
+    };
+
+    G_STATIC_ASSERT(sizeof kv <= sizeof ctx->kv);
+    memcpy(ctx->kv, kv, sizeof kv);
+  }
+}
+
+static void ctx_clear(Ctx *ctx)
+{
+  g_free(ctx->name);
+  g_free(ctx->version);
+  g_free(ctx->size);
+  g_free(ctx->percent);
+  g_free(ctx->duration);
+  g_free(ctx->time);
+  g_free(ctx->countdown);
+}
+
+/* An empty value (no version, say) must not leave "Name  is" behind. */
+static char *tidy(char *text)
+{
+  char *out = text;
+  const char *in = text;
+  gboolean space = FALSE;
+
+  for (; *in != '\0'; in++) {
+    if (*in == ' ') {
+      space = TRUE;
+      continue;
+    }
+    if (space && out != text && !strchr(".,:;)", *in))
+      *out++ = ' ';
+    space = FALSE;
+    *out++ = *in;
+  }
+  *out = '\0';
+  return text;
+}
+
+static char *text(const Ctx *ctx, const char *id)
+{
+  return tidy(otaux_strings_format(ctx->strings, id, ctx->kv));
+}
+
+static void add_choice(OtauxPrompt *prompt, const Ctx *ctx, const char *id, const char *label_id)
+{
+  OtauxChoice *choice = g_new0(OtauxChoice, 1);
+
+  choice->id = g_strdup(id);
+  choice->label = text(ctx, label_id);
+  g_ptr_array_add(prompt->choices, choice);
+}
+
+/* The allowed choices of the offer, labelled for the prompt @kind_name. */
+static void add_allowed_choices(OtauxPrompt *prompt, const Ctx *ctx, const OtauxOffer *offer,
+                                const OtauxPolicy *policy, gint64 now, const char *kind_name)
+{
+  const char *const *allowed = otaux_offer_allowed_choices(offer, policy, now);
+
+  for (gsize i = 0; allowed[i] != NULL; i++) {
+    const char *suffix = allowed[i];
+    g_autofree char *label_id = NULL;
+
+    /* "install" says "delay", the scheduled ones "change" (the time). */
+    if (g_str_equal(suffix, "delay-reboot"))
+      suffix = g_str_equal(kind_name, "install") ? "delay" : "change";
+    label_id = g_strconcat(kind_name, ".", suffix, NULL);
+    add_choice(prompt, ctx, allowed[i], label_id);
+  }
+}
+
+static void add_delay_option(OtauxPrompt *prompt, char *label /* transfer full */, gint64 when)
+{
+  OtauxDelayOption option = { label, when };
+
+  g_array_append_val(prompt->delay_options, option);
+}
+
+static gint64 local_time_at(gint64 now, gint days, gint hour)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local(now);
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GDateTime) day = NULL;
+
+  if (today == NULL)
+    return 0;
+  day = g_date_time_add_days(today, days);
+  if (day == NULL)
+    return 0;
+  at = g_date_time_new_local(g_date_time_get_year(day), g_date_time_get_month(day),
+                             g_date_time_get_day_of_month(day), hour, 0, 0);
+  return at != NULL ? g_date_time_to_unix(at) : 0;
+}
+
+static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPolicy *policy,
+                              gint64 limit, gint64 now)
+{
+  if (limit <= 0)
+    return;
+
+  for (guint i = 0; i < policy->n_delay_options && i < OTAUX_POLICY_MAX_LIST; i++) {
+    guint delay = policy->delay_options_s[i];
+    gint64 when = now + (gint64)delay;
+    char hours[16];
+    char minutes[16];
+    const char *kv[] = { "hours", hours, "minutes", minutes, NULL };
+    const char *id;
+
+    if (delay == 0 || when > limit)
+      continue;
+    g_snprintf(hours, sizeof hours, "%u", delay / 3600);
+    g_snprintf(minutes, sizeof minutes, "%u", (delay + 59) / 60);
+    if (delay == 3600)
+      id = "delay.in-hour";
+    else if (delay % 3600 == 0)
+      id = "delay.in-hours";
+    else
+      id = "delay.in-minutes";
+    add_delay_option(prompt, otaux_strings_format(ctx->strings, id, kv), when);
+  }
+
+  for (int which = 0; which < 2; which++) {
+    gint hour = which == 0 ? policy->tonight_hour : policy->morning_hour;
+    gint64 when;
+    g_autofree char *hhmm = NULL;
+    const char *kv[3] = { "time", NULL, NULL };
+
+    if (hour < 0 || hour > 23)
+      continue;
+    when = local_time_at(now, which, hour);
+    if (when <= now || when > limit)
+      continue;
+    hhmm = g_strdup_printf("%02d:00", hour);
+    kv[1] = hhmm;
+    add_delay_option(
+        prompt,
+        otaux_strings_format(ctx->strings, which == 0 ? "delay.tonight" : "delay.tomorrow", kv),
+        when);
+  }
+}
+
+static gboolean charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  switch (policy->charge_warning) {
+    case OTAUX_CHARGE_WARN_ALWAYS:
+      return TRUE;
+    case OTAUX_CHARGE_WARN_ROAMING:
+    case OTAUX_CHARGE_WARN_METERED: /* roaming is the metered case the agent knows of */
+      return offer->spec.roaming;
+    case OTAUX_CHARGE_WARN_NEVER:
+    default:
+      return FALSE;
+  }
+}
+
+static char *operator_message(const Ctx *ctx, const OtauxOffer *offer)
+{
+  g_autofree char *id = NULL;
+  const char *template_;
+
+  if (offer->spec.message == NULL || offer->spec.message[0] == '\0')
+    return g_strdup("");
+  id = g_strconcat("message.", offer->spec.message, NULL);
+  template_ = otaux_strings_lookup(ctx->strings, id);
+  return template_ != NULL ? tidy(otaux_strings_fill(template_, ctx->kv)) : g_strdup("");
+}
+
+static gboolean install_accepted(const OtauxOffer *offer)
+{
+  return offer->decision == OTAUX_DECISION_ACCEPT &&
+         (offer->decided_in == OTAUX_PHASE_READY || offer->decided_in == OTAUX_PHASE_DELAYED);
+}
+
+/* A reminder counts once it was given after the delay was chosen (its time
+ * is later than changed_at, the time of the delay); earlier ones were skipped. */
+static gboolean reminder_given(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  guint i = offer->reminder_index;
+
+  if (i == 0 || i > policy->n_reminders || i > OTAUX_POLICY_MAX_LIST)
+    return FALSE;
+  return offer->reboot_at - (gint64)policy->reminders_s[i - 1] > offer->changed_at;
+}
+
+static OtauxPromptKind pick_kind(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  switch (offer->phase) {
+    case OTAUX_PHASE_OFFERED:
+      return offer->decision == OTAUX_DECISION_NONE ? OTAUX_PROMPT_DOWNLOAD : OTAUX_PROMPT_NONE;
+    case OTAUX_PHASE_DOWNLOADING:
+      return OTAUX_PROMPT_PROGRESS;
+    case OTAUX_PHASE_READY:
+      if (install_accepted(offer))
+        return OTAUX_PROMPT_PENDING;
+      if (offer->spec.forced && policy->allow_forced)
+        return OTAUX_PROMPT_FORCED;
+      return OTAUX_PROMPT_INSTALL;
+    case OTAUX_PHASE_DELAYED:
+      if (offer->decision != OTAUX_DECISION_DELAY_REBOOT)
+        return install_accepted(offer) ? OTAUX_PROMPT_PENDING : OTAUX_PROMPT_INSTALL;
+      if (policy->final_warning_s > 0 && now >= offer->reboot_at - (gint64)policy->final_warning_s)
+        return OTAUX_PROMPT_FINAL_WARNING;
+      return reminder_given(offer, policy) ? OTAUX_PROMPT_REMINDER : OTAUX_PROMPT_DELAYED;
+    case OTAUX_PHASE_INSTALLING:
+      return OTAUX_PROMPT_INSTALLING;
+    case OTAUX_PHASE_FINISHED:
+      return offer->result != 0 ? OTAUX_PROMPT_RESULT : OTAUX_PROMPT_NONE;
+    default:
+      return OTAUX_PROMPT_NONE;
+  }
+}
+
+OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *policy,
+                                const OtauxStrings *strings, gint64 now)
+{
+  OtauxPrompt *prompt = prompt_new();
+  const OtauxPriorityPolicy *pp;
+  OtauxPriority priority;
+  Ctx ctx;
+
+  g_return_val_if_fail(offer != NULL && policy != NULL && strings != NULL, prompt);
+
+  prompt->kind = pick_kind(offer, policy, now);
+  if (prompt->kind == OTAUX_PROMPT_NONE)
+    return prompt;
+
+  priority = (guint)offer->spec.priority < OTAUX_N_PRIORITIES ? offer->spec.priority
+                                                              : OTAUX_PRIORITY_MEDIUM;
+  pp = &policy->priority[priority];
+  prompt->priority = priority;
+  prompt->presentation = pp->presentation;
+  prompt->urgency = pp->urgency;
+  prompt->sound = pp->sound;
+
+  ctx_init(&ctx, offer, policy, strings, now);
+
+  switch (prompt->kind) {
+    case OTAUX_PROMPT_DOWNLOAD:
+      set_str(&prompt->title, text(&ctx, "download.title"));
+      set_str(&prompt->body, text(&ctx, "download.body"));
+      if (charge_warning_applies(offer, policy))
+        set_str(&prompt->warning, text(&ctx, policy->charge_warning == OTAUX_CHARGE_WARN_ALWAYS &&
+                                                     !offer->spec.roaming
+                                                 ? "charge.always"
+                                                 : "charge.roaming"));
+      set_str(&prompt->details, g_strdup(offer->spec.release_notes));
+      add_allowed_choices(prompt, &ctx, offer, policy, now, "download");
+      set_str(&prompt->suggested, g_strdup("accept"));
+      break;
+
+    case OTAUX_PROMPT_PROGRESS:
+      set_str(&prompt->title, text(&ctx, "progress.title"));
+      set_str(&prompt->body,
+              text(&ctx, ctx.percent[0] != '\0' ? "progress.body" : "progress.body.unknown"));
+      prompt->progress = ctx.percent[0] != '\0' ? (gint)g_ascii_strtoll(ctx.percent, NULL, 10) : -1;
+      add_allowed_choices(prompt, &ctx, offer, policy, now, "progress");
+      break;
+
+    case OTAUX_PROMPT_INSTALL:
+      set_str(&prompt->title, text(&ctx, "install.title"));
+      set_str(&prompt->body,
+              text(&ctx, offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot"));
+      set_str(&prompt->message, operator_message(&ctx, offer));
+      add_allowed_choices(prompt, &ctx, offer, policy, now, "install");
+      set_str(&prompt->suggested, g_strdup("accept"));
+      prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
+      add_delay_options(prompt, &ctx, policy, prompt->delay_max, now);
+      break;
+
+    case OTAUX_PROMPT_FORCED:
+      set_str(&prompt->title, text(&ctx, "forced.title"));
+      set_str(&prompt->body, text(&ctx, "forced.body"));
+      set_str(&prompt->message, operator_message(&ctx, offer));
+      add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
+      set_str(&prompt->suggested, g_strdup("accept"));
+      prompt->deadline = offer->ready_at + (gint64)policy->forced_countdown_s;
+      set_str(&prompt->deadline_choice, g_strdup("accept"));
+      prompt->dismissible = FALSE;
+      break;
+
+    case OTAUX_PROMPT_PENDING:
+      set_str(&prompt->title, text(&ctx, "pending.title"));
+      set_str(&prompt->body, text(&ctx, "pending.body"));
+      break;
+
+    case OTAUX_PROMPT_DELAYED:
+    case OTAUX_PROMPT_REMINDER:
+    case OTAUX_PROMPT_FINAL_WARNING: {
+      const char *kind_name = otaux_prompt_kind_to_string(prompt->kind);
+      g_autofree char *title_id = g_strconcat(kind_name, ".title", NULL);
+      g_autofree char *body_id = g_strconcat(kind_name, ".body", NULL);
+
+      set_str(&prompt->title, text(&ctx, title_id));
+      set_str(&prompt->body, text(&ctx, body_id));
+      add_allowed_choices(prompt, &ctx, offer, policy, now, kind_name);
+      prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
+      add_delay_options(prompt, &ctx, policy, prompt->delay_max, now);
+      /* At the reboot time the agent accepts on the person's behalf. */
+      prompt->deadline = offer->reboot_at;
+      set_str(&prompt->deadline_choice, g_strdup("accept"));
+      prompt->dismissible = prompt->kind != OTAUX_PROMPT_FINAL_WARNING;
+      break;
+    }
+
+    case OTAUX_PROMPT_INSTALLING:
+      set_str(&prompt->title, text(&ctx, "installing.title"));
+      set_str(&prompt->body, text(&ctx, "installing.body"));
+      break;
+
+    case OTAUX_PROMPT_RESULT: {
+      const char *title_id;
+
+      if (offer->result == OTAUX_RESULT_USER_CANCELLED)
+        title_id = "result.title.cancelled";
+      else if (offer->result == 200 || (offer->result >= 250 && offer->result <= 299))
+        title_id = "result.title.success";
+      else
+        title_id = "result.title.failure";
+      set_str(&prompt->title, text(&ctx, title_id));
+      set_str(&prompt->body, otaux_strings_result_text(strings, offer->result));
+      prompt->result = offer->result;
+      break;
+    }
+
+    case OTAUX_PROMPT_NONE:
+    default:
+      break;
+  }
+
+  ctx_clear(&ctx);
+  return prompt;
+}
+
+gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+  if (a->kind != b->kind || a->urgency != b->urgency || a->presentation != b->presentation ||
+      a->priority != b->priority || a->delay_max != b->delay_max || a->deadline != b->deadline ||
+      a->progress != b->progress || a->result != b->result || !a->dismissible != !b->dismissible ||
+      !a->sound != !b->sound)
+    return FALSE;
+  if (g_strcmp0(a->title, b->title) != 0 || g_strcmp0(a->body, b->body) != 0 ||
+      g_strcmp0(a->warning, b->warning) != 0 || g_strcmp0(a->message, b->message) != 0 ||
+      g_strcmp0(a->details, b->details) != 0 || g_strcmp0(a->suggested, b->suggested) != 0 ||
+      g_strcmp0(a->deadline_choice, b->deadline_choice) != 0)
+    return FALSE;
+  if (a->choices->len != b->choices->len || a->delay_options->len != b->delay_options->len)
+    return FALSE;
+  for (guint i = 0; i < a->choices->len; i++) {
+    const OtauxChoice *ca = g_ptr_array_index(a->choices, i);
+    const OtauxChoice *cb = g_ptr_array_index(b->choices, i);
+
+    if (g_strcmp0(ca->id, cb->id) != 0 || g_strcmp0(ca->label, cb->label) != 0)
+      return FALSE;
+  }
+  for (guint i = 0; i < a->delay_options->len; i++) {
+    const OtauxDelayOption *oa = &g_array_index(a->delay_options, OtauxDelayOption, i);
+    const OtauxDelayOption *ob = &g_array_index(b->delay_options, OtauxDelayOption, i);
+
+    if (oa->time != ob->time || g_strcmp0(oa->label, ob->label) != 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean otaux_prompt_has_choice(const OtauxPrompt *prompt, const char *choice)
+{
+  if (prompt == NULL || choice == NULL)
+    return FALSE;
+  for (guint i = 0; i < prompt->choices->len; i++) {
+    const OtauxChoice *c = g_ptr_array_index(prompt->choices, i);
+
+    if (g_str_equal(c->id, choice))
+      return TRUE;
+  }
+  return FALSE;
+}

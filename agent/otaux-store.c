@@ -1,2 +1,495 @@
-/* placeholder: being written */
-typedef int otaux_placeholder_t;
+/* otaux-store: offers on disk, one key file each, written atomically. */
+#include "otaux-store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(otaux - store - error - quark, otaux_store_error)
+
+#define GROUP          "offer"
+#define FORMAT_VERSION 1
+
+struct _OtauxStore {
+  char *dir;
+  char *offers_dir;
+};
+
+static gboolean set_io_error(GError **error, int errsv, const char *what, const char *path)
+{
+  g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s %s: %s", what, path,
+              g_strerror(errsv));
+  return FALSE;
+}
+
+OtauxStore *otaux_store_new(const char *dir, GError **error)
+{
+  g_autoptr(OtauxStore) store = NULL;
+
+  g_return_val_if_fail(dir != NULL, NULL);
+
+  store = g_new0(OtauxStore, 1);
+  store->dir = g_strdup(dir);
+  store->offers_dir = g_build_filename(dir, "offers", NULL);
+  /* State may name what a person chose: keep it private. */
+  if (g_mkdir_with_parents(store->offers_dir, 0700) != 0) {
+    set_io_error(error, errno, "cannot create", store->offers_dir);
+    return NULL;
+  }
+  return g_steal_pointer(&store);
+}
+
+void otaux_store_free(OtauxStore *store)
+{
+  if (store == NULL)
+    return;
+  g_free(store->dir);
+  g_free(store->offers_dir);
+  g_free(store);
+}
+
+const char *otaux_store_get_dir(const OtauxStore *store)
+{
+  g_return_val_if_fail(store != NULL, NULL);
+  return store->dir;
+}
+
+char *otaux_store_default_dir(void)
+{
+  /* g_get_user_state_dir() honours $XDG_STATE_HOME, else ~/.local/state. */
+  return g_build_filename(g_get_user_state_dir(), "otaux", NULL);
+}
+
+/* ---- serialisation --------------------------------------------------- */
+
+char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  const OtauxOfferSpec *spec;
+
+  g_return_val_if_fail(offer != NULL, NULL);
+  spec = &offer->spec;
+
+  g_key_file_set_integer(kf, GROUP, "format", FORMAT_VERSION);
+  g_key_file_set_uint64(kf, GROUP, "serial", offer->serial);
+  g_key_file_set_string(kf, GROUP, "id", spec->id != NULL ? spec->id : "");
+  g_key_file_set_string(kf, GROUP, "name", spec->name != NULL ? spec->name : "");
+  g_key_file_set_string(kf, GROUP, "version", spec->version != NULL ? spec->version : "");
+  g_key_file_set_string(kf, GROUP, "url", spec->url != NULL ? spec->url : "");
+  g_key_file_set_string(kf, GROUP, "release-notes",
+                        spec->release_notes != NULL ? spec->release_notes : "");
+  g_key_file_set_string(kf, GROUP, "message", spec->message != NULL ? spec->message : "");
+  g_key_file_set_string(kf, GROUP, "correlator", spec->correlator != NULL ? spec->correlator : "");
+  g_key_file_set_string(kf, GROUP, "priority", otaux_priority_to_string(spec->priority));
+  g_key_file_set_uint64(kf, GROUP, "size", spec->size);
+  g_key_file_set_uint64(kf, GROUP, "offer-state", spec->state);
+  g_key_file_set_boolean(kf, GROUP, "silent", spec->silent);
+  g_key_file_set_boolean(kf, GROUP, "forced", spec->forced);
+  g_key_file_set_boolean(kf, GROUP, "roaming", spec->roaming);
+  g_key_file_set_boolean(kf, GROUP, "needs-reboot", spec->needs_reboot);
+  g_key_file_set_int64(kf, GROUP, "deadline", spec->deadline);
+  g_key_file_set_uint64(kf, GROUP, "install-seconds", spec->install_seconds);
+  g_key_file_set_uint64(kf, GROUP, "fields", spec->fields);
+
+  g_key_file_set_uint64(kf, GROUP, "state", offer->state);
+  g_key_file_set_uint64(kf, GROUP, "bytes-done", offer->bytes_done);
+  g_key_file_set_uint64(kf, GROUP, "bytes-total", offer->bytes_total);
+  g_key_file_set_string(kf, GROUP, "phase", otaux_phase_to_string(offer->phase));
+  g_key_file_set_string(kf, GROUP, "decision", otaux_decision_to_string(offer->decision));
+  g_key_file_set_string(kf, GROUP, "reason", otaux_reason_to_string(offer->reason));
+  g_key_file_set_string(kf, GROUP, "decided-in", otaux_phase_to_string(offer->decided_in));
+  g_key_file_set_int64(kf, GROUP, "reboot-at", offer->reboot_at);
+  g_key_file_set_uint64(kf, GROUP, "result", offer->result);
+  g_key_file_set_boolean(kf, GROUP, "finish-reported", offer->finish_reported);
+  g_key_file_set_uint64(kf, GROUP, "delays", offer->n_delays);
+  g_key_file_set_int64(kf, GROUP, "created-at", offer->created_at);
+  g_key_file_set_int64(kf, GROUP, "ready-at", offer->ready_at);
+  g_key_file_set_int64(kf, GROUP, "changed-at", offer->changed_at);
+  g_key_file_set_uint64(kf, GROUP, "reminder-index", offer->reminder_index);
+
+  return g_key_file_to_data(kf, length, NULL);
+}
+
+/* Typed readers that fail on a missing key or a bad value. */
+typedef struct {
+  GKeyFile *kf;
+  GError **error;
+  gboolean ok;
+} Reader;
+
+static void corrupt(Reader *r, const char *key, const char *what)
+{
+  if (!r->ok)
+    return;
+  r->ok = FALSE;
+  g_set_error(r->error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT, "key '%s': %s", key, what);
+}
+
+static char *read_string(Reader *r, const char *key)
+{
+  g_autoptr(GError) local = NULL;
+  char *value;
+
+  if (!r->ok)
+    return g_strdup("");
+  value = g_key_file_get_string(r->kf, GROUP, key, &local);
+  if (value == NULL) {
+    corrupt(r, key, local->message);
+    return g_strdup("");
+  }
+  return value;
+}
+
+static guint64 read_uint64(Reader *r, const char *key, guint64 max)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *raw = NULL;
+  guint64 value = 0;
+
+  if (!r->ok)
+    return 0;
+  raw = g_key_file_get_value(r->kf, GROUP, key, &local);
+  if (raw == NULL) {
+    corrupt(r, key, local->message);
+    return 0;
+  }
+  /* Strict: digits only, no sign, no trailing junk, in range. */
+  if (!g_ascii_string_to_unsigned(raw, 10, 0, max, &value, &local)) {
+    corrupt(r, key, local->message);
+    return 0;
+  }
+  return value;
+}
+
+static gint64 read_int64(Reader *r, const char *key, gint64 min)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *raw = NULL;
+  gint64 value = 0;
+
+  if (!r->ok)
+    return 0;
+  raw = g_key_file_get_value(r->kf, GROUP, key, &local);
+  if (raw == NULL) {
+    corrupt(r, key, local->message);
+    return 0;
+  }
+  if (!g_ascii_string_to_signed(raw, 10, min, G_MAXINT64, &value, &local)) {
+    corrupt(r, key, local->message);
+    return 0;
+  }
+  return value;
+}
+
+static gboolean read_bool(Reader *r, const char *key)
+{
+  g_autoptr(GError) local = NULL;
+  gboolean value;
+
+  if (!r->ok)
+    return FALSE;
+  value = g_key_file_get_boolean(r->kf, GROUP, key, &local);
+  if (local != NULL)
+    corrupt(r, key, local->message);
+  return value;
+}
+
+static OtauxPhase read_phase(Reader *r, const char *key)
+{
+  g_autofree char *str = read_string(r, key);
+  OtauxPhase phase = OTAUX_PHASE_OFFERED;
+
+  if (r->ok && !otaux_phase_from_string(str, &phase))
+    corrupt(r, key, "not a phase");
+  return phase;
+}
+
+OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(OtauxOffer) offer = g_new0(OtauxOffer, 1);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *priority = NULL;
+  g_autofree char *decision = NULL;
+  g_autofree char *reason = NULL;
+  OtauxOfferSpec *spec = &offer->spec;
+  Reader r = { kf, error, TRUE };
+
+  g_return_val_if_fail(data != NULL || length == 0, NULL);
+
+  if (!g_key_file_load_from_data(kf, data != NULL ? data : "", length, G_KEY_FILE_NONE, &local)) {
+    g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT, "%s", local->message);
+    return NULL;
+  }
+  if (!g_key_file_has_group(kf, GROUP)) {
+    g_set_error_literal(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT,
+                        "no [" GROUP "] group");
+    return NULL;
+  }
+  if (read_uint64(&r, "format", G_MAXUINT32) != FORMAT_VERSION && r.ok)
+    corrupt(&r, "format", "unknown format version");
+
+  offer->serial = (guint)read_uint64(&r, "serial", G_MAXUINT);
+  if (r.ok && offer->serial == 0)
+    corrupt(&r, "serial", "must be at least 1");
+  spec->id = read_string(&r, "id");
+  spec->name = read_string(&r, "name");
+  spec->version = read_string(&r, "version");
+  spec->url = read_string(&r, "url");
+  spec->release_notes = read_string(&r, "release-notes");
+  spec->message = read_string(&r, "message");
+  spec->correlator = read_string(&r, "correlator");
+  priority = read_string(&r, "priority");
+  if (r.ok && !otaux_priority_from_string(priority, &spec->priority))
+    corrupt(&r, "priority", "not low, medium or high");
+  spec->size = read_uint64(&r, "size", G_MAXUINT64);
+  spec->state = (guint32)read_uint64(&r, "offer-state", G_MAXUINT32);
+  spec->silent = read_bool(&r, "silent");
+  spec->forced = read_bool(&r, "forced");
+  spec->roaming = read_bool(&r, "roaming");
+  spec->needs_reboot = read_bool(&r, "needs-reboot");
+  spec->deadline = read_int64(&r, "deadline", 0);
+  spec->install_seconds = (guint32)read_uint64(&r, "install-seconds", G_MAXUINT32);
+  spec->fields = (guint32)read_uint64(&r, "fields", G_MAXUINT32);
+
+  offer->state = (guint32)read_uint64(&r, "state", G_MAXUINT32);
+  if (r.ok && !otaux_fumo_state_is_valid(offer->state))
+    corrupt(&r, "state", "not a FUMO state");
+  offer->bytes_done = read_uint64(&r, "bytes-done", G_MAXUINT64);
+  offer->bytes_total = read_uint64(&r, "bytes-total", G_MAXUINT64);
+  if (r.ok && offer->bytes_total > 0 && offer->bytes_done > offer->bytes_total)
+    corrupt(&r, "bytes-done", "more than bytes-total");
+  offer->phase = read_phase(&r, "phase");
+  decision = read_string(&r, "decision");
+  if (r.ok && !otaux_decision_from_string(decision, &offer->decision))
+    corrupt(&r, "decision", "not a decision");
+  reason = read_string(&r, "reason");
+  if (r.ok && !otaux_reason_from_string(reason, &offer->reason))
+    corrupt(&r, "reason", "not a reason");
+  offer->decided_in = read_phase(&r, "decided-in");
+  offer->reboot_at = read_int64(&r, "reboot-at", 0);
+  offer->result = (guint32)read_uint64(&r, "result", G_MAXUINT32);
+  if (r.ok && offer->result != 0 && !otaux_fumo_result_is_valid(offer->result))
+    corrupt(&r, "result", "not a FUMO result code");
+  if (r.ok && offer->phase == OTAUX_PHASE_FINISHED && offer->result == 0)
+    corrupt(&r, "result", "a finished offer needs a result");
+  offer->finish_reported = read_bool(&r, "finish-reported");
+  offer->n_delays = (guint)read_uint64(&r, "delays", G_MAXUINT);
+  offer->created_at = read_int64(&r, "created-at", 0);
+  offer->ready_at = read_int64(&r, "ready-at", 0);
+  offer->changed_at = read_int64(&r, "changed-at", 0);
+  offer->reminder_index = (guint)read_uint64(&r, "reminder-index", OTAUX_POLICY_MAX_LIST);
+  if (r.ok && offer->phase == OTAUX_PHASE_DELAYED &&
+      offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->reboot_at == 0)
+    corrupt(&r, "reboot-at", "a delayed reboot needs a time");
+  if (!r.ok)
+    return NULL;
+
+  /* The same checks as an Offer call, so a hand-edited file injects nothing. */
+  if (!otaux_offer_spec_validate(spec, &local)) {
+    g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT, "%s", local->message);
+    return NULL;
+  }
+  return g_steal_pointer(&offer);
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+static gboolean fsync_dir(const char *path, GError **error)
+{
+  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return set_io_error(error, errno, "cannot open", path);
+  if (fsync(fd) != 0) {
+    int errsv = errno;
+
+    close(fd);
+    return set_io_error(error, errsv, "cannot sync", path);
+  }
+  close(fd);
+  return TRUE;
+}
+
+static gboolean write_all(int fd, const char *data, gsize length)
+{
+  while (length > 0) {
+    ssize_t n = write(fd, data, length);
+
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return FALSE;
+    }
+    data += n;
+    length -= (gsize)n;
+  }
+  return TRUE;
+}
+
+gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *tmp_name = NULL;
+  gsize length = 0;
+  int fd;
+
+  g_return_val_if_fail(store != NULL && offer != NULL, FALSE);
+
+  data = otaux_store_serialize(offer, &length);
+  name = g_strdup_printf("%u.offer", offer->serial);
+  tmp_name = g_strdup_printf(".%u.offer.tmp", offer->serial);
+  path = g_build_filename(store->offers_dir, name, NULL);
+  tmp = g_build_filename(store->offers_dir, tmp_name, NULL);
+
+  /* A tmp file left by a crash is stale: O_EXCL below must not trip on it. */
+  if (unlink(tmp) != 0 && errno != ENOENT)
+    return set_io_error(error, errno, "cannot remove", tmp);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_io_error(error, errno, "cannot create", tmp);
+  if (!write_all(fd, data, length) || fsync(fd) != 0) {
+    int errsv = errno;
+
+    close(fd);
+    unlink(tmp);
+    return set_io_error(error, errsv, "cannot write", tmp);
+  }
+  if (close(fd) != 0) {
+    int errsv = errno;
+
+    unlink(tmp);
+    return set_io_error(error, errsv, "cannot write", tmp);
+  }
+  if (rename(tmp, path) != 0) {
+    int errsv = errno;
+
+    unlink(tmp);
+    return set_io_error(error, errsv, "cannot rename to", path);
+  }
+  /* The rename itself is durable only once the folder is synced. */
+  return fsync_dir(store->offers_dir, error);
+}
+
+gboolean otaux_store_remove(OtauxStore *store, guint serial, GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail(store != NULL, FALSE);
+
+  name = g_strdup_printf("%u.offer", serial);
+  path = g_build_filename(store->offers_dir, name, NULL);
+  if (unlink(path) != 0) {
+    if (errno == ENOENT)
+      return TRUE;
+    return set_io_error(error, errno, "cannot remove", path);
+  }
+  return fsync_dir(store->offers_dir, error);
+}
+
+/* "<digits>.offer" -> serial; anything else (".corrupt", strays) -> FALSE. */
+static gboolean offer_file_serial(const char *name, guint *serial)
+{
+  gsize len = strlen(name);
+  gsize digits = len > 6 ? len - 6 : 0;
+  guint64 value = 0;
+  g_autofree char *num = NULL;
+
+  if (digits == 0 || !g_str_has_suffix(name, ".offer"))
+    return FALSE;
+  num = g_strndup(name, digits);
+  for (gsize i = 0; i < digits; i++)
+    if (!g_ascii_isdigit(num[i]))
+      return FALSE;
+  if (!g_ascii_string_to_unsigned(num, 10, 1, G_MAXUINT, &value, NULL))
+    return FALSE;
+  *serial = (guint)value;
+  return TRUE;
+}
+
+static gint compare_serial(gconstpointer a, gconstpointer b)
+{
+  const OtauxOffer *oa = *(const OtauxOffer *const *)a;
+  const OtauxOffer *ob = *(const OtauxOffer *const *)b;
+
+  return oa->serial < ob->serial ? -1 : oa->serial > ob->serial ? 1 : 0;
+}
+
+static void set_aside(const char *path, const GError *why, OtauxStoreCorruptFunc on_corrupt,
+                      gpointer user_data)
+{
+  g_autofree char *target = g_strconcat(path, ".corrupt", NULL);
+
+  if (rename(path, target) != 0)
+    g_warning("cannot set aside %s: %s", path, g_strerror(errno));
+  if (on_corrupt != NULL)
+    on_corrupt(path, why, user_data);
+}
+
+GPtrArray *otaux_store_load(OtauxStore *store, OtauxStoreCorruptFunc on_corrupt, gpointer user_data,
+                            GError **error)
+{
+  g_autoptr(GPtrArray) offers = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean removed_tmp = FALSE;
+  const char *name;
+
+  g_return_val_if_fail(store != NULL, NULL);
+
+  dir = g_dir_open(store->offers_dir, 0, &local);
+  if (dir == NULL) {
+    g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s", local->message);
+    return NULL;
+  }
+  offers = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_offer_free);
+
+  while ((name = g_dir_read_name(dir)) != NULL) {
+    g_autofree char *path = g_build_filename(store->offers_dir, name, NULL);
+    g_autofree char *data = NULL;
+    g_autoptr(GError) parse_error = NULL;
+    g_autoptr(OtauxOffer) offer = NULL;
+    gsize length = 0;
+    guint serial = 0;
+
+    if (name[0] == '.' && g_str_has_suffix(name, ".tmp")) {
+      /* A write that never reached its rename: the old file stands. */
+      if (unlink(path) != 0)
+        g_warning("cannot remove %s: %s", path, g_strerror(errno));
+      removed_tmp = TRUE;
+      continue;
+    }
+    if (!offer_file_serial(name, &serial))
+      continue;
+
+    if (!g_file_get_contents(path, &data, &length, &parse_error)) {
+      /* Unreadable is not the same as corrupt: keep the file, report it. */
+      g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s", parse_error->message);
+      return NULL;
+    }
+    offer = otaux_store_parse(data, length, &parse_error);
+    if (offer != NULL && offer->serial != serial) {
+      g_set_error(&parse_error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT,
+                  "serial %u does not match the file name", offer->serial);
+      g_clear_pointer(&offer, otaux_offer_free);
+    }
+    if (offer == NULL) {
+      set_aside(path, parse_error, on_corrupt, user_data);
+      continue;
+    }
+    g_ptr_array_add(offers, g_steal_pointer(&offer));
+  }
+
+  if (removed_tmp && !fsync_dir(store->offers_dir, &local))
+    g_warning("%s", local->message);
+  g_ptr_array_sort(offers, compare_serial);
+  return g_steal_pointer(&offers);
+}

@@ -1,0 +1,857 @@
+/* Unit tests of the offer lifecycle state machine (agent/otaux-offer.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "otaux-offer.h"
+
+#define T0   G_GINT64_CONSTANT(1700000000)
+#define HOUR 3600
+
+static void spec_fill(OtauxOfferSpec *spec)
+{
+  otaux_offer_spec_init(spec);
+  g_free(spec->id);
+  spec->id = g_strdup("pkg-1");
+  g_free(spec->name);
+  spec->name = g_strdup("Phone OS");
+  g_free(spec->version);
+  spec->version = g_strdup("2.0");
+  spec->size = 1000;
+}
+
+typedef enum {
+  S_OFFERED,
+  S_DOWNLOADING,
+  S_READY,
+  S_PENDING, /* ready, install accepted */
+  S_FORCED,  /* ready, forced */
+  S_DELAYED,
+  S_SCHEDULED, /* delayed, reboot time passed: accepted */
+  S_INSTALLING,
+  S_CANCELLED, /* finished by the person's cancel */
+  S_FINISHED,  /* finished by Finish */
+} Situation;
+
+static const char *const situation_names[] = {
+  "offered", "downloading", "ready",      "pending",   "forced",
+  "delayed", "scheduled",   "installing", "cancelled", "finished",
+};
+
+/* Drives a fresh offer to @s through the public transitions, at T0. */
+static OtauxOffer *make(Situation s, const OtauxPolicy *policy)
+{
+  OtauxOfferSpec spec;
+  OtauxOffer *o;
+
+  spec_fill(&spec);
+  spec.forced = s == S_FORCED;
+  o = otaux_offer_new(7, &spec, policy, T0);
+  otaux_offer_spec_clear(&spec);
+
+  if (s == S_OFFERED)
+    return o;
+  if (s == S_CANCELLED) {
+    assert_true(otaux_offer_answer(o, policy, "cancel", 0, T0, NULL));
+    return o;
+  }
+  if (s != S_FORCED)
+    assert_true(otaux_offer_answer(o, policy, "accept", 0, T0, NULL));
+  if (s == S_DOWNLOADING)
+    return o;
+  assert_true(otaux_offer_set_state(o, OTAUX_FUMO_DOWNLOAD_COMPLETE, 0, 0, T0, NULL));
+  if (s == S_READY || s == S_FORCED)
+    return o;
+  if (s == S_DELAYED || s == S_SCHEDULED) {
+    assert_true(otaux_offer_answer(o, policy, "delay-reboot", T0 + 5, T0, NULL));
+    if (s == S_SCHEDULED)
+      assert_true(otaux_offer_tick(o, policy, T0 + 5));
+    return o;
+  }
+  assert_true(otaux_offer_answer(o, policy, "accept", 0, T0, NULL));
+  if (s == S_PENDING)
+    return o;
+  assert_true(otaux_offer_set_state(o, OTAUX_FUMO_UPDATING, 0, 0, T0, NULL));
+  if (s == S_INSTALLING)
+    return o;
+  assert_true(otaux_offer_finish(o, 200, T0, NULL));
+  return o;
+}
+
+typedef enum { OP_STATE, OP_ANSWER, OP_FINISH } Op;
+
+#define OK  -1
+#define INV OTAUX_OFFER_ERROR_INVALID_ARGS
+#define NA  OTAUX_OFFER_ERROR_NOT_ALLOWED
+
+typedef struct {
+  Situation from;
+  Op op;
+  guint32 num;        /* state or result */
+  const char *choice; /* for OP_ANSWER */
+  int expect;         /* OK or an error code */
+  OtauxPhase phase;   /* expected phase after success */
+  OtauxDecision decision;
+} Row;
+
+#define P(x) OTAUX_PHASE_##x
+#define D(x) OTAUX_DECISION_##x
+
+static const Row rows[] = {
+  /* offered */
+  { S_OFFERED, OP_STATE, 10, NULL, OK, P(OFFERED), D(NONE) },
+  { S_OFFERED, OP_STATE, 20, NULL, OK, P(OFFERED), D(NONE) },
+  { S_OFFERED, OP_STATE, 70, NULL, OK, P(OFFERED), D(NONE) },
+  { S_OFFERED, OP_STATE, 80, NULL, OK, P(OFFERED), D(NONE) },
+  { S_OFFERED, OP_STATE, 90, NULL, OK, P(OFFERED), D(NONE) },
+  { S_OFFERED, OP_STATE, 100, NULL, OK, P(OFFERED), D(NONE) },
+  { S_OFFERED, OP_STATE, 30, NULL, NA },
+  { S_OFFERED, OP_STATE, 40, NULL, NA },
+  { S_OFFERED, OP_STATE, 50, NULL, NA },
+  { S_OFFERED, OP_STATE, 60, NULL, NA },
+  { S_OFFERED, OP_STATE, 0, NULL, INV },
+  { S_OFFERED, OP_STATE, 15, NULL, INV },
+  { S_OFFERED, OP_STATE, 110, NULL, INV },
+  { S_OFFERED, OP_ANSWER, 0, "accept", OK, P(DOWNLOADING), D(ACCEPT) },
+  { S_OFFERED, OP_ANSWER, 0, "cancel", OK, P(FINISHED), D(CANCEL) },
+  { S_OFFERED, OP_ANSWER, 0, "delay-reboot", NA },
+  { S_OFFERED, OP_ANSWER, 0, "reboot", NA },
+  { S_OFFERED, OP_FINISH, 200, NULL, OK, P(FINISHED), D(NONE) },
+  { S_OFFERED, OP_FINISH, 300, NULL, INV },
+  { S_OFFERED, OP_FINISH, 0, NULL, INV },
+  /* downloading */
+  { S_DOWNLOADING, OP_STATE, 30, NULL, OK, P(DOWNLOADING), D(ACCEPT) },
+  { S_DOWNLOADING, OP_STATE, 40, NULL, OK, P(READY), D(NONE) }, /* a new question */
+  { S_DOWNLOADING, OP_STATE, 50, NULL, OK, P(READY), D(NONE) },
+  { S_DOWNLOADING, OP_STATE, 20, NULL, OK, P(DOWNLOADING), D(ACCEPT) },
+  { S_DOWNLOADING, OP_STATE, 10, NULL, NA },
+  { S_DOWNLOADING, OP_STATE, 60, NULL, NA },
+  { S_DOWNLOADING, OP_ANSWER, 0, "cancel", OK, P(FINISHED), D(CANCEL) },
+  { S_DOWNLOADING, OP_ANSWER, 0, "accept", NA },
+  { S_DOWNLOADING, OP_ANSWER, 0, "delay-reboot", NA },
+  { S_DOWNLOADING, OP_FINISH, 503, NULL, OK, P(FINISHED), D(ACCEPT) },
+  /* ready */
+  { S_READY, OP_STATE, 40, NULL, OK, P(READY), D(NONE) },
+  { S_READY, OP_STATE, 50, NULL, OK, P(READY), D(NONE) },
+  { S_READY, OP_STATE, 70, NULL, OK, P(READY), D(NONE) },
+  { S_READY, OP_STATE, 10, NULL, NA },
+  { S_READY, OP_STATE, 30, NULL, NA },
+  { S_READY, OP_STATE, 60, NULL, NA }, /* not accepted yet */
+  { S_READY, OP_ANSWER, 0, "accept", OK, P(READY), D(ACCEPT) },
+  { S_READY, OP_ANSWER, 0, "delay-reboot", OK, P(DELAYED), D(DELAY_REBOOT) },
+  { S_READY, OP_ANSWER, 0, "cancel", OK, P(FINISHED), D(CANCEL) },
+  { S_READY, OP_FINISH, 410, NULL, OK, P(FINISHED), D(NONE) },
+  /* ready, accepted: waits for SetState 60 */
+  { S_PENDING, OP_STATE, 60, NULL, OK, P(INSTALLING), D(ACCEPT) },
+  { S_PENDING, OP_STATE, 30, NULL, NA },
+  { S_PENDING, OP_STATE, 10, NULL, NA },
+  { S_PENDING, OP_ANSWER, 0, "accept", NA },
+  { S_PENDING, OP_ANSWER, 0, "cancel", NA },
+  { S_PENDING, OP_ANSWER, 0, "delay-reboot", NA },
+  { S_PENDING, OP_FINISH, 200, NULL, OK, P(FINISHED), D(ACCEPT) },
+  /* ready, forced: informs; "restart now" only */
+  { S_FORCED, OP_ANSWER, 0, "accept", OK, P(READY), D(ACCEPT) },
+  { S_FORCED, OP_ANSWER, 0, "cancel", NA },
+  { S_FORCED, OP_ANSWER, 0, "delay-reboot", NA },
+  { S_FORCED, OP_STATE, 60, NULL, NA },
+  /* delayed */
+  { S_DELAYED, OP_ANSWER, 0, "accept", OK, P(DELAYED), D(ACCEPT) },
+  { S_DELAYED, OP_ANSWER, 0, "delay-reboot", OK, P(DELAYED), D(DELAY_REBOOT) },
+  { S_DELAYED, OP_ANSWER, 0, "cancel", OK, P(FINISHED), D(CANCEL) },
+  { S_DELAYED, OP_STATE, 50, NULL, OK, P(DELAYED), D(DELAY_REBOOT) },
+  { S_DELAYED, OP_STATE, 60, NULL, NA },
+  { S_DELAYED, OP_STATE, 30, NULL, NA },
+  { S_DELAYED, OP_STATE, 10, NULL, NA },
+  { S_DELAYED, OP_FINISH, 200, NULL, OK, P(FINISHED), D(DELAY_REBOOT) },
+  /* delayed, the reboot time passed: accepted (scheduled) */
+  { S_SCHEDULED, OP_STATE, 60, NULL, OK, P(INSTALLING), D(ACCEPT) },
+  { S_SCHEDULED, OP_ANSWER, 0, "accept", NA },
+  { S_SCHEDULED, OP_ANSWER, 0, "cancel", NA },
+  { S_SCHEDULED, OP_ANSWER, 0, "delay-reboot", NA },
+  /* installing */
+  { S_INSTALLING, OP_STATE, 60, NULL, OK, P(INSTALLING), D(ACCEPT) },
+  { S_INSTALLING, OP_STATE, 90, NULL, OK, P(INSTALLING), D(ACCEPT) },
+  { S_INSTALLING, OP_STATE, 80, NULL, OK, P(INSTALLING), D(ACCEPT) },
+  { S_INSTALLING, OP_STATE, 10, NULL, NA },
+  { S_INSTALLING, OP_STATE, 30, NULL, NA },
+  { S_INSTALLING, OP_STATE, 40, NULL, NA },
+  { S_INSTALLING, OP_ANSWER, 0, "accept", NA },
+  { S_INSTALLING, OP_ANSWER, 0, "cancel", NA },
+  { S_INSTALLING, OP_FINISH, 200, NULL, OK, P(FINISHED), D(ACCEPT) },
+  { S_INSTALLING, OP_FINISH, 502, NULL, OK, P(FINISHED), D(ACCEPT) },
+  /* finished by a cancel: one Finish still welcome */
+  { S_CANCELLED, OP_FINISH, 401, NULL, OK, P(FINISHED), D(CANCEL) },
+  { S_CANCELLED, OP_STATE, 20, NULL, OK, P(FINISHED), D(CANCEL) },
+  { S_CANCELLED, OP_STATE, 10, NULL, NA },
+  { S_CANCELLED, OP_STATE, 30, NULL, NA },
+  { S_CANCELLED, OP_STATE, 60, NULL, NA },
+  { S_CANCELLED, OP_ANSWER, 0, "accept", NA },
+  { S_CANCELLED, OP_ANSWER, 0, "cancel", NA },
+  /* finished */
+  { S_FINISHED, OP_FINISH, 200, NULL, NA },
+  { S_FINISHED, OP_STATE, 100, NULL, OK, P(FINISHED), D(ACCEPT) },
+  { S_FINISHED, OP_STATE, 60, NULL, NA },
+  { S_FINISHED, OP_STATE, 50, NULL, NA },
+  { S_FINISHED, OP_ANSWER, 0, "accept", NA },
+  { S_FINISHED, OP_ANSWER, 0, "cancel", NA },
+  { S_FINISHED, OP_ANSWER, 0, "delay-reboot", NA },
+};
+
+static void test_transition_table(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  gint64 now = T0 + 2;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+    const Row *row = &rows[i];
+    g_autoptr(OtauxOffer) o = make(row->from, policy);
+    g_autoptr(OtauxOffer) before = otaux_offer_copy(o);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = FALSE;
+    const char *what = row->choice;
+    char num[16];
+
+    g_snprintf(num, sizeof num, "%u", row->num);
+    if (what == NULL)
+      what = num;
+    switch (row->op) {
+      case OP_STATE:
+        ok = otaux_offer_set_state(o, row->num, 0, 0, now, &error);
+        break;
+      case OP_ANSWER:
+        ok = otaux_offer_answer(o, policy, row->choice, now + HOUR, now, &error);
+        break;
+      case OP_FINISH:
+        ok = otaux_offer_finish(o, row->num, now, &error);
+        break;
+      default:
+        fail();
+    }
+    if (row->expect == OK) {
+      if (!ok)
+        fail_msg("row %zu (%s, %s): refused: %s", i, situation_names[row->from], what,
+                 error->message);
+      assert_int_equal(o->phase, row->phase);
+      assert_int_equal(o->decision, row->decision);
+      if (row->op == OP_STATE)
+        assert_int_equal(o->state, row->num);
+      if (row->op == OP_FINISH) {
+        assert_int_equal(o->result, row->num);
+        assert_true(o->finish_reported);
+      }
+    } else {
+      if (ok)
+        fail_msg("row %zu (%s, %s): allowed, expected error %d", i, situation_names[row->from],
+                 what, row->expect);
+      assert_true(g_error_matches(error, OTAUX_OFFER_ERROR, row->expect));
+      /* A refused transition changes nothing. */
+      assert_int_equal(otaux_offer_diff(before, o), 0);
+      assert_int_equal(o->changed_at, before->changed_at);
+      assert_int_equal(o->n_delays, before->n_delays);
+    }
+  }
+}
+
+/* Refusals name what was refused. */
+static void test_refusal_messages(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) offered = make(S_OFFERED, policy);
+  g_autoptr(OtauxOffer) installing = make(S_INSTALLING, policy);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+
+  assert_false(otaux_offer_answer(offered, policy, "delay-reboot", T0 + HOUR, T0, &e1));
+  assert_non_null(strstr(e1->message, "'delay-reboot'"));
+  assert_false(otaux_offer_set_state(offered, 60, 0, 0, T0, &e2));
+  assert_non_null(strstr(e2->message, "offered"));
+  assert_false(otaux_offer_answer(installing, policy, "accept", 0, T0, &e3));
+  assert_string_equal(e3->message, "the offer asks nothing now");
+}
+
+static void test_start_phase_from_spec_state(void **state)
+{
+  static const struct {
+    guint32 state;
+    OtauxPhase phase;
+  } cases[] = {
+    { 0, OTAUX_PHASE_OFFERED }, { 10, OTAUX_PHASE_OFFERED }, { 30, OTAUX_PHASE_DOWNLOADING },
+    { 40, OTAUX_PHASE_READY },  { 50, OTAUX_PHASE_READY },   { 60, OTAUX_PHASE_INSTALLING },
+  };
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    OtauxOfferSpec spec;
+    g_autoptr(OtauxOffer) o = NULL;
+
+    spec_fill(&spec);
+    spec.state = cases[i].state;
+    o = otaux_offer_new(3, &spec, policy, T0);
+    otaux_offer_spec_clear(&spec);
+    assert_int_equal(o->serial, 3);
+    assert_int_equal(o->phase, cases[i].phase);
+    assert_int_equal(o->state, cases[i].state != 0 ? cases[i].state : 10);
+    assert_int_equal(o->decision, OTAUX_DECISION_NONE);
+    assert_int_equal(o->created_at, T0);
+    assert_int_equal(o->changed_at, T0);
+    if (cases[i].phase == OTAUX_PHASE_READY)
+      assert_int_equal(o->ready_at, T0);
+    assert_null(o->prompt);
+  }
+}
+
+static OtauxOffer *new_flagged(const OtauxPolicy *policy, gboolean silent, gboolean forced,
+                               guint32 start)
+{
+  OtauxOfferSpec spec;
+  OtauxOffer *o;
+
+  spec_fill(&spec);
+  spec.silent = silent;
+  spec.forced = forced;
+  spec.state = start;
+  o = otaux_offer_new(1, &spec, policy, T0);
+  otaux_offer_spec_clear(&spec);
+  return o;
+}
+
+static void test_silent_and_forced_accepted_at_once(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) silent = new_flagged(policy, TRUE, FALSE, 10);
+  g_autoptr(OtauxOffer) forced = new_flagged(policy, FALSE, TRUE, 10);
+  g_autoptr(OtauxOffer) silent_ready = new_flagged(policy, TRUE, FALSE, 40);
+  g_autoptr(OtauxOffer) not_allowed = NULL;
+  g_autoptr(OtauxOffer) forced_not_allowed = NULL;
+
+  assert_int_equal(silent->phase, OTAUX_PHASE_DOWNLOADING);
+  assert_int_equal(silent->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(silent->reason, OTAUX_REASON_POLICY);
+  assert_int_equal(silent->decided_in, OTAUX_PHASE_OFFERED);
+  assert_int_equal(forced->phase, OTAUX_PHASE_DOWNLOADING);
+  assert_int_equal(forced->reason, OTAUX_REASON_POLICY);
+
+  /* Silent never skips the install question. */
+  assert_int_equal(silent_ready->phase, OTAUX_PHASE_READY);
+  assert_int_equal(silent_ready->decision, OTAUX_DECISION_NONE);
+  assert_true(otaux_offer_set_state(silent, 40, 0, 0, T0 + 5, NULL));
+  assert_int_equal(silent->phase, OTAUX_PHASE_READY);
+  assert_false(otaux_offer_set_state(silent, 60, 0, 0, T0 + 5, NULL));
+  assert_true(g_strv_contains(otaux_offer_allowed_choices(silent, policy, T0 + 5), "cancel"));
+  assert_false(otaux_offer_tick(silent, policy, T0 + 100 * HOUR));
+
+  policy->allow_silent = FALSE;
+  policy->allow_forced = FALSE;
+  not_allowed = new_flagged(policy, TRUE, FALSE, 10);
+  forced_not_allowed = new_flagged(policy, FALSE, TRUE, 10);
+  assert_int_equal(not_allowed->phase, OTAUX_PHASE_OFFERED);
+  assert_int_equal(not_allowed->decision, OTAUX_DECISION_NONE);
+  assert_int_equal(forced_not_allowed->phase, OTAUX_PHASE_OFFERED);
+}
+
+static void test_forced_countdown(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = new_flagged(policy, FALSE, TRUE, 40);
+  const char *const *choices;
+
+  assert_int_equal(o->phase, OTAUX_PHASE_READY);
+  assert_int_equal(o->ready_at, T0);
+  choices = otaux_offer_allowed_choices(o, policy, T0);
+  assert_string_equal(choices[0], "accept");
+  assert_null(choices[1]);
+  assert_int_equal(otaux_offer_delay_limit(o, policy, T0), 0);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, T0), T0 + 300);
+
+  assert_false(otaux_offer_tick(o, policy, T0 + 299));
+  assert_int_equal(o->decision, OTAUX_DECISION_NONE);
+  assert_true(otaux_offer_tick(o, policy, T0 + 300));
+  assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(o->reason, OTAUX_REASON_POLICY);
+  assert_int_equal(o->decided_in, OTAUX_PHASE_READY);
+  assert_int_equal(o->changed_at, T0 + 300);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, T0 + 300), 0);
+  assert_false(otaux_offer_tick(o, policy, T0 + 400));
+  assert_true(otaux_offer_set_state(o, 60, 0, 0, T0 + 400, NULL));
+  assert_int_equal(o->phase, OTAUX_PHASE_INSTALLING);
+}
+
+static void test_forced_after_download_counts_down(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = new_flagged(policy, FALSE, TRUE, 10);
+
+  /* The download was accepted by policy; the install waits for the countdown. */
+  assert_true(otaux_offer_set_state(o, 50, 0, 0, T0 + 100, NULL));
+  assert_int_equal(o->ready_at, T0 + 100);
+  assert_false(otaux_offer_set_state(o, 60, 0, 0, T0 + 101, NULL));
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, T0 + 101), T0 + 400);
+  assert_true(otaux_offer_tick(o, policy, T0 + 400));
+  assert_int_equal(o->decided_in, OTAUX_PHASE_READY);
+  assert_true(otaux_offer_set_state(o, 60, 0, 0, T0 + 401, NULL));
+}
+
+static void test_accept_and_cancel_details(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) a = make(S_OFFERED, policy);
+  g_autoptr(OtauxOffer) c = make(S_READY, policy);
+  g_autoptr(GError) error = NULL;
+
+  assert_true(otaux_offer_answer(a, policy, "accept", 0, T0 + 1, NULL));
+  assert_int_equal(a->reason, OTAUX_REASON_USER);
+  assert_int_equal(a->decided_in, OTAUX_PHASE_OFFERED);
+  assert_int_equal(a->changed_at, T0 + 1);
+
+  assert_true(otaux_offer_answer(c, policy, "cancel", 0, T0 + 3, NULL));
+  assert_int_equal(c->phase, OTAUX_PHASE_FINISHED);
+  assert_int_equal(c->result, OTAUX_RESULT_USER_CANCELLED);
+  assert_int_equal(c->decided_in, OTAUX_PHASE_READY);
+  assert_false(c->finish_reported);
+  /* The updater may report its own result once, no more. */
+  assert_true(otaux_offer_finish(c, 401, T0 + 4, NULL));
+  assert_true(c->finish_reported);
+  assert_false(otaux_offer_finish(c, 401, T0 + 5, &error));
+  assert_true(g_error_matches(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED));
+}
+
+static void test_delay_reboot_bounds(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, policy);
+  gint64 limit = T0 + 7 * 24 * HOUR;
+  g_autoptr(GError) past = NULL;
+  g_autoptr(GError) now_err = NULL;
+  g_autoptr(GError) late = NULL;
+  g_autoptr(GError) missing = NULL;
+
+  assert_int_equal(otaux_offer_delay_limit(o, policy, T0 + 1), limit);
+  assert_false(otaux_offer_answer(o, policy, "delay-reboot", T0 - 5, T0 + 1, &past));
+  assert_true(g_error_matches(past, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
+  assert_string_equal(past->message, "reboot-at is in the past");
+  assert_false(otaux_offer_answer(o, policy, "delay-reboot", T0 + 1, T0 + 1, &now_err));
+  assert_true(g_error_matches(now_err, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
+  assert_false(otaux_offer_answer(o, policy, "delay-reboot", 0, T0 + 1, &missing));
+  assert_true(g_error_matches(missing, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
+  assert_false(otaux_offer_answer(o, policy, "delay-reboot", limit + 1, T0 + 1, &late));
+  assert_true(g_error_matches(late, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED));
+  assert_non_null(strstr(late->message, "reboot-at is later than the latest allowed time"));
+  assert_int_equal(o->phase, OTAUX_PHASE_READY);
+  assert_int_equal(o->n_delays, 0);
+
+  /* Exactly at the limit is fine. */
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", limit, T0 + 1, NULL));
+  assert_int_equal(o->phase, OTAUX_PHASE_DELAYED);
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  assert_int_equal(o->reason, OTAUX_REASON_USER);
+  assert_int_equal(o->decided_in, OTAUX_PHASE_READY);
+  assert_int_equal(o->reboot_at, limit);
+  assert_int_equal(o->n_delays, 1);
+  assert_int_equal(o->changed_at, T0 + 1);
+}
+
+static void test_delay_count_limit(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, policy);
+  g_autoptr(GError) error = NULL;
+  gint64 now = T0;
+
+  for (guint i = 0; i < policy->max_delays; i++) {
+    assert_true(g_strv_contains(otaux_offer_allowed_choices(o, policy, now), "delay-reboot"));
+    assert_true(otaux_offer_answer(o, policy, "delay-reboot", now + HOUR, now, NULL));
+    assert_int_equal(o->decided_in, i == 0 ? OTAUX_PHASE_READY : OTAUX_PHASE_DELAYED);
+    now += 60;
+  }
+  assert_int_equal(o->n_delays, 3);
+  assert_int_equal(otaux_offer_delay_limit(o, policy, now), 0);
+  assert_false(g_strv_contains(otaux_offer_allowed_choices(o, policy, now), "delay-reboot"));
+  assert_true(g_strv_contains(otaux_offer_allowed_choices(o, policy, now), "accept"));
+  assert_true(g_strv_contains(otaux_offer_allowed_choices(o, policy, now), "cancel"));
+  assert_false(otaux_offer_answer(o, policy, "delay-reboot", now + HOUR, now, &error));
+  assert_true(g_error_matches(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED));
+  assert_int_equal(o->n_delays, 3);
+}
+
+static void test_delay_limit_deadline_and_expiry(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, policy);
+
+  /* A deadline earlier than the policy bound caps it; a later one does not. */
+  o->spec.deadline = T0 + 2 * HOUR;
+  assert_int_equal(otaux_offer_delay_limit(o, policy, T0), T0 + 2 * HOUR);
+  o->spec.deadline = T0 + 30 * 24 * HOUR;
+  assert_int_equal(otaux_offer_delay_limit(o, policy, T0), T0 + 7 * 24 * HOUR);
+  /* Past the limit: no delay offered. */
+  o->spec.deadline = T0 + 2 * HOUR;
+  assert_int_equal(otaux_offer_delay_limit(o, policy, T0 + 2 * HOUR), 0);
+  assert_false(
+      g_strv_contains(otaux_offer_allowed_choices(o, policy, T0 + 2 * HOUR), "delay-reboot"));
+  /* Not ready: no delay either. */
+  {
+    g_autoptr(OtauxOffer) offered = make(S_OFFERED, policy);
+    g_autoptr(OtauxOffer) pending = make(S_PENDING, policy);
+
+    assert_int_equal(otaux_offer_delay_limit(offered, policy, T0), 0);
+    assert_int_equal(otaux_offer_delay_limit(pending, policy, T0), 0);
+  }
+}
+
+static void test_scheduled_accept(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, policy);
+  gint64 at = T0 + 10 * HOUR;
+
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", at, T0, NULL));
+  assert_false(otaux_offer_tick(o, policy, T0 + HOUR));
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  assert_true(otaux_offer_tick(o, policy, at + 30)); /* late ticks still fire */
+  assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(o->reason, OTAUX_REASON_SCHEDULED);
+  assert_int_equal(o->decided_in, OTAUX_PHASE_DELAYED);
+  assert_int_equal(o->phase, OTAUX_PHASE_DELAYED);
+  assert_int_equal(o->reboot_at, at);
+  assert_int_equal(o->changed_at, at + 30);
+  assert_null(otaux_offer_allowed_choices(o, policy, at + 30)[0]);
+  assert_false(otaux_offer_tick(o, policy, at + 60));
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, at + 60), 0);
+}
+
+static void test_user_accept_while_delayed(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_DELAYED, policy);
+
+  assert_true(otaux_offer_answer(o, policy, "accept", 0, T0 + 1, NULL));
+  assert_int_equal(o->reason, OTAUX_REASON_USER);
+  assert_int_equal(o->decided_in, OTAUX_PHASE_DELAYED);
+  /* Restart now: no scheduled time any more, nothing to wake for. */
+  assert_int_equal(o->reboot_at, 0);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, T0 + 1), 0);
+  assert_false(otaux_offer_tick(o, policy, T0 + 100));
+}
+
+static void test_reminders(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, policy);
+  gint64 at = T0 + 10 * HOUR;
+
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", at, T0, NULL));
+  assert_int_equal(o->reminder_index, 0);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, T0), at - 4 * HOUR);
+  assert_false(otaux_offer_tick(o, policy, at - 4 * HOUR - 1));
+  assert_true(otaux_offer_tick(o, policy, at - 4 * HOUR));
+  assert_int_equal(o->reminder_index, 1);
+  /* A reminder is not a decision. */
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  assert_int_equal(o->changed_at, T0);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, at - 4 * HOUR), at - HOUR);
+  /* A late tick past two reminders gives them at once. */
+  assert_true(otaux_offer_tick(o, policy, at - 10 * 60));
+  assert_int_equal(o->reminder_index, 3);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, at - 10 * 60), at - 60);
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, at - 60), at);
+  assert_false(otaux_offer_tick(o, policy, at - 30));
+  assert_true(otaux_offer_tick(o, policy, at));
+  assert_int_equal(o->reason, OTAUX_REASON_SCHEDULED);
+}
+
+static void test_reminders_already_passed_are_skipped(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, policy);
+  gint64 at = T0 + 2 * HOUR;
+
+  /* 2 h ahead: the 4 h reminder is already past and skipped. */
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", at, T0, NULL));
+  assert_int_equal(o->reminder_index, 1);
+  assert_false(otaux_offer_tick(o, policy, T0 + 1));
+  assert_int_equal(otaux_offer_next_wakeup(o, policy, T0 + 1), at - HOUR);
+
+  /* A new delay resets the reminders for the new time. */
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", T0 + 6 * HOUR, T0 + 2, NULL));
+  assert_int_equal(o->reminder_index, 0);
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", T0 + 600, T0 + 3, NULL));
+  assert_int_equal(o->reminder_index, 3);
+}
+
+static void test_next_wakeup_none(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+
+  for (Situation s = S_OFFERED; s <= S_FINISHED; s++) {
+    g_autoptr(OtauxOffer) o = make(s, policy);
+
+    if (s == S_DELAYED || s == S_FORCED)
+      assert_true(otaux_offer_next_wakeup(o, policy, T0) > 0);
+    else
+      assert_int_equal(otaux_offer_next_wakeup(o, policy, T0), 0);
+  }
+}
+
+static void test_progress_bytes(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_DOWNLOADING, policy);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error2 = NULL;
+
+  assert_true(otaux_offer_set_state(o, 30, 100, 1000, T0 + 1, NULL));
+  assert_int_equal(o->bytes_done, 100);
+  assert_int_equal(o->bytes_total, 1000);
+  /* A missing total keeps the one known. */
+  assert_true(otaux_offer_set_state(o, 30, 500, 0, T0 + 2, NULL));
+  assert_int_equal(o->bytes_done, 500);
+  assert_int_equal(o->bytes_total, 1000);
+  assert_false(otaux_offer_set_state(o, 30, 1001, 1000, T0 + 3, &error));
+  assert_true(g_error_matches(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
+  assert_false(otaux_offer_set_state(o, 30, 1001, 0, T0 + 3, &error2));
+  assert_true(g_error_matches(error2, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
+  assert_int_equal(o->bytes_done, 500);
+  assert_true(otaux_offer_set_state(o, 40, 0, 0, T0 + 4, NULL));
+  assert_int_equal(o->phase, OTAUX_PHASE_READY);
+  assert_int_equal(o->ready_at, T0 + 4);
+  assert_int_equal(o->changed_at, T0 + 4);
+}
+
+static void test_validate(void **state)
+{
+  static const struct {
+    const char *key;
+    gsize limit;
+  } limits[] = {
+    { "id", OTAUX_LIMIT_ID_BYTES },
+    { "name", OTAUX_LIMIT_NAME_BYTES },
+    { "version", OTAUX_LIMIT_VERSION_BYTES },
+    { "url", OTAUX_LIMIT_URL_BYTES },
+    { "release-notes", OTAUX_LIMIT_RELEASE_NOTES_BYTES },
+    { "message", OTAUX_LIMIT_MESSAGE_BYTES },
+    { "correlator", OTAUX_LIMIT_CORRELATOR_BYTES },
+  };
+  OtauxOfferSpec spec;
+
+  spec_fill(&spec);
+  assert_true(otaux_offer_spec_validate(&spec, NULL));
+
+  for (gsize i = 0; i < G_N_ELEMENTS(limits); i++) {
+    OtauxOfferSpec s;
+    char **field;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) utf8 = NULL;
+    g_autofree char *expected = NULL;
+
+    otaux_offer_spec_copy(&s, &spec);
+    field = i == 0   ? &s.id
+            : i == 1 ? &s.name
+            : i == 2 ? &s.version
+            : i == 3 ? &s.url
+            : i == 4 ? &s.release_notes
+            : i == 5 ? &s.message
+                     : &s.correlator;
+    g_free(*field);
+    *field = g_strnfill(limits[i].limit, 'a');
+    assert_true(otaux_offer_spec_validate(&s, NULL)); /* exactly the limit is fine */
+    g_free(*field);
+    *field = g_strnfill(limits[i].limit + 1, 'a');
+    assert_false(otaux_offer_spec_validate(&s, &error));
+    assert_true(g_error_matches(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
+    expected = g_strdup_printf("'%s' is longer than %zu bytes", limits[i].key, limits[i].limit);
+    assert_string_equal(error->message, expected);
+    g_free(*field);
+    *field = g_strdup("bad \xff utf-8");
+    assert_false(otaux_offer_spec_validate(&s, &utf8));
+    assert_non_null(strstr(utf8->message, limits[i].key));
+    otaux_offer_spec_clear(&s);
+  }
+
+  {
+    g_autoptr(GError) e = NULL;
+    g_free(spec.id);
+    spec.id = g_strdup("");
+    assert_false(otaux_offer_spec_validate(&spec, &e));
+    assert_non_null(strstr(e->message, "'id'"));
+    g_free(spec.id);
+    spec.id = g_strdup("x");
+  }
+  for (guint32 st = 0; st <= 200; st++) {
+    g_autoptr(GError) e = NULL;
+    gboolean ok;
+
+    spec.state = st;
+    ok = otaux_offer_spec_validate(&spec, &e);
+    assert_int_equal(ok, st == 0 || st == 10 || st == 30 || st == 40 || st == 50 || st == 60);
+    if (!ok)
+      assert_non_null(strstr(e->message, "'state'"));
+  }
+  spec.state = 10;
+  {
+    g_autoptr(GError) e = NULL;
+    g_autoptr(GError) e2 = NULL;
+
+    spec.priority = (OtauxPriority)3;
+    assert_false(otaux_offer_spec_validate(&spec, &e));
+    assert_non_null(strstr(e->message, "'priority'"));
+    spec.priority = OTAUX_PRIORITY_HIGH;
+    spec.deadline = -1;
+    assert_false(otaux_offer_spec_validate(&spec, &e2));
+    assert_non_null(strstr(e2->message, "'deadline'"));
+  }
+  otaux_offer_spec_clear(&spec);
+  otaux_offer_spec_clear(&spec); /* twice is harmless */
+}
+
+static void test_update_copies_given_fields_only(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_OFFERED, policy);
+  OtauxOfferSpec spec;
+
+  otaux_offer_spec_init(&spec);
+  g_free(spec.id);
+  spec.id = g_strdup("other");
+  g_free(spec.name);
+  spec.name = g_strdup("New name");
+  g_free(spec.version);
+  spec.version = g_strdup("9.9");
+  spec.size = 5;
+  spec.state = 50;
+  spec.silent = TRUE;
+  spec.forced = TRUE;
+  spec.roaming = TRUE;
+  spec.fields = OTAUX_SPEC_NAME | OTAUX_SPEC_ROAMING | OTAUX_SPEC_STATE | OTAUX_SPEC_SILENT |
+                OTAUX_SPEC_FORCED;
+  otaux_offer_update(o, &spec);
+  otaux_offer_spec_clear(&spec);
+
+  assert_string_equal(o->spec.name, "New name");
+  assert_true(o->spec.roaming);
+  assert_string_equal(o->spec.version, "2.0");
+  assert_int_equal(o->spec.size, 1000);
+  assert_string_equal(o->spec.id, "pkg-1");
+  assert_false(o->spec.silent);
+  assert_false(o->spec.forced);
+  assert_int_equal(o->state, 10);
+  assert_int_equal(o->phase, OTAUX_PHASE_OFFERED);
+}
+
+static void test_copy_and_diff(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) a = make(S_DOWNLOADING, policy);
+  g_autoptr(OtauxOffer) b = otaux_offer_copy(a);
+
+  assert_int_equal(otaux_offer_diff(a, b), 0);
+  assert_true(a->spec.name != b->spec.name); /* deep */
+
+  g_free(b->spec.name);
+  b->spec.name = g_strdup("x");
+  assert_int_equal(otaux_offer_diff(a, b), OTAUX_OFFER_PROP_NAME);
+  g_free(b->spec.version);
+  b->spec.version = g_strdup("x");
+  b->spec.priority = OTAUX_PRIORITY_HIGH;
+  b->spec.size = 1;
+  b->spec.roaming = TRUE;
+  g_free(b->spec.correlator);
+  b->spec.correlator = g_strdup("c");
+  assert_int_equal(otaux_offer_diff(a, b), OTAUX_OFFER_PROP_NAME | OTAUX_OFFER_PROP_VERSION |
+                                               OTAUX_OFFER_PROP_PRIORITY | OTAUX_OFFER_PROP_SIZE |
+                                               OTAUX_OFFER_PROP_FLAGS |
+                                               OTAUX_OFFER_PROP_CORRELATOR);
+
+  {
+    g_autoptr(OtauxOffer) c = otaux_offer_copy(a);
+
+    assert_true(otaux_offer_set_state(c, 30, 10, 100, T0 + 1, NULL));
+    assert_int_equal(otaux_offer_diff(a, c), OTAUX_OFFER_PROP_STATE | OTAUX_OFFER_PROP_BYTES);
+    assert_true(otaux_offer_answer(c, policy, "cancel", 0, T0 + 2, NULL));
+    assert_int_equal(otaux_offer_diff(a, c),
+                     OTAUX_OFFER_PROP_STATE | OTAUX_OFFER_PROP_BYTES | OTAUX_OFFER_PROP_PHASE |
+                         OTAUX_OFFER_PROP_DECISION | OTAUX_OFFER_PROP_RESULT);
+  }
+  {
+    g_autoptr(OtauxOffer) r = make(S_READY, policy);
+    g_autoptr(OtauxOffer) d = otaux_offer_copy(r);
+
+    assert_true(otaux_offer_answer(d, policy, "delay-reboot", T0 + HOUR, T0, NULL));
+    assert_int_equal(otaux_offer_diff(r, d), OTAUX_OFFER_PROP_PHASE | OTAUX_OFFER_PROP_DECISION |
+                                                 OTAUX_OFFER_PROP_REBOOT_AT);
+  }
+  otaux_offer_free(NULL);
+}
+
+static void test_names(void **state)
+{
+  OtauxPhase phase;
+  OtauxDecision decision;
+  OtauxReason reason;
+  static const char *const phases[] = { "offered", "downloading", "ready",
+                                        "delayed", "installing",  "finished" };
+  static const char *const decisions[] = { "none", "accept", "cancel", "delay-reboot" };
+  static const char *const reasons[] = { "", "user", "policy", "timeout", "scheduled" };
+
+  for (guint i = 0; i < G_N_ELEMENTS(phases); i++) {
+    assert_string_equal(otaux_phase_to_string((OtauxPhase)i), phases[i]);
+    assert_true(otaux_phase_from_string(phases[i], &phase));
+    assert_int_equal(phase, i);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(decisions); i++) {
+    assert_string_equal(otaux_decision_to_string((OtauxDecision)i), decisions[i]);
+    assert_true(otaux_decision_from_string(decisions[i], &decision));
+    assert_int_equal(decision, i);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(reasons); i++) {
+    assert_string_equal(otaux_reason_to_string((OtauxReason)i), reasons[i]);
+    assert_true(otaux_reason_from_string(reasons[i], &reason));
+    assert_int_equal(reason, i);
+  }
+  assert_false(otaux_phase_from_string("Offered", &phase));
+  assert_false(otaux_decision_from_string(NULL, &decision));
+  assert_false(otaux_reason_from_string("later", &reason));
+}
+
+static void test_fumo_codes(void **state)
+{
+  for (guint32 v = 0; v <= 700; v++) {
+    gboolean state_ok = v >= 10 && v <= 100 && v % 10 == 0;
+    gboolean result_ok = v == 200 || (v >= 250 && v <= 299) || (v >= 400 && v <= 599);
+
+    assert_int_equal(otaux_fumo_state_is_valid(v), state_ok);
+    assert_int_equal(otaux_fumo_result_is_valid(v), result_ok);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_transition_table),
+    cmocka_unit_test(test_refusal_messages),
+    cmocka_unit_test(test_start_phase_from_spec_state),
+    cmocka_unit_test(test_silent_and_forced_accepted_at_once),
+    cmocka_unit_test(test_forced_countdown),
+    cmocka_unit_test(test_forced_after_download_counts_down),
+    cmocka_unit_test(test_accept_and_cancel_details),
+    cmocka_unit_test(test_delay_reboot_bounds),
+    cmocka_unit_test(test_delay_count_limit),
+    cmocka_unit_test(test_delay_limit_deadline_and_expiry),
+    cmocka_unit_test(test_scheduled_accept),
+    cmocka_unit_test(test_user_accept_while_delayed),
+    cmocka_unit_test(test_reminders),
+    cmocka_unit_test(test_reminders_already_passed_are_skipped),
+    cmocka_unit_test(test_next_wakeup_none),
+    cmocka_unit_test(test_progress_bytes),
+    cmocka_unit_test(test_validate),
+    cmocka_unit_test(test_update_copies_given_fields_only),
+    cmocka_unit_test(test_copy_and_diff),
+    cmocka_unit_test(test_names),
+    cmocka_unit_test(test_fumo_codes),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

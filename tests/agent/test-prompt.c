@@ -1,0 +1,555 @@
+/* Unit tests of prompt building (agent/otaux-prompt.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "otaux-prompt.h"
+
+/* 2023-11-14 22:13:20 UTC; the tests run with TZ=UTC. */
+#define T0   G_GINT64_CONSTANT(1700000000)
+#define HOUR 3600
+
+typedef struct {
+  OtauxPolicy *policy;
+  OtauxStrings *strings;
+} Fixture;
+
+static int setup(void **state)
+{
+  Fixture *f = g_new0(Fixture, 1);
+
+  f->policy = otaux_policy_new_default();
+  f->strings = otaux_strings_new_builtin();
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  Fixture *f = *state;
+
+  otaux_policy_free(f->policy);
+  otaux_strings_free(f->strings);
+  g_free(f);
+  return 0;
+}
+
+static OtauxOffer *new_offer(const OtauxPolicy *policy, guint32 start, OtauxPriority priority,
+                             gint64 now)
+{
+  OtauxOfferSpec spec;
+  OtauxOffer *o;
+
+  otaux_offer_spec_init(&spec);
+  g_free(spec.id);
+  spec.id = g_strdup("pkg");
+  g_free(spec.name);
+  spec.name = g_strdup("Phone OS");
+  g_free(spec.version);
+  spec.version = g_strdup("2.0");
+  g_free(spec.release_notes);
+  spec.release_notes = g_strdup("Fixes the camera.");
+  spec.size = 12300000;
+  spec.install_seconds = 300;
+  spec.state = start;
+  spec.priority = priority;
+  o = otaux_offer_new(1, &spec, policy, now);
+  otaux_offer_spec_clear(&spec);
+  return o;
+}
+
+static const OtauxChoice *choice_at(const OtauxPrompt *p, guint i)
+{
+  assert_true(i < p->choices->len);
+  return g_ptr_array_index(p->choices, i);
+}
+
+static void assert_choice(const OtauxPrompt *p, guint i, const char *id, const char *label)
+{
+  assert_string_equal(choice_at(p, i)->id, id);
+  assert_string_equal(choice_at(p, i)->label, label);
+}
+
+static void test_download(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+  assert_int_equal(p->kind, OTAUX_PROMPT_DOWNLOAD);
+  assert_string_equal(otaux_prompt_kind_to_string(p->kind), "download");
+  assert_string_equal(p->title, "Firmware update available");
+  assert_string_equal(p->body, "Phone OS 2.0 is ready to download (12.3 MB).");
+  assert_string_equal(p->details, "Fixes the camera.");
+  assert_string_equal(p->warning, "");
+  assert_string_equal(p->message, "");
+  assert_int_equal(p->choices->len, 2);
+  assert_choice(p, 0, "accept", "Download");
+  assert_choice(p, 1, "cancel", "Not now");
+  assert_string_equal(p->suggested, "accept");
+  assert_int_equal(p->progress, -1);
+  assert_int_equal(p->delay_max, 0);
+  assert_int_equal(p->delay_options->len, 0);
+  assert_int_equal(p->deadline, 0);
+  assert_string_equal(p->deadline_choice, "");
+  assert_true(p->dismissible);
+  assert_int_equal(p->result, 0);
+  assert_int_equal(p->presentation, OTAUX_PRESENTATION_ACTIONS);
+  assert_int_equal(p->urgency, OTAUX_URGENCY_NORMAL);
+  assert_int_equal(p->priority, OTAUX_PRIORITY_MEDIUM);
+  assert_true(p->sound);
+}
+
+static void test_download_without_version_or_name(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+
+  g_free(o->spec.version);
+  o->spec.version = g_strdup("");
+  o->spec.size = 0;
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(p->body, "Phone OS is ready to download (unknown size).");
+
+  g_clear_pointer(&p, otaux_prompt_free);
+  g_free(o->spec.name);
+  o->spec.name = g_strdup("");
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(p->body, "The firmware update is ready to download (unknown size).");
+}
+
+static void test_presentation_per_priority(void **state)
+{
+  Fixture *f = *state;
+
+  for (OtauxPriority prio = OTAUX_PRIORITY_LOW; prio < OTAUX_N_PRIORITIES; prio++) {
+    g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, prio, T0);
+    g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+    assert_int_equal(p->priority, prio);
+    assert_int_equal(p->presentation, f->policy->priority[prio].presentation);
+    assert_int_equal(p->urgency, f->policy->priority[prio].urgency);
+    assert_int_equal(p->sound, f->policy->priority[prio].sound);
+  }
+  /* A silent presentation still gets its prompt: presenters decide. */
+  f->policy->priority[OTAUX_PRIORITY_LOW].presentation = OTAUX_PRESENTATION_SILENT;
+  {
+    g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, OTAUX_PRIORITY_LOW, T0);
+    g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+    assert_int_equal(p->kind, OTAUX_PROMPT_DOWNLOAD);
+    assert_int_equal(p->presentation, OTAUX_PRESENTATION_SILENT);
+    assert_int_equal(p->choices->len, 2);
+  }
+}
+
+static void test_charge_warning(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, OTAUX_PRIORITY_HIGH, T0);
+  g_autoptr(OtauxPrompt) roaming = NULL;
+  g_autoptr(OtauxPrompt) always = NULL;
+  g_autoptr(OtauxPrompt) never = NULL;
+  g_autoptr(OtauxPrompt) home = NULL;
+
+  o->spec.roaming = TRUE;
+  roaming = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(roaming->warning,
+                      "You are roaming. Downloading 12.3 MB may cost extra data charges.");
+  f->policy->charge_warning = OTAUX_CHARGE_WARN_NEVER;
+  never = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(never->warning, "");
+  o->spec.roaming = FALSE;
+  f->policy->charge_warning = OTAUX_CHARGE_WARN_ALWAYS;
+  always = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_non_null(strstr(always->warning, "12.3 MB"));
+  f->policy->charge_warning = OTAUX_CHARGE_WARN_ROAMING;
+  home = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(home->warning, "");
+}
+
+static void test_progress(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 30, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+  g_autoptr(OtauxPrompt) unknown = NULL;
+
+  assert_true(otaux_offer_set_state(o, 30, 500, 1000, T0, NULL));
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_PROGRESS);
+  assert_int_equal(p->progress, 50);
+  assert_string_equal(p->title, "Downloading firmware update");
+  assert_string_equal(p->body, "Downloading Phone OS: 50%");
+  assert_int_equal(p->choices->len, 1);
+  assert_choice(p, 0, "cancel", "Cancel download");
+  assert_string_equal(p->suggested, "");
+
+  o->bytes_done = 0;
+  o->bytes_total = 0;
+  o->spec.size = 0;
+  unknown = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(unknown->progress, -1);
+  assert_string_equal(unknown->body, "Downloading Phone OS.");
+}
+
+static const OtauxDelayOption *option_at(const OtauxPrompt *p, guint i)
+{
+  assert_true(i < p->delay_options->len);
+  return &g_array_index(p->delay_options, OtauxDelayOption, i);
+}
+
+static void test_install(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_HIGH, T0);
+  g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->title, "Ready to install Phone OS");
+  assert_string_equal(p->body, "Installing restarts the device. It takes about 5 minutes.");
+  assert_string_equal(p->details, "");
+  assert_int_equal(p->choices->len, 3);
+  assert_choice(p, 0, "accept", "Install now");
+  assert_choice(p, 1, "delay-reboot", "Delay reboot");
+  assert_choice(p, 2, "cancel", "Cancel");
+  assert_string_equal(p->suggested, "accept");
+  assert_int_equal(p->delay_max, T0 + 7 * 24 * HOUR);
+  assert_true(p->dismissible);
+  assert_int_equal(p->urgency, OTAUX_URGENCY_CRITICAL);
+  assert_int_equal(p->presentation, OTAUX_PRESENTATION_POPUP);
+
+  /* 22:13 UTC: tonight at 22:00 is gone; tomorrow at 07:00 is 8 h 46 min away. */
+  assert_int_equal(p->delay_options->len, 3);
+  assert_string_equal(option_at(p, 0)->label, "In 1 hour");
+  assert_int_equal(option_at(p, 0)->time, T0 + HOUR);
+  assert_string_equal(option_at(p, 1)->label, "In 4 hours");
+  assert_int_equal(option_at(p, 1)->time, T0 + 4 * HOUR);
+  assert_string_equal(option_at(p, 2)->label, "Tomorrow at 07:00");
+  assert_int_equal(option_at(p, 2)->time, G_GINT64_CONSTANT(1700031600));
+}
+
+static void test_install_delay_options_bounded(void **state)
+{
+  Fixture *f = *state;
+  gint64 morning = T0 - 12 * HOUR; /* 10:13 UTC */
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, morning);
+  g_autoptr(OtauxPrompt) all = otaux_prompt_build(o, f->policy, f->strings, morning);
+  g_autoptr(OtauxPrompt) capped = NULL;
+  g_autoptr(OtauxPrompt) none = NULL;
+
+  assert_int_equal(all->delay_options->len, 4);
+  assert_string_equal(option_at(all, 2)->label, "Tonight at 22:00");
+  assert_int_equal(option_at(all, 2)->time, G_GINT64_CONSTANT(1699999200));
+  assert_string_equal(option_at(all, 3)->label, "Tomorrow at 07:00");
+  assert_int_equal(option_at(all, 3)->time, G_GINT64_CONSTANT(1700031600));
+
+  /* The deadline caps the delay: only the options before it. */
+  o->spec.deadline = morning + 2 * HOUR;
+  capped = otaux_prompt_build(o, f->policy, f->strings, morning);
+  assert_int_equal(capped->delay_max, morning + 2 * HOUR);
+  assert_int_equal(capped->delay_options->len, 1);
+  assert_string_equal(option_at(capped, 0)->label, "In 1 hour");
+
+  /* No delays left: no delay choice, no options. */
+  o->n_delays = f->policy->max_delays;
+  none = otaux_prompt_build(o, f->policy, f->strings, morning);
+  assert_int_equal(none->delay_max, 0);
+  assert_int_equal(none->delay_options->len, 0);
+  assert_false(otaux_prompt_has_choice(none, "delay-reboot"));
+  assert_true(otaux_prompt_has_choice(none, "accept"));
+  assert_true(otaux_prompt_has_choice(none, "cancel"));
+
+  /* Other relative delays get minute or hour labels. */
+  f->policy->delay_options_s[0] = 30 * 60;
+  f->policy->delay_options_s[1] = 2 * HOUR;
+  o->n_delays = 0;
+  o->spec.deadline = 0;
+  {
+    g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, morning);
+
+    assert_string_equal(option_at(p, 0)->label, "In 30 minutes");
+    assert_string_equal(option_at(p, 1)->label, "In 2 hours");
+  }
+}
+
+static void test_install_operator_message_and_no_reboot(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+
+  g_free(o->spec.message);
+  o->spec.message = g_strdup("mxip_opr_100"); /* no catalog yet: "" */
+  o->spec.needs_reboot = FALSE;
+  o->spec.install_seconds = 0;
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(p->message, "");
+  assert_string_equal(p->body, "Installing takes about a few minutes.");
+}
+
+static void test_forced(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_HIGH, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+
+  o->spec.forced = TRUE;
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_FORCED);
+  assert_string_equal(p->body, "The device restarts to install Phone OS at 22:18.");
+  assert_int_equal(p->choices->len, 1);
+  assert_choice(p, 0, "accept", "Restart now");
+  assert_int_equal(p->deadline, T0 + 300);
+  assert_string_equal(p->deadline_choice, "accept");
+  assert_false(p->dismissible);
+  assert_int_equal(p->delay_options->len, 0);
+
+  /* Where policy does not allow forcing, the person is asked as usual. */
+  f->policy->allow_forced = FALSE;
+  {
+    g_autoptr(OtauxPrompt) asked = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+    assert_int_equal(asked->kind, OTAUX_PROMPT_INSTALL);
+    assert_true(asked->dismissible);
+  }
+}
+
+static void test_pending_and_installing(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) pending = NULL;
+  g_autoptr(OtauxPrompt) installing = NULL;
+
+  assert_true(otaux_offer_answer(o, f->policy, "accept", 0, T0, NULL));
+  pending = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(pending->kind, OTAUX_PROMPT_PENDING);
+  assert_string_equal(pending->title, "Installing soon");
+  assert_int_equal(pending->choices->len, 0);
+
+  assert_true(otaux_offer_set_state(o, 60, 0, 0, T0, NULL));
+  installing = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(installing->kind, OTAUX_PROMPT_INSTALLING);
+  assert_string_equal(installing->title, "Installing Phone OS");
+  assert_string_equal(installing->body, "Do not power off the device.");
+  assert_int_equal(installing->choices->len, 0);
+  assert_int_equal(installing->progress, -1);
+}
+
+static void test_delayed_reminder_final_warning(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  gint64 at = T0 + 5 * HOUR + 46 * 60 + 40; /* 2023-11-15 04:00 UTC */
+  g_autoptr(OtauxPrompt) delayed = NULL;
+  g_autoptr(OtauxPrompt) reminder = NULL;
+  g_autoptr(OtauxPrompt) final = NULL;
+
+  assert_true(otaux_offer_answer(o, f->policy, "delay-reboot", at, T0, NULL));
+  delayed = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(delayed->kind, OTAUX_PROMPT_DELAYED);
+  assert_string_equal(delayed->title, "Restart scheduled");
+  assert_string_equal(delayed->body,
+                      "The device restarts at Wed 15 Nov 04:00 to install Phone OS.");
+  assert_int_equal(delayed->choices->len, 3);
+  assert_choice(delayed, 0, "accept", "Restart now");
+  assert_choice(delayed, 1, "delay-reboot", "Change time");
+  assert_choice(delayed, 2, "cancel", "Cancel update");
+  assert_int_equal(delayed->deadline, at);
+  assert_string_equal(delayed->deadline_choice, "accept");
+  assert_true(delayed->dismissible);
+  assert_true(delayed->delay_max > at);
+
+  /* Not a reminder until the tick gives one. */
+  assert_true(otaux_offer_tick(o, f->policy, at - 4 * HOUR));
+  reminder = otaux_prompt_build(o, f->policy, f->strings, at - 4 * HOUR);
+  assert_int_equal(reminder->kind, OTAUX_PROMPT_REMINDER);
+  assert_string_equal(reminder->title, "Restart coming up");
+  assert_true(reminder->dismissible);
+  assert_true(otaux_prompt_has_choice(reminder, "accept"));
+
+  final = otaux_prompt_build(o, f->policy, f->strings, at - 30);
+  assert_int_equal(final->kind, OTAUX_PROMPT_FINAL_WARNING);
+  assert_string_equal(final->title, "Restarting in 30 seconds…");
+  assert_false(final->dismissible);
+  assert_int_equal(final->deadline, at);
+  assert_true(otaux_prompt_has_choice(final, "accept"));
+}
+
+static void test_skipped_reminder_is_not_shown(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  gint64 at = T0 + 2 * HOUR;
+  g_autoptr(OtauxPrompt) just_delayed = NULL;
+  g_autoptr(OtauxPrompt) reminder = NULL;
+
+  assert_true(otaux_offer_answer(o, f->policy, "delay-reboot", at, T0, NULL));
+  just_delayed = otaux_prompt_build(o, f->policy, f->strings, T0 + 1);
+  assert_int_equal(just_delayed->kind, OTAUX_PROMPT_DELAYED);
+  assert_true(otaux_offer_tick(o, f->policy, at - HOUR));
+  reminder = otaux_prompt_build(o, f->policy, f->strings, at - HOUR);
+  assert_int_equal(reminder->kind, OTAUX_PROMPT_REMINDER);
+}
+
+static void test_scheduled_accept_is_pending(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+
+  assert_true(otaux_offer_answer(o, f->policy, "delay-reboot", T0 + 100, T0, NULL));
+  assert_true(otaux_offer_tick(o, f->policy, T0 + 100));
+  p = otaux_prompt_build(o, f->policy, f->strings, T0 + 100);
+  assert_int_equal(p->kind, OTAUX_PROMPT_PENDING);
+  assert_int_equal(p->choices->len, 0);
+}
+
+static void test_results(void **state)
+{
+  Fixture *f = *state;
+  static const struct {
+    guint32 result;
+    const char *title;
+  } cases[] = {
+    { 200, "Update installed" },     { 250, "Update installed" }, { 410, "Update not installed" },
+    { 502, "Update not installed" }, { 401, "Update cancelled" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(OtauxOffer) o = new_offer(f->policy, 60, OTAUX_PRIORITY_LOW, T0);
+    g_autoptr(OtauxPrompt) p = NULL;
+    g_autofree char *body = otaux_strings_result_text(f->strings, cases[i].result);
+
+    assert_true(otaux_offer_finish(o, cases[i].result, T0, NULL));
+    p = otaux_prompt_build(o, f->policy, f->strings, T0);
+    assert_int_equal(p->kind, OTAUX_PROMPT_RESULT);
+    assert_string_equal(p->title, cases[i].title);
+    assert_string_equal(p->body, body);
+    assert_int_equal(p->result, cases[i].result);
+    assert_int_equal(p->choices->len, 0);
+    assert_true(p->dismissible);
+  }
+}
+
+static void test_cancelled_by_person(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, OTAUX_PRIORITY_LOW, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+
+  assert_true(otaux_offer_answer(o, f->policy, "cancel", 0, T0, NULL));
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_RESULT);
+  assert_string_equal(p->title, "Update cancelled");
+  assert_non_null(strstr(p->body, "You cancelled"));
+  assert_int_equal(p->result, 401);
+}
+
+/* The prompt offers exactly the choices the offer accepts, in every state. */
+static void test_choices_match_offer(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(GPtrArray) offers = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_offer_free);
+  OtauxOffer *o;
+
+  g_ptr_array_add(offers, new_offer(f->policy, 10, OTAUX_PRIORITY_LOW, T0));
+  g_ptr_array_add(offers, new_offer(f->policy, 30, OTAUX_PRIORITY_LOW, T0));
+  g_ptr_array_add(offers, new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0));
+  g_ptr_array_add(offers, new_offer(f->policy, 60, OTAUX_PRIORITY_LOW, T0));
+  o = new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0);
+  assert_true(otaux_offer_answer(o, f->policy, "delay-reboot", T0 + HOUR, T0, NULL));
+  g_ptr_array_add(offers, o);
+  o = new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0);
+  assert_true(otaux_offer_answer(o, f->policy, "accept", 0, T0, NULL));
+  g_ptr_array_add(offers, o);
+  o = new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0);
+  o->spec.forced = TRUE;
+  g_ptr_array_add(offers, o);
+
+  for (guint i = 0; i < offers->len; i++) {
+    const OtauxOffer *offer = g_ptr_array_index(offers, i);
+    g_autoptr(OtauxPrompt) p = otaux_prompt_build(offer, f->policy, f->strings, T0);
+    const char *const *allowed = otaux_offer_allowed_choices(offer, f->policy, T0);
+
+    assert_int_equal(p->choices->len, g_strv_length((char **)allowed));
+    for (guint c = 0; allowed[c] != NULL; c++) {
+      assert_string_equal(choice_at(p, c)->id, allowed[c]);
+      assert_true(otaux_prompt_has_choice(p, allowed[c]));
+      assert_true(choice_at(p, c)->label[0] != '\0');
+    }
+    assert_false(otaux_prompt_has_choice(p, "reboot"));
+    assert_false(otaux_prompt_has_choice(p, NULL));
+  }
+}
+
+static void test_equal(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0);
+  g_autoptr(OtauxPrompt) a = otaux_prompt_build(o, f->policy, f->strings, T0);
+  g_autoptr(OtauxPrompt) b = otaux_prompt_build(o, f->policy, f->strings, T0);
+  g_autoptr(OtauxPrompt) later = otaux_prompt_build(o, f->policy, f->strings, T0 + 60);
+  OtauxChoice *c;
+
+  assert_true(otaux_prompt_equal(a, b));
+  assert_true(otaux_prompt_equal(a, a));
+  assert_false(otaux_prompt_equal(a, NULL));
+  assert_true(otaux_prompt_equal(NULL, NULL));
+  /* The relative delay options moved with the clock. */
+  assert_false(otaux_prompt_equal(a, later));
+
+  c = g_ptr_array_index(b->choices, 0);
+  g_free(c->label);
+  c->label = g_strdup("Go");
+  assert_false(otaux_prompt_equal(a, b));
+  otaux_prompt_free(NULL);
+}
+
+static void test_none(void **state)
+{
+  Fixture *f = *state;
+  OtauxOffer nothing = { .phase = OTAUX_PHASE_FINISHED };
+  g_autoptr(OtauxPrompt) p = otaux_prompt_build(&nothing, f->policy, f->strings, T0);
+
+  assert_int_equal(p->kind, OTAUX_PROMPT_NONE);
+  assert_string_equal(otaux_prompt_kind_to_string(p->kind), "none");
+  assert_string_equal(p->title, "");
+  assert_int_equal(p->choices->len, 0);
+  assert_string_equal(otaux_prompt_kind_to_string(OTAUX_PROMPT_FINAL_WARNING), "final-warning");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_download, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_download_without_version_or_name, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_presentation_per_priority, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_charge_warning, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_install, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_install_operator_message_and_no_reboot, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_pending_and_installing, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_delayed_reminder_final_warning, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_skipped_reminder_is_not_shown, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_scheduled_accept_is_pending, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_results, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_equal, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_none, setup, teardown),
+  };
+
+  /* Local times in the expectations are UTC; set before GLib reads the zone. */
+  setenv("TZ", "UTC", 1);
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,452 @@
+/* Unit tests of the offer store (agent/otaux-store.h): format and atomicity. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "otaux-store.h"
+
+#define T0 G_GINT64_CONSTANT(1700000000)
+
+typedef struct {
+  char *dir;
+  char *offers_dir;
+  OtauxStore *store;
+  GPtrArray *corrupt; /* paths reported */
+} Fixture;
+
+static int setup(void **state)
+{
+  Fixture *f = g_new0(Fixture, 1);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp("otaux-store-XXXXXX", &error);
+  assert_non_null(f->dir);
+  f->offers_dir = g_build_filename(f->dir, "offers", NULL);
+  f->store = otaux_store_new(f->dir, &error);
+  assert_non_null(f->store);
+  f->corrupt = g_ptr_array_new_with_free_func(g_free);
+  *state = f;
+  return 0;
+}
+
+static void rm_rf(const char *path)
+{
+  GDir *dir = g_dir_open(path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL) {
+    while ((name = g_dir_read_name(dir)) != NULL) {
+      g_autofree char *child = g_build_filename(path, name, NULL);
+
+      rm_rf(child);
+    }
+    g_dir_close(dir);
+    g_rmdir(path);
+  } else {
+    g_unlink(path);
+  }
+}
+
+static int teardown(void **state)
+{
+  Fixture *f = *state;
+
+  otaux_store_free(f->store);
+  rm_rf(f->dir);
+  g_free(f->dir);
+  g_free(f->offers_dir);
+  g_ptr_array_unref(f->corrupt);
+  g_free(f);
+  return 0;
+}
+
+static void on_corrupt(const char *path, const GError *error, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  assert_true(g_error_matches(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT));
+  g_ptr_array_add(f->corrupt, g_path_get_basename(path));
+}
+
+/* An offer with every field set to something other than its default. */
+static OtauxOffer *full_offer(guint serial)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  OtauxOfferSpec spec;
+  OtauxOffer *o;
+
+  otaux_offer_spec_init(&spec);
+  g_free(spec.id);
+  spec.id = g_strdup_printf("{6F9619FF-8B86-D011-B42D-00C04FC964%02u}", serial % 100);
+  g_free(spec.name);
+  spec.name = g_strdup("Phone OS = \"ünïcode\" [x] #not-a-comment");
+  g_free(spec.version);
+  spec.version = g_strdup("2.0.1");
+  g_free(spec.url);
+  spec.url = g_strdup("https://example.com/fw?a=1&b=2");
+  g_free(spec.release_notes);
+  spec.release_notes = g_strdup("Line one\nLine two\n\ttabbed; semi\\colon\n  leading space");
+  g_free(spec.message);
+  spec.message = g_strdup("mxip_opr_100");
+  g_free(spec.correlator);
+  spec.correlator = g_strdup("corr-42");
+  spec.priority = OTAUX_PRIORITY_HIGH;
+  spec.size = G_GUINT64_CONSTANT(18000000000000000000);
+  spec.state = 40;
+  spec.silent = TRUE;
+  spec.forced = FALSE;
+  spec.roaming = TRUE;
+  spec.needs_reboot = FALSE;
+  spec.deadline = T0 + 99999;
+  spec.install_seconds = 4242;
+  spec.fields = 0x7fff;
+  o = otaux_offer_new(serial, &spec, policy, T0);
+  otaux_offer_spec_clear(&spec);
+
+  o->state = 50;
+  o->bytes_done = 123;
+  o->bytes_total = 456;
+  o->phase = OTAUX_PHASE_DELAYED;
+  o->decision = OTAUX_DECISION_DELAY_REBOOT;
+  o->reason = OTAUX_REASON_USER;
+  o->decided_in = OTAUX_PHASE_READY;
+  o->reboot_at = T0 + 7200;
+  o->result = 0;
+  o->finish_reported = TRUE;
+  o->n_delays = 2;
+  o->created_at = T0 - 100;
+  o->ready_at = T0 - 50;
+  o->changed_at = T0 - 10;
+  o->reminder_index = 1;
+  return o;
+}
+
+static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
+{
+  assert_int_equal(a->serial, b->serial);
+  assert_string_equal(a->spec.id, b->spec.id);
+  assert_string_equal(a->spec.name, b->spec.name);
+  assert_string_equal(a->spec.version, b->spec.version);
+  assert_string_equal(a->spec.url, b->spec.url);
+  assert_string_equal(a->spec.release_notes, b->spec.release_notes);
+  assert_string_equal(a->spec.message, b->spec.message);
+  assert_string_equal(a->spec.correlator, b->spec.correlator);
+  assert_int_equal(a->spec.priority, b->spec.priority);
+  assert_true(a->spec.size == b->spec.size);
+  assert_int_equal(a->spec.state, b->spec.state);
+  assert_int_equal(a->spec.silent, b->spec.silent);
+  assert_int_equal(a->spec.forced, b->spec.forced);
+  assert_int_equal(a->spec.roaming, b->spec.roaming);
+  assert_int_equal(a->spec.needs_reboot, b->spec.needs_reboot);
+  assert_int_equal(a->spec.deadline, b->spec.deadline);
+  assert_int_equal(a->spec.install_seconds, b->spec.install_seconds);
+  assert_int_equal(a->spec.fields, b->spec.fields);
+  assert_int_equal(a->state, b->state);
+  assert_int_equal(a->bytes_done, b->bytes_done);
+  assert_int_equal(a->bytes_total, b->bytes_total);
+  assert_int_equal(a->phase, b->phase);
+  assert_int_equal(a->decision, b->decision);
+  assert_int_equal(a->reason, b->reason);
+  assert_int_equal(a->decided_in, b->decided_in);
+  assert_int_equal(a->reboot_at, b->reboot_at);
+  assert_int_equal(a->result, b->result);
+  assert_int_equal(a->finish_reported, b->finish_reported);
+  assert_int_equal(a->n_delays, b->n_delays);
+  assert_int_equal(a->created_at, b->created_at);
+  assert_int_equal(a->ready_at, b->ready_at);
+  assert_int_equal(a->changed_at, b->changed_at);
+  assert_int_equal(a->reminder_index, b->reminder_index);
+  assert_int_equal(otaux_offer_diff(a, b), 0);
+}
+
+static void test_serialize_round_trip(void **state)
+{
+  g_autoptr(OtauxOffer) o = full_offer(5);
+  g_autoptr(OtauxOffer) back = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *data = otaux_store_serialize(o, &len);
+
+  assert_int_equal(strlen(data), len);
+  assert_non_null(strstr(data, "[offer]"));
+  assert_non_null(strstr(data, "phase=delayed"));
+  assert_non_null(strstr(data, "decision=delay-reboot"));
+  assert_non_null(strstr(data, "priority=high"));
+  back = otaux_store_parse(data, len, &error);
+  assert_non_null(back);
+  assert_null(back->prompt);
+  assert_offers_equal(o, back);
+
+  /* Every enum value survives. */
+  for (OtauxPhase ph = OTAUX_PHASE_OFFERED; ph <= OTAUX_PHASE_FINISHED; ph++) {
+    for (OtauxReason r = OTAUX_REASON_NONE; r <= OTAUX_REASON_SCHEDULED; r++) {
+      g_autofree char *d = NULL;
+      g_autoptr(OtauxOffer) b = NULL;
+
+      o->phase = ph;
+      o->decided_in = (OtauxPhase)(OTAUX_PHASE_FINISHED - ph);
+      o->reason = r;
+      o->decision = (OtauxDecision)(r % 4);
+      o->result = ph == OTAUX_PHASE_FINISHED ? 401 : 0;
+      d = otaux_store_serialize(o, &len);
+      b = otaux_store_parse(d, len, NULL);
+      assert_non_null(b);
+      assert_offers_equal(o, b);
+    }
+  }
+}
+
+static void test_save_load_round_trip(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) a = full_offer(12);
+  g_autoptr(OtauxOffer) b = full_offer(3);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename(f->offers_dir, "12.offer", NULL);
+  GStatBuf st;
+
+  assert_true(otaux_store_save(f->store, a, &error));
+  assert_true(otaux_store_save(f->store, b, &error));
+  assert_int_equal(g_stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+  assert_int_equal(g_stat(f->offers_dir, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0700);
+
+  loaded = otaux_store_load(f->store, on_corrupt, f, &error);
+  assert_non_null(loaded);
+  assert_int_equal(loaded->len, 2);
+  /* Sorted by serial. */
+  assert_offers_equal(b, g_ptr_array_index(loaded, 0));
+  assert_offers_equal(a, g_ptr_array_index(loaded, 1));
+  assert_int_equal(f->corrupt->len, 0);
+  assert_string_equal(otaux_store_get_dir(f->store), f->dir);
+}
+
+static guint count_files(const char *dir, const char *suffix)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+    if (g_str_has_suffix(name, suffix))
+      n++;
+  return n;
+}
+
+static void test_save_leaves_no_tmp_and_replaces(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(4);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *stale = g_build_filename(f->offers_dir, ".4.offer.tmp", NULL);
+
+  /* A stale tmp from an earlier crash does not block the next save. */
+  assert_true(g_file_set_contents(stale, "junk", -1, NULL));
+  assert_true(otaux_store_save(f->store, o, NULL));
+  assert_int_equal(count_files(f->offers_dir, ".tmp"), 0);
+  o->n_delays = 3;
+  assert_true(otaux_store_save(f->store, o, NULL));
+  assert_int_equal(count_files(f->offers_dir, ".tmp"), 0);
+  assert_int_equal(count_files(f->offers_dir, ".offer"), 1);
+
+  loaded = otaux_store_load(f->store, NULL, NULL, NULL);
+  assert_int_equal(loaded->len, 1);
+  assert_int_equal(((OtauxOffer *)g_ptr_array_index(loaded, 0))->n_delays, 3);
+}
+
+/* A power cut between writing the tmp file and the rename: the old file stands. */
+static void test_crash_before_rename_keeps_old(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(8);
+  g_autoptr(OtauxOffer) newer = full_offer(8);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *tmp = g_build_filename(f->offers_dir, ".8.offer.tmp", NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  assert_true(otaux_store_save(f->store, o, NULL));
+  newer->n_delays = 3;
+  data = otaux_store_serialize(newer, &len);
+  /* Even a complete tmp file is not the state until renamed; a torn one even less. */
+  assert_true(g_file_set_contents(tmp, data, (gssize)len / 2, NULL));
+
+  loaded = otaux_store_load(f->store, on_corrupt, f, NULL);
+  assert_int_equal(loaded->len, 1);
+  assert_offers_equal(o, g_ptr_array_index(loaded, 0));
+  assert_int_equal(f->corrupt->len, 0);
+  assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+}
+
+static void test_corrupt_set_aside(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) good = full_offer(1);
+  g_autoptr(OtauxOffer) truncated = full_offer(2);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *p2 = g_build_filename(f->offers_dir, "2.offer", NULL);
+  g_autofree char *p3 = g_build_filename(f->offers_dir, "3.offer", NULL);
+  g_autofree char *p9 = g_build_filename(f->offers_dir, "9.offer", NULL);
+  g_autofree char *stray = g_build_filename(f->offers_dir, "notes.txt", NULL);
+  gsize len;
+
+  assert_true(otaux_store_save(f->store, good, NULL));
+  data = otaux_store_serialize(truncated, &len);
+  assert_true(g_file_set_contents(p2, data, (gssize)len / 2, NULL));
+  assert_true(g_file_set_contents(p3, "\x01\x02 garbage \xff\xfe", -1, NULL));
+  /* Well-formed, but filed under the wrong serial. */
+  g_free(data);
+  data = otaux_store_serialize(good, &len);
+  assert_true(g_file_set_contents(p9, data, (gssize)len, NULL));
+  assert_true(g_file_set_contents(stray, "not an offer", -1, NULL));
+
+  loaded = otaux_store_load(f->store, on_corrupt, f, &error);
+  assert_non_null(loaded);
+  assert_int_equal(loaded->len, 1);
+  assert_int_equal(((OtauxOffer *)g_ptr_array_index(loaded, 0))->serial, 1);
+  assert_int_equal(f->corrupt->len, 3);
+  assert_int_equal(count_files(f->offers_dir, ".corrupt"), 3);
+  assert_false(g_file_test(p2, G_FILE_TEST_EXISTS));
+  assert_true(g_file_test(stray, G_FILE_TEST_EXISTS));
+
+  /* Set aside once: the next load is clean. */
+  g_ptr_array_set_size(f->corrupt, 0);
+  g_clear_pointer(&loaded, g_ptr_array_unref);
+  loaded = otaux_store_load(f->store, on_corrupt, f, &error);
+  assert_int_equal(loaded->len, 1);
+  assert_int_equal(f->corrupt->len, 0);
+}
+
+/* Hand edits that parse as key files but carry nonsense are refused. */
+static void test_parse_validates(void **state)
+{
+  static const struct {
+    const char *key;
+    const char *value;
+  } bad[] = {
+    { "phase", "sleeping" },    { "decision", "maybe" },
+    { "reason", "because" },    { "decided-in", "" },
+    { "priority", "urgent" },   { "state", "45" },
+    { "offer-state", "90" },    { "result", "300" },
+    { "serial", "0" },          { "serial", "-1" },
+    { "size", "12abc" },        { "delays", "" },
+    { "silent", "perhaps" },    { "deadline", "-5" },
+    { "reminder-index", "99" }, { "id", "" },
+    { "format", "2" },          { "bytes-done", "999" },
+  };
+  g_autoptr(OtauxOffer) o = full_offer(6);
+  gsize len;
+  g_autofree char *data = otaux_store_serialize(o, &len);
+
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *edited = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(OtauxOffer) parsed = NULL;
+    gsize edited_len = 0;
+
+    assert_true(g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, NULL));
+    g_key_file_set_value(kf, "offer", bad[i].key, bad[i].value);
+    edited = g_key_file_to_data(kf, &edited_len, NULL);
+    parsed = otaux_store_parse(edited, edited_len, &error);
+    if (parsed != NULL)
+      fail_msg("%s=%s was accepted", bad[i].key, bad[i].value);
+    assert_true(g_error_matches(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_CORRUPT));
+  }
+
+  /* A missing key, an oversize string, no group, an empty file. */
+  {
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *edited = NULL;
+    g_autofree char *huge = g_strnfill(OTAUX_LIMIT_NAME_BYTES + 1, 'n');
+
+    assert_true(g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, NULL));
+    gsize edited_len = 0;
+
+    g_key_file_remove_key(kf, "offer", "changed-at", NULL);
+    edited = g_key_file_to_data(kf, &edited_len, NULL);
+    assert_null(otaux_store_parse(edited, edited_len, NULL));
+    g_free(edited);
+    assert_true(g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, NULL));
+    g_key_file_set_string(kf, "offer", "name", huge);
+    edited = g_key_file_to_data(kf, &edited_len, NULL);
+    assert_null(otaux_store_parse(edited, edited_len, NULL));
+  }
+  assert_null(otaux_store_parse("[other]\nx=1\n", 12, NULL));
+  assert_null(otaux_store_parse("", 0, NULL));
+}
+
+static void test_remove(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(2);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_true(otaux_store_save(f->store, o, NULL));
+  assert_true(otaux_store_remove(f->store, 2, &error));
+  /* Already gone is fine. */
+  assert_true(otaux_store_remove(f->store, 2, &error));
+  assert_true(otaux_store_remove(f->store, 77, &error));
+  loaded = otaux_store_load(f->store, NULL, NULL, NULL);
+  assert_int_equal(loaded->len, 0);
+}
+
+static void test_io_errors(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(2);
+  g_autoptr(GError) save_error = NULL;
+  g_autoptr(GError) load_error = NULL;
+  g_autoptr(GError) new_error = NULL;
+  g_autofree char *under_file = NULL;
+  g_autoptr(OtauxStore) bad = NULL;
+
+  /* Replace the offers folder with a file: chmod would not stop root. */
+  assert_int_equal(g_rmdir(f->offers_dir), 0);
+  assert_true(g_file_set_contents(f->offers_dir, "x", -1, NULL));
+  assert_false(otaux_store_save(f->store, o, &save_error));
+  assert_true(g_error_matches(save_error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO));
+  assert_null(otaux_store_load(f->store, NULL, NULL, &load_error));
+  assert_true(g_error_matches(load_error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO));
+
+  under_file = g_build_filename(f->offers_dir, "sub", NULL);
+  bad = otaux_store_new(under_file, &new_error);
+  assert_null(bad);
+  assert_true(g_error_matches(new_error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO));
+  otaux_store_free(NULL);
+}
+
+static void test_default_dir(void **state)
+{
+  g_autofree char *dir = otaux_store_default_dir();
+  g_autofree char *expected = g_build_filename(g_get_user_state_dir(), "otaux", NULL);
+
+  assert_string_equal(dir, expected);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_serialize_round_trip),
+    cmocka_unit_test_setup_teardown(test_save_load_round_trip, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_save_leaves_no_tmp_and_replaces, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_crash_before_rename_keeps_old, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_corrupt_set_aside, setup, teardown),
+    cmocka_unit_test(test_parse_validates),
+    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
+    cmocka_unit_test(test_default_dir),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

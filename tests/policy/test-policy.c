@@ -1,0 +1,99 @@
+/* Unit tests of the built-in default policy and the enum names. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "otaux-policy.h"
+
+static void test_defaults_per_priority(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+
+  assert_int_equal(p->priority[OTAUX_PRIORITY_LOW].presentation, OTAUX_PRESENTATION_NOTIFICATION);
+  assert_int_equal(p->priority[OTAUX_PRIORITY_LOW].urgency, OTAUX_URGENCY_LOW);
+  assert_false(p->priority[OTAUX_PRIORITY_LOW].sound);
+  assert_int_equal(p->priority[OTAUX_PRIORITY_MEDIUM].presentation, OTAUX_PRESENTATION_ACTIONS);
+  assert_int_equal(p->priority[OTAUX_PRIORITY_MEDIUM].urgency, OTAUX_URGENCY_NORMAL);
+  assert_true(p->priority[OTAUX_PRIORITY_MEDIUM].sound);
+  assert_int_equal(p->priority[OTAUX_PRIORITY_HIGH].presentation, OTAUX_PRESENTATION_POPUP);
+  assert_int_equal(p->priority[OTAUX_PRIORITY_HIGH].urgency, OTAUX_URGENCY_CRITICAL);
+  assert_true(p->priority[OTAUX_PRIORITY_HIGH].sound);
+}
+
+static void test_defaults_knobs(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+
+  assert_int_equal(p->charge_warning, OTAUX_CHARGE_WARN_ROAMING);
+  assert_true(p->allow_silent);
+  assert_true(p->allow_forced);
+  assert_int_equal(p->forced_countdown_s, 300);
+  assert_int_equal(p->max_delays, 3);
+  assert_int_equal(p->max_total_delay_s, 7 * 24 * 3600);
+  assert_int_equal(p->n_delay_options, 2);
+  assert_int_equal(p->delay_options_s[0], 3600);
+  assert_int_equal(p->delay_options_s[1], 4 * 3600);
+  assert_int_equal(p->tonight_hour, 22);
+  assert_int_equal(p->morning_hour, 7);
+  assert_int_equal(p->n_reminders, 3);
+  assert_int_equal(p->reminders_s[0], 4 * 3600);
+  assert_int_equal(p->reminders_s[1], 3600);
+  assert_int_equal(p->reminders_s[2], 15 * 60);
+  assert_int_equal(p->final_warning_s, 60);
+  assert_int_equal(p->download_retry_interval_s, 300);
+  assert_int_equal(p->download_timeout_s, 3600);
+}
+
+static void test_copy_is_independent(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  g_autoptr(OtauxPolicy) c = otaux_policy_copy(p);
+
+  assert_memory_equal(p, c, sizeof *p);
+  c->max_delays = 9;
+  assert_int_equal(p->max_delays, 3);
+  otaux_policy_free(NULL);
+}
+
+static void test_priority_names(void **state)
+{
+  OtauxPriority prio = OTAUX_PRIORITY_LOW;
+
+  assert_string_equal(otaux_priority_to_string(OTAUX_PRIORITY_LOW), "low");
+  assert_string_equal(otaux_priority_to_string(OTAUX_PRIORITY_MEDIUM), "medium");
+  assert_string_equal(otaux_priority_to_string(OTAUX_PRIORITY_HIGH), "high");
+  assert_true(otaux_priority_from_string("high", &prio));
+  assert_int_equal(prio, OTAUX_PRIORITY_HIGH);
+  assert_true(otaux_priority_from_string("medium", &prio));
+  assert_int_equal(prio, OTAUX_PRIORITY_MEDIUM);
+  assert_false(otaux_priority_from_string("HIGH", &prio));
+  assert_false(otaux_priority_from_string("", &prio));
+  assert_false(otaux_priority_from_string(NULL, &prio));
+  assert_int_equal(prio, OTAUX_PRIORITY_MEDIUM);
+}
+
+static void test_presentation_and_urgency_names(void **state)
+{
+  assert_string_equal(otaux_presentation_to_string(OTAUX_PRESENTATION_SILENT), "silent");
+  assert_string_equal(otaux_presentation_to_string(OTAUX_PRESENTATION_NOTIFICATION),
+                      "notification");
+  assert_string_equal(otaux_presentation_to_string(OTAUX_PRESENTATION_ACTIONS), "actions");
+  assert_string_equal(otaux_presentation_to_string(OTAUX_PRESENTATION_POPUP), "popup");
+  assert_string_equal(otaux_urgency_to_string(OTAUX_URGENCY_LOW), "low");
+  assert_string_equal(otaux_urgency_to_string(OTAUX_URGENCY_NORMAL), "normal");
+  assert_string_equal(otaux_urgency_to_string(OTAUX_URGENCY_CRITICAL), "critical");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_defaults_per_priority),
+    cmocka_unit_test(test_defaults_knobs),
+    cmocka_unit_test(test_copy_is_independent),
+    cmocka_unit_test(test_priority_names),
+    cmocka_unit_test(test_presentation_and_urgency_names),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+/* Unit tests of the built-in texts, the placeholder filler and the formatters. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "otaux-strings.h"
+
+static void test_lookup_builtin(void **state)
+{
+  g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
+
+  assert_string_equal(otaux_strings_lookup(s, "download.title"), "Firmware update available");
+  assert_string_equal(otaux_strings_lookup(s, "download.accept"), "Download");
+  assert_string_equal(otaux_strings_lookup(s, "install.accept"), "Install now");
+  assert_string_equal(otaux_strings_lookup(s, "install.delay"), "Delay reboot");
+  assert_string_equal(otaux_strings_lookup(s, "delayed.title"), "Restart scheduled");
+  assert_string_equal(otaux_strings_lookup(s, "installing.body"), "Do not power off the device.");
+  assert_null(otaux_strings_lookup(s, "no.such.id"));
+  assert_null(otaux_strings_lookup(s, NULL));
+  otaux_strings_free(NULL);
+}
+
+static void test_every_prompt_id_exists(void **state)
+{
+  static const char *const ids[] = {
+    "download.title",      "download.body",        "download.accept",      "download.cancel",
+    "charge.roaming",      "progress.title",       "progress.body",        "progress.cancel",
+    "install.title",       "install.body",         "install.accept",       "install.delay",
+    "install.cancel",      "forced.title",         "forced.body",          "forced.accept",
+    "pending.title",       "pending.body",         "delayed.title",        "delayed.body",
+    "delayed.accept",      "delayed.change",       "delayed.cancel",       "reminder.title",
+    "reminder.body",       "reminder.accept",      "reminder.change",      "reminder.cancel",
+    "final-warning.title", "final-warning.body",   "final-warning.accept", "installing.title",
+    "installing.body",     "result.title.success", "result.title.failure", "result.title.cancelled",
+    "delay.in-hour",       "delay.in-hours",       "delay.tonight",        "delay.tomorrow",
+  };
+  g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
+
+  for (gsize i = 0; i < G_N_ELEMENTS(ids); i++) {
+    const char *text = otaux_strings_lookup(s, ids[i]);
+
+    if (text == NULL || text[0] == '\0')
+      fail_msg("missing text %s", ids[i]);
+    assert_true(g_utf8_validate(text, -1, NULL));
+  }
+}
+
+static void test_fill_replaces(void **state)
+{
+  const char *kv[] = { "name", "Phone OS", "size", "12.3 MB", NULL };
+  g_autofree char *out = otaux_strings_fill("{name} is ready ({size}).", kv);
+
+  assert_string_equal(out, "Phone OS is ready (12.3 MB).");
+}
+
+static void test_fill_value_not_expanded_again(void **state)
+{
+  const char *kv[] = { "name", "{size} %s %n {{", "size", "BAD", NULL };
+  g_autofree char *out = otaux_strings_fill("[{name}]", kv);
+
+  assert_string_equal(out, "[{size} %s %n {{]");
+}
+
+static void test_fill_unknown_and_malformed_left(void **state)
+{
+  const char *kv[] = { "name", "X", NULL };
+  g_autofree char *a = otaux_strings_fill("{nope} {name} {name {} { name} }", kv);
+  g_autofree char *b = otaux_strings_fill("tail {", kv);
+  g_autofree char *c = otaux_strings_fill("{name}", NULL);
+  g_autofree char *d = otaux_strings_fill(NULL, kv);
+
+  assert_string_equal(a, "{nope} X {name {} { name} }");
+  assert_string_equal(b, "tail {");
+  assert_string_equal(c, "{name}");
+  assert_string_equal(d, "");
+}
+
+static void test_fill_double_brace(void **state)
+{
+  const char *kv[] = { "name", "X", NULL };
+  g_autofree char *a = otaux_strings_fill("{{name}", kv);
+  g_autofree char *b = otaux_strings_fill("a {{ b {{{name}", kv);
+  g_autofree char *c = otaux_strings_fill("100%% {name}", kv);
+
+  assert_string_equal(a, "{name}");
+  assert_string_equal(b, "a { b {X");
+  assert_string_equal(c, "100%% X");
+}
+
+static void test_format_unknown_id_yields_id(void **state)
+{
+  g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
+  const char *kv[] = { "name", "Phone OS", "time", "22:00", NULL };
+  g_autofree char *gap = otaux_strings_format(s, "no.such.text", kv);
+  g_autofree char *body = otaux_strings_format(s, "delayed.body", kv);
+
+  assert_string_equal(gap, "no.such.text");
+  assert_string_equal(body, "The device restarts at 22:00 to install Phone OS.");
+}
+
+static void check_result(const OtauxStrings *s, guint code, const char *needle)
+{
+  g_autofree char *text = otaux_strings_result_text(s, code);
+
+  assert_non_null(text);
+  assert_true(strlen(text) > 20);
+  assert_null(strchr(text, '{')); /* every placeholder filled */
+  if (needle != NULL && strstr(text, needle) == NULL)
+    fail_msg("result %u: \"%s\" lacks \"%s\"", code, text, needle);
+}
+
+static void test_result_texts(void **state)
+{
+  g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
+
+  check_result(s, 200, "Nothing else to do");
+  check_result(s, 401, "You cancelled");
+  check_result(s, 401, "Nothing else to do");
+  check_result(s, 501, "Free some space");
+  check_result(s, 502, "Free some space");
+  check_result(s, 503, "Wi-Fi");
+  check_result(s, 250, "successfully");
+  check_result(s, 299, "successfully");
+  check_result(s, 450, "code 450");
+  check_result(s, 499, "code 499");
+  check_result(s, 550, "code 550");
+  check_result(s, 599, "code 599");
+  check_result(s, 0, "unknown result (0)");
+  check_result(s, 300, "unknown result (300)");
+  check_result(s, 413, "unknown result (413)");
+  check_result(s, 600, "unknown result (600)");
+  for (guint code = 400; code <= 412; code++)
+    check_result(s, code, NULL);
+  for (guint code = 500; code <= 503; code++)
+    check_result(s, code, NULL);
+}
+
+static void test_result_texts_distinct(void **state)
+{
+  g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  static const guint codes[] = { 200, 400, 401, 402, 403, 404, 405, 406, 407,
+                                 408, 409, 410, 411, 412, 500, 501, 502, 503 };
+
+  /* Each specific code has its own words. */
+  for (gsize i = 0; i < G_N_ELEMENTS(codes); i++) {
+    char *text = otaux_strings_result_text(s, codes[i]);
+
+    assert_false(g_hash_table_contains(seen, text));
+    g_hash_table_add(seen, text);
+  }
+}
+
+static void test_format_size(void **state)
+{
+  static const struct {
+    guint64 bytes;
+    const char *text;
+  } cases[] = {
+    { 0, "0 bytes" },
+    { 1, "1 byte" },
+    { 850, "850 bytes" },
+    { 999, "999 bytes" },
+    { 1000, "1.0 kB" },
+    { 1049, "1.0 kB" },
+    { 1050, "1.1 kB" },
+    { 12300000, "12.3 MB" },
+    { 999949, "999.9 kB" },
+    { 999950, "1.0 MB" },
+    { 4200000000ULL, "4.2 GB" },
+    { G_MAXUINT64, "18.4 EB" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = otaux_strings_format_size(cases[i].bytes);
+
+    assert_string_equal(text, cases[i].text);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_lookup_builtin),
+    cmocka_unit_test(test_every_prompt_id_exists),
+    cmocka_unit_test(test_fill_replaces),
+    cmocka_unit_test(test_fill_value_not_expanded_again),
+    cmocka_unit_test(test_fill_unknown_and_malformed_left),
+    cmocka_unit_test(test_fill_double_brace),
+    cmocka_unit_test(test_format_unknown_id_yields_id),
+    cmocka_unit_test(test_result_texts),
+    cmocka_unit_test(test_result_texts_distinct),
+    cmocka_unit_test(test_format_size),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
