@@ -331,8 +331,11 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
     registry_insert(agent, offer);
   }
 
-  /* Overdue schedules fire now; the result is saved and readable. */
-  otaux_agent_tick(agent);
+  /* Overdue schedules fire on the first main-loop turn, not here: by then
+   * the listeners (the bus) are attached and the bus name is owned, so the
+   * Decided of a reboot time that passed while the agent was down is
+   * signalled like any other. */
+  agent->timer_id = g_idle_add(on_timer, agent);
   return g_steal_pointer(&agent);
 }
 

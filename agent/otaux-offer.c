@@ -101,8 +101,8 @@ gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error)
       !check_string("message", spec->message, OTAUX_LIMIT_MESSAGE_BYTES, error) ||
       !check_string("correlator", spec->correlator, OTAUX_LIMIT_CORRELATOR_BYTES, error))
     return FALSE;
-  /* 0 means "not given" (the offer starts idle); terminal states are refused. */
-  if (spec->state != 0 && !is_start_state(spec->state)) {
+  /* Not given means idle; a given state must be one an offer starts in. */
+  if ((spec->state != 0 || (spec->fields & OTAUX_SPEC_STATE)) && !is_start_state(spec->state)) {
     g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
                 "'state' %u is not a state an offer can start in (10, 30, 40, 50 or 60)",
                 spec->state);

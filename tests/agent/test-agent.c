@@ -465,6 +465,8 @@ static void test_overdue_delay_fires_at_load(void **state)
   Fixture *f = *state;
   guint s = offer_id(f, "pkg-1", 40, FALSE, FALSE);
   const OtauxOffer *o;
+  g_autofree char *decided =
+    g_strdup_printf("decided %u accept scheduled delayed %" G_GINT64_FORMAT, s, T0 + HOUR);
 
   assert_true(otaux_agent_answer(f->agent, s, "delay-reboot", T0 + HOUR, NULL));
   otaux_agent_free(f->agent);
@@ -472,19 +474,28 @@ static void test_overdue_delay_fires_at_load(void **state)
 
   f->now = T0 + 3 * HOUR; /* the device was off when the time came */
   f->agent = start_agent(f);
+  f->handle = otaux_agent_add_listener(f->agent, &recorder, f);
+  g_ptr_array_set_size(f->events, 0);
+  /* Loading alone decides nothing: the listeners (the bus) attach first... */
+  o = otaux_agent_lookup(f->agent, s);
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  expect_events(f, NULL);
+  /* ...and the first main-loop turn fires the overdue schedule, signalled. */
+  g_main_context_iteration(NULL, FALSE);
   o = otaux_agent_lookup(f->agent, s);
   assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
   assert_int_equal(o->reason, OTAUX_REASON_SCHEDULED);
   assert_int_equal(o->reboot_at, T0 + HOUR);
   assert_int_equal(otaux_agent_get_prompt(f->agent, s)->kind, OTAUX_PROMPT_PENDING);
+  g_autofree char *changed = g_strdup_printf("changed %u 0x%x", s,
+                                             OTAUX_OFFER_PROP_DECISION | OTAUX_OFFER_PROP_PROMPT);
+  expect_events(f, changed, decided, NULL);
   {
     g_autoptr(OtauxOffer) saved = read_saved(f, s);
 
     assert_int_equal(saved->decision, OTAUX_DECISION_ACCEPT);
     assert_int_equal(saved->reason, OTAUX_REASON_SCHEDULED);
   }
-  f->handle = otaux_agent_add_listener(f->agent, &recorder, f);
-  g_ptr_array_set_size(f->events, 0);
 }
 
 static void test_withdraw(void **state)

@@ -1,0 +1,80 @@
+#!/bin/bash
+# The walk-through of docs/dbus-api.md, with the same busctl, gdbus and
+# dbus-send commands, so the examples there keep working.
+set -euo pipefail
+
+: "${OTAUX_AGENT:?}" "${OTAUXCTL:?}"
+for tool in busctl gdbus dbus-send; do
+  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool not found"; exit 0; }
+done
+tmp=$(mktemp -d)
+agent_pid=
+trap '[ -n "$agent_pid" ] && kill -KILL "$agent_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+n=0
+fail() { echo "not ok $((n + 1)) - $*"; echo "1..$((n + 1))"; exit 1; }
+trap 'fail "command failed at line $LINENO: $BASH_COMMAND"' ERR
+expect() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; n=$((n + 1)); echo "ok $n - $1"; }
+contains() { grep -Fq -- "$3" <<<"$2" || fail "$1: '$3' not in: $2"; n=$((n + 1)); echo "ok $n - $1"; }
+
+A=(org.otaux.Agent /org/otaux/Agent)
+O=(org.otaux.Agent /org/otaux/Agent/Offers/1)
+get() { busctl --user get-property "${O[@]}" org.otaux.Offer1 "$@"; }
+
+"$OTAUX_AGENT" --state-dir "$tmp/state" &
+agent_pid=$!
+gdbus wait --session --timeout 15 org.otaux.Agent
+
+# 1. offer, with busctl and (idempotent) with gdbus
+expect "busctl Offer" "$(busctl --user call "${A[@]}" org.otaux.Agent1 Offer 'a{sv}' 6 \
+  id s fw-2024.1 name s 'Base firmware' version s 2024.1 priority s high \
+  size t 52428800 roaming b true)" 'o "/org/otaux/Agent/Offers/1"'
+expect "gdbus Offer" "$(gdbus call --session -d org.otaux.Agent -o /org/otaux/Agent \
+  -m org.otaux.Agent1.Offer "{'id': <'fw-2024.1'>, 'name': <'Base firmware'>,
+  'priority': <'high'>, 'size': <uint64 52428800>, 'roaming': <true>,
+  'correlator': <'dm-4711'>}")" "(objectpath '/org/otaux/Agent/Offers/1',)"
+
+# 2. the prompt
+expect "phase offered" "$(get Phase)" 's "offered"'
+prompt=$(gdbus call --session -d org.otaux.Agent -o /org/otaux/Agent/Offers/1 \
+  -m org.freedesktop.DBus.Properties.Get org.otaux.Offer1 Prompt)
+contains "download prompt" "$prompt" "'kind': <'download'>"
+contains "charge warning" "$prompt" "You are roaming."
+contains "download choices" "$prompt" "('accept', 'Download')"
+
+# 3. answer; 4. progress
+busctl --user call "${O[@]}" org.otaux.Offer1 Answer 'sa{sv}' accept 0
+expect "decision" "$(get Decision DecisionReason)" $'s "accept"\ns "user"'
+busctl --user call "${O[@]}" org.otaux.Offer1 SetState 'ua{sv}' 30 2 \
+  bytes-done t 10485760 bytes-total t 52428800
+expect "progress" "$(get BytesDone)" 't 10485760'
+busctl --user call "${O[@]}" org.otaux.Offer1 SetState 'ua{sv}' 40 0
+expect "ready, a new question" "$(get Phase Decision)" $'s "ready"\ns "none"'
+
+# 5. delay the reboot (a few seconds here, one hour in the docs)
+at=$(( $(date +%s) + 4 ))
+gdbus call --session -d org.otaux.Agent -o /org/otaux/Agent/Offers/1 \
+  -m org.otaux.Offer1.Answer delay-reboot "{'reboot-at': <int64 $at>}" >/dev/null
+expect "delayed" "$(get Phase RebootAt)" "s \"delayed\"
+x $at"
+
+# 6. the schedule accepts (waiting on the event, bounded)
+"$OTAUXCTL" wait-decision fw-2024.1 --until accept --timeout 30 >/dev/null
+expect "scheduled accept" "$(get Decision DecisionReason)" $'s "accept"\ns "scheduled"'
+
+# 7. install, finish
+busctl --user call "${O[@]}" org.otaux.Offer1 SetState 'ua{sv}' 60 0
+busctl --user call "${O[@]}" org.otaux.Offer1 Finish u 200
+expect "finished" "$(get Phase Result)" $'s "finished"\nu 200'
+
+# dbus-send
+contains "dbus-send GetOffer" "$(dbus-send --session --print-reply --dest=org.otaux.Agent \
+  /org/otaux/Agent org.otaux.Agent1.GetOffer string:fw-2024.1)" \
+  'object path "/org/otaux/Agent/Offers/1"'
+contains "dbus-send Offers" "$(dbus-send --session --print-reply --dest=org.otaux.Agent \
+  /org/otaux/Agent org.freedesktop.DBus.Properties.Get string:org.otaux.Agent1 \
+  string:Offers)" '"/org/otaux/Agent/Offers/1"'
+dbus-send --session --print-reply --dest=org.otaux.Agent /org/otaux/Agent/Offers/1 \
+  org.otaux.Offer1.Withdraw >/dev/null
+expect "withdrawn" "$(busctl --user get-property "${A[@]}" org.otaux.Agent1 Offers)" 'ao 0'
+echo "1..$n"
