@@ -2,6 +2,8 @@
  * persistence. Every change is saved before anyone hears of it. */
 #include "otaux-agent.h"
 
+#include <signal.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK(otaux - agent - error - quark, otaux_agent_error)
@@ -32,7 +34,39 @@ struct _OtauxAgent {
 
   guint timer_id;
   OtauxPrompt *empty_prompt; /* for unknown serials: never NULL */
+
+  char **policy_problems; /* "file:line: message", never NULL */
+  /* serial -> OtauxPolicy*: the policy a prompt on screen was shown with at
+   * a reload; it keeps it until its question changes (then: the new one). */
+  GHashTable *pinned;
+  GHashTable *charge_runs; /* serial -> ChargeRun*: operator charge-warning programs */
 };
+
+/* One run of the operator's charge-warning program for one offer. */
+typedef struct {
+  OtauxAgent *agent;
+  guint serial;
+  GPid pid;
+  guint watch_id;
+  guint timeout_id;
+  gboolean timed_out;
+} ChargeRun;
+
+static void charge_run_free(gpointer data)
+{
+  ChargeRun *run = data;
+
+  g_clear_handle_id(&run->watch_id, g_source_remove);
+  g_clear_handle_id(&run->timeout_id, g_source_remove);
+  if (run->pid > 0) {
+    /* Still running (the agent stops or the offer went): stop it. */
+    kill(run->pid, SIGTERM);
+    g_spawn_close_pid(run->pid);
+  }
+  g_free(run);
+}
+
+static void check_charge_programs(OtauxAgent *agent);
 
 gint64 otaux_agent_now(OtauxAgent *agent)
 {
@@ -76,7 +110,7 @@ static gboolean listener_present(OtauxAgent *agent, guint handle)
   return FALSE;
 }
 
-typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED } EventKind;
+typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY } EventKind;
 
 /* Calls every listener in registration order. A listener may remove
  * itself or others while this runs: iterate over a snapshot, skip the gone. */
@@ -111,6 +145,10 @@ static void emit(OtauxAgent *agent, EventKind kind, const OtauxOffer *offer, gui
       case EV_DECIDED:
         if (l->listener.decided != NULL)
           l->listener.decided(agent, offer, event, l->user_data);
+        break;
+      case EV_POLICY:
+        if (l->listener.policy_changed != NULL)
+          l->listener.policy_changed(agent, l->user_data);
         break;
       default:
         break;
@@ -171,9 +209,17 @@ static OtauxOffer *find(OtauxAgent *agent, guint serial, GError **error)
   return offer;
 }
 
+/* The policy that rules @offer: pinned at a reload while its prompt shows. */
+static const OtauxPolicy *policy_for(OtauxAgent *agent, const OtauxOffer *offer)
+{
+  const OtauxPolicy *pinned = g_hash_table_lookup(agent->pinned, GUINT_TO_POINTER(offer->serial));
+
+  return pinned != NULL ? pinned : agent->policy;
+}
+
 static OtauxPrompt *build_prompt(OtauxAgent *agent, const OtauxOffer *offer, gint64 now)
 {
-  return otaux_prompt_build(offer, agent->policy, agent->strings, now);
+  return otaux_prompt_build(offer, policy_for(agent, offer), agent->strings, now);
 }
 
 /* ---- timer ----------------------------------------------------------- */
@@ -197,10 +243,18 @@ static void rearm(OtauxAgent *agent)
 
   g_clear_handle_id(&agent->timer_id, g_source_remove);
   for (guint i = 0; i < agent->offers->len; i++) {
-    gint64 when = otaux_offer_next_wakeup(g_ptr_array_index(agent->offers, i), agent->policy, now);
+    const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+    gint64 when = otaux_offer_next_wakeup(offer, policy_for(agent, offer), now);
 
     if (when > 0 && (next == 0 || when < next))
       next = when;
+  }
+  /* Quiet hours hold pop-ups back: republish the prompts when they change. */
+  if (agent->offers->len > 0) {
+    gint64 quiet = otaux_policy_quiet_next_change(agent->policy, now);
+
+    if (quiet > 0 && (next == 0 || quiet < next))
+      next = quiet;
   }
   if (next == 0)
     return;
@@ -256,6 +310,12 @@ static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* 
     return FALSE;
   }
   fresh->prompt = build_prompt(agent, fresh, now);
+  /* A new question (or none) is a new prompt: it takes the current policy. */
+  if (old->prompt != NULL && fresh->prompt->kind != old->prompt->kind &&
+      g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial))) {
+    otaux_prompt_free(fresh->prompt);
+    fresh->prompt = build_prompt(agent, fresh, now);
+  }
   mask = otaux_offer_diff(old, fresh);
   if (!prompt_same_but_times(old->prompt, fresh->prompt))
     mask |= OTAUX_OFFER_PROP_PROMPT;
@@ -269,6 +329,7 @@ static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* 
   if (decided && still_current(agent, serial, fresh))
     emit_decided(agent, fresh);
   rearm(agent);
+  check_charge_programs(agent);
   return TRUE;
 }
 
@@ -288,15 +349,25 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
   gint64 now;
 
   agent->policy = otaux_policy_new_default();
-  agent->strings = otaux_strings_new_builtin();
+  /* The operator's texts from the start, so restored offers use them too. */
+  agent->strings = config != NULL && config->strings != NULL ? otaux_strings_ref(config->strings)
+                                                             : otaux_strings_new_builtin();
   agent->offers = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_offer_free);
   agent->by_serial = g_hash_table_new(g_direct_hash, g_direct_equal);
   agent->by_id = g_hash_table_new(g_str_hash, g_str_equal);
   agent->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
   agent->next_serial = 1;
+  agent->policy_problems = g_new0(char *, 1);
+  agent->charge_runs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, charge_run_free);
+  agent->pinned =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)otaux_policy_free);
   if (config != NULL) {
     agent->clock = config->clock;
     agent->clock_data = config->clock_data;
+    if (config->policy != NULL) {
+      otaux_policy_free(agent->policy);
+      agent->policy = otaux_policy_copy(config->policy);
+    }
   }
 
   dir = config != NULL ? config->state_dir : NULL;
@@ -344,6 +415,9 @@ void otaux_agent_free(OtauxAgent *agent)
   if (agent == NULL)
     return;
   g_clear_handle_id(&agent->timer_id, g_source_remove);
+  g_clear_pointer(&agent->charge_runs, g_hash_table_unref);
+  g_clear_pointer(&agent->pinned, g_hash_table_unref);
+  g_clear_pointer(&agent->policy_problems, g_strfreev);
   g_clear_pointer(&agent->by_id, g_hash_table_unref);
   g_clear_pointer(&agent->by_serial, g_hash_table_unref);
   g_clear_pointer(&agent->offers, g_ptr_array_unref);
@@ -358,9 +432,33 @@ void otaux_agent_free(OtauxAgent *agent)
 void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
 {
   g_return_if_fail(agent != NULL && policy != NULL);
+  /* Prompts on screen keep the policy they were shown with. */
+  for (guint i = 0; i < agent->offers->len; i++) {
+    const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+
+    if (offer->prompt != NULL && offer->prompt->kind != OTAUX_PROMPT_NONE &&
+        !g_hash_table_contains(agent->pinned, GUINT_TO_POINTER(offer->serial)))
+      g_hash_table_insert(agent->pinned, GUINT_TO_POINTER(offer->serial),
+                          otaux_policy_copy(agent->policy));
+  }
   otaux_policy_free(agent->policy);
   agent->policy = otaux_policy_copy(policy);
   rearm(agent);
+  emit(agent, EV_POLICY, NULL, 0, NULL);
+  check_charge_programs(agent);
+}
+
+void otaux_agent_set_policy_problems(OtauxAgent *agent, const char *const *problems)
+{
+  g_return_if_fail(agent != NULL);
+  g_strfreev(agent->policy_problems);
+  agent->policy_problems = problems != NULL ? g_strdupv((char **)problems) : g_new0(char *, 1);
+}
+
+const char *const *otaux_agent_get_policy_problems(OtauxAgent *agent)
+{
+  g_return_val_if_fail(agent != NULL, NULL);
+  return (const char *const *)agent->policy_problems;
 }
 
 const OtauxPolicy *otaux_agent_get_policy(OtauxAgent *agent)
@@ -384,9 +482,18 @@ const OtauxStrings *otaux_agent_get_strings(OtauxAgent *agent)
 
 gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid, GError **error)
 {
+  const OtauxPolicy *p;
+
   g_return_val_if_fail(agent != NULL, FALSE);
-  if (uid == (guint32)getuid() || uid == 0)
+  p = agent->policy;
+  if (uid == (guint32)getuid())
     return TRUE;
+  /* callers.uids replaces the default (root) when set. */
+  if (p->n_allowed_uids == 0 && uid == 0)
+    return TRUE;
+  for (guint i = 0; i < p->n_allowed_uids && i < OTAUX_POLICY_MAX_LIST; i++)
+    if (p->allowed_uids[i] == uid)
+      return TRUE;
   g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_ACCESS_DENIED,
               "uid %u may not use the otaux agent of uid %u", uid, (guint)getuid());
   return FALSE;
@@ -443,6 +550,8 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     serial = existing->serial;
 
     otaux_offer_update(fresh, spec);
+    /* A re-offer may end a hold (no longer roaming): let the policy act now. */
+    (void)otaux_offer_tick(fresh, policy_for(agent, existing), now);
     if (!commit(agent, existing, fresh, now, error))
       return FALSE;
     if (out_offer != NULL)
@@ -483,6 +592,7 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
 
   prune_finished(agent);
   rearm(agent);
+  check_charge_programs(agent);
   return TRUE;
 }
 
@@ -565,7 +675,7 @@ gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice,
     return FALSE;
   now = otaux_agent_now(agent);
   fresh = otaux_offer_copy(offer);
-  if (!otaux_offer_answer(fresh, agent->policy, choice, reboot_at, now, error))
+  if (!otaux_offer_answer(fresh, policy_for(agent, offer), choice, reboot_at, now, error))
     return FALSE;
   if (!commit(agent, offer, g_steal_pointer(&fresh), now, error))
     return FALSE;
@@ -582,6 +692,8 @@ gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error)
     return FALSE;
   if (!otaux_store_remove(agent->store, serial, error))
     return FALSE;
+  g_hash_table_remove(agent->charge_runs, GUINT_TO_POINTER(serial));
+  g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial));
   emit(agent, EV_REMOVED, offer, 0, NULL);
   /* A listener may not free it, but may have looked it up again: re-find. */
   offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
@@ -614,7 +726,7 @@ void otaux_agent_tick(OtauxAgent *agent)
     if (offer == NULL)
       continue;
     fresh = otaux_offer_copy(offer);
-    if (otaux_offer_tick(fresh, agent->policy, now)) {
+    if (otaux_offer_tick(fresh, policy_for(agent, offer), now)) {
       if (!commit(agent, offer, g_steal_pointer(&fresh), now, &local))
         g_warning("cannot save offer %u: %s; retrying later", offer->serial, local->message);
       continue;
@@ -639,4 +751,119 @@ const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial)
   if (offer == NULL || offer->prompt == NULL)
     return agent->empty_prompt;
   return offer->prompt;
+}
+
+/* ---- the operator's charge-warning program ---------------------------- */
+
+static void charge_finish(OtauxAgent *agent, guint serial, gboolean yes)
+{
+  OtauxOffer *offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
+  g_autoptr(OtauxOffer) fresh = NULL;
+  g_autoptr(GError) local = NULL;
+  gint64 now = otaux_agent_now(agent);
+
+  if (offer == NULL || !otaux_offer_needs_charge_program(offer, agent->policy))
+    return;
+  fresh = otaux_offer_copy(offer);
+  if (!otaux_offer_charge_answer(fresh, yes, now, &local) ||
+      !commit(agent, offer, g_steal_pointer(&fresh), now, &local))
+    g_warning("offer %u: cannot record the charge warning's answer: %s", serial,
+              local != NULL ? local->message : "?");
+}
+
+static void on_charge_exit(GPid pid, gint status, gpointer data)
+{
+  ChargeRun *run = data;
+  OtauxAgent *agent = run->agent;
+  guint serial = run->serial;
+  g_autoptr(GError) local = NULL;
+  gboolean yes;
+
+  /* Exit status 0 is yes; anything else (a crash, a kill at the time-out) is no. */
+  yes = !run->timed_out && g_spawn_check_wait_status(status, &local);
+  g_debug("charge-warning program for offer %u: %s", serial,
+          yes ? "yes" : (run->timed_out ? "timed out" : local->message));
+  g_spawn_close_pid(pid);
+  run->pid = 0;
+  run->watch_id = 0; /* the source is done */
+  g_hash_table_remove(agent->charge_runs, GUINT_TO_POINTER(serial));
+  g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial));
+  charge_finish(agent, serial, yes);
+}
+
+static gboolean on_charge_timeout(gpointer data)
+{
+  ChargeRun *run = data;
+
+  run->timeout_id = 0;
+  run->timed_out = TRUE;
+  if (run->pid > 0)
+    kill(run->pid, SIGKILL);
+  return G_SOURCE_REMOVE;
+}
+
+static void charge_start(OtauxAgent *agent, const OtauxOffer *offer)
+{
+  const OtauxPolicy *p = agent->policy;
+  const char *argv[] = { p->charge_program, NULL };
+  g_auto(GStrv) envp = g_get_environ();
+  g_autoptr(GError) local = NULL;
+  char num[32];
+  ChargeRun *run;
+  GPid pid = 0;
+
+  /* The offer's details, for the program's own warning. */
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_ID", offer->spec.id, TRUE);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_NAME", offer->spec.name, TRUE);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_VERSION", offer->spec.version, TRUE);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_PRIORITY",
+                          otaux_priority_to_string(offer->spec.priority), TRUE);
+  g_snprintf(num, sizeof num, "%" G_GUINT64_FORMAT, offer->spec.size);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_SIZE", num, TRUE);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_ROAMING", offer->spec.roaming ? "1" : "0", TRUE);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_METERED", offer->spec.metered ? "1" : "0", TRUE);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_CELLULAR", offer->spec.cellular ? "1" : "0", TRUE);
+  g_snprintf(num, sizeof num, "%u", offer->serial);
+  envp = g_environ_setenv(envp, "OTAUX_OFFER_SERIAL", num, TRUE);
+
+  if (!g_spawn_async(NULL, (char **)argv, envp,
+                     G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &pid,
+                     &local)) {
+    /* A program that cannot run cannot say yes. */
+    g_warning("cannot run the charge-warning program %s: %s", p->charge_program, local->message);
+    charge_finish(agent, offer->serial, FALSE);
+    return;
+  }
+  run = g_new0(ChargeRun, 1);
+  run->agent = agent;
+  run->serial = offer->serial;
+  run->pid = pid;
+  run->watch_id = g_child_watch_add(pid, on_charge_exit, run);
+  run->timeout_id =
+      g_timeout_add_seconds(MAX(p->charge_program_timeout_s, 1), on_charge_timeout, run);
+  g_hash_table_insert(agent->charge_runs, GUINT_TO_POINTER(offer->serial), run);
+}
+
+/* Starts the program for every offer that waits for it and has none running. */
+static void check_charge_programs(OtauxAgent *agent)
+{
+  g_autoptr(GArray) due = g_array_new(FALSE, FALSE, sizeof(guint));
+
+  if (agent->policy->charge_program[0] == '\0')
+    return;
+  for (guint i = 0; i < agent->offers->len; i++) {
+    const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+
+    if (otaux_offer_needs_charge_program(offer, agent->policy) &&
+        !g_hash_table_contains(agent->charge_runs, GUINT_TO_POINTER(offer->serial)))
+      g_array_append_val(due, offer->serial);
+  }
+  /* Serials, not pointers: a failed start commits, which swaps offers. */
+  for (guint i = 0; i < due->len; i++) {
+    const OtauxOffer *offer = otaux_agent_lookup(agent, g_array_index(due, guint, i));
+
+    if (offer != NULL && otaux_offer_needs_charge_program(offer, agent->policy) &&
+        !g_hash_table_contains(agent->charge_runs, GUINT_TO_POINTER(offer->serial)))
+      charge_start(agent, offer);
+  }
 }

@@ -47,12 +47,16 @@ typedef struct {
                         gpointer user_data);
   void (*decided)(OtauxAgent *agent, const OtauxOffer *offer, const OtauxDecisionEvent *event,
                   gpointer user_data);
+  /* otaux_agent_set_policy() replaced the policy (a reload). */
+  void (*policy_changed)(OtauxAgent *agent, gpointer user_data);
 } OtauxAgentListener;
 
 typedef struct {
   const char *state_dir; /* NULL: otaux_store_default_dir() */
   OtauxClockFunc clock;  /* NULL: real time */
   gpointer clock_data;
+  const OtauxPolicy *policy; /* NULL: the built-in policy; copied */
+  OtauxStrings *strings;     /* NULL: the built-in texts; referenced */
 } OtauxAgentConfig;
 
 /* Loads the saved offers and arms their schedules (an overdue delayed
@@ -67,15 +71,21 @@ guint otaux_agent_add_listener(OtauxAgent *agent, const OtauxAgentListener *list
 void otaux_agent_remove_listener(OtauxAgent *agent, guint handle);
 
 /* Replaces the policy or the strings (new prompts use them; the prompts of
- * offers already shown are rebuilt only when the offer next changes). */
+ * offers already shown are rebuilt only when the offer next changes or a
+ * time-driven step moves them on). Tells the policy_changed listeners. */
 void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy);
 const OtauxPolicy *otaux_agent_get_policy(OtauxAgent *agent);
+/* The problems of the policy files ("file:line: message"), published as
+ * Agent1.PolicyProblems; set them before otaux_agent_set_policy(). */
+void otaux_agent_set_policy_problems(OtauxAgent *agent, const char *const *problems);
+const char *const *otaux_agent_get_policy_problems(OtauxAgent *agent); /* never NULL */
 void otaux_agent_set_strings(OtauxAgent *agent, OtauxStrings *strings /* transfer full */);
 const OtauxStrings *otaux_agent_get_strings(OtauxAgent *agent);
 
 gint64 otaux_agent_now(OtauxAgent *agent);
 
-/* Who may offer and answer: the session's own uid and root, for now. */
+/* Who may offer and answer: the session's own uid, and the policy's
+ * allowed uids (callers.uids; when empty: root). */
 gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid, GError **error);
 
 /* Creates an offer, or finds the one with the same id and updates its

@@ -128,6 +128,16 @@ static gboolean is_forced(const OtauxOffer *offer, const OtauxPolicy *policy)
   return offer->spec.forced && policy->allow_forced;
 }
 
+/* Silent and forced updates skip the download question only (the install
+ * question stays; forced: a countdown instead). While roaming, policy may
+ * want the question asked (ask) or no download at all (no). */
+static gboolean skips_download_question(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  if (offer->spec.roaming && policy->roaming_download != OTAUX_ROAMING_DOWNLOAD_YES)
+    return FALSE;
+  return (offer->spec.silent && policy->allow_silent) || is_forced(offer, policy);
+}
+
 /* The decision to install (not merely to download) has been made. */
 static gboolean install_accepted(const OtauxOffer *offer)
 {
@@ -175,10 +185,8 @@ OtauxOffer *otaux_offer_new(guint serial, const OtauxOfferSpec *spec, const Otau
       break;
   }
 
-  /* Silent and forced updates skip the download question only; the install
-   * question stays (forced: a countdown instead, see otaux_offer_tick()). */
-  if (offer->phase == OTAUX_PHASE_OFFERED &&
-      ((spec->silent && policy->allow_silent) || (spec->forced && policy->allow_forced))) {
+  offer->asked_at = now;
+  if (offer->phase == OTAUX_PHASE_OFFERED && skips_download_question(offer, policy)) {
     decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
     offer->phase = OTAUX_PHASE_DOWNLOADING;
   }
@@ -229,6 +237,10 @@ void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec)
     replace_string(&offer->spec.url, spec->url);
   if (f & OTAUX_SPEC_ROAMING)
     offer->spec.roaming = spec->roaming;
+  if (f & OTAUX_SPEC_METERED)
+    offer->spec.metered = spec->metered;
+  if (f & OTAUX_SPEC_CELLULAR)
+    offer->spec.cellular = spec->cellular;
   if (f & OTAUX_SPEC_NEEDS_REBOOT)
     offer->spec.needs_reboot = spec->needs_reboot;
   if (f & OTAUX_SPEC_RELEASE_NOTES)
@@ -311,6 +323,8 @@ gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_d
         offer->phase = OTAUX_PHASE_READY;
         offer->ready_at = now;
         offer->changed_at = now;
+        offer->asked_at = now;
+        offer->later_until = 0;
         /* A new question (install?) opens: Decision answers the current
          * question, so the download's "accept" must not read as an install
          * "accept" to an updater that restarts. */
@@ -387,6 +401,118 @@ static const char *const choices_accept_cancel[] = { "accept", "cancel", NULL };
 static const char *const choices_cancel[] = { "cancel", NULL };
 static const char *const choices_accept[] = { "accept", NULL };
 static const char *const choices_all[] = { "accept", "delay-reboot", "cancel", NULL };
+static const char *const choices_accept_cancel_later[] = { "accept", "cancel", "later", NULL };
+static const char *const choices_all_later[] = { "accept", "delay-reboot", "cancel", "later",
+                                                 NULL };
+
+static OtauxPriority priority_of(const OtauxOffer *offer)
+{
+  return (guint)offer->spec.priority < OTAUX_N_PRIORITIES ? offer->spec.priority
+                                                          : OTAUX_PRIORITY_MEDIUM;
+}
+
+static const OtauxPriorityPolicy *priority_policy(const OtauxOffer *offer,
+                                                  const OtauxPolicy *policy)
+{
+  return &policy->priority[priority_of(offer)];
+}
+
+/* The download question (offered) or the install question (ready) is open:
+ * the ones a time-out and "later" apply to. */
+static gboolean question_open(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  if (offer->phase == OTAUX_PHASE_OFFERED)
+    return offer->decision == OTAUX_DECISION_NONE;
+  if (offer->phase == OTAUX_PHASE_READY)
+    return !install_accepted(offer) && !is_forced(offer, policy);
+  return FALSE;
+}
+
+gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  const OtauxOfferSpec *spec;
+
+  g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
+  spec = &offer->spec;
+  /* An unknown size (0) may be large: it gets the warning. */
+  if (spec->size > 0 && spec->size < policy->charge_min_size)
+    return FALSE;
+  switch (policy->charge_warning) {
+    case OTAUX_CHARGE_WARN_ALWAYS:
+      return TRUE;
+    case OTAUX_CHARGE_WARN_ROAMING:
+      return spec->roaming;
+    case OTAUX_CHARGE_WARN_METERED:
+      return spec->roaming || spec->metered;
+    case OTAUX_CHARGE_WARN_CELLULAR: /* roaming is cellular too */
+      return spec->roaming || spec->cellular;
+    case OTAUX_CHARGE_WARN_NEVER:
+    default:
+      return FALSE;
+  }
+}
+
+gboolean otaux_offer_needs_charge_program(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
+  return offer->phase == OTAUX_PHASE_OFFERED && offer->decision == OTAUX_DECISION_NONE &&
+         !offer->charge_ok && policy->charge_program[0] != '\0' &&
+         otaux_offer_charge_warning_applies(offer, policy);
+}
+
+const char *otaux_offer_held(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  g_return_val_if_fail(offer != NULL && policy != NULL, NULL);
+
+  if (!question_open(offer, policy))
+    return NULL;
+  if (offer->later_until > now)
+    return "later";
+  if (offer->phase == OTAUX_PHASE_OFFERED) {
+    if (offer->spec.roaming &&
+        (!policy->roaming_present || policy->roaming_download == OTAUX_ROAMING_DOWNLOAD_NO))
+      return "roaming";
+    if (otaux_offer_needs_charge_program(offer, policy))
+      return "charge-program";
+  }
+  return NULL;
+}
+
+gint64 otaux_offer_timeout_at(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  const OtauxPriorityPolicy *pp;
+
+  g_return_val_if_fail(offer != NULL && policy != NULL, 0);
+  pp = priority_policy(offer, policy);
+  if (pp->timeout_s == 0 || !question_open(offer, policy) || otaux_offer_held(offer, policy, now))
+    return 0;
+  return offer->asked_at + (gint64)pp->timeout_s;
+}
+
+gboolean otaux_offer_charge_answer(OtauxOffer *offer, gboolean yes, gint64 now, GError **error)
+{
+  g_return_val_if_fail(offer != NULL, FALSE);
+
+  if (offer->phase != OTAUX_PHASE_OFFERED || offer->decision != OTAUX_DECISION_NONE ||
+      offer->charge_ok) {
+    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                        "the offer does not wait for a charge warning");
+    return FALSE;
+  }
+  if (yes) {
+    /* The person agreed in the operator's own warning: that is the answer
+     * to the download question. */
+    offer->charge_ok = TRUE;
+    decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_USER, now);
+    offer->phase = OTAUX_PHASE_DOWNLOADING;
+    return TRUE;
+  }
+  decide(offer, OTAUX_DECISION_CANCEL, OTAUX_REASON_POLICY, now);
+  offer->phase = OTAUX_PHASE_FINISHED;
+  offer->result = OTAUX_RESULT_USER_CANCELLED;
+  offer->finish_reported = FALSE;
+  return TRUE;
+}
 
 gint64 otaux_offer_delay_limit(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
 {
@@ -403,17 +529,27 @@ gint64 otaux_offer_delay_limit(const OtauxOffer *offer, const OtauxPolicy *polic
   limit = offer->ready_at + (gint64)policy->max_total_delay_s;
   if (offer->spec.deadline > 0 && offer->spec.deadline < limit)
     limit = offer->spec.deadline;
+  if (policy->max_pick_s > 0 && now + (gint64)policy->max_pick_s < limit)
+    limit = now + (gint64)policy->max_pick_s;
   return limit > now ? limit : 0;
 }
 
 const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const OtauxPolicy *policy,
                                                gint64 now)
 {
+  gboolean later;
+
   g_return_val_if_fail(offer != NULL && policy != NULL, choices_none);
 
+  /* A question held back asks nothing until it is put. */
+  if (otaux_offer_held(offer, policy, now) != NULL)
+    return choices_none;
+  later = question_open(offer, policy) && priority_policy(offer, policy)->later_s > 0;
   switch (offer->phase) {
     case OTAUX_PHASE_OFFERED:
-      return offer->decision == OTAUX_DECISION_NONE ? choices_accept_cancel : choices_none;
+      if (offer->decision != OTAUX_DECISION_NONE)
+        return choices_none;
+      return later ? choices_accept_cancel_later : choices_accept_cancel;
     case OTAUX_PHASE_DOWNLOADING:
       return choices_cancel;
     case OTAUX_PHASE_READY:
@@ -422,7 +558,9 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
         return choices_none;
       if (is_forced(offer, policy))
         return choices_accept;
-      return otaux_offer_delay_limit(offer, policy, now) > 0 ? choices_all : choices_accept_cancel;
+      if (otaux_offer_delay_limit(offer, policy, now) > 0)
+        return later ? choices_all_later : choices_all;
+      return later ? choices_accept_cancel_later : choices_accept_cancel;
     case OTAUX_PHASE_INSTALLING:
     case OTAUX_PHASE_FINISHED:
     default:
@@ -488,12 +626,24 @@ gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const 
                   limit, latest_str != NULL ? latest_str : "?");
       return FALSE;
     }
+    if (!otaux_policy_may_interrupt(policy, priority_of(offer), reboot_at)) {
+      g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                          "reboot-at falls in the quiet hours");
+      return FALSE;
+    }
     decide(offer, OTAUX_DECISION_DELAY_REBOOT, OTAUX_REASON_USER, now);
     offer->phase = OTAUX_PHASE_DELAYED;
     offer->reboot_at = reboot_at;
     offer->n_delays++;
     /* Reminders whose time already passed are skipped, not fired late. */
     offer->reminder_index = reminders_due(offer, policy, now);
+    return TRUE;
+  }
+
+  if (g_str_equal(choice, "later")) {
+    /* No decision: the question comes back after the policy's time. */
+    offer->later_until = now + (gint64)priority_policy(offer, policy)->later_s;
+    offer->changed_at = now;
     return TRUE;
   }
 
@@ -529,14 +679,73 @@ static gboolean is_counting_down(const OtauxOffer *offer, const OtauxPolicy *pol
   return offer->phase == OTAUX_PHASE_READY && is_forced(offer, policy) && !install_accepted(offer);
 }
 
+/* The prompt time-out expired: the policy's answer (OMA DM MAXDT + DR). */
+static void answer_timeout(OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  const OtauxPriorityPolicy *pp = priority_policy(offer, policy);
+
+  switch (pp->timeout_answer) {
+    case OTAUX_TIMEOUT_ANSWER_LATER:
+      if (pp->later_s > 0) {
+        offer->later_until = now + (gint64)pp->later_s;
+        offer->changed_at = now;
+        return;
+      }
+      G_GNUC_FALLTHROUGH; /* the policy check refuses this; be safe anyway */
+    case OTAUX_TIMEOUT_ANSWER_CANCEL:
+    default:
+      decide(offer, OTAUX_DECISION_CANCEL, OTAUX_REASON_TIMEOUT, now);
+      offer->reboot_at = 0;
+      offer->phase = OTAUX_PHASE_FINISHED;
+      offer->result = OTAUX_RESULT_USER_CANCELLED;
+      offer->finish_reported = FALSE;
+      return;
+    case OTAUX_TIMEOUT_ANSWER_ACCEPT:
+      decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_TIMEOUT, now);
+      if (offer->phase == OTAUX_PHASE_OFFERED)
+        offer->phase = OTAUX_PHASE_DOWNLOADING;
+      else
+        offer->reboot_at = 0;
+      return;
+  }
+}
+
+/* A reboot due at @now waits for the end of quiet hours unless allowed. */
+static gboolean reboot_may_run(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
+{
+  return otaux_policy_may_interrupt(policy, priority_of(offer), now);
+}
+
 gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
 {
+  gint64 timeout_at;
+
   g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
+
+  if (offer->phase == OTAUX_PHASE_OFFERED && offer->decision == OTAUX_DECISION_NONE &&
+      skips_download_question(offer, policy)) {
+    /* Held while roaming, and now home (a re-offer said so). */
+    decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
+    offer->phase = OTAUX_PHASE_DOWNLOADING;
+    return TRUE;
+  }
+  if (offer->later_until > 0 && now >= offer->later_until) {
+    /* "Later" is over: the question is put again, its time-out anew. */
+    offer->later_until = 0;
+    offer->asked_at = now;
+    offer->changed_at = now;
+    return TRUE;
+  }
+  timeout_at = otaux_offer_timeout_at(offer, policy, now);
+  if (timeout_at > 0 && now >= timeout_at) {
+    answer_timeout(offer, policy, now);
+    return TRUE;
+  }
 
   if (is_scheduled(offer)) {
     guint due;
 
-    if (now >= offer->reboot_at) {
+    if (now >= offer->reboot_at && reboot_may_run(offer, policy, now)) {
       /* RebootAt stays: it tells when the scheduled accept was due. */
       decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_SCHEDULED, now);
       return TRUE;
@@ -552,7 +761,8 @@ gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 n
   }
 
   if (is_counting_down(offer, policy) &&
-      now >= offer->ready_at + (gint64)policy->forced_countdown_s) {
+      now >= offer->ready_at + (gint64)policy->forced_countdown_s &&
+      reboot_may_run(offer, policy, now)) {
     decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
     return TRUE;
   }
@@ -574,8 +784,17 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
 
   g_return_val_if_fail(offer != NULL && policy != NULL, 0);
 
+  if (offer->later_until > 0)
+    consider(&best, offer->later_until, now);
+  if (otaux_offer_timeout_at(offer, policy, now) > 0)
+    consider(&best, otaux_offer_timeout_at(offer, policy, now), now);
+
   if (is_scheduled(offer)) {
-    consider(&best, offer->reboot_at, now);
+    /* Due inside quiet hours: wake when they end, not in a busy loop. */
+    if (offer->reboot_at <= now && !reboot_may_run(offer, policy, now))
+      consider(&best, otaux_policy_quiet_next_change(policy, now), now);
+    else
+      consider(&best, offer->reboot_at, now);
     if (offer->reminder_index < policy->n_reminders &&
         offer->reminder_index < OTAUX_POLICY_MAX_LIST)
       consider(&best, offer->reboot_at - (gint64)policy->reminders_s[offer->reminder_index], now);
@@ -583,7 +802,12 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
     if (policy->final_warning_s > 0 && offer->reboot_at - (gint64)policy->final_warning_s > now)
       consider(&best, offer->reboot_at - (gint64)policy->final_warning_s, now);
   } else if (is_counting_down(offer, policy)) {
-    consider(&best, offer->ready_at + (gint64)policy->forced_countdown_s, now);
+    gint64 due = offer->ready_at + (gint64)policy->forced_countdown_s;
+
+    if (due <= now && !reboot_may_run(offer, policy, now))
+      consider(&best, otaux_policy_quiet_next_change(policy, now), now);
+    else
+      consider(&best, due, now);
   }
   return best;
 }
@@ -605,7 +829,8 @@ guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
   if (a->spec.size != b->spec.size)
     mask |= OTAUX_OFFER_PROP_SIZE;
   if (!a->spec.silent != !b->spec.silent || !a->spec.forced != !b->spec.forced ||
-      !a->spec.roaming != !b->spec.roaming)
+      !a->spec.roaming != !b->spec.roaming || !a->spec.metered != !b->spec.metered ||
+      !a->spec.cellular != !b->spec.cellular)
     mask |= OTAUX_OFFER_PROP_FLAGS;
   if (g_strcmp0(a->spec.correlator, b->spec.correlator) != 0)
     mask |= OTAUX_OFFER_PROP_CORRELATOR;

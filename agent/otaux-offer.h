@@ -7,7 +7,12 @@
  * OTAUX_OFFER_ERROR_NOT_ALLOWED and changes nothing):
  *
  *   offered      Answer accept -> downloading      Answer cancel -> finished (401)
- *                (silent/forced, when policy allows: accepted at once, reason policy)
+ *                (silent/forced, when policy allows: accepted at once, reason policy;
+ *                 not while roaming when roaming download is no or ask)
+ *                Answer later (policy: priority later) -> offered, asked again later
+ *                the prompt time-out passes -> its answer, reason timeout
+ *                held (nothing asked): roaming when policy hides offers or downloads
+ *                while roaming; a charge-warning program runs (its no: cancel, policy)
  *                SetState 10 and terminal states are recorded only
  *   downloading  SetState 30 (progress) | 40/50 -> ready    Answer cancel -> finished (401)
  *                (entering ready opens the install question: Decision goes back to none)
@@ -15,9 +20,12 @@
  *                SetState 40/50 again is recorded only
  *                Answer delay-reboot + reboot-at -> delayed
  *                Answer cancel -> finished (401)
+ *                Answer later, prompt time-out: as in offered
  *                SetState 60, once accepted -> installing
- *                (forced: accepted by policy when the countdown ends)
+ *                (forced: accepted by policy when the countdown ends, outside
+ *                 quiet hours unless the priority may interrupt)
  *   delayed      the reboot time passes -> decision accept, reason scheduled
+ *                (inside quiet hours: at their end, unless the priority may interrupt)
  *                Answer accept | delay-reboot (bounded) | cancel, as in ready
  *                SetState 60, once accepted -> installing
  *   installing   SetState 60 (progress)
@@ -98,6 +106,8 @@ typedef enum {
   OTAUX_SPEC_DEADLINE = 1 << 12,
   OTAUX_SPEC_INSTALL_SECONDS = 1 << 13,
   OTAUX_SPEC_CORRELATOR = 1 << 14,
+  OTAUX_SPEC_METERED = 1 << 15,
+  OTAUX_SPEC_CELLULAR = 1 << 16,
 } OtauxSpecField;
 
 /* The package as the updater described it (the Offer a{sv}). Strings are
@@ -116,6 +126,8 @@ typedef struct {
   gboolean silent;
   gboolean forced;
   gboolean roaming;
+  gboolean metered;  /* the updater's bearer is metered */
+  gboolean cellular; /* the updater's bearer is cellular */
   gboolean needs_reboot;
   gint64 deadline; /* unix seconds, 0 = none */
   guint32 install_seconds;
@@ -160,9 +172,12 @@ typedef struct {
   gboolean finish_reported;
   guint n_delays;
   gint64 created_at;
-  gint64 ready_at;  /* when it became ready; bounds the total delay */
+  gint64 ready_at; /* when it became ready; bounds the total delay */
   gint64 changed_at;
   guint reminder_index; /* reminders already given for this reboot time */
+  gint64 asked_at;      /* when the current question was put; its time-out counts from here */
+  gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
+  gboolean charge_ok;   /* the charge-warning program said yes */
   OtauxPrompt *prompt;  /* derived, not persisted; owned */
 } OtauxOffer;
 
@@ -202,6 +217,20 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
                                                gint64 now);
 /* The latest reboot time a delay may choose, 0 when delay is not offered. */
 gint64 otaux_offer_delay_limit(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now);
+
+/* Why the question is not put now, or NULL when it is (or there is none):
+ * "roaming" (policy holds it back while roaming), "later" (the person said
+ * later), "charge-program" (the operator's warning program decides). */
+const char *otaux_offer_held(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now);
+/* The download question needs the operator's charge-warning program. */
+gboolean otaux_offer_needs_charge_program(const OtauxOffer *offer, const OtauxPolicy *policy);
+/* The charge warning applies to this offer (policy when + size). */
+gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy);
+/* The program's answer: yes lets the question through (without the
+ * warning); no cancels the offer (decision cancel, reason policy, 401). */
+gboolean otaux_offer_charge_answer(OtauxOffer *offer, gboolean yes, gint64 now, GError **error);
+/* When the open question answers itself, 0 = never. */
+gint64 otaux_offer_timeout_at(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now);
 
 /* Bit per property, for PropertiesChanged. */
 typedef enum {

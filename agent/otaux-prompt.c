@@ -37,6 +37,9 @@ static OtauxPrompt *prompt_new(void)
   prompt->body = g_strdup("");
   prompt->warning = g_strdup("");
   prompt->message = g_strdup("");
+  prompt->body_markup = g_strdup("");
+  prompt->warning_markup = g_strdup("");
+  prompt->message_markup = g_strdup("");
   prompt->details = g_strdup("");
   prompt->suggested = g_strdup("");
   prompt->deadline_choice = g_strdup("");
@@ -56,6 +59,9 @@ void otaux_prompt_free(OtauxPrompt *prompt)
   g_free(prompt->body);
   g_free(prompt->warning);
   g_free(prompt->message);
+  g_free(prompt->body_markup);
+  g_free(prompt->warning_markup);
+  g_free(prompt->message_markup);
   g_free(prompt->details);
   g_free(prompt->suggested);
   g_free(prompt->deadline_choice);
@@ -80,52 +86,9 @@ typedef struct {
   char *duration;
   char *time;
   char *countdown;
-  const char *kv[16];
+  char *operator_;
+  const char *kv[18];
 } Ctx;
-
-static char *format_time(gint64 when, gint64 now)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
-  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local(now);
-
-  if (dt == NULL || today == NULL)
-    return g_strdup("");
-  /* Within the same day "14:00" is enough; later days need the date. */
-  if (g_date_time_get_year(dt) == g_date_time_get_year(today) &&
-      g_date_time_get_day_of_year(dt) == g_date_time_get_day_of_year(today))
-    return g_date_time_format(dt, "%H:%M");
-  return g_date_time_format(dt, "%a %d %b %H:%M");
-}
-
-/* "45 seconds", "1 minute", "2 hours": rounded to the largest unit that fits. */
-static char *format_duration(const OtauxStrings *strings, gint64 seconds)
-{
-  const char *one;
-  const char *many;
-  gint64 n;
-  char num[32];
-  const char *kv[] = { "n", num, NULL };
-
-  if (seconds < 60) {
-    n = MAX(seconds, 0);
-    one = "unit.second";
-    many = "unit.seconds";
-  } else if (seconds < 3600) {
-    n = (seconds + 30) / 60;
-    one = "unit.minute";
-    many = "unit.minutes";
-  } else if (seconds < 86400) {
-    n = (seconds + 1800) / 3600;
-    one = "unit.hour";
-    many = "unit.hours";
-  } else {
-    n = (seconds + 43200) / 86400;
-    one = "unit.day";
-    many = "unit.days";
-  }
-  g_snprintf(num, sizeof num, "%" G_GINT64_FORMAT, n);
-  return otaux_strings_format(strings, n == 1 ? one : many, kv);
-}
 
 static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *policy,
                      const OtauxStrings *strings, gint64 now)
@@ -140,26 +103,27 @@ static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *polic
                   ? g_strdup(spec->name)
                   : otaux_strings_format(strings, "name.fallback", NULL);
   ctx->version = g_strdup(spec->version != NULL ? spec->version : "");
-  ctx->size = spec->size > 0 ? otaux_strings_format_size(spec->size)
+  ctx->size = spec->size > 0 ? otaux_strings_format_size_full(strings, spec->size)
                              : otaux_strings_format(strings, "size.unknown", NULL);
   ctx->percent = total > 0
                      ? g_strdup_printf("%u", (guint)(MIN(offer->bytes_done, total) * 100 / total))
                      : g_strdup("");
   ctx->duration = spec->install_seconds > 0
-                      ? format_duration(strings, spec->install_seconds)
+                      ? otaux_strings_format_duration(strings, spec->install_seconds)
                       : otaux_strings_format(strings, "duration.unknown", NULL);
   if (offer->reboot_at > 0)
     when = offer->reboot_at;
   else if (offer->phase == OTAUX_PHASE_READY)
     when = offer->ready_at + (gint64)policy->forced_countdown_s;
-  ctx->time = when > 0 ? format_time(when, now) : g_strdup("");
-  ctx->countdown = format_duration(strings, when > now ? when - now : 0);
+  ctx->time = when > 0 ? otaux_strings_format_time(strings, when, now) : g_strdup("");
+  ctx->countdown = otaux_strings_format_duration(strings, when > now ? when - now : 0);
+  ctx->operator_ = otaux_strings_format(strings, "operator.name", NULL);
 
   {
     const char *const kv[] = {
-      "name",    ctx->name, "version",    ctx->version,   "size",
-      ctx->size, "percent", ctx->percent, "duration",     ctx->duration,
-      "time",    ctx->time, "countdown",  ctx->countdown, NULL,
+      "name",      ctx->name,      "version",  ctx->version,   "size", ctx->size,
+      "percent",   ctx->percent,   "duration", ctx->duration,  "time", ctx->time,
+      "countdown", ctx->countdown, "operator", ctx->operator_, NULL,
     };
 
     G_STATIC_ASSERT(sizeof kv <= sizeof ctx->kv);
@@ -176,6 +140,7 @@ static void ctx_clear(Ctx *ctx)
   g_free(ctx->duration);
   g_free(ctx->time);
   g_free(ctx->countdown);
+  g_free(ctx->operator_);
 }
 
 /* An empty value (no version, say) must not leave "Name  is" behind. */
@@ -202,6 +167,20 @@ static char *tidy(char *text)
 static char *text(const Ctx *ctx, const char *id)
 {
   return tidy(otaux_strings_format(ctx->strings, id, ctx->kv));
+}
+
+/* The markup form of text(): for body-markup and friends. */
+static char *text_markup(const Ctx *ctx, const char *id)
+{
+  return tidy(otaux_strings_format_full(ctx->strings, id, OTAUX_STRINGS_NO_COUNT, ctx->kv,
+                                        OTAUX_TEXT_MARKUP));
+}
+
+/* A text shown in both forms (body, warning, message). */
+static void set_text(char **plain, char **markup, const Ctx *ctx, const char *id)
+{
+  set_str(plain, text(ctx, id));
+  set_str(markup, text_markup(ctx, id));
 }
 
 static void add_choice(OtauxPrompt *prompt, const Ctx *ctx, const char *id, const char *label_id)
@@ -238,7 +217,7 @@ static void add_delay_option(OtauxPrompt *prompt, char *label /* transfer full *
   g_array_append_val(prompt->delay_options, option);
 }
 
-static gint64 local_time_at(gint64 now, gint days, gint hour)
+static gint64 local_time_at(gint64 now, gint days, gint hour, gint minute)
 {
   g_autoptr(GDateTime) today = g_date_time_new_from_unix_local(now);
   g_autoptr(GDateTime) at = NULL;
@@ -250,12 +229,12 @@ static gint64 local_time_at(gint64 now, gint days, gint hour)
   if (day == NULL)
     return 0;
   at = g_date_time_new_local(g_date_time_get_year(day), g_date_time_get_month(day),
-                             g_date_time_get_day_of_month(day), hour, 0, 0);
+                             g_date_time_get_day_of_month(day), hour, minute, 0);
   return at != NULL ? g_date_time_to_unix(at) : 0;
 }
 
 static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPolicy *policy,
-                              gint64 limit, gint64 now)
+                              OtauxPriority priority, gint64 limit, gint64 now)
 {
   if (limit <= 0)
     return;
@@ -266,33 +245,36 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     char hours[16];
     char minutes[16];
     const char *kv[] = { "hours", hours, "minutes", minutes, NULL };
-    const char *id;
 
-    if (delay == 0 || when > limit)
+    if (delay == 0 || when > limit || !otaux_policy_may_interrupt(policy, priority, when))
       continue;
     g_snprintf(hours, sizeof hours, "%u", delay / 3600);
     g_snprintf(minutes, sizeof minutes, "%u", (delay + 59) / 60);
-    if (delay == 3600)
-      id = "delay.in-hour";
-    else if (delay % 3600 == 0)
-      id = "delay.in-hours";
+    /* Plural forms: "In 1 hour", "In 4 hours" (and the language's own rules). */
+    if (delay % 3600 == 0)
+      add_delay_option(
+          prompt, otaux_strings_format_plural(ctx->strings, "delay.in-hours", delay / 3600, kv),
+          when);
     else
-      id = "delay.in-minutes";
-    add_delay_option(prompt, otaux_strings_format(ctx->strings, id, kv), when);
+      add_delay_option(
+          prompt,
+          otaux_strings_format_plural(ctx->strings, "delay.in-minutes", (delay + 59) / 60, kv),
+          when);
   }
 
   for (int which = 0; which < 2; which++) {
     gint hour = which == 0 ? policy->tonight_hour : policy->morning_hour;
+    gint minute = which == 0 ? policy->tonight_minute : policy->morning_minute;
     gint64 when;
     g_autofree char *hhmm = NULL;
     const char *kv[3] = { "time", NULL, NULL };
 
     if (hour < 0 || hour > 23)
       continue;
-    when = local_time_at(now, which, hour);
-    if (when <= now || when > limit)
+    when = local_time_at(now, which, hour, CLAMP(minute, 0, 59));
+    if (when <= now || when > limit || !otaux_policy_may_interrupt(policy, priority, when))
       continue;
-    hhmm = g_strdup_printf("%02d:00", hour);
+    hhmm = otaux_strings_format_time(ctx->strings, when, when); /* the locale's clock */
     kv[1] = hhmm;
     add_delay_option(
         prompt,
@@ -301,30 +283,48 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
   }
 }
 
-static gboolean charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy)
+/* The built-in charge warning, or NULL: none applies, or the operator's
+ * program shows its own instead. */
+static const char *charge_warning_id(const OtauxOffer *offer, const OtauxPolicy *policy)
 {
-  switch (policy->charge_warning) {
-    case OTAUX_CHARGE_WARN_ALWAYS:
-      return TRUE;
-    case OTAUX_CHARGE_WARN_ROAMING:
-    case OTAUX_CHARGE_WARN_METERED: /* roaming is the metered case the agent knows of */
-      return offer->spec.roaming;
-    case OTAUX_CHARGE_WARN_NEVER:
-    default:
-      return FALSE;
-  }
+  if (!otaux_offer_charge_warning_applies(offer, policy) || policy->charge_program[0] != '\0')
+    return NULL;
+  if (offer->spec.roaming)
+    return "charge.roaming";
+  if (policy->charge_warning != OTAUX_CHARGE_WARN_ALWAYS)
+    return "charge.metered"; /* metered or cellular */
+  return offer->spec.metered || offer->spec.cellular ? "charge.metered" : "charge.always";
 }
 
-static char *operator_message(const Ctx *ctx, const OtauxOffer *offer)
+static const char *const timeout_answer_names[] = { "cancel", "accept", "later" };
+
+/* The question answers itself at its time-out (OMA DM MAXDT + DR). */
+static void set_timeout(OtauxPrompt *prompt, const OtauxOffer *offer, const OtauxPolicy *policy,
+                        OtauxPriority priority, gint64 now)
+{
+  gint64 at = otaux_offer_timeout_at(offer, policy, now);
+  guint answer = policy->priority[priority].timeout_answer;
+
+  if (at <= 0)
+    return;
+  prompt->deadline = at;
+  set_str(&prompt->deadline_choice,
+          g_strdup(answer < G_N_ELEMENTS(timeout_answer_names) ? timeout_answer_names[answer]
+                                                               : "cancel"));
+}
+
+/* The operator's install message named by the offer's "message" key (an
+ * id of a <message> in the catalogs), plain and markup; "" when unknown. */
+static void set_operator_message(OtauxPrompt *prompt, const Ctx *ctx, const OtauxOffer *offer)
 {
   g_autofree char *id = NULL;
-  const char *template_;
 
   if (offer->spec.message == NULL || offer->spec.message[0] == '\0')
-    return g_strdup("");
+    return;
   id = g_strconcat("message.", offer->spec.message, NULL);
-  template_ = otaux_strings_lookup(ctx->strings, id);
-  return template_ != NULL ? tidy(otaux_strings_fill(template_, ctx->kv)) : g_strdup("");
+  if (!otaux_strings_has(ctx->strings, id))
+    return;
+  set_text(&prompt->message, &prompt->message_markup, ctx, id);
 }
 
 static gboolean install_accepted(const OtauxOffer *offer)
@@ -346,6 +346,9 @@ static gboolean reminder_given(const OtauxOffer *offer, const OtauxPolicy *polic
 
 static OtauxPromptKind pick_kind(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now)
 {
+  /* Held back (roaming, "later", the operator's charge program): nothing shows. */
+  if (otaux_offer_held(offer, policy, now) != NULL)
+    return OTAUX_PROMPT_NONE;
   switch (offer->phase) {
     case OTAUX_PHASE_OFFERED:
       return offer->decision == OTAUX_DECISION_NONE ? OTAUX_PROMPT_DOWNLOAD : OTAUX_PROMPT_NONE;
@@ -391,6 +394,11 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
   pp = &policy->priority[priority];
   prompt->priority = priority;
   prompt->presentation = pp->presentation;
+  /* Quiet hours hold a pop-up back to a notification, unless the priority
+   * may interrupt; the agent republishes when they end. */
+  if (prompt->presentation == OTAUX_PRESENTATION_POPUP &&
+      !otaux_policy_may_interrupt(policy, priority, now))
+    prompt->presentation = OTAUX_PRESENTATION_ACTIONS;
   prompt->urgency = pp->urgency;
   prompt->sound = pp->sound;
 
@@ -399,40 +407,39 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
   switch (prompt->kind) {
     case OTAUX_PROMPT_DOWNLOAD:
       set_str(&prompt->title, text(&ctx, "download.title"));
-      set_str(&prompt->body, text(&ctx, "download.body"));
-      if (charge_warning_applies(offer, policy))
-        set_str(&prompt->warning, text(&ctx, policy->charge_warning == OTAUX_CHARGE_WARN_ALWAYS &&
-                                                     !offer->spec.roaming
-                                                 ? "charge.always"
-                                                 : "charge.roaming"));
+      set_text(&prompt->body, &prompt->body_markup, &ctx, "download.body");
+      if (charge_warning_id(offer, policy) != NULL)
+        set_text(&prompt->warning, &prompt->warning_markup, &ctx, charge_warning_id(offer, policy));
       set_str(&prompt->details, g_strdup(offer->spec.release_notes));
       add_allowed_choices(prompt, &ctx, offer, policy, now, "download");
       set_str(&prompt->suggested, g_strdup("accept"));
+      set_timeout(prompt, offer, policy, priority, now);
       break;
 
     case OTAUX_PROMPT_PROGRESS:
       set_str(&prompt->title, text(&ctx, "progress.title"));
-      set_str(&prompt->body,
-              text(&ctx, ctx.percent[0] != '\0' ? "progress.body" : "progress.body.unknown"));
+      set_text(&prompt->body, &prompt->body_markup, &ctx,
+               ctx.percent[0] != '\0' ? "progress.body" : "progress.body.unknown");
       prompt->progress = ctx.percent[0] != '\0' ? (gint)g_ascii_strtoll(ctx.percent, NULL, 10) : -1;
       add_allowed_choices(prompt, &ctx, offer, policy, now, "progress");
       break;
 
     case OTAUX_PROMPT_INSTALL:
       set_str(&prompt->title, text(&ctx, "install.title"));
-      set_str(&prompt->body,
-              text(&ctx, offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot"));
-      set_str(&prompt->message, operator_message(&ctx, offer));
+      set_text(&prompt->body, &prompt->body_markup, &ctx,
+               offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
+      set_operator_message(prompt, &ctx, offer);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "install");
       set_str(&prompt->suggested, g_strdup("accept"));
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
-      add_delay_options(prompt, &ctx, policy, prompt->delay_max, now);
+      add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
+      set_timeout(prompt, offer, policy, priority, now);
       break;
 
     case OTAUX_PROMPT_FORCED:
       set_str(&prompt->title, text(&ctx, "forced.title"));
-      set_str(&prompt->body, text(&ctx, "forced.body"));
-      set_str(&prompt->message, operator_message(&ctx, offer));
+      set_text(&prompt->body, &prompt->body_markup, &ctx, "forced.body");
+      set_operator_message(prompt, &ctx, offer);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
       set_str(&prompt->suggested, g_strdup("accept"));
       prompt->deadline = offer->ready_at + (gint64)policy->forced_countdown_s;
@@ -442,7 +449,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_PENDING:
       set_str(&prompt->title, text(&ctx, "pending.title"));
-      set_str(&prompt->body, text(&ctx, "pending.body"));
+      set_text(&prompt->body, &prompt->body_markup, &ctx, "pending.body");
       break;
 
     case OTAUX_PROMPT_DELAYED:
@@ -453,10 +460,10 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       g_autofree char *body_id = g_strconcat(kind_name, ".body", NULL);
 
       set_str(&prompt->title, text(&ctx, title_id));
-      set_str(&prompt->body, text(&ctx, body_id));
+      set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
       add_allowed_choices(prompt, &ctx, offer, policy, now, kind_name);
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
-      add_delay_options(prompt, &ctx, policy, prompt->delay_max, now);
+      add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
       /* At the reboot time the agent accepts on the person's behalf. */
       prompt->deadline = offer->reboot_at;
       set_str(&prompt->deadline_choice, g_strdup("accept"));
@@ -466,7 +473,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_INSTALLING:
       set_str(&prompt->title, text(&ctx, "installing.title"));
-      set_str(&prompt->body, text(&ctx, "installing.body"));
+      set_text(&prompt->body, &prompt->body_markup, &ctx, "installing.body");
       break;
 
     case OTAUX_PROMPT_RESULT: {
@@ -480,6 +487,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         title_id = "result.title.failure";
       set_str(&prompt->title, text(&ctx, title_id));
       set_str(&prompt->body, otaux_strings_result_text(strings, offer->result));
+      set_str(&prompt->body_markup,
+              otaux_strings_result_text_full(strings, offer->result, OTAUX_TEXT_MARKUP));
       prompt->result = offer->result;
       break;
     }
@@ -506,6 +515,9 @@ gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b)
     return FALSE;
   if (g_strcmp0(a->title, b->title) != 0 || g_strcmp0(a->body, b->body) != 0 ||
       g_strcmp0(a->warning, b->warning) != 0 || g_strcmp0(a->message, b->message) != 0 ||
+      g_strcmp0(a->body_markup, b->body_markup) != 0 ||
+      g_strcmp0(a->warning_markup, b->warning_markup) != 0 ||
+      g_strcmp0(a->message_markup, b->message_markup) != 0 ||
       g_strcmp0(a->details, b->details) != 0 || g_strcmp0(a->suggested, b->suggested) != 0 ||
       g_strcmp0(a->deadline_choice, b->deadline_choice) != 0)
     return FALSE;

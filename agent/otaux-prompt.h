@@ -37,12 +37,19 @@ typedef struct {
   gint64 time; /* unix seconds */
 } OtauxDelayOption;
 
+/* body, warning and message come twice (docs/strings.md): plain, for
+ * gtk_label_set_text() and plain-text notification servers, and *_markup,
+ * where every value is escaped and only operator-file b/i/a markup is kept,
+ * for gtk_label_set_markup() and notification bodies. */
 struct _OtauxPrompt {
   OtauxPromptKind kind;           /* "kind" s */
   char *title;                    /* "title" s */
   char *body;                     /* "body" s */
   char *warning;                  /* "warning" s, charge warning or "" */
   char *message;                  /* "message" s, operator install message or "" */
+  char *body_markup;              /* "body-markup" s: body as markup (see below) */
+  char *warning_markup;           /* "warning-markup" s, or "" */
+  char *message_markup;           /* "message-markup" s, or "" */
   char *details;                  /* "details" s, release notes or "" */
   OtauxUrgency urgency;           /* "urgency" s: low | normal | critical */
   OtauxPresentation presentation; /* "presentation" s: silent | notification | actions | popup */

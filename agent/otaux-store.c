@@ -90,6 +90,8 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   g_key_file_set_boolean(kf, GROUP, "silent", spec->silent);
   g_key_file_set_boolean(kf, GROUP, "forced", spec->forced);
   g_key_file_set_boolean(kf, GROUP, "roaming", spec->roaming);
+  g_key_file_set_boolean(kf, GROUP, "metered", spec->metered);
+  g_key_file_set_boolean(kf, GROUP, "cellular", spec->cellular);
   g_key_file_set_boolean(kf, GROUP, "needs-reboot", spec->needs_reboot);
   g_key_file_set_int64(kf, GROUP, "deadline", spec->deadline);
   g_key_file_set_uint64(kf, GROUP, "install-seconds", spec->install_seconds);
@@ -110,6 +112,9 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   g_key_file_set_int64(kf, GROUP, "ready-at", offer->ready_at);
   g_key_file_set_int64(kf, GROUP, "changed-at", offer->changed_at);
   g_key_file_set_uint64(kf, GROUP, "reminder-index", offer->reminder_index);
+  g_key_file_set_int64(kf, GROUP, "asked-at", offer->asked_at);
+  g_key_file_set_int64(kf, GROUP, "later-until", offer->later_until);
+  g_key_file_set_boolean(kf, GROUP, "charge-ok", offer->charge_ok);
 
   return g_key_file_to_data(kf, length, NULL);
 }
@@ -198,6 +203,11 @@ static gboolean read_bool(Reader *r, const char *key)
   return value;
 }
 
+static gboolean has_key(Reader *r, const char *key)
+{
+  return r->ok && g_key_file_has_key(r->kf, GROUP, key, NULL);
+}
+
 static OtauxPhase read_phase(Reader *r, const char *key)
 {
   g_autofree char *str = read_string(r, key);
@@ -251,6 +261,9 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   spec->silent = read_bool(&r, "silent");
   spec->forced = read_bool(&r, "forced");
   spec->roaming = read_bool(&r, "roaming");
+  /* Keys added with the policy files: older files lack them. */
+  spec->metered = has_key(&r, "metered") && read_bool(&r, "metered");
+  spec->cellular = has_key(&r, "cellular") && read_bool(&r, "cellular");
   spec->needs_reboot = read_bool(&r, "needs-reboot");
   spec->deadline = read_int64(&r, "deadline", 0);
   spec->install_seconds = (guint32)read_uint64(&r, "install-seconds", G_MAXUINT32);
@@ -283,6 +296,9 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   offer->ready_at = read_int64(&r, "ready-at", 0);
   offer->changed_at = read_int64(&r, "changed-at", 0);
   offer->reminder_index = (guint)read_uint64(&r, "reminder-index", OTAUX_POLICY_MAX_LIST);
+  offer->asked_at = has_key(&r, "asked-at") ? read_int64(&r, "asked-at", 0) : offer->changed_at;
+  offer->later_until = has_key(&r, "later-until") ? read_int64(&r, "later-until", 0) : 0;
+  offer->charge_ok = has_key(&r, "charge-ok") && read_bool(&r, "charge-ok");
   if (r.ok && offer->phase == OTAUX_PHASE_DELAYED &&
       offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->reboot_at == 0)
     corrupt(&r, "reboot-at", "a delayed reboot needs a time");

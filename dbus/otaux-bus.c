@@ -23,6 +23,9 @@ struct _OtauxBus {
   gpointer lost_data;
   OtauxBusSetTimeFunc set_time;
   gpointer set_time_data;
+  GHashTable *allowed_owners; /* unique name -> well-known name, for callers.names */
+  GHashTable *watched_names;  /* well-known names with a match rule */
+  GPtrArray *pending;         /* GetNameOwner calls in flight */
 };
 
 typedef struct {
@@ -62,6 +65,23 @@ static DBusMessage *return_path(DBusMessage *call, guint serial)
   return msg;
 }
 
+/* callers.names: the updater methods come only from the owners of these
+ * well-known names. Owners are looked up asynchronously and followed with
+ * NameOwnerChanged (see watch_names), so no call waits on the bus. */
+static gboolean sender_allowed(OtauxBus *bus, DBusMessage *call, GError **error)
+{
+  const OtauxPolicy *p = otaux_agent_get_policy(bus->agent);
+  const char *sender = dbus_message_get_sender(call);
+
+  if (p->n_allowed_names == 0)
+    return TRUE;
+  if (sender != NULL && g_hash_table_contains(bus->allowed_owners, sender))
+    return TRUE;
+  g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_ACCESS_DENIED,
+              "only the owners of the bus names in the policy (callers names) may do this");
+  return FALSE;
+}
+
 /* ---- org.otaux.Agent1 ---- */
 
 static DBusMessage *agent_offer(OtauxDBusServer *server, DBusMessage *call, guint32 uid,
@@ -73,7 +93,7 @@ static DBusMessage *agent_offer(OtauxDBusServer *server, DBusMessage *call, guin
   const OtauxOffer *offer = NULL;
   gboolean created = FALSE;
 
-  if (!otaux_agent_check_caller(bus->agent, uid, &error))
+  if (!otaux_agent_check_caller(bus->agent, uid, &error) || !sender_allowed(bus, call, &error))
     return otaux_dbus_error_reply(call, error);
   otaux_offer_spec_init(&spec);
   if (!otaux_dbus_parse_offer(call, &spec, &error) ||
@@ -156,6 +176,37 @@ static void get_limits(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
   dbus_message_iter_close_container(iter, &dict);
 }
 
+static void get_download_retry_interval(OtauxDBusServer *server, DBusMessageIter *iter,
+                                        gpointer data)
+{
+  OtauxBus *bus = data;
+  dbus_uint32_t v = otaux_agent_get_policy(bus->agent)->download_retry_interval_s;
+  dbus_message_iter_append_basic(iter, DBUS_TYPE_UINT32, &v);
+}
+
+static void get_download_timeout(OtauxDBusServer *server, DBusMessageIter *iter, gpointer data)
+{
+  OtauxBus *bus = data;
+  dbus_uint32_t v = otaux_agent_get_policy(bus->agent)->download_timeout_s;
+  dbus_message_iter_append_basic(iter, DBUS_TYPE_UINT32, &v);
+}
+
+static void get_policy_problems(OtauxDBusServer *server, DBusMessageIter *iter, gpointer data)
+{
+  OtauxBus *bus = data;
+  const char *const *problems = otaux_agent_get_policy_problems(bus->agent);
+  DBusMessageIter array;
+
+  dbus_message_iter_open_container(iter, DBUS_TYPE_ARRAY, "s", &array);
+  for (gsize i = 0; problems[i] != NULL; i++) {
+    /* D-Bus strings must be UTF-8; file names need not be. */
+    g_autofree char *valid = g_utf8_make_valid(problems[i], -1);
+    const char *v = valid;
+    dbus_message_iter_append_basic(&array, DBUS_TYPE_STRING, &v);
+  }
+  dbus_message_iter_close_container(iter, &array);
+}
+
 static const OtauxDBusMethod agent_methods[] = {
   { "Offer", "a{sv}", "o", agent_offer, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "GetOffer", "s", "o", agent_get_offer, 0 },
@@ -166,6 +217,9 @@ static const OtauxDBusProperty agent_properties[] = {
   { "Offers", "ao", get_offers },
   { "Version", "u", get_api_version },
   { "Limits", "a{su}", get_limits },
+  { "DownloadRetryInterval", "u", get_download_retry_interval },
+  { "DownloadTimeout", "u", get_download_timeout },
+  { "PolicyProblems", "as", get_policy_problems },
   { NULL },
 };
 
@@ -185,7 +239,8 @@ const OtauxDBusInterface otaux_bus_agent_interface = {
 
 /* ---- org.otaux.Offer1 ---- */
 
-/* Every Offer1 method: look the offer up, check the caller, then act. */
+/* Every Offer1 method: look the offer up, check the caller, then act.
+ * The updater's methods (all but Answer) also check callers.names. */
 static DBusMessage *offer_call_prologue(DBusMessage *call, guint32 uid, gpointer data,
                                         const OtauxOffer **offer)
 {
@@ -196,6 +251,8 @@ static DBusMessage *offer_call_prologue(DBusMessage *call, guint32 uid, gpointer
   if (*offer == NULL)
     return dbus_message_new_error(call, DBUS_ERROR_UNKNOWN_OBJECT, "The offer is gone");
   if (!otaux_agent_check_caller(ref->bus->agent, uid, &error))
+    return otaux_dbus_error_reply(call, error);
+  if (!dbus_message_has_member(call, "Answer") && !sender_allowed(ref->bus, call, &error))
     return otaux_dbus_error_reply(call, error);
   return NULL;
 }
@@ -303,6 +360,8 @@ OFFER_GETTER(get_size, DBUS_TYPE_UINT64, dbus_uint64_t, offer->spec.size)
 OFFER_GETTER(get_silent, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.silent)
 OFFER_GETTER(get_forced, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.forced)
 OFFER_GETTER(get_roaming, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.roaming)
+OFFER_GETTER(get_metered, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.metered)
+OFFER_GETTER(get_cellular, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.cellular)
 OFFER_GETTER(get_state, DBUS_TYPE_UINT32, dbus_uint32_t, offer->state)
 OFFER_GETTER(get_bytes_done, DBUS_TYPE_UINT64, dbus_uint64_t, offer->bytes_done)
 OFFER_GETTER(get_bytes_total, DBUS_TYPE_UINT64, dbus_uint64_t, offer->bytes_total)
@@ -329,6 +388,10 @@ static void append_prompt(DBusMessageIter *iter, const OtauxPrompt *prompt)
   append_string_entry(&dict, "body", prompt->body);
   append_string_entry(&dict, "warning", prompt->warning);
   append_string_entry(&dict, "message", prompt->message);
+  /* Markup-safe forms (docs/strings.md): escaped values + operator b/i/a. */
+  append_string_entry(&dict, "body-markup", prompt->body_markup);
+  append_string_entry(&dict, "warning-markup", prompt->warning_markup);
+  append_string_entry(&dict, "message-markup", prompt->message_markup);
   append_string_entry(&dict, "details", prompt->details);
   append_string_entry(&dict, "urgency", otaux_urgency_to_string(prompt->urgency));
   append_string_entry(&dict, "presentation", otaux_presentation_to_string(prompt->presentation));
@@ -408,6 +471,8 @@ static const OtauxDBusProperty offer_properties[] = {
   { "Silent", "b", get_silent },
   { "Forced", "b", get_forced },
   { "Roaming", "b", get_roaming },
+  { "Metered", "b", get_metered },
+  { "Cellular", "b", get_cellular },
   { "Correlator", "s", get_correlator },
   { "State", "u", get_state },
   { "BytesDone", "t", get_bytes_done },
@@ -534,13 +599,13 @@ static void on_offer_changed(OtauxAgent *agent, const OtauxOffer *offer, guint c
 {
   static const struct {
     guint bit;
-    const char *names[4];
+    const char *names[6];
   } map[] = {
     { OTAUX_OFFER_PROP_NAME, { "Name" } },
     { OTAUX_OFFER_PROP_VERSION, { "Version" } },
     { OTAUX_OFFER_PROP_PRIORITY, { "Priority" } },
     { OTAUX_OFFER_PROP_SIZE, { "Size" } },
-    { OTAUX_OFFER_PROP_FLAGS, { "Silent", "Forced", "Roaming" } },
+    { OTAUX_OFFER_PROP_FLAGS, { "Silent", "Forced", "Roaming", "Metered", "Cellular" } },
     { OTAUX_OFFER_PROP_CORRELATOR, { "Correlator" } },
     { OTAUX_OFFER_PROP_STATE, { "State" } },
     { OTAUX_OFFER_PROP_BYTES, { "BytesDone", "BytesTotal" } },
@@ -587,11 +652,130 @@ static void on_decided(OtauxAgent *agent, const OtauxOffer *offer, const OtauxDe
   otaux_dbus_server_send(bus->server, msg);
 }
 
+/* ---- callers.names: follow the owners of the allowed well-known names ---- */
+
+static void add_owner(OtauxBus *bus, const char *name, const char *owner)
+{
+  if (owner != NULL && owner[0] == ':')
+    g_hash_table_replace(bus->allowed_owners, g_strdup(owner), g_strdup(name));
+}
+
+typedef struct {
+  OtauxBus *bus;
+  char *name;
+} OwnerLookup;
+
+static void owner_lookup_free(void *data)
+{
+  OwnerLookup *lookup = data;
+  g_free(lookup->name);
+  g_free(lookup);
+}
+
+static gboolean name_allowed(OtauxBus *bus, const char *name)
+{
+  const OtauxPolicy *p = otaux_agent_get_policy(bus->agent);
+  for (guint i = 0; i < p->n_allowed_names && i < OTAUX_POLICY_MAX_LIST; i++)
+    if (g_str_equal(p->allowed_names[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+static void on_get_name_owner(DBusPendingCall *pending, void *data)
+{
+  OwnerLookup *lookup = data;
+  OtauxBus *bus = lookup->bus;
+  DBusMessage *reply = dbus_pending_call_steal_reply(pending);
+  const char *owner = NULL;
+
+  /* No owner yet (an error reply) is fine: NameOwnerChanged tells later. */
+  if (reply != NULL && dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_METHOD_RETURN &&
+      dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &owner, DBUS_TYPE_INVALID) &&
+      name_allowed(bus, lookup->name))
+    add_owner(bus, lookup->name, owner);
+  if (reply != NULL)
+    dbus_message_unref(reply);
+  g_ptr_array_remove(bus->pending, pending); /* unrefs it */
+}
+
+static void lookup_owner(OtauxBus *bus, const char *name)
+{
+  DBusMessage *call = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
+                                                   DBUS_INTERFACE_DBUS, "GetNameOwner");
+  DBusPendingCall *pending = NULL;
+  OwnerLookup *lookup;
+
+  dbus_message_append_args(call, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
+  if (!dbus_connection_send_with_reply(bus->connection, call, &pending, -1) || pending == NULL) {
+    dbus_message_unref(call);
+    return;
+  }
+  dbus_message_unref(call);
+  lookup = g_new0(OwnerLookup, 1);
+  lookup->bus = bus;
+  lookup->name = g_strdup(name);
+  g_ptr_array_add(bus->pending, pending);
+  dbus_pending_call_set_notify(pending, on_get_name_owner, lookup, owner_lookup_free);
+}
+
+static void pending_cancel(gpointer data)
+{
+  DBusPendingCall *pending = data;
+  dbus_pending_call_cancel(pending);
+  dbus_pending_call_unref(pending);
+}
+
+/* NameOwnerChanged of a watched name: follow its owner. */
+static void name_owner_changed(OtauxBus *bus, const char *name, const char *old_owner,
+                               const char *new_owner)
+{
+  if (!g_hash_table_contains(bus->watched_names, name))
+    return;
+  if (old_owner != NULL && old_owner[0] != '\0') {
+    const char *had = g_hash_table_lookup(bus->allowed_owners, old_owner);
+    if (had != NULL && g_str_equal(had, name))
+      g_hash_table_remove(bus->allowed_owners, old_owner);
+  }
+  if (new_owner != NULL && new_owner[0] != '\0' && name_allowed(bus, name))
+    add_owner(bus, name, new_owner);
+}
+
+static void watch_names(OtauxBus *bus)
+{
+  const OtauxPolicy *p = otaux_agent_get_policy(bus->agent);
+
+  g_hash_table_remove_all(bus->allowed_owners);
+  for (guint i = 0; i < p->n_allowed_names && i < OTAUX_POLICY_MAX_LIST; i++) {
+    const char *name = p->allowed_names[i];
+
+    if (!g_hash_table_contains(bus->watched_names, name)) {
+      g_autofree char *rule = g_strdup_printf("type='signal',sender='" DBUS_SERVICE_DBUS
+                                              "',interface='" DBUS_INTERFACE_DBUS
+                                              "',member='NameOwnerChanged',arg0='%s'",
+                                              name);
+      dbus_bus_add_match(bus->connection, rule, NULL);
+      g_hash_table_add(bus->watched_names, g_strdup(name));
+    }
+    lookup_owner(bus, name);
+  }
+}
+
+static void on_policy_changed(OtauxAgent *agent, gpointer data)
+{
+  OtauxBus *bus = data;
+  static const char *const props[] = { "DownloadRetryInterval", "DownloadTimeout", "PolicyProblems",
+                                       NULL };
+
+  watch_names(bus);
+  otaux_dbus_server_emit_properties_changed(bus->server, OTAUX_AGENT_PATH, props);
+}
+
 static const OtauxAgentListener bus_listener = {
   .offer_added = on_offer_added,
   .offer_removed = on_offer_removed,
   .offer_changed = on_offer_changed,
   .decided = on_decided,
+  .policy_changed = on_policy_changed,
 };
 
 /* ---- connection ---- */
@@ -605,6 +789,13 @@ static DBusHandlerResult connection_filter(DBusConnection *connection, DBusMessa
     if (bus->lost != NULL)
       bus->lost("the bus connection closed", bus->lost_data);
     return DBUS_HANDLER_RESULT_HANDLED;
+  }
+  if (dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameOwnerChanged")) {
+    const char *old_owner = NULL, *new_owner = NULL;
+    if (dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &old_owner,
+                              DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID))
+      name_owner_changed(bus, name, old_owner, new_owner);
+    return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
   }
   if (dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameLost") &&
       dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID) &&
@@ -656,6 +847,9 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
   bus->lost = lost;
   bus->lost_data = user_data;
   bus->offer_refs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+  bus->allowed_owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  bus->watched_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  bus->pending = g_ptr_array_new_with_free_func((GDestroyNotify)dbus_pending_call_unref);
   otaux_dbus_mainloop_attach(connection, NULL);
   bus->server = otaux_dbus_server_new(connection);
   dbus_connection_add_filter(connection, connection_filter, bus, NULL);
@@ -667,6 +861,7 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
   for (guint i = 0; i < offers->len; i++)
     export_offer(bus, ((const OtauxOffer *)offers->pdata[i])->serial);
   bus->listener = otaux_agent_add_listener(agent, &bus_listener, bus);
+  watch_names(bus);
 
   unsigned int flags = DBUS_NAME_FLAG_DO_NOT_QUEUE | DBUS_NAME_FLAG_ALLOW_REPLACEMENT;
   if (config != NULL && config->replace)
@@ -686,6 +881,11 @@ void otaux_bus_free(OtauxBus *bus)
     return;
   if (bus->listener != 0)
     otaux_agent_remove_listener(bus->agent, bus->listener);
+  if (bus->pending != NULL) {
+    /* Cancel what is in flight: its callbacks point at this bus. */
+    g_ptr_array_set_free_func(bus->pending, pending_cancel);
+    g_clear_pointer(&bus->pending, g_ptr_array_unref);
+  }
   if (bus->connection != NULL) {
     dbus_connection_remove_filter(bus->connection, connection_filter, bus);
     g_clear_pointer(&bus->server, otaux_dbus_server_free);
@@ -694,5 +894,7 @@ void otaux_bus_free(OtauxBus *bus)
     dbus_connection_unref(bus->connection);
   }
   g_clear_pointer(&bus->offer_refs, g_hash_table_destroy);
+  g_clear_pointer(&bus->allowed_owners, g_hash_table_destroy);
+  g_clear_pointer(&bus->watched_names, g_hash_table_destroy);
   g_free(bus);
 }

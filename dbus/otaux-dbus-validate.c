@@ -57,6 +57,8 @@ static const DictKey offer_keys[] = {
   { "silent", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, silent), OTAUX_SPEC_SILENT, 0 },
   { "forced", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, forced), OTAUX_SPEC_FORCED, 0 },
   { "roaming", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, roaming), OTAUX_SPEC_ROAMING, 0 },
+  { "metered", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, metered), OTAUX_SPEC_METERED, 0 },
+  { "cellular", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, cellular), OTAUX_SPEC_CELLULAR, 0 },
   { "needs-reboot", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, needs_reboot),
     OTAUX_SPEC_NEEDS_REBOOT, 0 },
   SPEC_STR("release-notes", release_notes, OTAUX_SPEC_RELEASE_NOTES,

@@ -1,18 +1,38 @@
 /* otaux-policy: the built-in default policy and the enum names. */
 #include "otaux-policy.h"
 
+#include <string.h>
+
 OtauxPolicy *otaux_policy_new_default(void)
 {
   OtauxPolicy *policy = g_new0(OtauxPolicy, 1);
 
-  policy->priority[OTAUX_PRIORITY_LOW] =
-      (OtauxPriorityPolicy){ OTAUX_PRESENTATION_NOTIFICATION, OTAUX_URGENCY_LOW, FALSE };
-  policy->priority[OTAUX_PRIORITY_MEDIUM] =
-      (OtauxPriorityPolicy){ OTAUX_PRESENTATION_ACTIONS, OTAUX_URGENCY_NORMAL, TRUE };
-  policy->priority[OTAUX_PRIORITY_HIGH] =
-      (OtauxPriorityPolicy){ OTAUX_PRESENTATION_POPUP, OTAUX_URGENCY_CRITICAL, TRUE };
+  /* Keep data/policy/default.xml equal to this (a unit test checks). */
+  policy->priority[OTAUX_PRIORITY_LOW] = (OtauxPriorityPolicy){
+    .presentation = OTAUX_PRESENTATION_NOTIFICATION,
+    .urgency = OTAUX_URGENCY_LOW,
+    .sound = FALSE,
+    .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
+  };
+  policy->priority[OTAUX_PRIORITY_MEDIUM] = (OtauxPriorityPolicy){
+    .presentation = OTAUX_PRESENTATION_ACTIONS,
+    .urgency = OTAUX_URGENCY_NORMAL,
+    .sound = TRUE,
+    .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
+  };
+  policy->priority[OTAUX_PRIORITY_HIGH] = (OtauxPriorityPolicy){
+    .presentation = OTAUX_PRESENTATION_POPUP,
+    .urgency = OTAUX_URGENCY_CRITICAL,
+    .sound = TRUE,
+    .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
+    .quiet_interrupt = TRUE,
+  };
 
   policy->charge_warning = OTAUX_CHARGE_WARN_ROAMING;
+  policy->charge_min_size = 0;
+  policy->charge_program_timeout_s = 120;
+  policy->roaming_present = TRUE;
+  policy->roaming_download = OTAUX_ROAMING_DOWNLOAD_YES;
   policy->allow_silent = TRUE;
   policy->allow_forced = TRUE;
   policy->forced_countdown_s = 300;
@@ -22,13 +42,19 @@ OtauxPolicy *otaux_policy_new_default(void)
   policy->delay_options_s[0] = 3600;
   policy->delay_options_s[1] = 4 * 3600;
   policy->n_delay_options = 2;
+  policy->max_pick_s = 0;
   policy->tonight_hour = 22;
+  policy->tonight_minute = 0;
   policy->morning_hour = 7;
+  policy->morning_minute = 0;
   policy->reminders_s[0] = 4 * 3600;
   policy->reminders_s[1] = 3600;
   policy->reminders_s[2] = 15 * 60;
   policy->n_reminders = 3;
   policy->final_warning_s = 60;
+
+  policy->quiet_start_min = 0;
+  policy->quiet_end_min = 0;
 
   policy->download_retry_interval_s = 300;
   policy->download_timeout_s = 3600;
@@ -84,4 +110,77 @@ const char *otaux_urgency_to_string(OtauxUrgency urgency)
   if ((guint)urgency >= G_N_ELEMENTS(urgency_names))
     return "unknown";
   return urgency_names[urgency];
+}
+
+gboolean otaux_policy_equal(const OtauxPolicy *a, const OtauxPolicy *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  /* Every policy is zero-filled before it is set (g_new0, memberwise
+   * copies), so padding and string tails compare equal too. */
+  return memcmp(a, b, sizeof *a) == 0;
+}
+
+static gint minute_of_day(gint64 when)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
+
+  return dt != NULL ? g_date_time_get_hour(dt) * 60 + g_date_time_get_minute(dt) : 0;
+}
+
+gboolean otaux_policy_in_quiet_hours(const OtauxPolicy *policy, gint64 now)
+{
+  gint m;
+  gint start, end;
+
+  g_return_val_if_fail(policy != NULL, FALSE);
+  start = policy->quiet_start_min;
+  end = policy->quiet_end_min;
+  if (start == end)
+    return FALSE;
+  m = minute_of_day(now);
+  /* 22:00-07:00 wraps around midnight. */
+  return start < end ? (m >= start && m < end) : (m >= start || m < end);
+}
+
+gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  gint64 best = 0;
+
+  g_return_val_if_fail(policy != NULL, 0);
+  if (policy->quiet_start_min == policy->quiet_end_min)
+    return 0;
+  dt = g_date_time_new_from_unix_local(now);
+  if (dt == NULL)
+    return 0;
+  /* Today's and tomorrow's start and end, as local times (DST-safe enough:
+   * a missing local time is skipped by GDateTime's normalisation). */
+  for (gint day = 0; day < 2; day++) {
+    for (gint which = 0; which < 2; which++) {
+      gint m = which == 0 ? policy->quiet_start_min : policy->quiet_end_min;
+      g_autoptr(GDateTime) d = g_date_time_add_days(dt, day);
+      g_autoptr(GDateTime) at = NULL;
+      gint64 t;
+
+      if (d == NULL)
+        continue;
+      at = g_date_time_new_local(g_date_time_get_year(d), g_date_time_get_month(d),
+                                 g_date_time_get_day_of_month(d), m / 60, m % 60, 0);
+      if (at == NULL)
+        continue;
+      t = g_date_time_to_unix(at);
+      if (t > now && (best == 0 || t < best))
+        best = t;
+    }
+  }
+  return best;
+}
+
+gboolean otaux_policy_may_interrupt(const OtauxPolicy *policy, OtauxPriority priority, gint64 when)
+{
+  g_return_val_if_fail(policy != NULL, TRUE);
+  if ((guint)priority >= OTAUX_N_PRIORITIES)
+    priority = OTAUX_PRIORITY_MEDIUM;
+  return policy->priority[priority].quiet_interrupt || !otaux_policy_in_quiet_hours(policy, when);
 }

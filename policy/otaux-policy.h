@@ -1,7 +1,9 @@
 /* otaux-policy: what to ask, how loudly, with which choices.
  *
  * Pure library (GLib only). This is the built-in default policy; the
- * operator policy files (XML, layered) load into the same struct. */
+ * operator policy files (XML, layered, see otaux-policy-file.h and
+ * docs/policy.md) load into the same struct. Plain data without pointers:
+ * a memberwise copy is a deep copy and memcmp() compares two policies. */
 #pragma once
 
 #include <glib.h>
@@ -32,38 +34,83 @@ typedef enum {
 typedef enum {
   OTAUX_CHARGE_WARN_NEVER = 0,
   OTAUX_CHARGE_WARN_ROAMING,
-  OTAUX_CHARGE_WARN_METERED,
+  OTAUX_CHARGE_WARN_METERED,  /* metered or roaming */
+  OTAUX_CHARGE_WARN_CELLULAR, /* cellular or roaming */
   OTAUX_CHARGE_WARN_ALWAYS,
 } OtauxChargeWarn;
 
-#define OTAUX_POLICY_MAX_LIST 8
+/* Whether a download may start while roaming. */
+typedef enum {
+  OTAUX_ROAMING_DOWNLOAD_YES = 0, /* as at home */
+  OTAUX_ROAMING_DOWNLOAD_NO,      /* never: the download question is held back */
+  OTAUX_ROAMING_DOWNLOAD_ASK,     /* always ask, even for silent and forced offers */
+} OtauxRoamingDownload;
+
+/* The answer a prompt gives itself when its time-out expires (OMA DM DR). */
+typedef enum {
+  OTAUX_TIMEOUT_ANSWER_CANCEL = 0,
+  OTAUX_TIMEOUT_ANSWER_ACCEPT,
+  OTAUX_TIMEOUT_ANSWER_LATER,
+} OtauxTimeoutAnswer;
+
+#define OTAUX_POLICY_MAX_LIST    8
+#define OTAUX_POLICY_MAX_NAME    256  /* a D-Bus name */
+#define OTAUX_POLICY_MAX_PROGRAM 1024 /* a program path */
 
 typedef struct {
   OtauxPresentation presentation;
   OtauxUrgency urgency;
   gboolean sound;
+  guint later_s;                     /* "later" hides the question this long; 0 = not offered */
+  guint timeout_s;                   /* the question answers itself after this (MAXDT); 0 = never */
+  OtauxTimeoutAnswer timeout_answer; /* ... with this answer (DR) */
+  gboolean quiet_interrupt;          /* may pop up and reboot inside quiet hours */
 } OtauxPriorityPolicy;
 
 typedef struct {
   OtauxPriorityPolicy priority[OTAUX_N_PRIORITIES];
 
   OtauxChargeWarn charge_warning;
-  gboolean allow_silent;        /* silent offers skip the download question */
-  gboolean allow_forced;        /* forced offers inform instead of asking */
-  guint forced_countdown_s;     /* countdown before a forced reboot */
+  guint64 charge_min_size;                       /* bytes; smaller packages get no warning */
+  char charge_program[OTAUX_POLICY_MAX_PROGRAM]; /* absolute path, "" = none */
+  guint charge_program_timeout_s;                /* then it counts as "no" */
 
-  guint max_delays;             /* how often the person may delay the reboot */
-  guint max_total_delay_s;      /* latest reboot: first ready time + this */
+  gboolean roaming_present;              /* offers are shown while roaming */
+  OtauxRoamingDownload roaming_download; /* downloads may start while roaming */
+
+  gboolean allow_silent;    /* silent offers skip the download question */
+  gboolean allow_forced;    /* forced offers inform instead of asking */
+  guint forced_countdown_s; /* countdown before a forced reboot */
+
+  guint max_delays;                             /* how often the person may delay the reboot */
+  guint max_total_delay_s;                      /* latest reboot: first ready time + this */
   guint delay_options_s[OTAUX_POLICY_MAX_LIST]; /* offered relative delays */
   guint n_delay_options;
-  gint tonight_hour;            /* "tonight at HH:00", -1 for none */
-  gint morning_hour;            /* "tomorrow morning at HH:00", -1 for none */
+  guint max_pick_s;  /* a picked reboot time at most this far ahead; 0 = no bound */
+  gint tonight_hour; /* "tonight at HH:MM", -1 for none */
+  gint tonight_minute;
+  gint morning_hour; /* "tomorrow morning at HH:MM", -1 for none */
+  gint morning_minute;
   guint reminders_s[OTAUX_POLICY_MAX_LIST]; /* reminders before the reboot, descending */
   guint n_reminders;
-  guint final_warning_s;        /* final, non-dismissible warning before the reboot */
+  guint final_warning_s; /* final, non-dismissible warning before the reboot */
+
+  /* Quiet hours (local time, minutes of the day; start == end: none): no
+   * pop-up and no reboot inside them unless the priority allows. They also
+   * serve as "active hours" (Windows): the window where reboots wait. */
+  gint quiet_start_min;
+  gint quiet_end_min;
 
   guint download_retry_interval_s; /* exported to the updater */
   guint download_timeout_s;        /* exported to the updater */
+
+  /* Who may offer and answer besides the session's own uid. Empty: root. */
+  guint32 allowed_uids[OTAUX_POLICY_MAX_LIST];
+  guint n_allowed_uids;
+  /* When not empty, the updater methods (Offer, SetState, Finish,
+   * Withdraw) are taken only from the owners of these well-known names. */
+  char allowed_names[OTAUX_POLICY_MAX_LIST][OTAUX_POLICY_MAX_NAME];
+  guint n_allowed_names;
 } OtauxPolicy;
 
 OtauxPolicy *otaux_policy_new_default(void);
@@ -75,5 +122,14 @@ const char *otaux_priority_to_string(OtauxPriority priority);
 gboolean otaux_priority_from_string(const char *str, OtauxPriority *out);
 const char *otaux_presentation_to_string(OtauxPresentation presentation);
 const char *otaux_urgency_to_string(OtauxUrgency urgency);
+
+gboolean otaux_policy_equal(const OtauxPolicy *a, const OtauxPolicy *b);
+
+/* Quiet hours at @now (unix seconds, local time of day). */
+gboolean otaux_policy_in_quiet_hours(const OtauxPolicy *policy, gint64 now);
+/* The next time quiet hours start or end after @now, 0 when there are none. */
+gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now);
+/* Whether an offer of @priority may pop up / reboot at @when. */
+gboolean otaux_policy_may_interrupt(const OtauxPolicy *policy, OtauxPriority priority, gint64 when);
 
 G_END_DECLS

@@ -7,8 +7,12 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include <gio/gio.h>
+
 #include "otaux-agent.h"
 #include "otaux-bus.h"
+#include "otaux-policy-file.h"
+#include "otaux-strings.h"
 #ifdef OTAUX_HAVE_NOTIFY
 #include "otaux-presenters.h"
 #endif
@@ -17,8 +21,86 @@ typedef struct {
   GMainLoop *loop;
   int status;
   OtauxAgent *agent;
-  gint64 test_now; /* --test-clock: the injected time, moved over D-Bus */
+  gint64 test_now;                /* --test-clock: the injected time, moved over D-Bus */
+  const char *const *policy_dirs; /* lowest layer first */
+  GPtrArray *monitors;            /* GFileMonitor per policy dir */
+  guint reload_id;                /* a pending reload after file changes */
 } Context;
+
+/* Loads the policy layers. A bad file is reported (log + PolicyProblems)
+ * and skipped; the agent never refuses to start over a policy file. */
+static OtauxPolicyLayers *load_policy(Context *ctx, char ***problems)
+{
+  OtauxPolicyLayers *layers = otaux_policy_layers_load(ctx->policy_dirs);
+  GPtrArray *list = g_ptr_array_new();
+
+  for (guint i = 0; i < layers->problems->len; i++) {
+    char *line = otaux_policy_problem_to_string(layers->problems->pdata[i]);
+    g_warning("policy: %s", line);
+    g_ptr_array_add(list, line);
+  }
+  g_ptr_array_add(list, NULL);
+  *problems = (char **)g_ptr_array_free(list, FALSE);
+  g_message("policy: %u file(s) applied, %u problem(s)", layers->files->len, layers->problems->len);
+  return layers;
+}
+
+/* SIGHUP or a changed file: new prompts use the new policy; prompts on
+ * screen stay until their offer changes. */
+static void reload_policy(Context *ctx)
+{
+  g_auto(GStrv) problems = NULL;
+  g_autoptr(OtauxPolicyLayers) layers = load_policy(ctx, &problems);
+
+  otaux_agent_set_policy_problems(ctx->agent, (const char *const *)problems);
+  otaux_agent_set_policy(ctx->agent, layers->policy);
+}
+
+static gboolean on_reload_timeout(gpointer data)
+{
+  Context *ctx = data;
+  ctx->reload_id = 0;
+  reload_policy(ctx);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean on_sighup(gpointer data)
+{
+  Context *ctx = data;
+  g_message("Reloading the policy (SIGHUP)");
+  g_clear_handle_id(&ctx->reload_id, g_source_remove);
+  reload_policy(ctx);
+  return G_SOURCE_CONTINUE;
+}
+
+static void on_policy_dir_changed(GFileMonitor *monitor, GFile *file, GFile *other,
+                                  GFileMonitorEvent event, gpointer data)
+{
+  Context *ctx = data;
+  /* An editor writes several events per save: reload once they settle. */
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  g_clear_handle_id(&ctx->reload_id, g_source_remove);
+  ctx->reload_id = g_timeout_add(200, on_reload_timeout, ctx);
+}
+
+static void watch_policy_dirs(Context *ctx)
+{
+  ctx->monitors = g_ptr_array_new_with_free_func(g_object_unref);
+  for (gsize i = 0; ctx->policy_dirs[i] != NULL; i++) {
+    g_autoptr(GFile) dir = g_file_new_for_path(ctx->policy_dirs[i]);
+    g_autoptr(GError) error = NULL;
+    GFileMonitor *monitor = g_file_monitor_directory(dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+
+    if (monitor == NULL) {
+      g_message("policy: cannot watch %s (reload with SIGHUP): %s", ctx->policy_dirs[i],
+                error->message);
+      continue;
+    }
+    g_signal_connect(monitor, "changed", G_CALLBACK(on_policy_dir_changed), ctx);
+    g_ptr_array_add(ctx->monitors, monitor);
+  }
+}
 
 static gint64 test_clock(gpointer data)
 {
@@ -53,6 +135,8 @@ int main(int argc, char **argv)
 {
   g_autofree char *state_dir = NULL;
   g_autofree char *address = NULL;
+  g_auto(GStrv) policy_dirs = NULL;
+  g_auto(GStrv) strings_dirs = NULL;
   gboolean replace = FALSE, verbose = FALSE, version = FALSE;
   gboolean no_notifications = FALSE, no_popups = FALSE, use_test_clock = FALSE;
   g_autoptr(GError) error = NULL;
@@ -61,10 +145,18 @@ int main(int argc, char **argv)
       "Where offers and decisions are kept (default: $XDG_STATE_HOME/otaux)", "DIR" },
     { "bus-address", 0, 0, G_OPTION_ARG_STRING, &address,
       "Connect to this bus instead of the session bus", "ADDRESS" },
+    { "strings-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &strings_dirs,
+      "Read string catalogs from DIR instead of the vendor and operator dirs (repeatable; "
+      "later ones override earlier ones)",
+      "DIR" },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace a running agent", NULL },
     { "no-notifications", 0, 0, G_OPTION_ARG_NONE, &no_notifications,
       "Show no notifications (D-Bus only)", NULL },
     { "no-popups", 0, 0, G_OPTION_ARG_NONE, &no_popups, "Never start the pop-up prompter", NULL },
+    { "policy-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &policy_dirs,
+      "A policy layer (repeatable, lowest first); replaces the default layers " OTAUX_DATADIR
+      "/policy.d and " OTAUX_SYSCONFDIR "/policy.d",
+      "DIR" },
     { "test-clock", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &use_test_clock,
       "Use a clock that tests move with org.otaux.Testing1.SetTime", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
@@ -74,6 +166,7 @@ int main(int argc, char **argv)
   g_autoptr(GOptionContext) options = g_option_context_new("- the otaux update agent");
 
   setlocale(LC_ALL, "");
+  otaux_strings_init_gettext();
   g_option_context_add_main_entries(options, entries, NULL);
   g_option_context_set_summary(options,
                                "Tells the person about firmware updates offered over D-Bus and "
@@ -89,8 +182,21 @@ int main(int argc, char **argv)
   if (verbose)
     g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
 
+  static const char *const default_dirs[] = { OTAUX_DATADIR "/policy.d",
+                                              OTAUX_SYSCONFDIR "/policy.d", NULL };
   Context ctx = { .status = EXIT_SUCCESS, .test_now = g_get_real_time() / G_USEC_PER_SEC };
-  OtauxAgentConfig config = { .state_dir = state_dir };
+  ctx.policy_dirs = policy_dirs != NULL ? (const char *const *)policy_dirs : default_dirs;
+  g_auto(GStrv) policy_problems = NULL;
+  g_autoptr(OtauxPolicyLayers) layers = load_policy(&ctx, &policy_problems);
+  /* A bad catalog is logged and skipped; the texts below it stay. */
+  g_autoptr(OtauxStrings) strings = otaux_strings_new_builtin();
+  otaux_strings_load_dirs(strings,
+                          strings_dirs != NULL ? (const char *const *)strings_dirs
+                                               : otaux_strings_default_dirs(),
+                          NULL);
+  OtauxAgentConfig config = { .state_dir = state_dir,
+                              .policy = layers->policy,
+                              .strings = strings };
   if (use_test_clock) {
     config.clock = test_clock;
     config.clock_data = &ctx;
@@ -101,6 +207,7 @@ int main(int argc, char **argv)
     return EXIT_FAILURE;
   }
   ctx.agent = agent;
+  otaux_agent_set_policy_problems(agent, (const char *const *)policy_problems);
   ctx.loop = g_main_loop_new(NULL, FALSE);
   OtauxBusConfig bus_config = { .address = address, .replace = replace };
   g_autoptr(OtauxBus) bus = otaux_bus_new(agent, &bus_config, on_bus_lost, &ctx, &error);
@@ -124,12 +231,16 @@ int main(int argc, char **argv)
 
   g_unix_signal_add(SIGTERM, on_signal, &ctx);
   g_unix_signal_add(SIGINT, on_signal, &ctx);
+  g_unix_signal_add(SIGHUP, on_sighup, &ctx);
+  watch_policy_dirs(&ctx);
   g_debug("otaux-agent %s running, %u offers", PACKAGE_VERSION, otaux_agent_count(agent));
   g_main_loop_run(ctx.loop);
 
 #ifdef OTAUX_HAVE_NOTIFY
   otaux_presenters_free(presenters);
 #endif
+  g_clear_handle_id(&ctx.reload_id, g_source_remove);
+  g_clear_pointer(&ctx.monitors, g_ptr_array_unref);
   g_clear_pointer(&bus, otaux_bus_free);
   g_main_loop_unref(ctx.loop);
   return ctx.status;

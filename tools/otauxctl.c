@@ -7,6 +7,7 @@
  * Exit codes: 0 ok, 1 the agent refused (the D-Bus error is printed),
  * 2 usage error, 3 cannot reach the bus or the agent, 4 timed out. */
 #include "config.h"
+#include "otauxctl-policy.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -1181,6 +1182,8 @@ static const Command commands[] = {
     {"list", cmd_list, "", "List the offers"},
     {"show", cmd_show, "OFFER", "Show every property of an offer, with its Prompt"},
     {"watch", cmd_watch, "", "Print the agent's events until interrupted"},
+    {"check", otauxctl_cmd_check, "FILE...", "Check policy files (FILE:LINE: MESSAGE per problem)"},
+    {"policy", otauxctl_cmd_policy, "", "Print the effective policy and where each value is set"},
 };
 
 static void print_usage(FILE *out)
