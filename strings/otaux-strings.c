@@ -1,172 +1,271 @@
-/* otaux-strings: the built-in English texts and the placeholder filler.
+/* otaux-strings: built-in texts (gettext), operator catalogs with their
+ * fallback chain, placeholder filling in plain and markup form.
  *
- * Every built-in text lives in builtin_texts[] below, so a catalog or
- * gettext extraction has one place to look. */
+ * A text, built-in or from a catalog, is held as a template in two forms:
+ * plain (what a GtkLabel shows with set_text) and markup (escaped text
+ * plus the operator's allowed b/i/a tags). Values are filled in after the
+ * template is made, escaped for the markup form, so nothing a value holds
+ * is ever read as a tag, an entity, a format or another placeholder. */
 #include "otaux-strings.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <string.h>
 
+#include "otaux-builtin.h"
+#include "otaux-catalog-private.h"
+
+G_DEFINE_QUARK(otaux - strings - error - quark, otaux_strings_error)
+
 struct _OtauxStrings {
-  GHashTable *texts; /* id -> template; both borrowed from builtin_texts */
+  gatomicrefcount ref_count;
+  GPtrArray *catalogs;  /* of OtauxCatalog, in load order (later wins) */
+  char *locale;         /* set_locale(), or NULL for the environment */
+  char *default_locale; /* the operator's default locale, or NULL */
 };
 
-typedef struct {
-  const char *id;
-  const char *text;
-} BuiltinText;
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-static const BuiltinText builtin_texts[] = {
-  /* Names used inside other texts */
-  { "name.fallback", "The firmware update" },
-  { "duration.unknown", "a few minutes" },
-  { "unit.second", "1 second" },
-  { "unit.seconds", "{n} seconds" },
-  { "unit.minute", "1 minute" },
-  { "unit.minutes", "{n} minutes" },
-  { "unit.hour", "1 hour" },
-  { "unit.hours", "{n} hours" },
-  { "unit.day", "1 day" },
-  { "unit.days", "{n} days" },
-  { "size.unknown", "unknown size" },
+void otaux_strings_init_gettext(void)
+{
+  const char *dir = g_getenv("OTAUX_LOCALEDIR");
 
-  /* offered: download it? */
-  { "download.title", "Firmware update available" },
-  { "download.body", "{name} {version} is ready to download ({size})." },
-  { "download.accept", "Download" },
-  { "download.cancel", "Not now" },
-  { "charge.roaming", "You are roaming. Downloading {size} may cost extra data charges." },
-  { "charge.metered", "You are on a metered connection. Downloading {size} may cost extra." },
-  { "charge.always", "Downloading {size} may cost data charges, depending on your plan." },
-
-  /* downloading */
-  { "progress.title", "Downloading firmware update" },
-  { "progress.body", "Downloading {name}: {percent}%" },
-  { "progress.body.unknown", "Downloading {name}." },
-  { "progress.cancel", "Cancel download" },
-
-  /* ready: install now, delay, cancel */
-  { "install.title", "Ready to install {name}" },
-  { "install.body", "Installing restarts the device. It takes about {duration}." },
-  { "install.body.no-reboot", "Installing takes about {duration}." },
-  { "install.accept", "Install now" },
-  { "install.delay", "Delay reboot" },
-  { "install.cancel", "Cancel" },
-
-  /* ready, forced by the operator: informs, with a countdown */
-  { "forced.title", "Required update for {name}" },
-  { "forced.body", "The device restarts to install {name} at {time}." },
-  { "forced.accept", "Restart now" },
-
-  /* accepted, waiting for the updater */
-  { "pending.title", "Installing soon" },
-  { "pending.body", "{name} will be installed in a moment. The device will restart." },
-
-  /* delayed: the reboot is scheduled */
-  { "delayed.title", "Restart scheduled" },
-  { "delayed.body", "The device restarts at {time} to install {name}." },
-  { "delayed.accept", "Restart now" },
-  { "delayed.change", "Change time" },
-  { "delayed.cancel", "Cancel update" },
-
-  /* delayed: the reboot comes soon */
-  { "reminder.title", "Restart coming up" },
-  { "reminder.body",
-    "The device restarts at {time} to install {name}. Save your work before then." },
-  { "reminder.accept", "Restart now" },
-  { "reminder.change", "Change time" },
-  { "reminder.cancel", "Cancel update" },
-
-  /* delayed: the reboot is imminent */
-  { "final-warning.title", "Restarting in {countdown}…" },
-  { "final-warning.body", "The device restarts to install {name}. Save your work now." },
-  { "final-warning.accept", "Restart now" },
-  { "final-warning.change", "Change time" },
-  { "final-warning.cancel", "Cancel update" },
-
-  /* installing */
-  { "installing.title", "Installing {name}" },
-  { "installing.body", "Do not power off the device." },
-
-  /* finished */
-  { "result.title.success", "Update installed" },
-  { "result.title.failure", "Update not installed" },
-  { "result.title.cancelled", "Update cancelled" },
-
-  /* delay options */
-  { "delay.in-hour", "In 1 hour" },
-  { "delay.in-hours", "In {hours} hours" },
-  { "delay.in-minutes", "In {minutes} minutes" },
-  { "delay.tonight", "Tonight at {time}" },
-  { "delay.tomorrow", "Tomorrow at {time}" },
-
-  /* FUMO result codes (domain.md 2.3): what happened, and what to do next */
-  { "result.200", "The update was installed. Nothing else to do." },
-  { "result.vendor-success", "The update finished successfully. Nothing else to do." },
-  { "result.400", "The update could not be completed because of a problem on this device. "
-                  "You do not need to do anything; it will be offered again later." },
-  { "result.401", "You cancelled the update. Nothing else to do; it may be offered again later." },
-  { "result.402", "The update package was damaged and was not installed. Your device is unchanged. "
-                  "It will be downloaded again the next time it is offered." },
-  { "result.403", "This update does not fit this device and was not installed. Your device is "
-                  "unchanged. Nothing else to do." },
-  { "result.404", "The update package could not be verified and was not installed. Your device is "
-                  "unchanged. Nothing else to do." },
-  { "result.405", "The update package was not accepted by this device. Your device is unchanged. "
-                  "Nothing else to do; a corrected update may be offered later." },
-  { "result.406", "The update server refused the download. Your device is unchanged. Try again "
-                  "later; if it keeps failing, contact your service provider." },
-  { "result.407", "The download took too long and was stopped. Your device is unchanged. Try again "
-                  "later on a stronger connection." },
-  { "result.408", "This kind of update is not supported by this device. Your device is unchanged. "
-                  "Nothing else to do." },
-  { "result.409", "The update stopped because of an unexpected error. Your device is unchanged. "
-                  "Try again later." },
-  { "result.410", "The update could not be installed. Your device keeps its current software. "
-                  "Restart the device and try again later." },
-  { "result.411", "The download address of the update is wrong. Your device is unchanged. Nothing "
-                  "to do now; contact your service provider if it keeps happening." },
-  { "result.412", "The update server is not available right now. Your device is unchanged. Try "
-                  "again later." },
-  { "result.client-vendor", "The update stopped because of a problem on this device (code {code}). "
-                            "Your device is unchanged. Try again later." },
-  { "result.500", "The update server had a problem. Your device is unchanged. Try again later." },
-  { "result.501", "There was not enough storage space to download the update. Free some space, "
-                  "then try again." },
-  { "result.502", "There was not enough storage space to install the update. Your device is "
-                  "unchanged. Free some space, then try again." },
-  { "result.503", "The download failed because of a network problem. Your device is unchanged. "
-                  "Try again later, preferably on Wi-Fi." },
-  { "result.server-vendor", "The update server reported a problem (code {code}). Your device is "
-                            "unchanged. Try again later." },
-  { "result.unknown", "The update ended with an unknown result ({code}). If your device does not "
-                      "work as expected, restart it or contact your service provider." },
-};
+  /* Tests point OTAUX_LOCALEDIR at the build's po/ folder. */
+  bindtextdomain(GETTEXT_PACKAGE, dir != NULL && dir[0] != '\0' ? dir : OTAUX_LOCALEDIR);
+  bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+}
 
 OtauxStrings *otaux_strings_new_builtin(void)
 {
   OtauxStrings *strings = g_new0(OtauxStrings, 1);
 
-  strings->texts = g_hash_table_new(g_str_hash, g_str_equal);
-  for (gsize i = 0; i < G_N_ELEMENTS(builtin_texts); i++)
-    g_hash_table_insert(strings->texts, (gpointer)builtin_texts[i].id,
-                        (gpointer)builtin_texts[i].text);
+  g_atomic_ref_count_init(&strings->ref_count);
+  strings->catalogs = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_catalog_free);
+  return strings;
+}
+
+OtauxStrings *otaux_strings_ref(OtauxStrings *strings)
+{
+  g_return_val_if_fail(strings != NULL, NULL);
+  g_atomic_ref_count_inc(&strings->ref_count);
   return strings;
 }
 
 void otaux_strings_free(OtauxStrings *strings)
 {
-  if (strings == NULL)
+  if (strings == NULL || !g_atomic_ref_count_dec(&strings->ref_count))
     return;
-  g_hash_table_unref(strings->texts);
+  g_ptr_array_unref(strings->catalogs);
+  g_free(strings->locale);
+  g_free(strings->default_locale);
   g_free(strings);
+}
+
+const char **otaux_strings_builtin_ids(void)
+{
+  const char **ids = g_new0(const char *, otaux_n_builtin_texts + 1);
+
+  for (gsize i = 0; i < otaux_n_builtin_texts; i++)
+    ids[i] = otaux_builtin_texts[i].id;
+  return ids;
+}
+
+const OtauxBuiltinText *otaux_builtin_lookup(const char *id)
+{
+  static GHashTable *table; /* built once; read-only after */
+
+  if (g_once_init_enter(&table)) {
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (gsize i = 0; i < otaux_n_builtin_texts; i++)
+      g_hash_table_insert(t, (gpointer)otaux_builtin_texts[i].id,
+                          (gpointer)&otaux_builtin_texts[i]);
+    g_once_init_leave(&table, t);
+  }
+  return id != NULL ? g_hash_table_lookup(table, id) : NULL;
+}
+
+void otaux_strings_set_locale(OtauxStrings *strings, const char *locale)
+{
+  g_return_if_fail(strings != NULL);
+  g_free(strings->locale);
+  strings->locale = otaux_locale_normalize(locale);
+}
+
+void otaux_strings_add_catalog(OtauxStrings *strings, OtauxCatalog *catalog)
+{
+  g_return_if_fail(strings != NULL && catalog != NULL);
+  if (catalog->is_default) {
+    g_free(strings->default_locale);
+    strings->default_locale = g_strdup(catalog->locale);
+  }
+  g_ptr_array_add(strings->catalogs, catalog);
+}
+
+static void chain_add(GPtrArray *chain, const char *locale)
+{
+  char *norm = otaux_locale_normalize(locale);
+
+  if (norm == NULL)
+    return;
+  if (g_ptr_array_find_with_equal_func(chain, norm, g_str_equal, NULL)) {
+    g_free(norm);
+    return;
+  }
+  g_ptr_array_add(chain, norm);
+  /* de_AT is followed by de */
+  if (strchr(norm, '_') != NULL) {
+    g_autofree char *lang = g_strndup(norm, strcspn(norm, "_"));
+
+    chain_add(chain, lang);
+  }
+}
+
+/* The locales to look in, most specific first; the built-in texts come after. */
+static GPtrArray *locale_chain(const OtauxStrings *strings)
+{
+  GPtrArray *chain = g_ptr_array_new_with_free_func(g_free);
+
+  if (strings->locale != NULL) {
+    chain_add(chain, strings->locale);
+  } else {
+    const char *const *names = g_get_language_names();
+
+    for (gsize i = 0; names[i] != NULL; i++)
+      chain_add(chain, names[i]);
+  }
+  if (strings->default_locale != NULL)
+    chain_add(chain, strings->default_locale);
+  return chain;
+}
+
+/* The catalog entry for @id along the chain, or NULL for the built-in one. */
+static const OtauxCatalogEntry *find_entry(const OtauxStrings *strings, const char *id,
+                                           const char **out_locale)
+{
+  g_autoptr(GPtrArray) chain = NULL;
+
+  if (strings->catalogs->len == 0)
+    return NULL;
+  chain = locale_chain(strings);
+  for (guint c = 0; c < chain->len; c++) {
+    const char *locale = chain->pdata[c];
+
+    for (guint i = strings->catalogs->len; i-- > 0;) {
+      const OtauxCatalog *catalog = strings->catalogs->pdata[i];
+      const OtauxCatalogEntry *entry;
+
+      if (!g_str_equal(catalog->locale, locale))
+        continue;
+      entry = g_hash_table_lookup(catalog->entries, id);
+      if (entry != NULL) {
+        if (out_locale != NULL)
+          *out_locale = catalog->locale;
+        return entry;
+      }
+    }
+  }
+  return NULL;
+}
+
+static const OtauxCatalogForm *entry_form(const OtauxCatalogEntry *entry, const char *locale,
+                                          gint64 n)
+{
+  const char *category;
+  const OtauxCatalogForm *other = NULL;
+
+  if (n < 0)
+    category = "other";
+  else
+    category = otaux_plural_category(locale, (guint64)n);
+  /* An exact number wins over a category. */
+  for (guint i = 0; n >= 0 && i < entry->n_forms; i++)
+    if (entry->forms[i].exact == n)
+      return &entry->forms[i];
+  for (guint i = 0; i < entry->n_forms; i++) {
+    const OtauxCatalogForm *form = &entry->forms[i];
+
+    if (form->exact >= 0)
+      continue;
+    if (g_str_equal(form->category, category))
+      return form;
+    if (g_str_equal(form->category, "other"))
+      other = form;
+  }
+  return other;
+}
+
+static const char *builtin_text(const OtauxBuiltinText *row, gint64 n)
+{
+  if (row->plural != NULL)
+    /* No count: a form for a typical count. */
+    return g_dngettext(GETTEXT_PACKAGE, row->text, row->plural, n >= 0 ? (gulong)n : 5);
+  return g_dgettext(GETTEXT_PACKAGE, row->text);
 }
 
 const char *otaux_strings_lookup(const OtauxStrings *strings, const char *id)
 {
+  const OtauxBuiltinText *row;
+  const OtauxCatalogEntry *entry;
+  const char *locale = NULL;
+
   g_return_val_if_fail(strings != NULL, NULL);
   if (id == NULL)
     return NULL;
-  return g_hash_table_lookup(strings->texts, id);
+  entry = find_entry(strings, id, &locale);
+  if (entry != NULL)
+    return entry_form(entry, locale, OTAUX_STRINGS_NO_COUNT)->plain;
+  row = otaux_builtin_lookup(id);
+  return row != NULL ? builtin_text(row, OTAUX_STRINGS_NO_COUNT) : NULL;
+}
+
+const char *otaux_strings_source(const OtauxStrings *strings, const char *id)
+{
+  const char *locale = NULL;
+
+  g_return_val_if_fail(strings != NULL, NULL);
+  if (id == NULL || find_entry(strings, id, &locale) == NULL)
+    return NULL;
+  /* find_entry() took the last catalog of that locale with the id */
+  for (guint i = strings->catalogs->len; i-- > 0;) {
+    const OtauxCatalog *catalog = strings->catalogs->pdata[i];
+
+    if (g_str_equal(catalog->locale, locale) && g_hash_table_contains(catalog->entries, id))
+      return catalog->filename;
+  }
+  return NULL;
+}
+
+char **otaux_strings_message_ids(const OtauxStrings *strings)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  GPtrArray *ids = g_ptr_array_new();
+
+  g_return_val_if_fail(strings != NULL, g_new0(char *, 1));
+  for (guint i = 0; i < strings->catalogs->len; i++) {
+    const OtauxCatalog *catalog = strings->catalogs->pdata[i];
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init(&iter, catalog->entries);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+      const char *id = key;
+
+      if (g_str_has_prefix(id, "message.") && g_hash_table_add(seen, (gpointer)id))
+        g_ptr_array_add(ids, g_strdup(id + strlen("message.")));
+    }
+  }
+  g_ptr_array_sort(ids, compare_names);
+  g_ptr_array_add(ids, NULL);
+  return (char **)g_ptr_array_free(ids, FALSE);
+}
+
+gboolean otaux_strings_has(const OtauxStrings *strings, const char *id)
+{
+  return otaux_strings_lookup(strings, id) != NULL;
 }
 
 static gboolean is_key_char(char c)
@@ -185,6 +284,20 @@ static const char *kv_lookup(const char *const *kv, const char *key, gsize key_l
   return NULL;
 }
 
+gsize otaux_placeholder_scan(const char *p, const char **key)
+{
+  gsize len = 0;
+
+  if (p[0] != '{' || p[1] == '{')
+    return 0;
+  while (is_key_char(p[1 + len]))
+    len++;
+  if (len == 0 || p[1 + len] != '}')
+    return 0;
+  *key = p + 1;
+  return len;
+}
+
 char *otaux_strings_fill(const char *template_, const char *const *kv)
 {
   GString *out;
@@ -196,9 +309,9 @@ char *otaux_strings_fill(const char *template_, const char *const *kv)
   out = g_string_sized_new(strlen(template_) + 32);
   p = template_;
   while (*p != '\0') {
-    const char *key;
-    const char *value;
-    gsize len = 0;
+    const char *key = NULL;
+    const char *value = NULL;
+    gsize len;
 
     if (*p != '{') {
       g_string_append_c(out, *p++);
@@ -209,10 +322,9 @@ char *otaux_strings_fill(const char *template_, const char *const *kv)
       p += 2;
       continue;
     }
-    key = p + 1;
-    while (is_key_char(key[len]))
-      len++;
-    value = (len > 0 && key[len] == '}') ? kv_lookup(kv, key, len) : NULL;
+    len = otaux_placeholder_scan(p, &key);
+    if (len > 0)
+      value = kv_lookup(kv, key, len);
     if (value == NULL) {
       /* Not a placeholder we know: keep the brace, scan on after it. */
       g_string_append_c(out, *p++);
@@ -226,58 +338,308 @@ char *otaux_strings_fill(const char *template_, const char *const *kv)
   return g_string_free(out, FALSE);
 }
 
+/* Characters that may not appear in XML 1.0 (a markup parser rejects the
+ * whole text for one): C0 controls but tab and newline, DEL, U+FFFE/F. */
+static gboolean markup_char_ok(gunichar c)
+{
+  if (c < 0x20)
+    return c == '\t' || c == '\n';
+  return c != 0x7f && c != 0xfffe && c != 0xffff;
+}
+
+char *otaux_markup_escape(const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup("");
+  valid = g_utf8_make_valid(text, -1);
+  out = g_string_sized_new(strlen(valid) + 16);
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+
+    /* Only what is special in element content: ' and " stay, since some
+     * notification servers show &#39; literally. */
+    if (c == '&')
+      g_string_append(out, "&amp;");
+    else if (c == '<')
+      g_string_append(out, "&lt;");
+    else if (c == '>')
+      g_string_append(out, "&gt;");
+    else if (!markup_char_ok(c))
+      g_string_append_unichar(out, 0xfffd);
+    else
+      g_string_append_len(out, p, g_utf8_next_char(p) - p);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static gsize kv_length(const char *const *kv)
+{
+  gsize n = 0;
+
+  while (kv != NULL && kv[n] != NULL && kv[n + 1] != NULL)
+    n += 2;
+  return n;
+}
+
+char *otaux_strings_format_full(const OtauxStrings *strings, const char *id, gint64 n,
+                                const char *const *kv, OtauxTextForm form)
+{
+  const OtauxCatalogEntry *entry;
+  const char *locale = NULL;
+  g_autofree char *escaped_template = NULL;
+  const char *template_ = NULL;
+  gsize len = kv_length(kv);
+  g_autofree const char **all = g_new0(const char *, len + 3);
+  g_autoptr(GPtrArray) escaped = g_ptr_array_new_with_free_func(g_free);
+  char num[32];
+
+  g_return_val_if_fail(strings != NULL, g_strdup(""));
+  if (id == NULL)
+    return g_strdup("");
+
+  entry = find_entry(strings, id, &locale);
+  if (entry != NULL) {
+    const OtauxCatalogForm *f = entry_form(entry, locale, n);
+
+    template_ = form == OTAUX_TEXT_MARKUP ? f->markup : f->plain;
+  } else {
+    const OtauxBuiltinText *row = otaux_builtin_lookup(id);
+
+    if (row == NULL) {
+      /* A gap shows as its id. */
+      return form == OTAUX_TEXT_MARKUP ? otaux_markup_escape(id) : g_strdup(id);
+    }
+    template_ = builtin_text(row, n);
+    if (form == OTAUX_TEXT_MARKUP)
+      template_ = escaped_template = otaux_markup_escape(template_);
+  }
+
+  /* {n} is the count unless the caller names it. */
+  if (len > 0)
+    memcpy(all, kv, len * sizeof *all);
+  if (n >= 0) {
+    g_snprintf(num, sizeof num, "%" G_GINT64_FORMAT, n);
+    all[len++] = "n";
+    all[len++] = num;
+  }
+  if (form == OTAUX_TEXT_MARKUP) {
+    for (gsize i = 1; i < len; i += 2) {
+      char *e = otaux_markup_escape(all[i]);
+
+      g_ptr_array_add(escaped, e);
+      all[i] = e;
+    }
+  }
+  return otaux_strings_fill(template_, all);
+}
+
 char *otaux_strings_format(const OtauxStrings *strings, const char *id, const char *const *kv)
 {
-  const char *template_ = otaux_strings_lookup(strings, id);
+  return otaux_strings_format_full(strings, id, OTAUX_STRINGS_NO_COUNT, kv, OTAUX_TEXT_PLAIN);
+}
 
-  if (template_ == NULL)
-    return g_strdup(id != NULL ? id : "");
-  return otaux_strings_fill(template_, kv);
+char *otaux_strings_format_plural(const OtauxStrings *strings, const char *id, gint64 n,
+                                  const char *const *kv)
+{
+  return otaux_strings_format_full(strings, id, MAX(n, 0), kv, OTAUX_TEXT_PLAIN);
+}
+
+const char *otaux_strings_result_id(guint result)
+{
+  static const char *const specific[] = {
+    "result.400", "result.401", "result.402", "result.403", "result.404",
+    "result.405", "result.406", "result.407", "result.408", "result.409",
+    "result.410", "result.411", "result.412",
+  };
+
+  if (result == 200)
+    return "result.200";
+  if (result >= 250 && result <= 299)
+    return "result.vendor-success";
+  if (result >= 400 && result <= 412)
+    return specific[result - 400];
+  if (result >= 450 && result <= 499)
+    return "result.client-vendor";
+  if (result == 500)
+    return "result.500";
+  if (result == 501)
+    return "result.501";
+  if (result == 502)
+    return "result.502";
+  if (result == 503)
+    return "result.503";
+  if (result >= 550 && result <= 599)
+    return "result.server-vendor";
+  return "result.unknown";
+}
+
+char *otaux_strings_result_text_full(const OtauxStrings *strings, guint result, OtauxTextForm form)
+{
+  char code[16];
+  g_autofree char *operator_ = otaux_strings_format(strings, "operator.name", NULL);
+  const char *kv[] = { "code", code, "operator", operator_, NULL };
+
+  g_snprintf(code, sizeof code, "%u", result);
+  return otaux_strings_format_full(strings, otaux_strings_result_id(result), OTAUX_STRINGS_NO_COUNT,
+                                   kv, form);
 }
 
 char *otaux_strings_result_text(const OtauxStrings *strings, guint result)
+{
+  return otaux_strings_result_text_full(strings, result, OTAUX_TEXT_PLAIN);
+}
+
+char *otaux_strings_state_text(const OtauxStrings *strings, guint state)
 {
   char code[16];
   char id[32];
   const char *kv[] = { "code", code, NULL };
 
-  g_snprintf(code, sizeof code, "%u", result);
-  if (result == 200 || (result >= 400 && result <= 412) || (result >= 500 && result <= 503))
-    g_snprintf(id, sizeof id, "result.%u", result);
-  else if (result >= 250 && result <= 299)
-    g_strlcpy(id, "result.vendor-success", sizeof id);
-  else if (result >= 450 && result <= 499)
-    g_strlcpy(id, "result.client-vendor", sizeof id);
-  else if (result >= 550 && result <= 599)
-    g_strlcpy(id, "result.server-vendor", sizeof id);
-  else
-    g_strlcpy(id, "result.unknown", sizeof id);
-
-  /* An operator catalog may lack an id the built-in table has. */
-  if (otaux_strings_lookup(strings, id) == NULL)
-    g_strlcpy(id, "result.unknown", sizeof id);
+  g_snprintf(code, sizeof code, "%u", state);
+  g_snprintf(id, sizeof id, "state.%u", state);
+  if (state % 10 != 0 || otaux_builtin_lookup(id) == NULL)
+    g_strlcpy(id, "state.unknown", sizeof id);
   return otaux_strings_format(strings, id, kv);
 }
 
-char *otaux_strings_format_size(guint64 bytes)
+static char *format_size(const OtauxStrings *strings, guint64 bytes)
 {
-  static const char *const units[] = { "kB", "MB", "GB", "TB", "PB", "EB" };
+  static const char *const units[] = { "size.kB", "size.MB", "size.GB",
+                                       "size.TB", "size.PB", "size.EB" };
   guint64 factor = 1000;
 
-  if (bytes == 1)
-    return g_strdup("1 byte");
   if (bytes < 1000)
-    return g_strdup_printf("%u bytes", (guint)bytes);
+    return otaux_strings_format_plural(strings, "size.bytes", (gint64)bytes, NULL);
 
-  /* Integer arithmetic: no locale-dependent decimal point, no float rounding. */
+  /* Integer arithmetic (no float rounding), the locale's decimal point. */
   for (gsize i = 0; i < G_N_ELEMENTS(units); i++) {
     guint64 tenth = factor / 10;
     guint64 tenths = bytes / tenth + ((bytes % tenth) >= tenth / 2 ? 1 : 0);
 
-    if (tenths < 10000 || i + 1 == G_N_ELEMENTS(units))
-      return g_strdup_printf("%" G_GUINT64_FORMAT ".%u %s", tenths / 10, (guint)(tenths % 10),
-                             units[i]);
+    if (tenths < 10000 || i + 1 == G_N_ELEMENTS(units)) {
+      const char *point = localeconv()->decimal_point;
+      g_autofree char *num =
+          g_strdup_printf("%" G_GUINT64_FORMAT "%s%u", tenths / 10,
+                          point != NULL && point[0] != '\0' ? point : ".", (guint)(tenths % 10));
+      const char *kv[] = { "n", num, NULL };
+
+      return otaux_strings_format(strings, units[i], kv);
+    }
     factor *= 1000;
   }
   g_assert_not_reached();
+}
+
+char *otaux_strings_format_size_full(const OtauxStrings *strings, guint64 bytes)
+{
+  g_return_val_if_fail(strings != NULL, g_strdup(""));
+  return format_size(strings, bytes);
+}
+
+char *otaux_strings_format_size(guint64 bytes)
+{
+  g_autoptr(OtauxStrings) builtin = otaux_strings_new_builtin();
+
+  return format_size(builtin, bytes);
+}
+
+char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds)
+{
+  const char *id;
+  gint64 n;
+
+  if (seconds < 60) {
+    n = MAX(seconds, 0);
+    id = "unit.seconds";
+  } else if (seconds < 3600) {
+    n = (seconds + 30) / 60;
+    id = "unit.minutes";
+  } else if (seconds < 86400) {
+    n = (seconds + 1800) / 3600;
+    id = "unit.hours";
+  } else {
+    n = (seconds + 43200) / 86400;
+    id = "unit.days";
+  }
+  return otaux_strings_format_plural(strings, id, n, NULL);
+}
+
+char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64 now)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local(now);
+  const char *id;
+  char *out;
+
+  if (dt == NULL || today == NULL)
+    return g_strdup("");
+  /* Within the same day the time is enough; later days need the date. */
+  if (g_date_time_get_year(dt) == g_date_time_get_year(today) &&
+      g_date_time_get_day_of_year(dt) == g_date_time_get_day_of_year(today))
+    id = "format.time";
+  else
+    id = "format.date-time";
+  out = g_date_time_format(dt, otaux_strings_lookup(strings, id));
+  if (out == NULL) /* a translation with a bad format: the English one */
+    out = g_date_time_format(dt, otaux_builtin_lookup(id)->text);
+  return out != NULL ? out : g_strdup("");
+}
+
+const char *const *otaux_strings_default_dirs(void)
+{
+  static const char *const dirs[] = { OTAUX_STRINGS_VENDOR_DIR, OTAUX_STRINGS_OPERATOR_DIR, NULL };
+
+  return dirs;
+}
+
+static void report(GPtrArray *problems, GPtrArray *found)
+{
+  for (guint i = 0; i < found->len; i++) {
+    if (problems != NULL)
+      g_ptr_array_add(problems, g_strdup(found->pdata[i]));
+    else
+      g_warning("%s", (const char *)found->pdata[i]);
+  }
+}
+
+guint otaux_strings_load_dirs(OtauxStrings *strings, const char *const *dirs, GPtrArray *problems)
+{
+  guint skipped = 0;
+
+  g_return_val_if_fail(strings != NULL, 0);
+  for (gsize d = 0; dirs != NULL && dirs[d] != NULL; d++) {
+    g_autoptr(GDir) dir = g_dir_open(dirs[d], 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    if (dir == NULL)
+      continue; /* no such layer */
+    while ((name = g_dir_read_name(dir)) != NULL)
+      if (name[0] != '.' && g_str_has_suffix(name, ".xml"))
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, compare_names);
+
+    for (guint i = 0; i < names->len; i++) {
+      g_autofree char *path = g_build_filename(dirs[d], names->pdata[i], NULL);
+      g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+      g_autoptr(GError) error = NULL;
+      OtauxCatalog *catalog = otaux_catalog_load_file(path, found, &error);
+
+      if (catalog == NULL) {
+        /* The layer below stays in force for every id of this file. */
+        if (found->len == 0)
+          g_ptr_array_add(found, g_strdup(error->message));
+        report(problems, found);
+        skipped++;
+        continue;
+      }
+      g_debug("Loaded %u texts for %s from %s", otaux_catalog_get_size(catalog), catalog->locale,
+              path);
+      otaux_strings_add_catalog(strings, catalog);
+    }
+  }
+  return skipped;
 }

@@ -1,36 +1,155 @@
-/* otaux-strings: in which words. Built-in English texts by id, with
- * {placeholders} filled from key/value pairs. A value is inserted
- * literally: never read as a format, never expanded again.
+/* otaux-strings: in which words. Built-in texts by id (English, translated
+ * with gettext), operator catalogs (XML per locale, layered) that override
+ * them and add the operator's install messages, {placeholders} filled from
+ * key/value pairs. A value is inserted literally: never read as a format or
+ * as markup, never expanded again. See docs/strings.md.
  *
- * Pure library (GLib only). Operator catalogs load into the same type. */
+ * Pure library (GLib and libxml2 only). */
 #pragma once
 
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-typedef struct _OtauxStrings OtauxStrings;
+#define OTAUX_STRINGS_ERROR (otaux_strings_error_quark())
+GQuark otaux_strings_error_quark(void);
 
+typedef enum {
+  OTAUX_STRINGS_ERROR_INVALID, /* a catalog that breaks the rules; message "file:line: ..." */
+  OTAUX_STRINGS_ERROR_TOO_BIG,
+} OtauxStringsError;
+
+/* The largest catalog file read, in bytes. */
+#define OTAUX_CATALOG_MAX_BYTES (1024 * 1024)
+
+/* For otaux_strings_format_full(): the text is not about a count. */
+#define OTAUX_STRINGS_NO_COUNT (-1)
+
+typedef struct _OtauxStrings OtauxStrings;
+typedef struct _OtauxCatalog OtauxCatalog;
+
+typedef enum {
+  OTAUX_TEXT_PLAIN,  /* for plain-text labels and notification summaries */
+  OTAUX_TEXT_MARKUP, /* Pango / notification-body markup: values escaped, operator b/i/a kept */
+} OtauxTextForm;
+
+/* Binds the "otaux" gettext domain to $OTAUX_LOCALEDIR or the installed
+ * locale dir (UTF-8). Programs call it once at start-up, after setlocale(). */
+void otaux_strings_init_gettext(void);
+
+/* The built-in texts, in the language of the process locale (gettext). */
 OtauxStrings *otaux_strings_new_builtin(void);
+/* Reference counted: the agent keeps a reference to what its config names.
+ * otaux_strings_free() drops one reference (NULL is fine). */
+OtauxStrings *otaux_strings_ref(OtauxStrings *strings);
 void otaux_strings_free(OtauxStrings *strings);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxStrings, otaux_strings_free)
 
-/* The template for @id, or NULL when the id is unknown. */
+/* The locale whose catalogs are looked up first: "de_AT" looks in de_AT,
+ * then de, then the operator's default locale, then the built-in texts.
+ * NULL (the default): the person's languages from the environment
+ * (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). The built-in texts always follow
+ * the process locale (gettext). */
+void otaux_strings_set_locale(OtauxStrings *strings, const char *locale);
+
+/* The vendor then operator catalog dirs, as installed. NULL-terminated. */
+const char *const *otaux_strings_default_dirs(void);
+
+/* Loads every *.xml catalog of each dir, dirs in order (later ones override
+ * earlier ones id by id), files of a dir in name order. A missing dir is
+ * fine. A bad file is skipped whole; each of its problems ("file:line:
+ * message") is added to @problems, or logged as a warning when @problems is
+ * NULL. Returns the number of files skipped. */
+guint otaux_strings_load_dirs(OtauxStrings *strings, const char *const *dirs, GPtrArray *problems);
+
+/* One catalog file, strictly checked. Every problem found is added to
+ * @problems (may be NULL) as "file:line: message"; on any problem returns
+ * NULL and sets @error to the first one. @filename is only for messages. */
+OtauxCatalog *otaux_catalog_parse(const char *data, gsize length, const char *filename,
+                                  GPtrArray *problems, GError **error);
+OtauxCatalog *otaux_catalog_load_file(const char *path, GPtrArray *problems, GError **error);
+void otaux_catalog_free(OtauxCatalog *catalog);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxCatalog, otaux_catalog_free)
+const char *otaux_catalog_get_locale(const OtauxCatalog *catalog);
+guint otaux_catalog_get_size(const OtauxCatalog *catalog);
+
+/* Adds a parsed catalog on top of those already loaded (takes it). */
+void otaux_strings_add_catalog(OtauxStrings *strings, OtauxCatalog *catalog /* transfer full */);
+
+/* The plain template for @id (with the fallback chain), or NULL when the id
+ * is unknown. For a plural text, its "other" form. */
 const char *otaux_strings_lookup(const OtauxStrings *strings, const char *id);
+
+/* TRUE when @id is a built-in id (or an operator message "message.X" that
+ * some loaded catalog has). */
+gboolean otaux_strings_has(const OtauxStrings *strings, const char *id);
 
 /* Fills {key} placeholders in @template from @kv, a NULL-terminated list of
  * key, value, key, value... An unknown placeholder is left as it is.
  * "{{" gives a literal "{". Never returns NULL. */
 char *otaux_strings_fill(const char *template_, const char *const *kv);
 
-/* lookup + fill; an unknown id yields the id itself, so a gap is visible. */
+/* lookup + fill, plain text; an unknown id yields the id itself, so a gap
+ * is visible. */
 char *otaux_strings_format(const OtauxStrings *strings, const char *id, const char *const *kv);
+
+/* The same for a count: picks the plural form for @n (gettext ngettext for
+ * built-in texts, the catalog's forms for operator texts) and fills {n}
+ * with @n unless @kv gives it. */
+char *otaux_strings_format_plural(const OtauxStrings *strings, const char *id, gint64 n,
+                                  const char *const *kv);
+
+/* The general form: @n is a count or OTAUX_STRINGS_NO_COUNT. In the markup
+ * form every value of @kv is escaped and only operator markup (b, i, a) is
+ * kept, so the result is safe for gtk_label_set_markup() and notification
+ * bodies. */
+char *otaux_strings_format_full(const OtauxStrings *strings, const char *id, gint64 n,
+                                const char *const *kv, OtauxTextForm form);
+
+/* Escapes text for markup (&, <, >, ', "). Never NULL. */
+char *otaux_markup_escape(const char *text);
 
 /* The plain-words text for a FUMO result code (200...599), telling the
  * person what happened and what to do next. Never NULL. */
 char *otaux_strings_result_text(const OtauxStrings *strings, guint result);
+/* The string id used for @result ("result.503", "result.client-vendor"...). */
+const char *otaux_strings_result_id(guint result);
+/* The same, with {code} and {operator} filled and in the given form. */
+char *otaux_strings_result_text_full(const OtauxStrings *strings, guint result, OtauxTextForm form);
 
-/* A byte count for people: "12.3 MB". */
+/* A FUMO state (10...100, Verizon 110...190) in plain words. Never NULL. */
+char *otaux_strings_state_text(const OtauxStrings *strings, guint state);
+
+/* A byte count for people: "12.3 MB" ("12,3 Mo" in French), built-in
+ * texts and the decimal point of the locale. */
 char *otaux_strings_format_size(guint64 bytes);
+/* The same, honouring catalog overrides of the size.* ids. */
+char *otaux_strings_format_size_full(const OtauxStrings *strings, guint64 bytes);
+
+/* "45 seconds", "5 minutes", "2 hours", "3 days": rounded to the largest
+ * unit that fits, with the plural rules of the language. */
+char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds);
+
+/* @when as a time of day ("22:00") when it is on the same local day as
+ * @now, else with the date; formats from the ids format.time and
+ * format.date-time (so they follow the language and the operator). */
+char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64 now);
+
+/* CLDR plural category ("zero", "one", "two", "few", "many", "other") of
+ * the integer @n in @language ("de", "ar", "pt_BR"...; unknown languages
+ * follow English). */
+const char *otaux_plural_category(const char *language, guint64 n);
+
+/* The catalog file that gives @id for the current locale chain, or NULL
+ * when the built-in text is used (for otauxctl strings). */
+const char *otaux_strings_source(const OtauxStrings *strings, const char *id);
+
+/* The ids of every operator install message loaded ("welcome", not
+ * "message.welcome"), sorted. Free with g_strfreev(). */
+char **otaux_strings_message_ids(const OtauxStrings *strings);
+
+/* Every built-in id, in table order (for docs and tests). NULL-terminated;
+ * free the array only (g_free). */
+const char **otaux_strings_builtin_ids(void);
 
 G_END_DECLS

@@ -25,7 +25,19 @@ typedef struct {
   const char *const *policy_dirs; /* lowest layer first */
   GPtrArray *monitors;            /* GFileMonitor per policy dir */
   guint reload_id;                /* a pending reload after file changes */
+  /* string catalog layers, lowest first */
+  const char *const *strings_dirs;
 } Context;
+
+/* Loads the string catalogs. A bad catalog is logged and skipped; the texts
+ * below it stay. */
+static OtauxStrings *load_strings(Context *ctx)
+{
+  OtauxStrings *strings = otaux_strings_new_builtin();
+
+  otaux_strings_load_dirs(strings, ctx->strings_dirs, NULL);
+  return strings;
+}
 
 /* Loads the policy layers. A bad file is reported (log + PolicyProblems)
  * and skipped; the agent never refuses to start over a policy file. */
@@ -67,9 +79,11 @@ static gboolean on_reload_timeout(gpointer data)
 static gboolean on_sighup(gpointer data)
 {
   Context *ctx = data;
-  g_message("Reloading the policy (SIGHUP)");
+  g_message("Reloading the policy and the string catalogs (SIGHUP)");
   g_clear_handle_id(&ctx->reload_id, g_source_remove);
   reload_policy(ctx);
+  /* Like the policy: new prompts use the new texts. */
+  otaux_agent_set_strings(ctx->agent, load_strings(ctx));
   return G_SOURCE_CONTINUE;
 }
 
@@ -188,12 +202,9 @@ int main(int argc, char **argv)
   ctx.policy_dirs = policy_dirs != NULL ? (const char *const *)policy_dirs : default_dirs;
   g_auto(GStrv) policy_problems = NULL;
   g_autoptr(OtauxPolicyLayers) layers = load_policy(&ctx, &policy_problems);
-  /* A bad catalog is logged and skipped; the texts below it stay. */
-  g_autoptr(OtauxStrings) strings = otaux_strings_new_builtin();
-  otaux_strings_load_dirs(strings,
-                          strings_dirs != NULL ? (const char *const *)strings_dirs
-                                               : otaux_strings_default_dirs(),
-                          NULL);
+  ctx.strings_dirs =
+      strings_dirs != NULL ? (const char *const *)strings_dirs : otaux_strings_default_dirs();
+  g_autoptr(OtauxStrings) strings = load_strings(&ctx);
   OtauxAgentConfig config = { .state_dir = state_dir,
                               .policy = layers->policy,
                               .strings = strings };

@@ -179,7 +179,9 @@ class Signals:
 class Agent:
     """The real otaux-agent on the test's private session bus."""
 
-    def __init__(self, state_dir=None):
+    def __init__(self, state_dir=None, args=(), env=None):
+        self.args = list(args)  # more otaux-agent options
+        self.env = env          # its environment (None: ours)
         self.exe = os.environ.get('OTAUX_AGENT')
         if not self.exe:
             raise Skip('OTAUX_AGENT is not set')
@@ -203,10 +205,10 @@ class Agent:
     def start(self, timeout=15):
         assert self.proc is None, 'agent already running'
         self.status = None
-        args = [self.exe, '--state-dir', self.state_dir]
+        args = [self.exe, '--state-dir', self.state_dir] + self.args
         if os.environ.get('OTAUX_TEST_VERBOSE'):
             args.append('--verbose')
-        self.proc = subprocess.Popen(args)
+        self.proc = subprocess.Popen(args, env=self.env)
         GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
         wait_until(lambda: self.owner or self.status is not None, timeout,
                    f'{AGENT_NAME} on the bus')

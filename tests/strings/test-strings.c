@@ -36,7 +36,7 @@ static void test_every_prompt_id_exists(void **state)
     "reminder.body",       "reminder.accept",      "reminder.change",      "reminder.cancel",
     "final-warning.title", "final-warning.body",   "final-warning.accept", "installing.title",
     "installing.body",     "result.title.success", "result.title.failure", "result.title.cancelled",
-    "delay.in-hour",       "delay.in-hours",       "delay.tonight",        "delay.tomorrow",
+    "delay.in-minutes",    "delay.in-hours",       "delay.tonight",        "delay.tomorrow",
   };
   g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
 

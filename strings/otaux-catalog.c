@@ -1,0 +1,982 @@
+/* Operator catalogs: strict parsing of one XML file, CLDR plural rules.
+ *
+ *   <catalog locale="de" default="true">
+ *     <string id="download.title">Neue Software für {name}</string>
+ *     <string id="unit.minutes">
+ *       <plural category="one">{n} Minute</plural>
+ *       <plural category="other">{n} Minuten</plural>
+ *     </string>
+ *     <message id="welcome">Mehr auf <a href="https://example.com">example.com</a>.</message>
+ *   </catalog>
+ *
+ * docs/strings.md is the user's description; strings/otaux-strings.rng the
+ * schema. Every problem is reported with its line, and one problem rejects
+ * the whole file (the layer below stays), so a half-read file never mixes
+ * with the built-in texts. libxml2 runs without network, DTD loading or
+ * entity expansion, on files of bounded size. */
+#include <glib/gstdio.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "otaux-catalog-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
+
+#define MAX_TEXT_BYTES 4096
+#define MAX_ENTRIES    4096
+#define MAX_MESSAGE_ID 64
+#define MAX_NESTING    8
+
+/* -- plural rules (CLDR, integers only) ----------------------------------- */
+
+typedef const char *(*PluralRule)(guint64 n);
+
+static const char *rule_one(guint64 n) /* en, de, ... */
+{
+  return n == 1 ? "one" : "other";
+}
+
+static const char *rule_other(guint64 n) /* ja, zh, ... */
+{
+  return "other";
+}
+
+static const char *rule_zero_one_many(guint64 n) /* fr, pt, es, it, ca */
+{
+  if (n <= 1)
+    return "one";
+  return n % 1000000 == 0 ? "many" : "other";
+}
+
+static const char *rule_one_many(guint64 n) /* es, it, ca: like English, plus "many" */
+{
+  if (n == 1)
+    return "one";
+  return n != 0 && n % 1000000 == 0 ? "many" : "other";
+}
+
+static const char *rule_ar(guint64 n)
+{
+  guint64 m = n % 100;
+
+  if (n == 0)
+    return "zero";
+  if (n == 1)
+    return "one";
+  if (n == 2)
+    return "two";
+  if (m >= 3 && m <= 10)
+    return "few";
+  if (m >= 11)
+    return "many";
+  return "other";
+}
+
+static const char *rule_he(guint64 n)
+{
+  return n == 1 ? "one" : n == 2 ? "two" : "other";
+}
+
+static const char *rule_ru(guint64 n) /* ru, uk, be */
+{
+  guint64 m10 = n % 10, m100 = n % 100;
+
+  if (m10 == 1 && m100 != 11)
+    return "one";
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
+    return "few";
+  return "many";
+}
+
+static const char *rule_pl(guint64 n)
+{
+  guint64 m10 = n % 10, m100 = n % 100;
+
+  if (n == 1)
+    return "one";
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
+    return "few";
+  return "many";
+}
+
+static const char *rule_cs(guint64 n) /* cs, sk */
+{
+  return n == 1 ? "one" : n >= 2 && n <= 4 ? "few" : "other";
+}
+
+static const char *rule_hr(guint64 n) /* hr, sr, bs */
+{
+  guint64 m10 = n % 10, m100 = n % 100;
+
+  if (m10 == 1 && m100 != 11)
+    return "one";
+  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
+    return "few";
+  return "other";
+}
+
+static const char *rule_ro(guint64 n)
+{
+  guint64 m100 = n % 100;
+
+  if (n == 1)
+    return "one";
+  return n == 0 || (m100 >= 2 && m100 <= 19) ? "few" : "other";
+}
+
+static const char *rule_lt(guint64 n)
+{
+  guint64 m10 = n % 10, m100 = n % 100;
+
+  if (m100 >= 11 && m100 <= 19)
+    return "other";
+  if (m10 == 1)
+    return "one";
+  return m10 >= 2 ? "few" : "other";
+}
+
+static const char *rule_lv(guint64 n)
+{
+  guint64 m10 = n % 10, m100 = n % 100;
+
+  if (m10 == 0 || (m100 >= 11 && m100 <= 19))
+    return "zero";
+  return m10 == 1 ? "one" : "other";
+}
+
+static const char *rule_sl(guint64 n)
+{
+  guint64 m100 = n % 100;
+
+  return m100 == 1 ? "one" : m100 == 2 ? "two" : m100 == 3 || m100 == 4 ? "few" : "other";
+}
+
+static const char *rule_ga(guint64 n)
+{
+  if (n == 1)
+    return "one";
+  if (n == 2)
+    return "two";
+  if (n >= 3 && n <= 6)
+    return "few";
+  return n >= 7 && n <= 10 ? "many" : "other";
+}
+
+static const char *rule_cy(guint64 n)
+{
+  switch (n) {
+    case 0:
+      return "zero";
+    case 1:
+      return "one";
+    case 2:
+      return "two";
+    case 3:
+      return "few";
+    case 6:
+      return "many";
+    default:
+      return "other";
+  }
+}
+
+typedef struct {
+  const char *languages;  /* space-separated */
+  const char *categories; /* the categories the language has (CLDR) */
+  PluralRule rule;
+} PluralRules;
+
+static const PluralRules plural_rules[] = {
+  { "ja zh ko vi th id ms km lo my", "other", rule_other },
+  { "fr pt", "one many other", rule_zero_one_many },
+  { "es it ca", "one many other", rule_one_many },
+  { "ar", "zero one two few many other", rule_ar },
+  { "he", "one two other", rule_he },
+  { "ru uk be", "one few many other", rule_ru },
+  { "pl", "one few many other", rule_pl },
+  { "cs sk", "one few many other", rule_cs },
+  { "hr sr bs", "one few other", rule_hr },
+  { "ro", "one few other", rule_ro },
+  { "lt", "one few many other", rule_lt },
+  { "lv", "zero one other", rule_lv },
+  { "sl", "one two few other", rule_sl },
+  { "ga", "one two few many other", rule_ga },
+  { "cy", "zero one two few many other", rule_cy },
+};
+
+static const PluralRules english_rules = { "en", "one other", rule_one };
+
+static gboolean word_in(const char *word, gsize len, const char *words)
+{
+  for (const char *p = words; *p != '\0';) {
+    gsize n = strcspn(p, " ");
+
+    if (n == len && memcmp(p, word, len) == 0)
+      return TRUE;
+    p += n;
+    while (*p == ' ')
+      p++;
+  }
+  return FALSE;
+}
+
+static const PluralRules *rules_for(const char *language)
+{
+  gsize len = language != NULL ? strcspn(language, "_.@") : 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(plural_rules); i++)
+    if (word_in(language, len, plural_rules[i].languages))
+      return &plural_rules[i];
+  return &english_rules;
+}
+
+const char *otaux_plural_category(const char *language, guint64 n)
+{
+  return rules_for(language)->rule(n);
+}
+
+/* -- locales --------------------------------------------------------------- */
+
+char *otaux_locale_normalize(const char *locale)
+{
+  gsize len;
+
+  if (locale == NULL)
+    return NULL;
+  len = strcspn(locale, ".@");
+  if (len == 0 || (len == 1 && locale[0] == 'C') || (len == 5 && strncmp(locale, "POSIX", 5) == 0))
+    return NULL;
+  return g_strndup(locale, len);
+}
+
+/* "de", "de_AT", "es_419", "zh_Hant". */
+static gboolean locale_valid(const char *s)
+{
+  gsize i = 0, n;
+
+  while (g_ascii_islower(s[i]))
+    i++;
+  if (i < 2 || i > 3)
+    return FALSE;
+  if (s[i] == '\0')
+    return TRUE;
+  if (s[i++] != '_')
+    return FALSE;
+  for (n = 0; g_ascii_isalnum(s[i + n]); n++)
+    ;
+  if (s[i + n] != '\0')
+    return FALSE;
+  if (n == 2)
+    return g_ascii_isupper(s[i]) && g_ascii_isupper(s[i + 1]);
+  if (n == 3)
+    return g_ascii_isdigit(s[i]) && g_ascii_isdigit(s[i + 1]) && g_ascii_isdigit(s[i + 2]);
+  if (n == 4)
+    return g_ascii_isupper(s[i]) && g_ascii_islower(s[i + 1]) && g_ascii_islower(s[i + 2]) &&
+           g_ascii_islower(s[i + 3]);
+  return FALSE;
+}
+
+/* -- the parser ------------------------------------------------------------ */
+
+typedef struct {
+  const char *filename;
+  GPtrArray *problems; /* of "file:line: message" */
+  OtauxCatalog *catalog;
+} Parser;
+
+static void problem(Parser *p, long line, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+static void problem(Parser *p, long line, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start(args, format);
+  message = g_strdup_vprintf(format, args);
+  va_end(args);
+  if (line > 0)
+    g_ptr_array_add(p->problems, g_strdup_printf("%s:%ld: %s", p->filename, line, message));
+  else
+    g_ptr_array_add(p->problems, g_strdup_printf("%s: %s", p->filename, message));
+}
+
+static long line_of(const xmlNode *node)
+{
+  return xmlGetLineNo(node);
+}
+
+static gboolean name_is(const xmlNode *node, const char *name)
+{
+  return node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0;
+}
+
+static const char *use_name(OtauxTextUse use)
+{
+  switch (use) {
+    case OTAUX_USE_TITLE:
+      return "a title";
+    case OTAUX_USE_BODY:
+      return "a body text";
+    case OTAUX_USE_LABEL:
+      return "a button label";
+    case OTAUX_USE_VALUE:
+      return "a value used inside other texts";
+    case OTAUX_USE_FORMAT:
+    default:
+      return "a date/time format";
+  }
+}
+
+/* Checks the attributes of @node against @allowed (space-separated). */
+static gboolean check_attributes(Parser *p, const xmlNode *node, const char *allowed)
+{
+  gboolean ok = TRUE;
+
+  if (node->ns != NULL) {
+    problem(p, line_of(node), "<%s> has a namespace; catalogs use none", node->name);
+    ok = FALSE;
+  }
+  for (const xmlAttr *a = node->properties; a != NULL; a = a->next) {
+    const char *name = (const char *)a->name;
+
+    if (a->ns != NULL || !word_in(name, strlen(name), allowed)) {
+      problem(p, line_of(node), "<%s> has an unknown attribute '%s'", node->name, name);
+      ok = FALSE;
+    }
+  }
+  return ok;
+}
+
+static char *get_attr(const xmlNode *node, const char *name)
+{
+  xmlChar *value = xmlGetNoNsProp(node, (const xmlChar *)name);
+  char *copy = value != NULL ? g_strdup((const char *)value) : NULL;
+
+  xmlFree(value);
+  return copy;
+}
+
+/* Whitespace runs (as in pretty-printed XML) become one space. */
+static void append_collapsed(GString *plain, GString *markup, const char *text)
+{
+  g_autoptr(GString) chunk = g_string_new(NULL);
+  g_autofree char *escaped = NULL;
+
+  for (const char *c = text; *c != '\0'; c++) {
+    if (g_ascii_isspace(*c)) {
+      if (chunk->len == 0 ? plain->len == 0 || plain->str[plain->len - 1] != ' '
+                          : chunk->str[chunk->len - 1] != ' ')
+        g_string_append_c(chunk, ' ');
+      continue;
+    }
+    g_string_append_c(chunk, *c);
+  }
+  escaped = otaux_markup_escape(chunk->str);
+  g_string_append(plain, chunk->str);
+  g_string_append(markup, escaped);
+}
+
+static gboolean href_valid(const char *href)
+{
+  static const char *const schemes[] = { "https://", "http://", "mailto:", "tel:" };
+
+  if (strpbrk(href, "{}\"<> \t\n") != NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS(schemes); i++)
+    if (g_str_has_prefix(href, schemes[i]) && href[strlen(schemes[i])] != '\0')
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  const char *id;
+  OtauxTextUse use;
+  gboolean in_link;
+} TextCtx;
+
+/* Mixed content: text, and b/i/a where markup is allowed. */
+static gboolean append_content(Parser *p, const xmlNode *parent, const TextCtx *tc, GString *plain,
+                               GString *markup, int depth)
+{
+  gboolean ok = TRUE;
+
+  if (depth > MAX_NESTING) {
+    problem(p, line_of(parent), "markup nested too deeply in '%s'", tc->id);
+    return FALSE;
+  }
+  for (const xmlNode *n = parent->children; n != NULL; n = n->next) {
+    switch (n->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        append_collapsed(plain, markup, (const char *)n->content);
+        break;
+      case XML_COMMENT_NODE:
+        break;
+      case XML_ELEMENT_NODE: {
+        const char *name = (const char *)n->name;
+        gboolean is_link = g_str_equal(name, "a");
+
+        if (!g_str_equal(name, "b") && !g_str_equal(name, "i") && !is_link) {
+          problem(p, line_of(n), "<%s> is not allowed in a text (markup allowed: b, i, a)", name);
+          ok = FALSE;
+          break;
+        }
+        if (tc->use != OTAUX_USE_BODY) {
+          problem(p, line_of(n), "markup (<%s>) is not allowed in '%s': it is %s", name, tc->id,
+                  use_name(tc->use));
+          ok = FALSE;
+          break;
+        }
+        if (!check_attributes(p, n, is_link ? "href" : "")) {
+          ok = FALSE;
+          break;
+        }
+        if (is_link) {
+          g_autofree char *href = get_attr(n, "href");
+          g_autofree char *href_escaped = NULL;
+          gsize start = plain->len;
+          TextCtx inner = *tc;
+
+          if (tc->in_link) {
+            problem(p, line_of(n), "a link inside a link in '%s'", tc->id);
+            ok = FALSE;
+            break;
+          }
+          if (href == NULL || !href_valid(href)) {
+            problem(p, line_of(n),
+                    "<a> needs href=\"https://...\" (or http:, mailto:, tel:) without spaces, "
+                    "quotes or placeholders");
+            ok = FALSE;
+            break;
+          }
+          href_escaped = otaux_markup_escape(href);
+          g_string_append_printf(markup, "<a href=\"%s\">", href_escaped);
+          inner.in_link = TRUE;
+          ok = append_content(p, n, &inner, plain, markup, depth + 1) && ok;
+          g_string_append(markup, "</a>");
+          /* The plain form keeps the address unless the text is it. */
+          if (!g_str_equal(plain->str + start, href))
+            g_string_append_printf(plain, " (%s)", href);
+        } else {
+          g_string_append_printf(markup, "<%s>", name);
+          ok = append_content(p, n, tc, plain, markup, depth + 1) && ok;
+          g_string_append_printf(markup, "</%s>", name);
+        }
+        break;
+      }
+      case XML_ENTITY_REF_NODE:
+        problem(p, line_of(n), "entity references are not allowed (use the character itself)");
+        ok = FALSE;
+        break;
+      default:
+        problem(p, line_of(n), "unexpected XML content in '%s'", tc->id);
+        ok = FALSE;
+        break;
+    }
+  }
+  return ok;
+}
+
+/* Checks the {placeholders} of @text against @allowed ("time! name ...").
+ * @check_required: whether every "x!" must be used. */
+static gboolean check_placeholders(Parser *p, long line, const char *id, const char *text,
+                                   const char *allowed, gboolean check_required)
+{
+  gboolean ok = TRUE;
+  g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) words = g_strsplit(allowed, " ", -1);
+
+  for (const char *c = text; *c != '\0'; c++) {
+    const char *key = NULL;
+    gsize len;
+    g_autofree char *name = NULL;
+    g_autofree char *required = NULL;
+
+    if (*c != '{')
+      continue;
+    if (c[1] == '{') {
+      c++;
+      continue;
+    }
+    len = otaux_placeholder_scan(c, &key);
+    if (len == 0) {
+      problem(p, line, "'%s': a '{' that starts no placeholder (write '{{' for a '{')", id);
+      ok = FALSE;
+      continue;
+    }
+    name = g_strndup(key, len);
+    required = g_strconcat(name, "!", NULL);
+    if (!g_strv_contains((const char *const *)words, name) &&
+        !g_strv_contains((const char *const *)words, required)) {
+      g_autofree char *list = g_strjoinv(", ", words);
+
+      problem(p, line, "'%s': unknown placeholder {%s} (known here: %s)", id, name,
+              allowed[0] != '\0' ? g_strdelimit(list, "!", ' ') : "none");
+      ok = FALSE;
+    }
+    g_hash_table_add(used, g_steal_pointer(&name));
+    c += len + 1;
+  }
+  for (gsize i = 0; check_required && words[i] != NULL; i++) {
+    gsize len = strlen(words[i]);
+
+    if (len > 1 && words[i][len - 1] == '!') {
+      g_autofree char *name = g_strndup(words[i], len - 1);
+
+      if (!g_hash_table_contains(used, name)) {
+        problem(p, line, "'%s' must contain the placeholder {%s}", id, name);
+        ok = FALSE;
+      }
+    }
+  }
+  return ok;
+}
+
+static void form_clear(OtauxCatalogForm *form)
+{
+  g_free(form->plain);
+  g_free(form->markup);
+}
+
+static void entry_free(gpointer data)
+{
+  OtauxCatalogEntry *entry = data;
+
+  for (guint i = 0; i < entry->n_forms; i++)
+    form_clear(&entry->forms[i]);
+  g_free(entry->forms);
+  g_free(entry);
+}
+
+/* One text (a <string>, <message> or <plural>) into @form. */
+static gboolean read_form(Parser *p, const xmlNode *node, const TextCtx *tc, const char *allowed,
+                          gboolean check_required, OtauxCatalogForm *form)
+{
+  g_autoptr(GString) plain = g_string_new(NULL);
+  g_autoptr(GString) markup = g_string_new(NULL);
+  long line = line_of(node);
+  gboolean ok = append_content(p, node, tc, plain, markup, 0);
+
+  g_strstrip(plain->str);
+  g_string_set_size(plain, strlen(plain->str));
+  g_strstrip(markup->str);
+  g_string_set_size(markup, strlen(markup->str));
+  if (!ok)
+    return FALSE;
+  if (plain->len == 0) {
+    problem(p, line, "'%s' is empty (remove it to keep the built-in text)", tc->id);
+    return FALSE;
+  }
+  if (plain->len > MAX_TEXT_BYTES) {
+    problem(p, line, "'%s' is longer than %d bytes", tc->id, MAX_TEXT_BYTES);
+    return FALSE;
+  }
+  if (tc->use == OTAUX_USE_FORMAT) {
+    g_autoptr(GDateTime) sample = g_date_time_new_utc(2024, 3, 14, 22, 5, 0);
+    g_autofree char *out = g_date_time_format(sample, plain->str);
+
+    if (out == NULL || strchr(plain->str, '{') != NULL) {
+      problem(p, line, "'%s' is not a valid date/time format (see g_date_time_format)", tc->id);
+      return FALSE;
+    }
+  } else if (!check_placeholders(p, line, tc->id, plain->str, allowed, check_required)) {
+    return FALSE;
+  }
+  form->plain = g_string_free(g_steal_pointer(&plain), FALSE);
+  form->markup = g_string_free(g_steal_pointer(&markup), FALSE);
+  return TRUE;
+}
+
+static const char *static_category(const char *category)
+{
+  static const char *const all[] = { "zero", "one", "two", "few", "many", "other" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(all); i++)
+    if (g_str_equal(all[i], category))
+      return all[i];
+  return NULL;
+}
+
+static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
+                             const OtauxBuiltinText *row, GArray *forms)
+{
+  const PluralRules *rules = rules_for(p->catalog->locale);
+  gboolean ok = TRUE;
+  gboolean has_other = FALSE;
+
+  if (row->plural == NULL) {
+    problem(p, line_of(node), "'%s' is not about a count: <plural> is not allowed", tc->id);
+    return FALSE;
+  }
+  for (const xmlNode *n = node->children; n != NULL; n = n->next) {
+    OtauxCatalogForm form = { .exact = -1 };
+    g_autofree char *category = NULL;
+    g_autofree char *exact = NULL;
+
+    if (n->type == XML_COMMENT_NODE)
+      continue;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      const char *c = (const char *)n->content;
+
+      while (g_ascii_isspace(*c))
+        c++;
+      if (*c != '\0') {
+        problem(p, line_of(n), "'%s': text outside <plural> forms", tc->id);
+        ok = FALSE;
+      }
+      continue;
+    }
+    if (!name_is(n, "plural")) {
+      problem(p, line_of(n), "'%s': only <plural> forms may follow a <plural>", tc->id);
+      ok = FALSE;
+      continue;
+    }
+    if (!check_attributes(p, n, "category n")) {
+      ok = FALSE;
+      continue;
+    }
+    category = get_attr(n, "category");
+    exact = get_attr(n, "n");
+    if ((category == NULL) == (exact == NULL)) {
+      problem(p, line_of(n), "<plural> needs either category=\"...\" or n=\"...\"");
+      ok = FALSE;
+      continue;
+    }
+    if (category != NULL) {
+      form.category = static_category(category);
+      if (form.category == NULL || !word_in(category, strlen(category), rules->categories)) {
+        problem(p, line_of(n), "'%s': plural category '%s' is not used by locale %s (it uses: %s)",
+                tc->id, category, p->catalog->locale, rules->categories);
+        ok = FALSE;
+        continue;
+      }
+    } else {
+      guint64 value = 0;
+
+      if (!g_ascii_string_to_unsigned(exact, 10, 0, 999999999, &value, NULL)) {
+        problem(p, line_of(n), "'%s': n=\"%s\" is not a whole number", tc->id, exact);
+        ok = FALSE;
+        continue;
+      }
+      form.exact = (gint64)value;
+      form.category = "other";
+    }
+    for (guint i = 0; i < forms->len; i++) {
+      const OtauxCatalogForm *seen = &g_array_index(forms, OtauxCatalogForm, i);
+
+      if (seen->exact == form.exact && (form.exact >= 0 || seen->category == form.category)) {
+        problem(p, line_of(n), "'%s': plural form %s%s given twice", tc->id,
+                form.exact >= 0 ? "n=" : "", form.exact >= 0 ? exact : category);
+        ok = FALSE;
+        form.category = NULL;
+        break;
+      }
+    }
+    if (form.category == NULL)
+      continue;
+    /* The count itself may be left out of "one" ("eine Minute"), not of "other". */
+    if (!read_form(p, n, tc, row->ph, form.exact < 0 && g_str_equal(form.category, "other"),
+                   &form)) {
+      ok = FALSE;
+      continue;
+    }
+    has_other = has_other || (form.exact < 0 && g_str_equal(form.category, "other"));
+    g_array_append_val(forms, form);
+  }
+  if (ok && !has_other) {
+    problem(p, line_of(node), "'%s' needs a <plural category=\"other\"> form", tc->id);
+    ok = FALSE;
+  }
+  return ok;
+}
+
+static gboolean has_plural_child(const xmlNode *node)
+{
+  for (const xmlNode *n = node->children; n != NULL; n = n->next)
+    if (name_is(n, "plural"))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean message_id_valid(const char *id)
+{
+  gsize len = strlen(id);
+
+  if (len == 0 || len > MAX_MESSAGE_ID || !(g_ascii_islower(id[0]) || g_ascii_isdigit(id[0])))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_islower(id[i]) && !g_ascii_isdigit(id[i]) && !strchr("._-", id[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void read_entry(Parser *p, const xmlNode *node, gboolean is_message)
+{
+  g_autofree char *id_attr = NULL;
+  g_autofree char *id = NULL;
+  const OtauxBuiltinText *row = NULL;
+  const OtauxCatalogEntry *seen;
+  g_autoptr(GArray) forms = g_array_new(FALSE, TRUE, sizeof(OtauxCatalogForm));
+  TextCtx tc = { 0 };
+  OtauxCatalogEntry *entry;
+  gboolean ok;
+
+  g_array_set_clear_func(forms, (GDestroyNotify)form_clear);
+  if (!check_attributes(p, node, "id"))
+    return;
+  id_attr = get_attr(node, "id");
+  if (id_attr == NULL) {
+    problem(p, line_of(node), "<%s> needs an id", node->name);
+    return;
+  }
+  if (is_message) {
+    if (!message_id_valid(id_attr)) {
+      problem(p, line_of(node),
+              "message id '%s' must be 1-%d characters of a-z, 0-9, '.', '_' or '-'", id_attr,
+              MAX_MESSAGE_ID);
+      return;
+    }
+    id = g_strconcat("message.", id_attr, NULL);
+    tc.use = OTAUX_USE_BODY;
+  } else {
+    row = otaux_builtin_lookup(id_attr);
+    if (row == NULL) {
+      problem(p, line_of(node), "unknown string id '%s'%s", id_attr,
+              g_str_has_prefix(id_attr, "message.") ? " (install messages use <message id=...>)"
+                                                    : "");
+      return;
+    }
+    id = g_strdup(id_attr);
+    tc.use = row->use;
+  }
+  tc.id = id;
+
+  seen = g_hash_table_lookup(p->catalog->entries, id);
+  if (seen != NULL) {
+    problem(p, line_of(node), "'%s' is given twice (first at line %d)", id_attr, seen->line);
+    return;
+  }
+  if (g_hash_table_size(p->catalog->entries) >= MAX_ENTRIES) {
+    problem(p, line_of(node), "more than %d texts in one catalog", MAX_ENTRIES);
+    return;
+  }
+
+  if (!is_message && has_plural_child(node)) {
+    ok = read_plurals(p, node, &tc, row, forms);
+  } else {
+    OtauxCatalogForm form = { .exact = -1, .category = "other" };
+
+    ok = read_form(p, node, &tc, is_message ? OTAUX_MESSAGE_PLACEHOLDERS : row->ph, TRUE, &form);
+    if (ok)
+      g_array_append_val(forms, form);
+  }
+  if (!ok)
+    return;
+
+  entry = g_new0(OtauxCatalogEntry, 1);
+  entry->line = (int)line_of(node);
+  entry->n_forms = forms->len;
+  g_array_set_clear_func(forms, NULL);
+  entry->forms = (OtauxCatalogForm *)(void *)g_array_free(g_steal_pointer(&forms), FALSE);
+  g_hash_table_insert(p->catalog->entries, g_steal_pointer(&id), entry);
+}
+
+static void read_catalog(Parser *p, const xmlNode *root)
+{
+  g_autofree char *locale = NULL;
+  g_autofree char *is_default = NULL;
+  g_autofree char *version = NULL;
+
+  if (!name_is(root, "catalog")) {
+    problem(p, line_of(root), "the root element is <%s>, not <catalog>", root->name);
+    return;
+  }
+  check_attributes(p, root, "locale default version");
+  locale = get_attr(root, "locale");
+  is_default = get_attr(root, "default");
+  version = get_attr(root, "version");
+  if (locale == NULL || !locale_valid(locale)) {
+    problem(p, line_of(root),
+            "<catalog> needs locale=\"ll\" or \"ll_CC\" (like \"de\", \"de_AT\"), "
+            "not \"%s\"",
+            locale != NULL ? locale : "");
+    return;
+  }
+  if (is_default != NULL && !g_str_equal(is_default, "true") && !g_str_equal(is_default, "false"))
+    problem(p, line_of(root), "default=\"%s\": use \"true\" or \"false\"", is_default);
+  if (version != NULL && !g_str_equal(version, "1"))
+    problem(p, line_of(root), "catalog version \"%s\" is not supported (only \"1\")", version);
+  p->catalog->locale = g_steal_pointer(&locale);
+  p->catalog->is_default = is_default != NULL && g_str_equal(is_default, "true");
+
+  for (const xmlNode *n = root->children; n != NULL; n = n->next) {
+    switch (n->type) {
+      case XML_ELEMENT_NODE:
+        if (n->ns != NULL)
+          problem(p, line_of(n), "<%s> has a namespace; catalogs use none", n->name);
+        else if (name_is(n, "string"))
+          read_entry(p, n, FALSE);
+        else if (name_is(n, "message"))
+          read_entry(p, n, TRUE);
+        else
+          problem(p, line_of(n), "unknown element <%s> (expected <string> or <message>)", n->name);
+        break;
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE: {
+        const char *c = (const char *)n->content;
+
+        while (g_ascii_isspace(*c))
+          c++;
+        if (*c != '\0')
+          problem(p, line_of(n), "text outside <string> and <message>");
+        break;
+      }
+      case XML_COMMENT_NODE:
+        break;
+      default:
+        problem(p, line_of(n), "unexpected XML content in <catalog>");
+        break;
+    }
+  }
+}
+
+static OtauxCatalog *catalog_new(const char *filename)
+{
+  OtauxCatalog *catalog = g_new0(OtauxCatalog, 1);
+
+  catalog->filename = g_strdup(filename);
+  catalog->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, entry_free);
+  return catalog;
+}
+
+void otaux_catalog_free(OtauxCatalog *catalog)
+{
+  if (catalog == NULL)
+    return;
+  g_free(catalog->locale);
+  g_free(catalog->filename);
+  g_hash_table_unref(catalog->entries);
+  g_free(catalog);
+}
+
+const char *otaux_catalog_get_locale(const OtauxCatalog *catalog)
+{
+  return catalog != NULL ? catalog->locale : NULL;
+}
+
+guint otaux_catalog_get_size(const OtauxCatalog *catalog)
+{
+  return catalog != NULL ? g_hash_table_size(catalog->entries) : 0;
+}
+
+typedef struct {
+  char *message;
+  long line;
+} XmlFirstError;
+
+static void on_xml_error(void *data, xmlErrorPtr error)
+{
+  XmlFirstError *first = data;
+
+  if (first->message != NULL || error == NULL || error->level < XML_ERR_ERROR)
+    return;
+  first->message = g_strdup(error->message != NULL ? error->message : "error");
+  first->line = error->line;
+}
+
+static void parse_xml(Parser *p, const char *data, gsize length)
+{
+  g_autoptr(xmlParserCtxt) ctxt = NULL;
+  g_autoptr(xmlDoc) doc = NULL;
+  XmlFirstError first = { 0 };
+  const xmlNode *root;
+
+  if (length > OTAUX_CATALOG_MAX_BYTES) {
+    problem(p, 0, "the file is larger than %d bytes", OTAUX_CATALOG_MAX_BYTES);
+    return;
+  }
+  /* No DTDs at all: no entity tricks, nothing fetched, nothing expanded. */
+  if (g_strstr_len(data, (gssize)length, "<!DOCTYPE") != NULL) {
+    problem(p, 0, "a DOCTYPE is not allowed in a catalog");
+    return;
+  }
+  xmlInitParser();
+  ctxt = xmlNewParserCtxt();
+  if (ctxt == NULL) {
+    problem(p, 0, "out of memory");
+    return;
+  }
+  /* The first error is the one to fix (later ones follow from it); the
+   * structured handler also keeps libxml2 from printing to stderr. */
+  xmlSetStructuredErrorFunc(&first, on_xml_error);
+  doc = xmlCtxtReadMemory(ctxt, data, (int)length, p->filename, NULL,
+                          XML_PARSE_NONET | XML_PARSE_NOWARNING);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  if (doc == NULL || first.message != NULL) {
+    problem(p, first.line, "not well-formed XML: %s",
+            first.message != NULL ? g_strchomp(first.message) : "unreadable");
+    g_free(first.message);
+    return;
+  }
+  if (doc->intSubset != NULL || doc->extSubset != NULL) {
+    problem(p, 0, "a DOCTYPE is not allowed in a catalog");
+    return;
+  }
+  root = xmlDocGetRootElement(doc);
+  if (root == NULL) {
+    problem(p, 0, "the file has no <catalog> element");
+    return;
+  }
+  read_catalog(p, root);
+}
+
+OtauxCatalog *otaux_catalog_parse(const char *data, gsize length, const char *filename,
+                                  GPtrArray *problems, GError **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(OtauxCatalog) catalog = catalog_new(filename != NULL ? filename : "(catalog)");
+  Parser p = { catalog->filename, found, catalog };
+
+  g_return_val_if_fail(data != NULL || length == 0, NULL);
+  parse_xml(&p, data != NULL ? data : "", length);
+  if (found->len == 0)
+    return g_steal_pointer(&catalog);
+
+  g_set_error_literal(error, OTAUX_STRINGS_ERROR,
+                      length > OTAUX_CATALOG_MAX_BYTES ? OTAUX_STRINGS_ERROR_TOO_BIG
+                                                       : OTAUX_STRINGS_ERROR_INVALID,
+                      found->pdata[0]);
+  for (guint i = 0; problems != NULL && i < found->len; i++)
+    g_ptr_array_add(problems, g_strdup(found->pdata[i]));
+  return NULL;
+}
+
+OtauxCatalog *otaux_catalog_load_file(const char *path, GPtrArray *problems, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  g_return_val_if_fail(path != NULL, NULL);
+  /* Check the size before reading a file of any size into memory. */
+  if (g_stat(path, &st) == 0 && st.st_size > OTAUX_CATALOG_MAX_BYTES) {
+    g_autofree char *message =
+        g_strdup_printf("%s: the file is larger than %d bytes", path, OTAUX_CATALOG_MAX_BYTES);
+
+    if (problems != NULL)
+      g_ptr_array_add(problems, g_strdup(message));
+    g_set_error_literal(error, OTAUX_STRINGS_ERROR, OTAUX_STRINGS_ERROR_TOO_BIG, message);
+    return NULL;
+  }
+  if (!g_file_get_contents(path, &data, &length, &local_error)) {
+    if (problems != NULL)
+      g_ptr_array_add(problems, g_strdup(local_error->message));
+    g_propagate_error(error, g_steal_pointer(&local_error));
+    return NULL;
+  }
+  return otaux_catalog_parse(data, length, path, problems, error);
+}
