@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "otauxctl-policy.h"
+#include "otauxctl-strings.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -48,8 +49,9 @@ int otauxctl_cmd_check(int argc, char **argv)
   int rc = 0;
 
   if (!parse("FILE...",
-             "Checks policy files: the schema, every value, and contradictions on top of the\n"
-             "built-in policy. Prints each problem as FILE:LINE: MESSAGE.\n"
+             "Checks policy files (the schema, every value, and contradictions on top of the\n"
+             "built-in policy) and string catalogs (ids, placeholders, markup), told apart\n"
+             "by their root element. Prints each problem as FILE:LINE: MESSAGE.\n"
              "Exit status: 0 clean, 1 problems, 2 a file cannot be read.",
              NULL, &argc, &argv, &rc))
     return rc;
@@ -61,7 +63,15 @@ int otauxctl_cmd_check(int argc, char **argv)
     /* Each file on its own, as the lowest layer above the built-ins. */
     g_autoptr(OtauxPolicyLayers) layers = otaux_policy_layers_new();
     g_autoptr(GError) error = NULL;
+    g_autofree char *root = otauxctl_file_root_element(argv[i], NULL);
 
+    /* A string catalog goes to its own checker; anything else is policy. */
+    if (g_strcmp0(root, "catalog") == 0) {
+      int n = 0;
+      if (!otauxctl_check_catalog(argv[i], &n))
+        rc = MAX(rc, n < 0 ? 2 : 1);
+      continue;
+    }
     if (!otaux_policy_layers_add_file(layers, argv[i], &error)) {
       if (error != NULL) {
         g_printerr("%s: %s\n", argv[i], error->message);

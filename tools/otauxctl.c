@@ -8,6 +8,7 @@
  * 2 usage error, 3 cannot reach the bus or the agent, 4 timed out. */
 #include "config.h"
 #include "otauxctl-policy.h"
+#include "otauxctl-strings.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -1182,8 +1183,9 @@ static const Command commands[] = {
     {"list", cmd_list, "", "List the offers"},
     {"show", cmd_show, "OFFER", "Show every property of an offer, with its Prompt"},
     {"watch", cmd_watch, "", "Print the agent's events until interrupted"},
-    {"check", otauxctl_cmd_check, "FILE...", "Check policy files (FILE:LINE: MESSAGE per problem)"},
+    {"check", otauxctl_cmd_check, "FILE...", "Check policy files and string catalogs (FILE:LINE: MESSAGE)"},
     {"policy", otauxctl_cmd_policy, "", "Print the effective policy and where each value is set"},
+    {"strings", otauxctl_cmd_strings, "[ID...]", "Print the effective texts and where each comes from"},
 };
 
 static void print_usage(FILE *out)
