@@ -1,0 +1,237 @@
+#!/usr/bin/python3
+"""The demo's driver (started by tools/demo inside a private session bus and,
+without a display, inside Xvfb). It plays the updater's side of a whole
+firmware update against the real otaux-agent with its built-in policy, and
+the person's side with real pointer clicks on the real prompter. Every
+answer reaches the agent through the public D-Bus API; nothing is faked
+inside the agent. Each step waits on an event (a signal, a window, a file)
+with a bound, never on a guessed sleep.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'ui'))
+import dbus  # noqa: E402
+from otauxtest import Agent, now, wait_until, wait_until_time  # noqa: E402
+import uitest  # noqa: E402
+
+MB = 1000 * 1000
+step_no = [0]
+
+
+def say(text):
+    print('demo: ' + text, flush=True)
+
+
+class Demo:
+    def __init__(self, build, out):
+        self.build = build
+        self.out = out
+        self.shots = os.path.join(out, 'prompter')  # the prompter's own pictures
+        os.makedirs(self.shots, exist_ok=True)
+        self.procs = []
+
+    # -- pictures ------------------------------------------------------------
+
+    def screen(self, name):
+        """A picture of the whole screen: notifications and pop-up together."""
+        step_no[0] += 1
+        path = os.path.join(self.out, '%02d-%s.png' % (step_no[0], name))
+        subprocess.run(['import', '-window', 'root', path], check=True)
+        say('  saved %s' % os.path.relpath(path, self.out))
+        return path
+
+    # -- the parts -----------------------------------------------------------
+
+    def start_notification_server(self):
+        bus = dbus.SessionBus()
+        if uitest.name_has_owner(bus, 'org.freedesktop.Notifications'):
+            return
+        say('starting dunst as the notification server')
+        p = uitest.Proc(['dunst', '-config', os.path.join(ROOT, 'data', 'demo', 'dunstrc')],
+                        env=uitest.gui_env(), name='dunst')
+        self.procs.append(p)
+        wait_until(lambda: uitest.name_has_owner(bus, 'org.freedesktop.Notifications'), 15,
+                   'the notification server')
+
+    def start_agent(self):
+        # The operator's catalog brings the custom install message.
+        strings = os.path.join(self.out, 'operator-strings')
+        os.makedirs(strings, exist_ok=True)
+        shutil.copy(os.path.join(ROOT, 'data', 'examples', 'strings-en.xml'), strings)
+        env = uitest.gui_env({
+            'OTAUX_PROMPTER': os.path.join(self.build, 'ui', 'otaux-prompter'),
+            'OTAUX_PROMPTER_ARGS': '--screenshot-dir %s --idle-timeout 120' % self.shots,
+            'OTAUX_LOCALEDIR': os.path.join(self.build, 'po'),
+        })
+        env.pop('G_DEBUG', None)
+        os.environ['OTAUX_AGENT'] = os.path.join(self.build, 'tools', 'otaux-agent')
+        self.agent = Agent(state_dir=os.path.join(self.out, 'state'),
+                           args=['--strings-dir', strings], env=env).start()
+        say('otaux-agent is on the bus (state in %s)' % os.path.relpath(self.agent.state_dir,
+                                                                        self.out))
+
+    def close(self):
+        if getattr(self, 'agent', None) is not None and self.agent.proc is not None:
+            self.agent.stop()
+        for p in self.procs:
+            p.stop()
+
+    # -- the person's side ---------------------------------------------------
+
+    def popup(self, serial, kind, suffix='', after=0.0):
+        """Waits for the pop-up to draw a prompt; returns (window, layout)."""
+        lay = uitest.read_layout(self.shots, serial, kind, suffix, after=after, timeout=20)
+        wid = uitest.find_window(uitest.ere(lay['title']), 20)
+        return wid, lay
+
+    def click(self, wid, lay, choice):
+        b = uitest.click_button(wid, lay, choice)
+        say('  the person clicks "%s"' % b['label'])
+
+    # -- the updater's side --------------------------------------------------
+
+    def notification_shown(self):
+        """Waits until the notification server has a window on screen."""
+        def shown():
+            rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
+            return rc == 0 and out
+        uitest.wait_for(shown, 15, 'a notification on screen', interval=0.1)
+
+    def click_notification(self, text):
+        """A real click on the newest notification window (dunst draws one
+        window for all of them, newest at the bottom)."""
+        rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
+        wid = out.split()[0]
+        rc, geo = uitest.xdotool('getwindowgeometry', '--shell', wid)
+        g = dict(line.split('=', 1) for line in geo.splitlines() if '=' in line)
+        x = int(g['X']) + int(g['WIDTH']) // 2
+        y = int(g['Y']) + int(g['HEIGHT']) - 20
+        say('  the person clicks the notification "%s"' % text)
+        uitest.xdotool('mousemove', x, y)
+        uitest.xdotool('click', 1)
+
+    def decided(self, path, what):
+        args = self.agent.signals.wait('Decided', path, timeout=30)
+        say('  Decided(%s, reason %s, phase %s)' % (args[0], args[1]['reason'],
+                                                    args[1]['phase']))
+        assert args[0] == what, args
+        return args
+
+    def changed(self, path, prop, value=None):
+        return self.agent.signals.changed(path, prop, value, timeout=30)
+
+    def serial(self, path):
+        return int(path.rsplit('/', 1)[1])
+
+    # -- the story -----------------------------------------------------------
+
+    def first_update(self):
+        a = self.agent
+        say('1. The updater offers a high-priority update while roaming')
+        t0 = time.time()
+        p = a.offer(id='{8f14e45f-ceea-467f-a0e6-4f1b2c3d4e5f}', name='Contoso Phone OS',
+                    version='2.1.0', priority='high', size=48 * MB, roaming=True,
+                    message='backup', correlator='dm-session-42', **{
+                        'needs-reboot': True, 'install-seconds': 600,
+                        'release-notes': 'Security fixes of November.\n'
+                                         'Better battery life on standby.\n'
+                                         'Calls over Wi-Fi in more countries.'})
+        s = self.serial(p)
+        wid, lay = self.popup(s, 'download', after=t0)
+        self.screen('download-offer-roaming')
+        self.click(wid, lay, 'accept')
+        self.decided(p, 'accept')
+
+        say('2. The updater downloads and reports progress')
+        total = 48 * MB
+        for pct in (10, 25, 50, 75, 100):
+            a.set_state(p, 30, bytes_done=total * pct // 100, bytes_total=total)
+            self.changed(p, 'BytesDone', total * pct // 100)
+            if pct == 50:
+                self.notification_shown()
+                self.popup(s, 'progress', after=0)
+                self.screen('downloading-50-percent')
+
+        say('3. Download complete: the install prompt with the operator\'s message')
+        t1 = time.time()
+        a.set_state(p, 40)
+        wid, lay = self.popup(s, 'install', after=t1)
+        self.screen('install-prompt')
+        self.click(wid, lay, 'delay-reboot')
+        wid, lay = self.popup(s, 'install', '-delay', after=t1)
+        self.screen('delay-reboot-choices')
+
+        say('4. The person delays the reboot by a few seconds')
+        # The picker offers hours; a demo cannot wait that long, so the
+        # choice goes in as any UI would send it: Answer over D-Bus.
+        reboot_at = now() + 20
+        a.answer(p, 'delay-reboot', reboot_at=reboot_at)
+        self.decided(p, 'delay-reboot')
+        wid, lay = self.popup(s, 'final-warning', after=t1)
+        self.screen('final-warning-before-reboot')
+        wait_until_time(reboot_at, 'the chosen reboot time')
+        self.decided(p, 'accept')
+
+        say('5. The agent said go: the updater installs')
+        t2 = time.time()
+        a.set_state(p, 60)
+        self.popup(s, 'installing', after=t2)
+        self.screen('installing-do-not-power-off')
+        a.finish(p, 200)
+        self.changed(p, 'Result', 200)
+        wid, lay = self.popup(s, 'result', after=t2)
+        self.screen('finished-success')
+        self.click(wid, lay, 'close')
+        return p
+
+    def second_update(self):
+        a = self.agent
+        say('6. A low-priority offer: a quiet notification')
+        t0 = time.time()
+        p = a.offer(id='modem-fw-7.3', name='Modem firmware', version='7.3', priority='low',
+                    size=12 * MB)
+        s = self.serial(p)
+        self.notification_shown()
+        self.screen('low-priority-notification')
+        # Low priority has no buttons: a click on the notification (its
+        # default action) opens the pop-up, where the person answers.
+        self.click_notification('Modem firmware')
+        wid, lay = self.popup(s, 'download', after=t0)
+        self.screen('low-priority-opened-from-notification')
+        self.click(wid, lay, 'accept')
+        self.decided(p, 'accept')
+        say('7. The download fails its check: result 402, in plain words')
+        a.set_state(p, 30, bytes_done=6 * MB, bytes_total=12 * MB)
+        a.finish(p, 402)
+        self.changed(p, 'Result', 402)
+        prompt = a.props(p)['Prompt']
+        say('  the person reads: "%s"' % prompt['body'])
+        self.screen('failed-402-plain-words')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', required=True)
+    ap.add_argument('--out', required=True)
+    opt = ap.parse_args()
+    demo = Demo(os.path.abspath(opt.build), os.path.abspath(opt.out))
+    try:
+        demo.start_notification_server()
+        demo.start_agent()
+        demo.first_update()
+        demo.second_update()
+        say('done: the updater got accept, delay-reboot, accept (scheduled), then accept '
+            'and a 402 failure shown in plain words')
+    finally:
+        demo.close()
+
+
+if __name__ == '__main__':
+    main()
