@@ -8,6 +8,7 @@
  * 2 usage error, 3 cannot reach the bus or the agent, 4 timed out. */
 #include "config.h"
 #include "otauxctl-policy.h"
+#include "otauxctl-preview.h"
 #include "otauxctl-strings.h"
 
 #include <gio/gio.h>
@@ -1186,6 +1187,7 @@ static const Command commands[] = {
     {"check", otauxctl_cmd_check, "FILE...", "Check policy files and string catalogs (FILE:LINE: MESSAGE)"},
     {"policy", otauxctl_cmd_policy, "", "Print the effective policy and where each value is set"},
     {"strings", otauxctl_cmd_strings, "[ID...]", "Print the effective texts and where each comes from"},
+    {"preview", otauxctl_cmd_preview, "--output DIR", "Render every prompt and notification as PNG files"},
 };
 
 static void print_usage(FILE *out)
