@@ -23,7 +23,7 @@ typedef struct {
   OtauxAgent *agent;
   gint64 test_now;                /* --test-clock: the injected time, moved over D-Bus */
   const char *const *policy_dirs; /* lowest layer first */
-  GPtrArray *monitors;            /* GFileMonitor per policy dir */
+  GPtrArray *monitors;            /* GFileMonitor per policy and catalog dir */
   guint reload_id;                /* a pending reload after file changes */
   /* string catalog layers, lowest first */
   const char *const *strings_dirs;
@@ -68,11 +68,21 @@ static void reload_policy(Context *ctx)
   otaux_agent_set_policy(ctx->agent, layers->policy);
 }
 
+/* Both kinds of operator file reload together: one settle timer for any
+ * change in any watched folder, and SIGHUP does the same. */
+static void reload_all(Context *ctx)
+{
+  reload_policy(ctx);
+  /* Like the policy: new prompts use the new texts. */
+  otaux_agent_set_strings(ctx->agent, load_strings(ctx));
+}
+
 static gboolean on_reload_timeout(gpointer data)
 {
   Context *ctx = data;
   ctx->reload_id = 0;
-  reload_policy(ctx);
+  g_message("Reloading the policy and the string catalogs (a file changed)");
+  reload_all(ctx);
   return G_SOURCE_REMOVE;
 }
 
@@ -81,13 +91,11 @@ static gboolean on_sighup(gpointer data)
   Context *ctx = data;
   g_message("Reloading the policy and the string catalogs (SIGHUP)");
   g_clear_handle_id(&ctx->reload_id, g_source_remove);
-  reload_policy(ctx);
-  /* Like the policy: new prompts use the new texts. */
-  otaux_agent_set_strings(ctx->agent, load_strings(ctx));
+  reload_all(ctx);
   return G_SOURCE_CONTINUE;
 }
 
-static void on_policy_dir_changed(GFileMonitor *monitor, GFile *file, GFile *other,
+static void on_dir_changed(GFileMonitor *monitor, GFile *file, GFile *other,
                                   GFileMonitorEvent event, gpointer data)
 {
   Context *ctx = data;
@@ -98,20 +106,18 @@ static void on_policy_dir_changed(GFileMonitor *monitor, GFile *file, GFile *oth
   ctx->reload_id = g_timeout_add(200, on_reload_timeout, ctx);
 }
 
-static void watch_policy_dirs(Context *ctx)
+static void watch_dirs(Context *ctx, const char *const *dirs)
 {
-  ctx->monitors = g_ptr_array_new_with_free_func(g_object_unref);
-  for (gsize i = 0; ctx->policy_dirs[i] != NULL; i++) {
-    g_autoptr(GFile) dir = g_file_new_for_path(ctx->policy_dirs[i]);
+  for (gsize i = 0; dirs[i] != NULL; i++) {
+    g_autoptr(GFile) dir = g_file_new_for_path(dirs[i]);
     g_autoptr(GError) error = NULL;
     GFileMonitor *monitor = g_file_monitor_directory(dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
 
     if (monitor == NULL) {
-      g_message("policy: cannot watch %s (reload with SIGHUP): %s", ctx->policy_dirs[i],
-                error->message);
+      g_message("cannot watch %s (reload with SIGHUP): %s", dirs[i], error->message);
       continue;
     }
-    g_signal_connect(monitor, "changed", G_CALLBACK(on_policy_dir_changed), ctx);
+    g_signal_connect(monitor, "changed", G_CALLBACK(on_dir_changed), ctx);
     g_ptr_array_add(ctx->monitors, monitor);
   }
 }
@@ -243,7 +249,9 @@ int main(int argc, char **argv)
   g_unix_signal_add(SIGTERM, on_signal, &ctx);
   g_unix_signal_add(SIGINT, on_signal, &ctx);
   g_unix_signal_add(SIGHUP, on_sighup, &ctx);
-  watch_policy_dirs(&ctx);
+  ctx.monitors = g_ptr_array_new_with_free_func(g_object_unref);
+  watch_dirs(&ctx, ctx.policy_dirs);
+  watch_dirs(&ctx, ctx.strings_dirs);
   g_debug("otaux-agent %s running, %u offers", PACKAGE_VERSION, otaux_agent_count(agent));
   g_main_loop_run(ctx.loop);
 

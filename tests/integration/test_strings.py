@@ -92,6 +92,16 @@ def test_catalogs_override_and_messages():
 
 
 def test_sighup_reloads_catalogs():
+    check_reload(send_sighup=True)
+
+
+def test_file_change_reloads_catalogs():
+    check_reload(send_sighup=False)
+
+
+def check_reload(send_sighup):
+    """A changed catalog reaches new prompts, after SIGHUP or by itself
+    (the agent watches the catalog folders)."""
     d = tempfile.mkdtemp(prefix='otaux-strings-')
     path = os.path.join(d, 'op_100.xml')
 
@@ -103,7 +113,8 @@ def test_sighup_reloads_catalogs():
     def check(a):
         assert a.prop(a.offer(id='hup-0', priority='high'), 'Prompt')['title'] == 'Before'
         write('After')
-        a.proc.send_signal(signal.SIGHUP)
+        if send_sighup:
+            a.proc.send_signal(signal.SIGHUP)
         # The reload runs from the agent's main loop: poll new offers (each
         # a round trip) until one shows the new text, with a bound.
         tries = []
@@ -137,4 +148,5 @@ def test_english_markup_escaped():
 
 if __name__ == '__main__':
     main([test_language_de_gives_german, test_catalogs_override_and_messages,
-          test_english_markup_escaped, test_sighup_reloads_catalogs])
+          test_english_markup_escaped, test_sighup_reloads_catalogs,
+          test_file_change_reloads_catalogs])
