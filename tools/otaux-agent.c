@@ -96,7 +96,7 @@ static gboolean on_sighup(gpointer data)
 }
 
 static void on_dir_changed(GFileMonitor *monitor, GFile *file, GFile *other,
-                                  GFileMonitorEvent event, gpointer data)
+                           GFileMonitorEvent event, gpointer data)
 {
   Context *ctx = data;
   /* An editor writes several events per save: reload once they settle. */
