@@ -139,17 +139,17 @@ void otaux_offer_spec_clear(OtauxOfferSpec *spec);
 void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
 
 /* Input limits, also published as the Agent1.Limits property. */
-#define OTAUX_LIMIT_MAX_OFFERS 1024
-#define OTAUX_LIMIT_MAX_FINISHED 64
-#define OTAUX_LIMIT_ID_BYTES 256
-#define OTAUX_LIMIT_NAME_BYTES 1024
-#define OTAUX_LIMIT_VERSION_BYTES 256
-#define OTAUX_LIMIT_URL_BYTES 4096
+#define OTAUX_LIMIT_MAX_OFFERS          1024
+#define OTAUX_LIMIT_MAX_FINISHED        64
+#define OTAUX_LIMIT_ID_BYTES            256
+#define OTAUX_LIMIT_NAME_BYTES          1024
+#define OTAUX_LIMIT_VERSION_BYTES       256
+#define OTAUX_LIMIT_URL_BYTES           4096
 #define OTAUX_LIMIT_RELEASE_NOTES_BYTES (64 * 1024)
-#define OTAUX_LIMIT_MESSAGE_BYTES 256
-#define OTAUX_LIMIT_CORRELATOR_BYTES 256
-#define OTAUX_LIMIT_CHOICE_BYTES 64
-#define OTAUX_LIMIT_DICT_ENTRIES 64
+#define OTAUX_LIMIT_MESSAGE_BYTES       256
+#define OTAUX_LIMIT_CORRELATOR_BYTES    256
+#define OTAUX_LIMIT_CHOICE_BYTES        64
+#define OTAUX_LIMIT_DICT_ENTRIES        64
 
 /* Checks every value of a spec against the limits and value sets.
  * OTAUX_OFFER_ERROR_INVALID_ARGS names the key. */

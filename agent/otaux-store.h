@@ -38,8 +38,8 @@ gboolean otaux_store_remove(OtauxStore *store, guint serial, GError **error);
  * renamed to <name>.corrupt and reported through @on_corrupt; leftover
  * temporary files are deleted. */
 typedef void (*OtauxStoreCorruptFunc)(const char *path, const GError *error, gpointer user_data);
-GPtrArray *otaux_store_load(OtauxStore *store, OtauxStoreCorruptFunc on_corrupt,
-                            gpointer user_data, GError **error);
+GPtrArray *otaux_store_load(OtauxStore *store, OtauxStoreCorruptFunc on_corrupt, gpointer user_data,
+                            GError **error);
 
 /* Serialisation alone, for tests and tools. */
 char *otaux_store_serialize(const OtauxOffer *offer, gsize *length);

@@ -19,12 +19,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define AGENT_NAME "org.otaux.Agent"
-#define AGENT_PATH "/org/otaux/Agent"
+#define AGENT_NAME  "org.otaux.Agent"
+#define AGENT_PATH  "/org/otaux/Agent"
 #define AGENT_IFACE "org.otaux.Agent1"
 #define OFFER_IFACE "org.otaux.Offer1"
 #define PROPS_IFACE "org.freedesktop.DBus.Properties"
-#define DBUS_NAME "org.freedesktop.DBus"
+#define DBUS_NAME   "org.freedesktop.DBus"
 
 enum {
   EXIT_OK = 0,
@@ -63,10 +63,10 @@ static int usage_error(const char *fmt, ...)
 static gboolean error_is_unreachable(const GError *error, const char *name)
 {
   static const char *const names[] = {
-      "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
-      "org.freedesktop.DBus.Error.NoReply",        "org.freedesktop.DBus.Error.Disconnected",
-      "org.freedesktop.DBus.Error.NoServer",       "org.freedesktop.DBus.Error.TimedOut",
-      "org.freedesktop.DBus.Error.Timeout",        "org.freedesktop.DBus.Error.NoNetwork",
+    "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
+    "org.freedesktop.DBus.Error.NoReply",        "org.freedesktop.DBus.Error.Disconnected",
+    "org.freedesktop.DBus.Error.NoServer",       "org.freedesktop.DBus.Error.TimedOut",
+    "org.freedesktop.DBus.Error.Timeout",        "org.freedesktop.DBus.Error.NoNetwork",
   };
   if (name != NULL) {
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
@@ -121,8 +121,8 @@ static gint64 now_unix(void)
 
 static gboolean parse_bool(const char *text, gboolean *out)
 {
-  static const char *const yes[] = {"true", "yes", "on", "1"};
-  static const char *const no[] = {"false", "no", "off", "0"};
+  static const char *const yes[] = { "true", "yes", "on", "1" };
+  static const char *const no[] = { "false", "no", "off", "0" };
   for (gsize i = 0; i < G_N_ELEMENTS(yes); i++) {
     if (g_ascii_strcasecmp(text, yes[i]) == 0)
       return *out = TRUE, TRUE;
@@ -146,11 +146,21 @@ static gboolean parse_time(const char *text, gint64 *out, GError **error)
     guint64 unit = 1;
     if (end != NULL && *end != '\0' && end[1] == '\0') {
       switch (*end) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      default: end = NULL; break;
+        case 's':
+          unit = 1;
+          break;
+        case 'm':
+          unit = 60;
+          break;
+        case 'h':
+          unit = 3600;
+          break;
+        case 'd':
+          unit = 86400;
+          break;
+        default:
+          end = NULL;
+          break;
       }
       if (end != NULL)
         end++;
@@ -216,22 +226,22 @@ typedef struct {
 } OfferKey;
 
 static const OfferKey offer_keys[] = {
-    {"id", 's', "ID", "Package id (required; any string, e.g. a GUID)"},
-    {"name", 's', "NAME", "Package name shown to the person"},
-    {"version", 's', "VERSION", "Firmware version"},
-    {"priority", 's', "PRIORITY", "low, medium or high"},
-    {"size", 't', "BYTES", "Download size in bytes"},
-    {"url", 's', "URL", "Download URL"},
-    {"state", 'u', "STATE", "FUMO state now (>= 40: already downloaded)"},
-    {"silent", 'b', NULL, "Silent update: skip the download question"},
-    {"forced", 'b', NULL, "Forced update: inform instead of asking"},
-    {"roaming", 'b', NULL, "The device is roaming (charge warning)"},
-    {"needs-reboot", 'b', NULL, "Installing reboots the device"},
-    {"release-notes", 's', "TEXT", "Release notes"},
-    {"message", 's', "ID", "Id of an operator install message"},
-    {"deadline", 'x', "TIME", "Deadline: UNIX seconds, +SECONDS or ISO 8601"},
-    {"install-seconds", 'u', "SECONDS", "Estimated install time"},
-    {"correlator", 's', "TEXT", "Correlator echoed in Decided"},
+  { "id", 's', "ID", "Package id (required; any string, e.g. a GUID)" },
+  { "name", 's', "NAME", "Package name shown to the person" },
+  { "version", 's', "VERSION", "Firmware version" },
+  { "priority", 's', "PRIORITY", "low, medium or high" },
+  { "size", 't', "BYTES", "Download size in bytes" },
+  { "url", 's', "URL", "Download URL" },
+  { "state", 'u', "STATE", "FUMO state now (>= 40: already downloaded)" },
+  { "silent", 'b', NULL, "Silent update: skip the download question" },
+  { "forced", 'b', NULL, "Forced update: inform instead of asking" },
+  { "roaming", 'b', NULL, "The device is roaming (charge warning)" },
+  { "needs-reboot", 'b', NULL, "Installing reboots the device" },
+  { "release-notes", 's', "TEXT", "Release notes" },
+  { "message", 's', "ID", "Id of an operator install message" },
+  { "deadline", 'x', "TIME", "Deadline: UNIX seconds, +SECONDS or ISO 8601" },
+  { "install-seconds", 'u', "SECONDS", "Estimated install time" },
+  { "correlator", 's', "TEXT", "Correlator echoed in Decided" },
 };
 
 static const OfferKey *offer_key_lookup(const char *key)
@@ -248,34 +258,34 @@ static GVariant *offer_key_parse(const OfferKey *k, const char *text, GError **e
   gint64 x = 0;
   gboolean b = FALSE;
   switch (k->type) {
-  case 's':
-    if (!g_utf8_validate(text, -1, NULL))
+    case 's':
+      if (!g_utf8_validate(text, -1, NULL))
+        break;
+      return g_variant_new_string(text);
+    case 'b':
+      if (text == NULL)
+        return g_variant_new_boolean(TRUE);
+      if (parse_bool(text, &b))
+        return g_variant_new_boolean(b);
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "%s: '%s' is not a boolean (true or false)", k->key, text);
+      return NULL;
+    case 't':
+    case 'u':
+      if (g_ascii_string_to_unsigned(text, 10, 0, k->type == 'u' ? G_MAXUINT32 : G_MAXUINT64, &u,
+                                     NULL))
+        return k->type == 'u' ? g_variant_new_uint32((guint32)u) : g_variant_new_uint64(u);
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "%s: '%s' is not an unsigned %d-bit number", k->key, text,
+                  k->type == 'u' ? 32 : 64);
+      return NULL;
+    case 'x':
+      if (parse_time(text, &x, error))
+        return g_variant_new_int64(x);
+      g_prefix_error(error, "%s: ", k->key);
+      return NULL;
+    default:
       break;
-    return g_variant_new_string(text);
-  case 'b':
-    if (text == NULL)
-      return g_variant_new_boolean(TRUE);
-    if (parse_bool(text, &b))
-      return g_variant_new_boolean(b);
-    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "%s: '%s' is not a boolean (true or false)", k->key, text);
-    return NULL;
-  case 't':
-  case 'u':
-    if (g_ascii_string_to_unsigned(text, 10, 0, k->type == 'u' ? G_MAXUINT32 : G_MAXUINT64, &u,
-                                   NULL))
-      return k->type == 'u' ? g_variant_new_uint32((guint32)u) : g_variant_new_uint64(u);
-    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "%s: '%s' is not an unsigned %d-bit number", k->key, text,
-                k->type == 'u' ? 32 : 64);
-    return NULL;
-  case 'x':
-    if (parse_time(text, &x, error))
-      return g_variant_new_int64(x);
-    g_prefix_error(error, "%s: ", k->key);
-    return NULL;
-  default:
-    break;
   }
   g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: invalid value", k->key);
   return NULL;
@@ -300,14 +310,14 @@ static gboolean offer_option_cb(const char *option_name, const char *value, gpoi
 
 /* Parses a subcommand's options; returns -1 to go on, else the exit code.
  * On success argv keeps the positional arguments (argv[0] is the command). */
-static int parse_options(GOptionEntry *entries, const char *description,
-                         int *argc, char ***argv, int min_args, int max_args)
+static int parse_options(GOptionEntry *entries, const char *description, int *argc, char ***argv,
+                         int min_args, int max_args)
 {
   const Command *cmd = current_cmd;
   gboolean help = FALSE;
   GOptionEntry help_entry[] = {
-      {"help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL},
-      G_OPTION_ENTRY_NULL,
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL },
+    G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new(cmd->params);
   g_option_context_set_summary(ctx, cmd->summary);
@@ -365,7 +375,8 @@ static int resolve_offer(const char *arg, char **out_path)
 
 static GVariant *get_all(const char *path, const char *iface, GError **error)
 {
-  GVariant *reply = call(path, PROPS_IFACE, "GetAll", g_variant_new("(s)", iface), "(a{sv})", error);
+  GVariant *reply =
+      call(path, PROPS_IFACE, "GetAll", g_variant_new("(s)", iface), "(a{sv})", error);
   if (reply == NULL)
     return NULL;
   GVariant *props = g_variant_get_child_value(reply, 0);
@@ -442,8 +453,7 @@ static void on_decided(GDBusConnection *c, const char *sender, const char *path,
 }
 
 static void on_offer_removed(GDBusConnection *c, const char *sender, const char *path,
-                             const char *iface, const char *signal, GVariant *params,
-                             gpointer data)
+                             const char *iface, const char *signal, GVariant *params, gpointer data)
 {
   Waiter *w = data;
   const char *removed = NULL;
@@ -499,8 +509,7 @@ static void check_decision(Waiter *w)
 /* The agent restarted while we waited: the decision may have been made
  * while it was away (an overdue delay), so read it again. */
 static void on_owner_changed(GDBusConnection *c, const char *sender, const char *path,
-                             const char *iface, const char *signal, GVariant *params,
-                             gpointer data)
+                             const char *iface, const char *signal, GVariant *params, gpointer data)
 {
   Waiter *w = data;
   const char *name = NULL, *old_owner = NULL, *new_owner = NULL;
@@ -529,12 +538,12 @@ static void waiter_init(Waiter *w, guint subs[3])
   w->loop = g_main_loop_new(NULL, FALSE);
   subs[0] = g_dbus_connection_signal_subscribe(bus, AGENT_NAME, OFFER_IFACE, "Decided", NULL, NULL,
                                                G_DBUS_SIGNAL_FLAGS_NONE, on_decided, w, NULL);
-  subs[1] = g_dbus_connection_signal_subscribe(bus, AGENT_NAME, AGENT_IFACE, "OfferRemoved",
-                                               AGENT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                               on_offer_removed, w, NULL);
-  subs[2] = g_dbus_connection_signal_subscribe(
-      bus, DBUS_NAME, DBUS_NAME, "NameOwnerChanged", "/org/freedesktop/DBus", AGENT_NAME,
-      G_DBUS_SIGNAL_FLAGS_NONE, on_owner_changed, w, NULL);
+  subs[1] =
+      g_dbus_connection_signal_subscribe(bus, AGENT_NAME, AGENT_IFACE, "OfferRemoved", AGENT_PATH,
+                                         NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_offer_removed, w, NULL);
+  subs[2] = g_dbus_connection_signal_subscribe(bus, DBUS_NAME, DBUS_NAME, "NameOwnerChanged",
+                                               "/org/freedesktop/DBus", AGENT_NAME,
+                                               G_DBUS_SIGNAL_FLAGS_NONE, on_owner_changed, w, NULL);
 }
 
 static int waiter_cleanup(Waiter *w, guint subs[3]);
@@ -587,12 +596,16 @@ static int cmd_offer(int argc, char **argv)
     entries[i].description = offer_keys[i].help;
     entries[i].arg_description = offer_keys[i].arg;
   }
-  entries[nk] = (GOptionEntry){"wait", 'w', 0, G_OPTION_ARG_NONE, &wait,
-                               "Wait for the decision and print it", NULL};
-  entries[nk + 1] = (GOptionEntry){"timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
-                                   "With --wait: give up after SECONDS (exit 4)", "SECONDS"};
-  entries[nk + 2] = (GOptionEntry){"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-                                   "With --wait: also print the reason", NULL};
+  entries[nk] = (GOptionEntry){
+    "wait", 'w', 0, G_OPTION_ARG_NONE, &wait, "Wait for the decision and print it", NULL
+  };
+  entries[nk + 1] =
+      (GOptionEntry){ "timeout",        't',      0,
+                      G_OPTION_ARG_INT, &timeout, "With --wait: give up after SECONDS (exit 4)",
+                      "SECONDS" };
+  entries[nk + 2] = (GOptionEntry){
+    "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "With --wait: also print the reason", NULL
+  };
 
   g_autoptr(GVariantDict) dict = g_variant_dict_new(NULL);
   offer_dict = dict;
@@ -628,14 +641,14 @@ static int cmd_offer(int argc, char **argv)
 
   if ((rc = connect_bus()) != EXIT_OK)
     return rc;
-  Waiter w = {.until = NULL, .verbose = verbose, .timeout_s = (guint)timeout};
-  guint subs[3] = {0, 0, 0};
+  Waiter w = { .until = NULL, .verbose = verbose, .timeout_s = (guint)timeout };
+  guint subs[3] = { 0, 0, 0 };
   if (wait)
     waiter_init(&w, subs);
   GError *error = NULL;
-  g_autoptr(GVariant) reply = call(AGENT_PATH, AGENT_IFACE, "Offer",
-                                   g_variant_new("(@a{sv})", g_variant_dict_end(dict)), "(o)",
-                                   &error);
+  g_autoptr(GVariant) reply =
+      call(AGENT_PATH, AGENT_IFACE, "Offer", g_variant_new("(@a{sv})", g_variant_dict_end(dict)),
+           "(o)", &error);
   if (reply == NULL) {
     rc = report_error("Offer", error);
     if (wait)
@@ -659,13 +672,13 @@ static int cmd_wait_decision(int argc, char **argv)
   gboolean next = FALSE, verbose = FALSE;
   char *until = NULL;
   GOptionEntry entries[] = {
-      {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after SECONDS (exit 4)", "SECONDS"},
-      {"next", 'n', 0, G_OPTION_ARG_NONE, &next,
-       "Ignore the decision there is now; wait for a new one", NULL},
-      {"until", 'u', 0, G_OPTION_ARG_STRING, &until,
-       "Wait until the decision is DECISION (now or later)", "DECISION"},
-      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also print the reason", NULL},
-      G_OPTION_ENTRY_NULL,
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after SECONDS (exit 4)", "SECONDS" },
+    { "next", 'n', 0, G_OPTION_ARG_NONE, &next,
+      "Ignore the decision there is now; wait for a new one", NULL },
+    { "until", 'u', 0, G_OPTION_ARG_STRING, &until,
+      "Wait until the decision is DECISION (now or later)", "DECISION" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Also print the reason", NULL },
+    G_OPTION_ENTRY_NULL,
   };
   int rc = parse_options(entries,
                          "Prints the offer's decision (accept, cancel or delay-reboot UNIX-TIME).\n"
@@ -681,7 +694,7 @@ static int cmd_wait_decision(int argc, char **argv)
     return usage_error("--until: '%s' is not accept, cancel or delay-reboot", until);
   if ((rc = connect_bus()) != EXIT_OK)
     return rc;
-  Waiter w = {.until = until, .next = next, .verbose = verbose, .timeout_s = (guint)timeout};
+  Waiter w = { .until = until, .next = next, .verbose = verbose, .timeout_s = (guint)timeout };
   guint subs[3];
   waiter_init(&w, subs);
   rc = resolve_offer(argv[1], &w.path);
@@ -716,9 +729,9 @@ static int cmd_state(int argc, char **argv)
 {
   char *done_s = NULL, *total_s = NULL;
   GOptionEntry entries[] = {
-      {"bytes-done", 'd', 0, G_OPTION_ARG_STRING, &done_s, "Bytes downloaded so far", "N"},
-      {"bytes-total", 'T', 0, G_OPTION_ARG_STRING, &total_s, "Bytes in all", "N"},
-      G_OPTION_ENTRY_NULL,
+    { "bytes-done", 'd', 0, G_OPTION_ARG_STRING, &done_s, "Bytes downloaded so far", "N" },
+    { "bytes-total", 'T', 0, G_OPTION_ARG_STRING, &total_s, "Bytes in all", "N" },
+    G_OPTION_ENTRY_NULL,
   };
   int rc = parse_options(entries,
                          "FUMO states: 10 idle, 20 download failed, 30 downloading,\n"
@@ -733,8 +746,8 @@ static int cmd_state(int argc, char **argv)
     return usage_error("'%s' is not a FUMO state number", argv[2]);
   GVariantBuilder details;
   g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
-  const char *names[] = {"bytes-done", "bytes-total"};
-  const char *values[] = {done_s, total_s};
+  const char *names[] = { "bytes-done", "bytes-total" };
+  const char *values[] = { done_s, total_s };
   for (int i = 0; i < 2; i++) {
     guint64 n = 0;
     if (values[i] == NULL)
@@ -774,9 +787,9 @@ static int cmd_answer(int argc, char **argv)
 {
   char *reboot_s = NULL;
   GOptionEntry entries[] = {
-      {"reboot-at", 'r', 0, G_OPTION_ARG_STRING, &reboot_s,
-       "For delay-reboot: UNIX seconds, +SECONDS or ISO 8601", "TIME"},
-      G_OPTION_ENTRY_NULL,
+    { "reboot-at", 'r', 0, G_OPTION_ARG_STRING, &reboot_s,
+      "For delay-reboot: UNIX seconds, +SECONDS or ISO 8601", "TIME" },
+    G_OPTION_ENTRY_NULL,
   };
   int rc = parse_options(entries,
                          "CHOICE is one of the ids in the offer's Prompt choices:\n"
@@ -853,8 +866,8 @@ static int cmd_list(int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-      {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL},
-      G_OPTION_ENTRY_NULL,
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    G_OPTION_ENTRY_NULL,
   };
   int rc = parse_options(entries,
                          "One line per offer, columns separated by tabs:\n"
@@ -885,8 +898,8 @@ static int cmd_list(int argc, char **argv)
       return report_error(path, error);
     }
     if (json) {
-      static const char *const skeys[] = {"Id", "Name", "Version", "Priority", "Phase",
-                                          "Decision", "DecisionReason"};
+      static const char *const skeys[] = { "Id",    "Name",     "Version",       "Priority",
+                                           "Phase", "Decision", "DecisionReason" };
       g_string_append(out, out->len > 1 ? ",\n {" : "\n {");
       g_string_append(out, "\"Path\": ");
       json_string(out, path);
@@ -898,12 +911,12 @@ static int cmd_list(int argc, char **argv)
       g_variant_lookup(p, "State", "u", &state);
       g_variant_lookup(p, "Result", "u", &result);
       g_string_append_printf(out,
-                             ", \"State\": %u, \"RebootAt\": %" G_GINT64_FORMAT
-                             ", \"Result\": %u}",
+                             ", \"State\": %u, \"RebootAt\": %" G_GINT64_FORMAT ", \"Result\": %u}",
                              state, dict_x(p, "RebootAt"), result);
     } else {
-      static const char *const cols[] = {"Id", "Priority", "Phase", "Decision", "Name",
-                                         "Version"};
+      static const char *const cols[] = {
+        "Id", "Priority", "Phase", "Decision", "Name", "Version"
+      };
       g_string_append(out, path);
       for (gsize k = 0; k < G_N_ELEMENTS(cols); k++) {
         g_autofree char *c = column(p, cols[k]);
@@ -938,11 +951,12 @@ static void show_prompt(GVariant *prompt)
     return;
   }
   g_print("  Prompt:\n");
-  static const char *const order[] = {"kind",         "title",    "body",          "warning",
-                                      "message",      "details",  "urgency",       "presentation",
-                                      "priority",     "choices",  "suggested",     "delay-options",
-                                      "delay-max",    "deadline", "deadline-choice", "progress",
-                                      "result",       "dismissible", "sound"};
+  static const char *const order[] = {
+    "kind",      "title",         "body",         "warning",  "message",
+    "details",   "urgency",       "presentation", "priority", "choices",
+    "suggested", "delay-options", "delay-max",    "deadline", "deadline-choice",
+    "progress",  "result",        "dismissible",  "sound"
+  };
   g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) keys = g_ptr_array_new();
   for (gsize i = 0; i < G_N_ELEMENTS(order); i++)
@@ -1008,10 +1022,11 @@ static int cmd_show(int argc, char **argv)
   g_autoptr(GVariant) props = get_all(path, OFFER_IFACE, &error);
   if (props == NULL)
     return report_error(path, error);
-  static const char *const order[] = {
-      "Id",    "Name",       "Version", "Priority", "Size",     "Silent",
-      "Forced", "Roaming",   "Correlator", "State", "BytesDone", "BytesTotal",
-      "Phase", "Decision", "DecisionReason", "RebootAt", "Result"};
+  static const char *const order[] = { "Id",         "Name",     "Version",        "Priority",
+                                       "Size",       "Silent",   "Forced",         "Roaming",
+                                       "Correlator", "State",    "BytesDone",      "BytesTotal",
+                                       "Phase",      "Decision", "DecisionReason", "RebootAt",
+                                       "Result" };
   g_print("%s\n", path);
   for (gsize i = 0; i < G_N_ELEMENTS(order); i++) {
     g_autoptr(GVariant) v = g_variant_lookup_value(props, order[i], NULL);
@@ -1075,8 +1090,7 @@ static void append_dict(GString *line, GVariant *dict)
 }
 
 static void on_watch_signal(GDBusConnection *c, const char *sender, const char *path,
-                            const char *iface, const char *signal, GVariant *params,
-                            gpointer data)
+                            const char *iface, const char *signal, GVariant *params, gpointer data)
 {
   g_autoptr(GString) line = g_string_new(signal);
   if (g_str_equal(signal, "PropertiesChanged")) {
@@ -1132,14 +1146,15 @@ static gboolean on_quit_signal(gpointer data)
 
 static int cmd_watch(int argc, char **argv)
 {
-  int rc = parse_options(NULL,
-                         "One line per event, until SIGINT or SIGTERM:\n"
-                         "  AgentAppeared OWNER | AgentVanished\n"
-                         "  OfferAdded PATH | OfferRemoved PATH\n"
-                         "  Decided PATH DECISION KEY=VALUE...\n"
-                         "  PropertiesChanged PATH PROPERTY=VALUE...\n"
-                         "The first line (AgentAppeared or AgentVanished) shows the watch is ready.",
-                         &argc, &argv, 0, 0);
+  int rc =
+      parse_options(NULL,
+                    "One line per event, until SIGINT or SIGTERM:\n"
+                    "  AgentAppeared OWNER | AgentVanished\n"
+                    "  OfferAdded PATH | OfferRemoved PATH\n"
+                    "  Decided PATH DECISION KEY=VALUE...\n"
+                    "  PropertiesChanged PATH PROPERTY=VALUE...\n"
+                    "The first line (AgentAppeared or AgentVanished) shows the watch is ready.",
+                    &argc, &argv, 0, 0);
   if (rc >= 0)
     return rc;
   if ((rc = connect_bus()) != EXIT_OK)
@@ -1148,10 +1163,10 @@ static int cmd_watch(int argc, char **argv)
   static const struct {
     const char *iface, *member;
   } sigs[] = {
-      {AGENT_IFACE, "OfferAdded"},
-      {AGENT_IFACE, "OfferRemoved"},
-      {OFFER_IFACE, "Decided"},
-      {PROPS_IFACE, "PropertiesChanged"},
+    { AGENT_IFACE, "OfferAdded" },
+    { AGENT_IFACE, "OfferRemoved" },
+    { OFFER_IFACE, "Decided" },
+    { PROPS_IFACE, "PropertiesChanged" },
   };
   guint subs[G_N_ELEMENTS(sigs)];
   for (gsize i = 0; i < G_N_ELEMENTS(sigs); i++)
@@ -1175,25 +1190,29 @@ static int cmd_watch(int argc, char **argv)
 /* ---- main -------------------------------------------------------------- */
 
 static const Command commands[] = {
-    {"offer", cmd_offer, "[KEY=VALUE...]", "Offer a firmware package to the agent"},
-    {"wait-decision", cmd_wait_decision, "OFFER", "Wait for the decision on an offer"},
-    {"state", cmd_state, "OFFER STATE", "Report a FUMO state (progress) for an offer"},
-    {"finish", cmd_finish, "OFFER RESULT", "Report the final FUMO result code"},
-    {"withdraw", cmd_withdraw, "OFFER", "Withdraw an offer (remove it and its prompts)"},
-    {"answer", cmd_answer, "OFFER CHOICE", "Answer an offer's prompt as a UI would"},
-    {"list", cmd_list, "", "List the offers"},
-    {"show", cmd_show, "OFFER", "Show every property of an offer, with its Prompt"},
-    {"watch", cmd_watch, "", "Print the agent's events until interrupted"},
-    {"check", otauxctl_cmd_check, "FILE...", "Check policy files and string catalogs (FILE:LINE: MESSAGE)"},
-    {"policy", otauxctl_cmd_policy, "", "Print the effective policy and where each value is set"},
-    {"strings", otauxctl_cmd_strings, "[ID...]", "Print the effective texts and where each comes from"},
-    {"preview", otauxctl_cmd_preview, "--output DIR", "Render every prompt and notification as PNG files"},
+  { "offer", cmd_offer, "[KEY=VALUE...]", "Offer a firmware package to the agent" },
+  { "wait-decision", cmd_wait_decision, "OFFER", "Wait for the decision on an offer" },
+  { "state", cmd_state, "OFFER STATE", "Report a FUMO state (progress) for an offer" },
+  { "finish", cmd_finish, "OFFER RESULT", "Report the final FUMO result code" },
+  { "withdraw", cmd_withdraw, "OFFER", "Withdraw an offer (remove it and its prompts)" },
+  { "answer", cmd_answer, "OFFER CHOICE", "Answer an offer's prompt as a UI would" },
+  { "list", cmd_list, "", "List the offers" },
+  { "show", cmd_show, "OFFER", "Show every property of an offer, with its Prompt" },
+  { "watch", cmd_watch, "", "Print the agent's events until interrupted" },
+  { "check", otauxctl_cmd_check, "FILE...",
+    "Check policy files and string catalogs (FILE:LINE: MESSAGE)" },
+  { "policy", otauxctl_cmd_policy, "", "Print the effective policy and where each value is set" },
+  { "strings", otauxctl_cmd_strings, "[ID...]",
+    "Print the effective texts and where each comes from" },
+  { "preview", otauxctl_cmd_preview, "--output DIR",
+    "Render every prompt and notification as PNG files" },
 };
 
 static void print_usage(FILE *out)
 {
-  fprintf(out, "Usage: otauxctl [--help] [--version] COMMAND [OPTION...] [ARG...]\n\n"
-               "Talk to the otaux agent (%s on the session bus).\n\nCommands:\n",
+  fprintf(out,
+          "Usage: otauxctl [--help] [--version] COMMAND [OPTION...] [ARG...]\n\n"
+          "Talk to the otaux agent (%s on the session bus).\n\nCommands:\n",
           AGENT_NAME);
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
     fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);

@@ -233,7 +233,7 @@ static void test_full_lifecycle(void **state)
   g_autofree char *e1 = mask_event(s, PROP(PHASE) | PROP(DECISION) | PROP(PROMPT));
   g_autofree char *e2 = mask_event(s, PROP(STATE) | PROP(BYTES) | PROP(PROMPT));
   g_autofree char *e3 =
-    mask_event(s, PROP(STATE) | PROP(BYTES) | PROP(PHASE) | PROP(DECISION) | PROP(PROMPT));
+      mask_event(s, PROP(STATE) | PROP(BYTES) | PROP(PHASE) | PROP(DECISION) | PROP(PROMPT));
   g_autofree char *e4 = mask_event(s, PROP(DECISION) | PROP(PROMPT));
   g_autofree char *e5 = mask_event(s, PROP(STATE) | PROP(PHASE) | PROP(PROMPT));
   g_autofree char *e6 = mask_event(s, PROP(PHASE) | PROP(RESULT) | PROP(PROMPT));
@@ -466,7 +466,7 @@ static void test_overdue_delay_fires_at_load(void **state)
   guint s = offer_id(f, "pkg-1", 40, FALSE, FALSE);
   const OtauxOffer *o;
   g_autofree char *decided =
-    g_strdup_printf("decided %u accept scheduled delayed %" G_GINT64_FORMAT, s, T0 + HOUR);
+      g_strdup_printf("decided %u accept scheduled delayed %" G_GINT64_FORMAT, s, T0 + HOUR);
 
   assert_true(otaux_agent_answer(f->agent, s, "delay-reboot", T0 + HOUR, NULL));
   otaux_agent_free(f->agent);
@@ -487,8 +487,8 @@ static void test_overdue_delay_fires_at_load(void **state)
   assert_int_equal(o->reason, OTAUX_REASON_SCHEDULED);
   assert_int_equal(o->reboot_at, T0 + HOUR);
   assert_int_equal(otaux_agent_get_prompt(f->agent, s)->kind, OTAUX_PROMPT_PENDING);
-  g_autofree char *changed = g_strdup_printf("changed %u 0x%x", s,
-                                             OTAUX_OFFER_PROP_DECISION | OTAUX_OFFER_PROP_PROMPT);
+  g_autofree char *changed =
+      g_strdup_printf("changed %u 0x%x", s, OTAUX_OFFER_PROP_DECISION | OTAUX_OFFER_PROP_PROMPT);
   expect_events(f, changed, decided, NULL);
   {
     g_autoptr(OtauxOffer) saved = read_saved(f, s);
