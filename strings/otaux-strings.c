@@ -347,6 +347,25 @@ static gboolean markup_char_ok(gunichar c)
   return c != 0x7f && c != 0xfffe && c != 0xffff;
 }
 
+static gboolean is_rtl_letter(gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script(c);
+
+  return script == G_UNICODE_SCRIPT_ARABIC || script == G_UNICODE_SCRIPT_HEBREW ||
+         script == G_UNICODE_SCRIPT_SYRIAC || script == G_UNICODE_SCRIPT_THAANA ||
+         script == G_UNICODE_SCRIPT_NKO;
+}
+
+char *otaux_strings_bidi_mark(const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p))
+    if (is_rtl_letter(g_utf8_get_char(p)))
+      return g_str_has_prefix(text, "\u200F") ? g_strdup(text) : g_strconcat("\u200F", text, NULL);
+  return g_strdup(text);
+}
+
 char *otaux_markup_escape(const char *text)
 {
   g_autofree char *valid = NULL;

@@ -109,6 +109,13 @@ char *otaux_strings_format_full(const OtauxStrings *strings, const char *id, gin
 /* Escapes text for markup (&, <, >, ', "). Never NULL. */
 char *otaux_markup_escape(const char *text);
 
+/* A text that holds right-to-left letters (Arabic, Hebrew...) gets a
+ * leading RIGHT-TO-LEFT MARK, so that a notification server lays it out
+ * right to left even when it starts with a Latin name ("Contoso Phone OS
+ * ..."): renderers take a paragraph's direction from its first letter.
+ * Any other text is returned as it is. Never NULL for a non-NULL @text. */
+char *otaux_strings_bidi_mark(const char *text);
+
 /* The plain-words text for a FUMO result code (200...599), telling the
  * person what happened and what to do next. Never NULL. */
 char *otaux_strings_result_text(const OtauxStrings *strings, guint result);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "otaux-notify.h"
+#include "otaux-strings.h"
 
 #define NOTIFY_NAME      "org.freedesktop.Notifications"
 #define NOTIFY_PATH      "/org/freedesktop/Notifications"
@@ -92,11 +93,15 @@ static gboolean prompt_shows(const OtauxPrompt *prompt)
 
 static void append_part(GString *body, const char *text)
 {
+  g_autofree char *marked = NULL;
+
   if (text == NULL || *text == '\0')
     return;
   if (body->len > 0)
     g_string_append_c(body, '\n');
-  g_string_append(body, text);
+  /* Each line its own paragraph: right-to-left ones must say so. */
+  marked = otaux_strings_bidi_mark(text);
+  g_string_append(body, marked);
 }
 
 /* Markup bodies take the prompt's *_markup texts (values escaped, operator
@@ -144,6 +149,7 @@ static void send_notify(Entry *entry, const OtauxPrompt *prompt)
   gboolean asks = prompt->presentation == OTAUX_PRESENTATION_ACTIONS || popup;
   gboolean low = prompt->urgency == OTAUX_URGENCY_LOW && !popup;
   guchar urgency = popup ? 2 : (guchar)CLAMP((int)prompt->urgency, 0, 2);
+  g_autofree char *summary = otaux_strings_bidi_mark(prompt->title);
   NotifyCall *call;
   char path[64];
 
@@ -198,8 +204,8 @@ static void send_notify(Entry *entry, const OtauxPrompt *prompt)
   g_dbus_connection_call(
       notify->bus, notify->owner, NOTIFY_PATH, NOTIFY_IFACE, "Notify",
       g_variant_new("(susssasa{sv}i)", "otaux", entry->id,
-                    urgency == 2 ? "software-update-urgent" : "software-update-available",
-                    prompt->title, body->str, &actions, &hints, asks || urgency == 2 ? 0 : -1),
+                    urgency == 2 ? "software-update-urgent" : "software-update-available", summary,
+                    body->str, &actions, &hints, asks || urgency == 2 ? 0 : -1),
       G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS, notify->cancel,
       on_notify_reply, call);
 }

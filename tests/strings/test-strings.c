@@ -182,6 +182,32 @@ static void test_format_size(void **state)
   }
 }
 
+/* Right-to-left texts get one leading RLM; anything else is untouched. */
+static void test_bidi_mark(void **state)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+    { "Contoso Phone OS \u062C\u0627\u0647\u0632", "\u200F"
+                                                   "Contoso Phone OS \u062C\u0627\u0647\u0632" },
+    { "\u05E2\u05D3\u05DB\u05D5\u05DF", "\u200F"
+                                        "\u05E2\u05D3\u05DB\u05D5\u05DF" },
+    { "\u200F"
+      "\u062C\u0627\u0647\u0632",
+      "\u200F"
+      "\u062C\u0627\u0647\u0632" }, /* once only */
+    { "Firmware update available", "Firmware update available" },
+    { "Neue Software f\u00FCr Sie", "Neue Software f\u00FCr Sie" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *got = otaux_strings_bidi_mark(cases[i].in);
+    assert_string_equal(got, cases[i].out);
+  }
+  assert_null(otaux_strings_bidi_mark(NULL));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -195,6 +221,7 @@ int main(void)
     cmocka_unit_test(test_result_texts),
     cmocka_unit_test(test_result_texts_distinct),
     cmocka_unit_test(test_format_size),
+    cmocka_unit_test(test_bidi_mark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
