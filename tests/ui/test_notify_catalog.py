@@ -16,8 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import uitest  # noqa: E402
 
 TITLE = 'Acme: new phone software is here'
 BODY = 'Get {name} {version} now, {size}.'
@@ -39,14 +41,7 @@ def skip(why):
 
 
 def wait_for(pred, what, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out after %.0f s waiting for %s' % (timeout, what))
-        time.sleep(0.05)
+    return uitest.wait_for(pred, timeout, what)
 
 
 def main():
