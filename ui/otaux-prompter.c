@@ -1644,7 +1644,8 @@ static void on_size_changed(GObject *obj, GParamSpec *pspec, gpointer user_data)
 static const char css[] =
     ".otaux-title { font-size: 1.35em; font-weight: bold; }\n"
     ".otaux-message { padding: 12px; border-radius: 8px;"
-    "  background-color: alpha(@accent_bg_color, 0.12); font-weight: bold; font-size: 1.1em; }\n"
+    "  background-color: alpha(@theme_selected_bg_color, 0.14); font-weight: bold; font-size: "
+    "1.1em; }\n"
     ".otaux-warning { padding: 12px; border-radius: 8px;"
     "  background-color: alpha(@warning_color, 0.18); color: @theme_fg_color; }\n"
     ".otaux-warning image { color: @warning_color; }\n"
