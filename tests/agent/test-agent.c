@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "otaux-agent.h"
+#include "otaux-testlib.h"
 
 #define T0   G_GINT64_CONSTANT(1700000000)
 #define HOUR 3600
@@ -132,30 +133,12 @@ static int setup(void **state)
   return 0;
 }
 
-static void rm_rf(const char *path)
-{
-  GDir *dir = g_dir_open(path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL) {
-    while ((name = g_dir_read_name(dir)) != NULL) {
-      g_autofree char *child = g_build_filename(path, name, NULL);
-
-      rm_rf(child);
-    }
-    g_dir_close(dir);
-    g_rmdir(path);
-  } else {
-    g_unlink(path);
-  }
-}
-
 static int teardown(void **state)
 {
   Fixture *f = *state;
 
   otaux_agent_free(f->agent);
-  rm_rf(f->dir);
+  otaux_test_rm_rf(f->dir);
   g_free(f->dir);
   g_free(f->offers_dir);
   g_ptr_array_unref(f->events);
@@ -533,7 +516,7 @@ static void test_failed_save_changes_nothing(void **state)
 
   expect_events(f, "added 1", NULL);
   /* chmod does not stop root: put a file where the folder was. */
-  rm_rf(f->offers_dir);
+  otaux_test_rm_rf(f->offers_dir);
   assert_true(g_file_set_contents(f->offers_dir, "not a folder", -1, NULL));
 
   assert_false(otaux_agent_answer(f->agent, s, "delay-reboot", T0 + HOUR, &e1));
@@ -572,7 +555,7 @@ static void test_failed_save_in_tick_retries(void **state)
 
   assert_true(otaux_agent_answer(f->agent, s, "delay-reboot", T0 + 600, NULL));
   g_ptr_array_set_size(f->events, 0);
-  rm_rf(f->offers_dir);
+  otaux_test_rm_rf(f->offers_dir);
   assert_true(g_file_set_contents(f->offers_dir, "x", -1, NULL));
   f->now = T0 + 600;
   otaux_agent_tick(f->agent); /* warns, keeps the old state */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "otaux-store.h"
+#include "otaux-testlib.h"
 
 #define T0 G_GINT64_CONSTANT(1700000000)
 
@@ -35,30 +36,12 @@ static int setup(void **state)
   return 0;
 }
 
-static void rm_rf(const char *path)
-{
-  GDir *dir = g_dir_open(path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL) {
-    while ((name = g_dir_read_name(dir)) != NULL) {
-      g_autofree char *child = g_build_filename(path, name, NULL);
-
-      rm_rf(child);
-    }
-    g_dir_close(dir);
-    g_rmdir(path);
-  } else {
-    g_unlink(path);
-  }
-}
-
 static int teardown(void **state)
 {
   Fixture *f = *state;
 
   otaux_store_free(f->store);
-  rm_rf(f->dir);
+  otaux_test_rm_rf(f->dir);
   g_free(f->dir);
   g_free(f->offers_dir);
   g_ptr_array_unref(f->corrupt);
