@@ -27,6 +27,9 @@ struct _OtauxAgent {
   GPtrArray *offers;     /* OtauxOffer*, owned, oldest (lowest serial) first */
   GHashTable *by_serial; /* GUINT_TO_POINTER(serial) -> OtauxOffer*, borrowed */
   GHashTable *by_id;     /* id (borrowed from the offer) -> OtauxOffer* */
+  /* serial -> OtauxPrompt*, owned: the prompt published for each offer,
+   * derived from offer + policy + strings and never persisted. */
+  GHashTable *prompts;
   guint next_serial;
 
   GArray *listeners; /* of Listener */
@@ -177,6 +180,16 @@ static void registry_insert(OtauxAgent *agent, OtauxOffer *offer /* transfer ful
   g_hash_table_insert(agent->by_id, offer->spec.id, offer);
 }
 
+static OtauxPrompt *prompt_of(OtauxAgent *agent, guint serial)
+{
+  return g_hash_table_lookup(agent->prompts, GUINT_TO_POINTER(serial));
+}
+
+static void set_prompt(OtauxAgent *agent, guint serial, OtauxPrompt *prompt /* transfer full */)
+{
+  g_hash_table_insert(agent->prompts, GUINT_TO_POINTER(serial), prompt);
+}
+
 /* Puts @fresh where @old was; returns @old, now out of the registry. */
 static OtauxOffer *registry_swap(OtauxAgent *agent, OtauxOffer *old,
                                  OtauxOffer *fresh /* transfer full */)
@@ -197,6 +210,7 @@ static void registry_remove(OtauxAgent *agent, OtauxOffer *offer)
 {
   g_hash_table_remove(agent->by_id, offer->spec.id);
   g_hash_table_remove(agent->by_serial, GUINT_TO_POINTER(offer->serial));
+  g_hash_table_remove(agent->prompts, GUINT_TO_POINTER(offer->serial));
   g_ptr_array_remove(agent->offers, offer); /* frees it */
 }
 
@@ -301,6 +315,8 @@ static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* 
                        gint64 now, GError **error)
 {
   g_autoptr(OtauxOffer) previous = NULL;
+  g_autoptr(OtauxPrompt) old_prompt = NULL;
+  OtauxPrompt *prompt;
   guint serial = fresh->serial;
   guint mask;
   gboolean decided;
@@ -309,17 +325,21 @@ static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* 
     otaux_offer_free(fresh);
     return FALSE;
   }
-  fresh->prompt = build_prompt(agent, fresh, now);
+  /* Held until the listeners have heard, as the old offer is. */
+  g_hash_table_steal_extended(agent->prompts, GUINT_TO_POINTER(serial), NULL,
+                              (gpointer *)&old_prompt);
+  prompt = build_prompt(agent, fresh, now);
   /* A new question (or none) is a new prompt: it takes the current policy. */
-  if (old->prompt != NULL && fresh->prompt->kind != old->prompt->kind &&
+  if (old_prompt != NULL && prompt->kind != old_prompt->kind &&
       g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial))) {
-    otaux_prompt_free(fresh->prompt);
-    fresh->prompt = build_prompt(agent, fresh, now);
+    otaux_prompt_free(prompt);
+    prompt = build_prompt(agent, fresh, now);
   }
   mask = otaux_offer_diff(old, fresh);
-  if (!prompt_same_but_times(old->prompt, fresh->prompt))
+  if (!prompt_same_but_times(old_prompt, prompt))
     mask |= OTAUX_OFFER_PROP_PROMPT;
   decided = decision_differs(old, fresh) && fresh->decision != OTAUX_DECISION_NONE;
+  set_prompt(agent, serial, prompt);
   previous = registry_swap(agent, old, fresh);
 
   if (mask != 0)
@@ -355,6 +375,8 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
   agent->offers = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_offer_free);
   agent->by_serial = g_hash_table_new(g_direct_hash, g_direct_equal);
   agent->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  agent->prompts =
+      g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)otaux_prompt_free);
   agent->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
   agent->next_serial = 1;
   agent->policy_problems = g_new0(char *, 1);
@@ -397,7 +419,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
       continue;
     }
     loaded->pdata[i] = NULL;
-    offer->prompt = build_prompt(agent, offer, now);
+    set_prompt(agent, offer->serial, build_prompt(agent, offer, now));
     agent->next_serial = MAX(agent->next_serial, offer->serial + 1);
     registry_insert(agent, offer);
   }
@@ -420,6 +442,7 @@ void otaux_agent_free(OtauxAgent *agent)
   g_clear_pointer(&agent->policy_problems, g_strfreev);
   g_clear_pointer(&agent->by_id, g_hash_table_unref);
   g_clear_pointer(&agent->by_serial, g_hash_table_unref);
+  g_clear_pointer(&agent->prompts, g_hash_table_unref);
   g_clear_pointer(&agent->offers, g_ptr_array_unref);
   g_clear_pointer(&agent->listeners, g_array_unref);
   g_clear_pointer(&agent->empty_prompt, otaux_prompt_free);
@@ -435,8 +458,9 @@ void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
   /* Prompts on screen keep the policy they were shown with. */
   for (guint i = 0; i < agent->offers->len; i++) {
     const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+    const OtauxPrompt *prompt = prompt_of(agent, offer->serial);
 
-    if (offer->prompt != NULL && offer->prompt->kind != OTAUX_PROMPT_NONE &&
+    if (prompt != NULL && prompt->kind != OTAUX_PROMPT_NONE &&
         !g_hash_table_contains(agent->pinned, GUINT_TO_POINTER(offer->serial)))
       g_hash_table_insert(agent->pinned, GUINT_TO_POINTER(offer->serial),
                           otaux_policy_copy(agent->policy));
@@ -576,7 +600,7 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     return FALSE;
   }
   agent->next_serial++;
-  offer->prompt = build_prompt(agent, offer, now);
+  set_prompt(agent, offer->serial, build_prompt(agent, offer, now));
   registry_insert(agent, offer);
 
   serial = offer->serial;
@@ -733,9 +757,8 @@ void otaux_agent_tick(OtauxAgent *agent)
     }
     /* Nothing to save, but the prompt may have moved on (a final warning). */
     prompt = build_prompt(agent, offer, now);
-    if (!prompt_same_but_times(offer->prompt, prompt)) {
-      otaux_prompt_free(offer->prompt);
-      offer->prompt = g_steal_pointer(&prompt);
+    if (!prompt_same_but_times(prompt_of(agent, offer->serial), prompt)) {
+      set_prompt(agent, offer->serial, g_steal_pointer(&prompt));
       emit(agent, EV_CHANGED, offer, OTAUX_OFFER_PROP_PROMPT, NULL);
     }
   }
@@ -744,13 +767,11 @@ void otaux_agent_tick(OtauxAgent *agent)
 
 const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial)
 {
-  const OtauxOffer *offer;
+  const OtauxPrompt *prompt;
 
   g_return_val_if_fail(agent != NULL, NULL);
-  offer = otaux_agent_lookup(agent, serial);
-  if (offer == NULL || offer->prompt == NULL)
-    return agent->empty_prompt;
-  return offer->prompt;
+  prompt = prompt_of(agent, serial);
+  return prompt != NULL ? prompt : agent->empty_prompt;
 }
 
 /* ---- the operator's charge-warning program ---------------------------- */

@@ -1,7 +1,6 @@
 /* otaux-offer: one firmware package and its lifecycle state machine.
  * See the phase table in otaux-offer.h; this file implements exactly it. */
 #include "otaux-offer.h"
-#include "otaux-prompt.h"
 
 #include <string.h>
 
@@ -200,7 +199,6 @@ OtauxOffer *otaux_offer_copy(const OtauxOffer *offer)
   g_return_val_if_fail(offer != NULL, NULL);
   copy = g_memdup2(offer, sizeof *offer);
   otaux_offer_spec_copy(&copy->spec, &offer->spec);
-  copy->prompt = NULL;
   return copy;
 }
 
@@ -209,7 +207,6 @@ void otaux_offer_free(OtauxOffer *offer)
   if (offer == NULL)
     return;
   otaux_offer_spec_clear(&offer->spec);
-  otaux_prompt_free(offer->prompt);
   g_free(offer);
 }
 

@@ -155,8 +155,6 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
  * OTAUX_OFFER_ERROR_INVALID_ARGS names the key. */
 gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error);
 
-typedef struct _OtauxPrompt OtauxPrompt;
-
 typedef struct {
   guint serial; /* object path /org/otaux/Agent/Offers/<serial>; stable */
   OtauxOfferSpec spec;
@@ -178,7 +176,6 @@ typedef struct {
   gint64 asked_at;      /* when the current question was put; its time-out counts from here */
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
-  OtauxPrompt *prompt;  /* derived, not persisted; owned */
 } OtauxOffer;
 
 /* Creates an offer from a validated spec. The start phase follows
@@ -186,7 +183,7 @@ typedef struct {
  * Silent or forced offers (where @policy allows) are accepted at once. */
 OtauxOffer *otaux_offer_new(guint serial, const OtauxOfferSpec *spec, const OtauxPolicy *policy,
                             gint64 now);
-OtauxOffer *otaux_offer_copy(const OtauxOffer *offer); /* prompt not copied */
+OtauxOffer *otaux_offer_copy(const OtauxOffer *offer);
 void otaux_offer_free(OtauxOffer *offer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxOffer, otaux_offer_free)
 
@@ -249,7 +246,8 @@ typedef enum {
   OTAUX_OFFER_PROP_PROMPT = 1 << 12,
 } OtauxOfferProp;
 
-/* Which properties differ between two states of one offer (prompt excluded). */
+/* Which properties differ between two states of one offer (the prompt is the
+ * registry's: otaux-agent.c compares it). */
 guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b);
 
 const char *otaux_phase_to_string(OtauxPhase phase);

@@ -41,6 +41,8 @@ typedef struct {
  * gtk_label_set_text() and plain-text notification servers, and *_markup,
  * where every value is escaped and only operator-file b/i/a markup is kept,
  * for gtk_label_set_markup() and notification bodies. */
+typedef struct _OtauxPrompt OtauxPrompt;
+
 struct _OtauxPrompt {
   OtauxPromptKind kind;           /* "kind" s */
   char *title;                    /* "title" s */

@@ -28,9 +28,6 @@ struct _OtauxCatalog {
 
 const OtauxBuiltinText *otaux_builtin_lookup(const char *id);
 
-/* "de_AT.UTF-8@euro" -> "de_AT"; NULL for NULL, "", "C" and "POSIX". */
-char *otaux_locale_normalize(const char *locale);
-
 /* When @p starts a placeholder "{key}", its key length (and *key); else 0. */
 gsize otaux_placeholder_scan(const char *p, const char **key);
 

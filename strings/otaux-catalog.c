@@ -1,4 +1,4 @@
-/* Operator catalogs: strict parsing of one XML file, CLDR plural rules.
+/* Operator catalogs: strict parsing of one XML file.
  *
  *   <catalog locale="de" default="true">
  *     <string id="download.title">Neue Software für {name}</string>
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "otaux-catalog-private.h"
+#include "otaux-plural.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
@@ -30,185 +31,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
 #define MAX_MESSAGE_ID 64
 #define MAX_NESTING    8
 
-/* -- plural rules (CLDR, integers only) ----------------------------------- */
-
-typedef const char *(*PluralRule)(guint64 n);
-
-static const char *rule_one(guint64 n) /* en, de, ... */
-{
-  return n == 1 ? "one" : "other";
-}
-
-static const char *rule_other(guint64 n) /* ja, zh, ... */
-{
-  return "other";
-}
-
-static const char *rule_zero_one_many(guint64 n) /* fr, pt, es, it, ca */
-{
-  if (n <= 1)
-    return "one";
-  return n % 1000000 == 0 ? "many" : "other";
-}
-
-static const char *rule_one_many(guint64 n) /* es, it, ca: like English, plus "many" */
-{
-  if (n == 1)
-    return "one";
-  return n != 0 && n % 1000000 == 0 ? "many" : "other";
-}
-
-static const char *rule_ar(guint64 n)
-{
-  guint64 m = n % 100;
-
-  if (n == 0)
-    return "zero";
-  if (n == 1)
-    return "one";
-  if (n == 2)
-    return "two";
-  if (m >= 3 && m <= 10)
-    return "few";
-  if (m >= 11)
-    return "many";
-  return "other";
-}
-
-static const char *rule_he(guint64 n)
-{
-  return n == 1 ? "one" : n == 2 ? "two" : "other";
-}
-
-static const char *rule_ru(guint64 n) /* ru, uk, be */
-{
-  guint64 m10 = n % 10, m100 = n % 100;
-
-  if (m10 == 1 && m100 != 11)
-    return "one";
-  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
-    return "few";
-  return "many";
-}
-
-static const char *rule_pl(guint64 n)
-{
-  guint64 m10 = n % 10, m100 = n % 100;
-
-  if (n == 1)
-    return "one";
-  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
-    return "few";
-  return "many";
-}
-
-static const char *rule_cs(guint64 n) /* cs, sk */
-{
-  return n == 1 ? "one" : n >= 2 && n <= 4 ? "few" : "other";
-}
-
-static const char *rule_hr(guint64 n) /* hr, sr, bs */
-{
-  guint64 m10 = n % 10, m100 = n % 100;
-
-  if (m10 == 1 && m100 != 11)
-    return "one";
-  if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
-    return "few";
-  return "other";
-}
-
-static const char *rule_ro(guint64 n)
-{
-  guint64 m100 = n % 100;
-
-  if (n == 1)
-    return "one";
-  return n == 0 || (m100 >= 2 && m100 <= 19) ? "few" : "other";
-}
-
-static const char *rule_lt(guint64 n)
-{
-  guint64 m10 = n % 10, m100 = n % 100;
-
-  if (m100 >= 11 && m100 <= 19)
-    return "other";
-  if (m10 == 1)
-    return "one";
-  return m10 >= 2 ? "few" : "other";
-}
-
-static const char *rule_lv(guint64 n)
-{
-  guint64 m10 = n % 10, m100 = n % 100;
-
-  if (m10 == 0 || (m100 >= 11 && m100 <= 19))
-    return "zero";
-  return m10 == 1 ? "one" : "other";
-}
-
-static const char *rule_sl(guint64 n)
-{
-  guint64 m100 = n % 100;
-
-  return m100 == 1 ? "one" : m100 == 2 ? "two" : m100 == 3 || m100 == 4 ? "few" : "other";
-}
-
-static const char *rule_ga(guint64 n)
-{
-  if (n == 1)
-    return "one";
-  if (n == 2)
-    return "two";
-  if (n >= 3 && n <= 6)
-    return "few";
-  return n >= 7 && n <= 10 ? "many" : "other";
-}
-
-static const char *rule_cy(guint64 n)
-{
-  switch (n) {
-    case 0:
-      return "zero";
-    case 1:
-      return "one";
-    case 2:
-      return "two";
-    case 3:
-      return "few";
-    case 6:
-      return "many";
-    default:
-      return "other";
-  }
-}
-
-typedef struct {
-  const char *languages;  /* space-separated */
-  const char *categories; /* the categories the language has (CLDR) */
-  PluralRule rule;
-} PluralRules;
-
-static const PluralRules plural_rules[] = {
-  { "ja zh ko vi th id ms km lo my", "other", rule_other },
-  { "fr pt", "one many other", rule_zero_one_many },
-  { "es it ca", "one many other", rule_one_many },
-  { "ar", "zero one two few many other", rule_ar },
-  { "he", "one two other", rule_he },
-  { "ru uk be", "one few many other", rule_ru },
-  { "pl", "one few many other", rule_pl },
-  { "cs sk", "one few many other", rule_cs },
-  { "hr sr bs", "one few other", rule_hr },
-  { "ro", "one few other", rule_ro },
-  { "lt", "one few many other", rule_lt },
-  { "lv", "zero one other", rule_lv },
-  { "sl", "one two few other", rule_sl },
-  { "ga", "one two few many other", rule_ga },
-  { "cy", "zero one two few many other", rule_cy },
-};
-
-static const PluralRules english_rules = { "en", "one other", rule_one };
-
+/* Whether @word (@len bytes) is one of the space-separated @words. */
 static gboolean word_in(const char *word, gsize len, const char *words)
 {
   for (const char *p = words; *p != '\0';) {
@@ -220,62 +43,6 @@ static gboolean word_in(const char *word, gsize len, const char *words)
     while (*p == ' ')
       p++;
   }
-  return FALSE;
-}
-
-static const PluralRules *rules_for(const char *language)
-{
-  gsize len = language != NULL ? strcspn(language, "_.@") : 0;
-
-  for (gsize i = 0; i < G_N_ELEMENTS(plural_rules); i++)
-    if (word_in(language, len, plural_rules[i].languages))
-      return &plural_rules[i];
-  return &english_rules;
-}
-
-const char *otaux_plural_category(const char *language, guint64 n)
-{
-  return rules_for(language)->rule(n);
-}
-
-/* -- locales --------------------------------------------------------------- */
-
-char *otaux_locale_normalize(const char *locale)
-{
-  gsize len;
-
-  if (locale == NULL)
-    return NULL;
-  len = strcspn(locale, ".@");
-  if (len == 0 || (len == 1 && locale[0] == 'C') || (len == 5 && strncmp(locale, "POSIX", 5) == 0))
-    return NULL;
-  return g_strndup(locale, len);
-}
-
-/* "de", "de_AT", "es_419", "zh_Hant". */
-static gboolean locale_valid(const char *s)
-{
-  gsize i = 0, n;
-
-  while (g_ascii_islower(s[i]))
-    i++;
-  if (i < 2 || i > 3)
-    return FALSE;
-  if (s[i] == '\0')
-    return TRUE;
-  if (s[i++] != '_')
-    return FALSE;
-  for (n = 0; g_ascii_isalnum(s[i + n]); n++)
-    ;
-  if (s[i + n] != '\0')
-    return FALSE;
-  if (n == 2)
-    return g_ascii_isupper(s[i]) && g_ascii_isupper(s[i + 1]);
-  if (n == 3)
-    return g_ascii_isdigit(s[i]) && g_ascii_isdigit(s[i + 1]) && g_ascii_isdigit(s[i + 2]);
-  if (n == 4)
-    return g_ascii_isupper(s[i]) && g_ascii_islower(s[i + 1]) && g_ascii_islower(s[i + 2]) &&
-           g_ascii_islower(s[i + 3]);
   return FALSE;
 }
 
@@ -590,20 +357,10 @@ static gboolean read_form(Parser *p, const xmlNode *node, const TextCtx *tc, con
   return TRUE;
 }
 
-static const char *static_category(const char *category)
-{
-  static const char *const all[] = { "zero", "one", "two", "few", "many", "other" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS(all); i++)
-    if (g_str_equal(all[i], category))
-      return all[i];
-  return NULL;
-}
-
 static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
                              const OtauxBuiltinText *row, GArray *forms)
 {
-  const PluralRules *rules = rules_for(p->catalog->locale);
+  const char *categories = otaux_plural_categories(p->catalog->locale);
   gboolean ok = TRUE;
   gboolean has_other = FALSE;
 
@@ -646,10 +403,10 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
       continue;
     }
     if (category != NULL) {
-      form.category = static_category(category);
-      if (form.category == NULL || !word_in(category, strlen(category), rules->categories)) {
+      form.category = otaux_plural_category_lookup(p->catalog->locale, category);
+      if (form.category == NULL) {
         problem(p, line_of(n), "'%s': plural category '%s' is not used by locale %s (it uses: %s)",
-                tc->id, category, p->catalog->locale, rules->categories);
+                tc->id, category, p->catalog->locale, categories);
         ok = FALSE;
         continue;
       }
@@ -798,7 +555,7 @@ static void read_catalog(Parser *p, const xmlNode *root)
   locale = get_attr(root, "locale");
   is_default = get_attr(root, "default");
   version = get_attr(root, "version");
-  if (locale == NULL || !locale_valid(locale)) {
+  if (locale == NULL || !otaux_locale_valid(locale)) {
     problem(p, line_of(root),
             "<catalog> needs locale=\"ll\" or \"ll_CC\" (like \"de\", \"de_AT\"), "
             "not \"%s\"",

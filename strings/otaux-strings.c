@@ -14,6 +14,7 @@
 
 #include "otaux-builtin.h"
 #include "otaux-catalog-private.h"
+#include "otaux-plural.h"
 
 G_DEFINE_QUARK(otaux - strings - error - quark, otaux_strings_error)
 

@@ -142,11 +142,6 @@ char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds)
  * format.date-time (so they follow the language and the operator). */
 char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64 now);
 
-/* CLDR plural category ("zero", "one", "two", "few", "many", "other") of
- * the integer @n in @language ("de", "ar", "pt_BR"...; unknown languages
- * follow English). */
-const char *otaux_plural_category(const char *language, guint64 n);
-
 /* The catalog file that gives @id for the current locale chain, or NULL
  * when the built-in text is used (for otauxctl strings). */
 const char *otaux_strings_source(const OtauxStrings *strings, const char *id);

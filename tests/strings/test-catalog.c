@@ -291,31 +291,6 @@ static void test_layers_and_dirs(void **state)
   assert_non_null(otaux_strings_default_dirs()[1]);
 }
 
-static void test_plural_categories(void **state)
-{
-  assert_string_equal(otaux_plural_category("en", 1), "one");
-  assert_string_equal(otaux_plural_category("en", 0), "other");
-  assert_string_equal(otaux_plural_category("de_AT", 2), "other");
-  assert_string_equal(otaux_plural_category("fr", 0), "one");
-  assert_string_equal(otaux_plural_category("fr", 2), "other");
-  assert_string_equal(otaux_plural_category("fr", 1000000), "many");
-  assert_string_equal(otaux_plural_category("ar", 0), "zero");
-  assert_string_equal(otaux_plural_category("ar", 1), "one");
-  assert_string_equal(otaux_plural_category("ar", 2), "two");
-  assert_string_equal(otaux_plural_category("ar", 3), "few");
-  assert_string_equal(otaux_plural_category("ar", 110), "few");
-  assert_string_equal(otaux_plural_category("ar", 11), "many");
-  assert_string_equal(otaux_plural_category("ar", 100), "other");
-  assert_string_equal(otaux_plural_category("ru", 21), "one");
-  assert_string_equal(otaux_plural_category("ru", 11), "many");
-  assert_string_equal(otaux_plural_category("ru", 23), "few");
-  assert_string_equal(otaux_plural_category("pl", 22), "few");
-  assert_string_equal(otaux_plural_category("pl", 25), "many");
-  assert_string_equal(otaux_plural_category("ja", 1), "other");
-  assert_string_equal(otaux_plural_category("xx", 1), "one");
-  assert_string_equal(otaux_plural_category(NULL, 1), "one");
-}
-
 static void test_plural_forms(void **state)
 {
   const char *const xmls[] = {
@@ -551,7 +526,6 @@ int main(void)
     cmocka_unit_test(test_parse_size_limit),
     cmocka_unit_test(test_fallback_chain),
     cmocka_unit_test(test_layers_and_dirs),
-    cmocka_unit_test(test_plural_categories),
     cmocka_unit_test(test_plural_forms),
     cmocka_unit_test(test_escaping_hostile_values),
     cmocka_unit_test(test_plain_form_of_operator_markup),
