@@ -164,7 +164,9 @@ int main(int argc, char **argv)
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
       "Where offers and decisions are kept (default: $XDG_STATE_HOME/otaux)", "DIR" },
     { "bus-address", 0, 0, G_OPTION_ARG_STRING, &address,
-      "Connect to this bus instead of the session bus", "ADDRESS" },
+      "Use this bus instead of the session bus (for the API, the notifications and the "
+      "pop-up)",
+      "ADDRESS" },
     { "strings-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &strings_dirs,
       "Read string catalogs from DIR instead of the vendor and operator dirs (repeatable; "
       "later ones override earlier ones)",
@@ -201,6 +203,11 @@ int main(int argc, char **argv)
   }
   if (verbose)
     g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+  /* Whatever knows the session bus only by type (the presenters' GDBus,
+   * libnotify, the prompter we start) must use this bus too. Set before
+   * any thread exists. */
+  if (address != NULL)
+    g_setenv("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
 
   static const char *const default_dirs[] = { OTAUX_DATADIR "/policy.d",
                                               OTAUX_SYSCONFDIR "/policy.d", NULL };

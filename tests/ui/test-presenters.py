@@ -116,6 +116,7 @@ class Ctx:
         os.makedirs(self.shots)
         self.tmp = tempfile.mkdtemp(prefix='otaux-ui-')
         self.procs = []
+        self.kill_pids = []  # Popen objects of this test, stopped at close
         self.agent = None
 
     def mock(self, caps='body actions body-markup'):
@@ -124,12 +125,14 @@ class Ctx:
         self.procs.append(server)
         return server
 
-    def start_agent(self, *args):
-        env = uitest.gui_env({
+    def start_agent(self, *args, env=None):
+        env_extra = {
             'OTAUX_PROMPTER': PROMPTER,
             'OTAUX_PROMPTER_ARGS': '--idle-timeout 30 --geometry 360x720 --screenshot-dir '
                                    + shlex.quote(self.shots),
-        })
+        }
+        env_extra.update(env or {})
+        env = uitest.gui_env(env_extra)
         # gui_env turns leak checks off for GTK; the agent keeps them (its
         # prompter inherits them and may exit 23 at the end: no crash).
         if 'ASAN_OPTIONS' in os.environ:
@@ -168,6 +171,10 @@ class Ctx:
             self.agent.close()
         for p in self.procs:
             p.stop()
+        for p in reversed(self.kill_pids):
+            if p.poll() is None:
+                p.terminate()
+                p.wait(timeout=10)
         wait(lambda: not bus_daemon(self.bus).NameHasOwner(NOTIFY_NAME), 10,
              'the notification server to go')
         if self.has_prompter():  # a prompter outlives the agent only briefly
@@ -284,6 +291,38 @@ def test_server_restart_asks_again(ctx):
     assert n['replaces'] == 0 and n['actions'] == [], n
     assert len(mock.calls('GetCapabilities')) == 1
     ctx.window(path)
+
+
+def test_bus_address_reaches_presenters(ctx):
+    """--bus-address: the API, the notifications and the pop-up all use that
+    bus, even when DBUS_SESSION_BUS_ADDRESS names another one."""
+    decoy = subprocess.Popen(['dbus-daemon', '--nofork', '--print-address=1', '--config-file',
+                              os.path.join(HERE, 'session.conf')],
+                             stdout=subprocess.PIPE, text=True)
+    ctx.kill_pids.append(decoy)
+    decoy_address = decoy.stdout.readline().strip()
+    assert decoy_address, 'the decoy bus printed no address'
+    decoy_env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=decoy_address)
+    # a notification server on the decoy bus: it must see nothing
+    decoy_mock = uitest.Proc(['/usr/bin/python3', '-m', 'dbusmock', '--template',
+                              'notification_daemon'], env=decoy_env, name='decoy dbusmock',
+                             stdout=subprocess.DEVNULL)
+    ctx.kill_pids.append(decoy_mock.p)
+    decoy_bus = dbus.bus.BusConnection(decoy_address)
+    wait(lambda: bus_daemon(decoy_bus).NameHasOwner(NOTIFY_NAME), 15, 'the decoy server')
+    mock = ctx.mock()
+    test_address = os.environ['DBUS_SESSION_BUS_ADDRESS']
+    ctx.start_agent('--bus-address', test_address, env={'DBUS_SESSION_BUS_ADDRESS': decoy_address})
+    path = ctx.offer('high')
+    n = mock.notify(what='Notify on the --bus-address bus')
+    log('Notify on the --bus-address bus:', n['summary'])
+    # the prompter was started on that bus too
+    ctx.window(path)
+    assert ctx.has_prompter()
+    decoy_calls = dbus.Interface(decoy_bus.get_object(NOTIFY_NAME, NOTIFY_PATH), MOCK_IFACE) \
+        .GetMethodCalls('Notify')
+    assert len(decoy_calls) == 0, 'Notify reached the session bus: %s' % decoy_calls
+    assert not bus_daemon(decoy_bus).NameHasOwner(PROMPTER_NAME)
 
 
 # ---- 2. answers reach the updater -------------------------------------------
