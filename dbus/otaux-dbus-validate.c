@@ -1,100 +1,20 @@
 /* Turns D-Bus arguments into checked values. Every a{sv} is read through a
- * key table: the known keys with their one allowed type and size limit. */
+ * key table of agent/otaux-keys.c: the known keys with their one allowed
+ * type and size limit. */
 #include "otaux-dbus-validate.h"
 
 #include <string.h>
 
 #include "otaux-dbus-error.h"
+#include "otaux-keys.h"
 
-typedef enum {
-  KIND_STRING,
-  KIND_PRIORITY, /* a string naming a priority */
-  KIND_BOOLEAN,
-  KIND_UINT32,
-  KIND_UINT64,
-  KIND_INT64,
-} KeyKind;
-
-typedef struct {
-  const char *name;
-  KeyKind kind;
-  gsize offset;    /* into the target struct */
-  guint32 flag;    /* OtauxSpecField, or 0 */
-  gsize max_bytes; /* strings only */
-} DictKey;
-
-static const char *kind_signature(KeyKind kind)
-{
-  switch (kind) {
-    case KIND_STRING:
-    case KIND_PRIORITY:
-      return DBUS_TYPE_STRING_AS_STRING;
-    case KIND_BOOLEAN:
-      return DBUS_TYPE_BOOLEAN_AS_STRING;
-    case KIND_UINT32:
-      return DBUS_TYPE_UINT32_AS_STRING;
-    case KIND_UINT64:
-      return DBUS_TYPE_UINT64_AS_STRING;
-    case KIND_INT64:
-      return DBUS_TYPE_INT64_AS_STRING;
-  }
-  g_assert_not_reached();
-}
-
-#define SPEC_STR(key, field, flag, max)                                                            \
-  {                                                                                                \
-    key, KIND_STRING, G_STRUCT_OFFSET(OtauxOfferSpec, field), flag, max                            \
-  }
-
-static const DictKey offer_keys[] = {
-  SPEC_STR("id", id, 0, OTAUX_LIMIT_ID_BYTES),
-  SPEC_STR("name", name, OTAUX_SPEC_NAME, OTAUX_LIMIT_NAME_BYTES),
-  SPEC_STR("version", version, OTAUX_SPEC_VERSION, OTAUX_LIMIT_VERSION_BYTES),
-  { "priority", KIND_PRIORITY, G_STRUCT_OFFSET(OtauxOfferSpec, priority), OTAUX_SPEC_PRIORITY, 0 },
-  { "size", KIND_UINT64, G_STRUCT_OFFSET(OtauxOfferSpec, size), OTAUX_SPEC_SIZE, 0 },
-  SPEC_STR("url", url, OTAUX_SPEC_URL, OTAUX_LIMIT_URL_BYTES),
-  { "state", KIND_UINT32, G_STRUCT_OFFSET(OtauxOfferSpec, state), OTAUX_SPEC_STATE, 0 },
-  { "silent", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, silent), OTAUX_SPEC_SILENT, 0 },
-  { "forced", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, forced), OTAUX_SPEC_FORCED, 0 },
-  { "roaming", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, roaming), OTAUX_SPEC_ROAMING, 0 },
-  { "metered", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, metered), OTAUX_SPEC_METERED, 0 },
-  { "cellular", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, cellular), OTAUX_SPEC_CELLULAR, 0 },
-  { "needs-reboot", KIND_BOOLEAN, G_STRUCT_OFFSET(OtauxOfferSpec, needs_reboot),
-    OTAUX_SPEC_NEEDS_REBOOT, 0 },
-  SPEC_STR("release-notes", release_notes, OTAUX_SPEC_RELEASE_NOTES,
-           OTAUX_LIMIT_RELEASE_NOTES_BYTES),
-  SPEC_STR("message", message, OTAUX_SPEC_MESSAGE, OTAUX_LIMIT_MESSAGE_BYTES),
-  { "deadline", KIND_INT64, G_STRUCT_OFFSET(OtauxOfferSpec, deadline), OTAUX_SPEC_DEADLINE, 0 },
-  { "install-seconds", KIND_UINT32, G_STRUCT_OFFSET(OtauxOfferSpec, install_seconds),
-    OTAUX_SPEC_INSTALL_SECONDS, 0 },
-  SPEC_STR("correlator", correlator, OTAUX_SPEC_CORRELATOR, OTAUX_LIMIT_CORRELATOR_BYTES),
-};
-
-typedef struct {
-  guint64 bytes_done;
-  guint64 bytes_total;
-} StateDetails;
-
-static const DictKey state_keys[] = {
-  { "bytes-done", KIND_UINT64, G_STRUCT_OFFSET(StateDetails, bytes_done), 0, 0 },
-  { "bytes-total", KIND_UINT64, G_STRUCT_OFFSET(StateDetails, bytes_total), 0, 0 },
-};
-
-typedef struct {
-  gint64 reboot_at;
-} AnswerDetails;
-
-static const DictKey answer_keys[] = {
-  { "reboot-at", KIND_INT64, G_STRUCT_OFFSET(AnswerDetails, reboot_at), 0, 0 },
-};
-
-static gboolean store_value(const DictKey *key, DBusMessageIter *variant, gpointer target,
+static gboolean store_value(const OtauxKey *key, DBusMessageIter *variant, gpointer target,
                             GError **error)
 {
   gpointer field = G_STRUCT_MEMBER_P(target, key->offset);
 
   switch (key->kind) {
-    case KIND_STRING: {
+    case OTAUX_KEY_STRING: {
       const char *s = NULL;
       dbus_message_iter_get_basic(variant, &s);
       if (strlen(s) > key->max_bytes) {
@@ -107,7 +27,7 @@ static gboolean store_value(const DictKey *key, DBusMessageIter *variant, gpoint
       *dest = g_strdup(s);
       return TRUE;
     }
-    case KIND_PRIORITY: {
+    case OTAUX_KEY_PRIORITY: {
       const char *s = NULL;
       dbus_message_iter_get_basic(variant, &s);
       if (!otaux_priority_from_string(s, field)) {
@@ -118,19 +38,19 @@ static gboolean store_value(const DictKey *key, DBusMessageIter *variant, gpoint
       }
       return TRUE;
     }
-    case KIND_BOOLEAN: {
+    case OTAUX_KEY_BOOLEAN: {
       dbus_bool_t b = FALSE;
       dbus_message_iter_get_basic(variant, &b);
       *(gboolean *)field = b ? TRUE : FALSE;
       return TRUE;
     }
-    case KIND_UINT32:
+    case OTAUX_KEY_UINT32:
       dbus_message_iter_get_basic(variant, (guint32 *)field);
       return TRUE;
-    case KIND_UINT64:
+    case OTAUX_KEY_UINT64:
       dbus_message_iter_get_basic(variant, (guint64 *)field);
       return TRUE;
-    case KIND_INT64:
+    case OTAUX_KEY_TIME:
       dbus_message_iter_get_basic(variant, (gint64 *)field);
       return TRUE;
   }
@@ -140,10 +60,9 @@ static gboolean store_value(const DictKey *key, DBusMessageIter *variant, gpoint
 /* Reads an a{sv} at @iter into @target through @keys. @seen gets a bit per
  * key index found. Unknown keys are skipped; a repeated key is an error,
  * since which value wins would otherwise be a guess. */
-static gboolean parse_dict(DBusMessageIter *iter, const DictKey *keys, gsize n_keys,
+static gboolean parse_dict(DBusMessageIter *iter, const OtauxKey *keys, gsize n_keys,
                            gpointer target, guint64 *seen, GError **error)
 {
-  G_STATIC_ASSERT(G_N_ELEMENTS(offer_keys) <= 64);
   DBusMessageIter array, entry, variant;
   guint n_entries = 0;
 
@@ -172,7 +91,7 @@ static gboolean parse_dict(DBusMessageIter *iter, const DictKey *keys, gsize n_k
         return FALSE;
       }
       g_autofree char *sig = dbus_message_iter_get_signature(&variant);
-      const char *want = kind_signature(keys[i].kind);
+      const char *want = otaux_key_signature(keys[i].kind);
       if (sig == NULL || strcmp(sig, want) != 0) {
         g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
                     "key '%s' must be of type '%s', not '%s'", name, want, sig != NULL ? sig : "?");
@@ -204,16 +123,16 @@ gboolean otaux_dbus_parse_offer(DBusMessage *msg, OtauxOfferSpec *spec, GError *
   if (!check_signature(msg, "a{sv}", error))
     return FALSE;
   dbus_message_iter_init(msg, &iter);
-  if (!parse_dict(&iter, offer_keys, G_N_ELEMENTS(offer_keys), spec, &seen, error))
+  if (!parse_dict(&iter, otaux_offer_keys, otaux_n_offer_keys, spec, &seen, error))
     goto fail;
-  if (!(seen & 1)) { /* offer_keys[0] is "id" */
+  if (!(seen & 1)) { /* otaux_offer_keys[0] is "id" */
     g_set_error_literal(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
                         "the required key 'id' is missing");
     goto fail;
   }
-  for (gsize i = 0; i < G_N_ELEMENTS(offer_keys); i++)
+  for (gsize i = 0; i < otaux_n_offer_keys; i++)
     if (seen & (G_GUINT64_CONSTANT(1) << i))
-      spec->fields |= offer_keys[i].flag;
+      spec->fields |= otaux_offer_keys[i].flag;
   if (!otaux_offer_spec_validate(spec, error))
     goto fail;
   return TRUE;
@@ -228,7 +147,7 @@ gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *b
                                     guint64 *bytes_total, GError **error)
 {
   DBusMessageIter iter;
-  StateDetails details = { 0 };
+  OtauxStateDetails details = { 0 };
   guint64 seen = 0;
 
   if (!check_signature(msg, "ua{sv}", error))
@@ -236,7 +155,7 @@ gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *b
   dbus_message_iter_init(msg, &iter);
   dbus_message_iter_get_basic(&iter, state);
   dbus_message_iter_next(&iter);
-  if (!parse_dict(&iter, state_keys, G_N_ELEMENTS(state_keys), &details, &seen, error))
+  if (!parse_dict(&iter, otaux_state_keys, otaux_n_state_keys, &details, &seen, error))
     return FALSE;
   if (!otaux_fumo_state_is_valid(*state)) {
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS, "%u is not a FUMO state",
@@ -273,7 +192,7 @@ gboolean otaux_dbus_parse_answer(DBusMessage *msg, const char **choice, gint64 *
                                  GError **error)
 {
   DBusMessageIter iter;
-  AnswerDetails details = { 0 };
+  OtauxAnswerDetails details = { 0 };
   guint64 seen = 0;
 
   if (!check_signature(msg, "sa{sv}", error))
@@ -286,7 +205,7 @@ gboolean otaux_dbus_parse_answer(DBusMessage *msg, const char **choice, gint64 *
                 "the choice must be 1 to %d bytes", OTAUX_LIMIT_CHOICE_BYTES);
     return FALSE;
   }
-  if (!parse_dict(&iter, answer_keys, G_N_ELEMENTS(answer_keys), &details, &seen, error))
+  if (!parse_dict(&iter, otaux_answer_keys, otaux_n_answer_keys, &details, &seen, error))
     return FALSE;
   *reboot_at = details.reboot_at;
   return TRUE;

@@ -7,6 +7,7 @@
  * Exit codes: 0 ok, 1 the agent refused (the D-Bus error is printed),
  * 2 usage error, 3 cannot reach the bus or the agent, 4 timed out. */
 #include "config.h"
+#include "otaux-keys.h"
 #include "otauxctl-policy.h"
 #include "otauxctl-preview.h"
 #include "otauxctl-strings.h"
@@ -218,92 +219,94 @@ static char *format_value(GVariant *value)
 
 /* ---- the Offer keys ---------------------------------------------------- */
 
-typedef struct {
-  const char *key;
-  char type; /* GVariant type */
-  const char *arg;
-  const char *help;
-} OfferKey;
-
-static const OfferKey offer_keys[] = {
-  { "id", 's', "ID", "Package id (required; any string, e.g. a GUID)" },
-  { "name", 's', "NAME", "Package name shown to the person" },
-  { "version", 's', "VERSION", "Firmware version" },
-  { "priority", 's', "PRIORITY", "low, medium or high" },
-  { "size", 't', "BYTES", "Download size in bytes" },
-  { "url", 's', "URL", "Download URL" },
-  { "state", 'u', "STATE", "FUMO state now (>= 40: already downloaded)" },
-  { "silent", 'b', NULL, "Silent update: skip the download question" },
-  { "forced", 'b', NULL, "Forced update: inform instead of asking" },
-  { "roaming", 'b', NULL, "The device is roaming (charge warning)" },
-  { "needs-reboot", 'b', NULL, "Installing reboots the device" },
-  { "release-notes", 's', "TEXT", "Release notes" },
-  { "message", 's', "ID", "Id of an operator install message" },
-  { "deadline", 'x', "TIME", "Deadline: UNIX seconds, +SECONDS or ISO 8601" },
-  { "install-seconds", 'u', "SECONDS", "Estimated install time" },
-  { "correlator", 's', "TEXT", "Correlator echoed in Decided" },
-};
-
-static const OfferKey *offer_key_lookup(const char *key)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS(offer_keys); i++)
-    if (g_str_equal(offer_keys[i].key, key))
-      return &offer_keys[i];
-  return NULL;
-}
-
-static GVariant *offer_key_parse(const OfferKey *k, const char *text, GError **error)
+static GVariant *offer_key_parse(const OtauxKey *k, const char *text, GError **error)
 {
   guint64 u = 0;
   gint64 x = 0;
   gboolean b = FALSE;
-  switch (k->type) {
-    case 's':
+  switch (k->kind) {
+    case OTAUX_KEY_STRING:
+    case OTAUX_KEY_PRIORITY: /* the agent names the priorities it knows */
       if (!g_utf8_validate(text, -1, NULL))
         break;
       return g_variant_new_string(text);
-    case 'b':
+    case OTAUX_KEY_BOOLEAN:
       if (text == NULL)
         return g_variant_new_boolean(TRUE);
       if (parse_bool(text, &b))
         return g_variant_new_boolean(b);
       g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                  "%s: '%s' is not a boolean (true or false)", k->key, text);
+                  "%s: '%s' is not a boolean (true or false)", k->name, text);
       return NULL;
-    case 't':
-    case 'u':
-      if (g_ascii_string_to_unsigned(text, 10, 0, k->type == 'u' ? G_MAXUINT32 : G_MAXUINT64, &u,
-                                     NULL))
-        return k->type == 'u' ? g_variant_new_uint32((guint32)u) : g_variant_new_uint64(u);
+    case OTAUX_KEY_UINT32:
+    case OTAUX_KEY_UINT64: {
+      gboolean is32 = k->kind == OTAUX_KEY_UINT32;
+      if (g_ascii_string_to_unsigned(text, 10, 0, is32 ? G_MAXUINT32 : G_MAXUINT64, &u, NULL))
+        return is32 ? g_variant_new_uint32((guint32)u) : g_variant_new_uint64(u);
       g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                  "%s: '%s' is not an unsigned %d-bit number", k->key, text,
-                  k->type == 'u' ? 32 : 64);
+                  "%s: '%s' is not an unsigned %d-bit number", k->name, text, is32 ? 32 : 64);
       return NULL;
-    case 'x':
+    }
+    case OTAUX_KEY_TIME:
       if (parse_time(text, &x, error))
         return g_variant_new_int64(x);
-      g_prefix_error(error, "%s: ", k->key);
+      g_prefix_error(error, "%s: ", k->name);
       return NULL;
-    default:
-      break;
   }
-  g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: invalid value", k->key);
+  g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: invalid value", k->name);
   return NULL;
 }
 
-static GVariantDict *offer_dict;
+/* Options built from a key table of agent/otaux-keys.c (the table the agent
+ * validates with): --KEY VALUE, parsed by the key's kind into key_dict. */
+static GVariantDict *key_dict;
+static const OtauxKey *key_table;
+static const GOptionEntry *key_options;
+static gsize key_table_n;
 
-static gboolean offer_option_cb(const char *option_name, const char *value, gpointer data,
-                                GError **error)
+static gboolean key_option_cb(const char *option_name, const char *value, gpointer data,
+                              GError **error)
 {
-  const char *key = g_str_has_prefix(option_name, "--") ? option_name + 2 : option_name;
-  const OfferKey *k = offer_key_lookup(key);
+  const char *name = option_name + 2; /* "--name" */
+  if (option_name[1] != '-')          /* "-x": the long name of that letter */
+    for (gsize i = 0; i < key_table_n; i++)
+      if (key_options[i].short_name == option_name[1])
+        name = key_options[i].long_name;
+  const OtauxKey *k = otaux_keys_lookup(key_table, key_table_n, name);
   g_assert(k != NULL);
   GVariant *v = offer_key_parse(k, value, error);
   if (v == NULL)
     return FALSE;
-  g_variant_dict_insert_value(offer_dict, k->key, v);
+  g_variant_dict_insert_value(key_dict, k->name, v);
   return TRUE;
+}
+
+/* One entry per row of @keys, then room for @extra more and the end. The
+ * values land in @dict while the entries are parsed. */
+static GOptionEntry *key_entries(const OtauxKey *keys, gsize n_keys, gsize extra,
+                                 GVariantDict *dict)
+{
+  GOptionEntry *entries = g_new0(GOptionEntry, n_keys + extra + 1);
+  for (gsize i = 0; i < n_keys; i++) {
+    entries[i].long_name = keys[i].name;
+    entries[i].flags = keys[i].kind == OTAUX_KEY_BOOLEAN ? G_OPTION_FLAG_NO_ARG : 0;
+    entries[i].arg = G_OPTION_ARG_CALLBACK;
+    entries[i].arg_data = (gpointer)key_option_cb;
+    entries[i].description = keys[i].help;
+    entries[i].arg_description = keys[i].arg;
+  }
+  key_table = keys;
+  key_table_n = n_keys;
+  key_options = entries;
+  key_dict = dict;
+  return entries;
+}
+
+static void set_short_option(GOptionEntry *entries, const char *long_name, char letter)
+{
+  for (GOptionEntry *e = entries; e->long_name != NULL; e++)
+    if (g_str_equal(e->long_name, long_name))
+      e->short_name = letter;
 }
 
 /* ---- option parsing ------------------------------------------------------ */
@@ -586,16 +589,9 @@ static int cmd_offer(int argc, char **argv)
 {
   gboolean wait = FALSE, verbose = FALSE;
   gint timeout = 0;
-  gsize nk = G_N_ELEMENTS(offer_keys);
-  g_autofree GOptionEntry *entries = g_new0(GOptionEntry, nk + 4);
-  for (gsize i = 0; i < nk; i++) {
-    entries[i].long_name = offer_keys[i].key;
-    entries[i].flags = offer_keys[i].type == 'b' ? G_OPTION_FLAG_NO_ARG : 0;
-    entries[i].arg = G_OPTION_ARG_CALLBACK;
-    entries[i].arg_data = (gpointer)offer_option_cb;
-    entries[i].description = offer_keys[i].help;
-    entries[i].arg_description = offer_keys[i].arg;
-  }
+  gsize nk = otaux_n_offer_keys;
+  g_autoptr(GVariantDict) dict = g_variant_dict_new(NULL);
+  g_autofree GOptionEntry *entries = key_entries(otaux_offer_keys, nk, 3, dict);
   entries[nk] = (GOptionEntry){
     "wait", 'w', 0, G_OPTION_ARG_NONE, &wait, "Wait for the decision and print it", NULL
   };
@@ -607,10 +603,7 @@ static int cmd_offer(int argc, char **argv)
     "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "With --wait: also print the reason", NULL
   };
 
-  g_autoptr(GVariantDict) dict = g_variant_dict_new(NULL);
-  offer_dict = dict;
   int rc = parse_options(entries, offer_description, &argc, &argv, 0, -1);
-  offer_dict = NULL;
   if (rc >= 0)
     return rc;
   if (timeout < 0)
@@ -620,11 +613,11 @@ static int cmd_offer(int argc, char **argv)
     if (eq == NULL)
       return usage_error("'%s' is not KEY=VALUE", argv[i]);
     g_autofree char *key = g_strndup(argv[i], (gsize)(eq - argv[i]));
-    const OfferKey *k = offer_key_lookup(key);
+    const OtauxKey *k = otaux_keys_lookup(otaux_offer_keys, nk, key);
     if (k == NULL) {
       g_autoptr(GString) known = g_string_new(NULL);
       for (gsize j = 0; j < nk; j++)
-        g_string_append_printf(known, "%s%s", j ? ", " : "", offer_keys[j].key);
+        g_string_append_printf(known, "%s%s", j ? ", " : "", otaux_offer_keys[j].name);
       return usage_error("unknown offer key '%s' (known keys: %s)", key, known->str);
     }
     GError *error = NULL;
@@ -634,7 +627,7 @@ static int cmd_offer(int argc, char **argv)
       g_error_free(error);
       return rc;
     }
-    g_variant_dict_insert_value(dict, k->key, v);
+    g_variant_dict_insert_value(dict, k->name, v);
   }
   if (!g_variant_dict_contains(dict, "id"))
     return usage_error("the package id is required (--id ID or id=ID)");
@@ -727,38 +720,22 @@ static int simple_call(const char *offer_arg, const char *method, GVariant *para
 
 static int cmd_state(int argc, char **argv)
 {
-  char *done_s = NULL, *total_s = NULL;
-  GOptionEntry entries[] = {
-    { "bytes-done", 'd', 0, G_OPTION_ARG_STRING, &done_s, "Bytes downloaded so far", "N" },
-    { "bytes-total", 'T', 0, G_OPTION_ARG_STRING, &total_s, "Bytes in all", "N" },
-    G_OPTION_ENTRY_NULL,
-  };
+  g_autoptr(GVariantDict) details = g_variant_dict_new(NULL);
+  g_autofree GOptionEntry *entries = key_entries(otaux_state_keys, otaux_n_state_keys, 0, details);
+  set_short_option(entries, "bytes-done", 'd');
+  set_short_option(entries, "bytes-total", 'T');
   int rc = parse_options(entries,
                          "FUMO states: 10 idle, 20 download failed, 30 downloading,\n"
                          "40 download complete, 50 ready to update, 60 updating,\n"
                          "70/80 update failed, 90/100 update successful.",
                          &argc, &argv, 2, 2);
-  g_autofree char *done_owned = done_s, *total_owned = total_s;
   if (rc >= 0)
     return rc;
   guint32 state = 0;
   if (!parse_u32(argv[2], &state))
     return usage_error("'%s' is not a FUMO state number", argv[2]);
-  GVariantBuilder details;
-  g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
-  const char *names[] = { "bytes-done", "bytes-total" };
-  const char *values[] = { done_s, total_s };
-  for (int i = 0; i < 2; i++) {
-    guint64 n = 0;
-    if (values[i] == NULL)
-      continue;
-    if (!g_ascii_string_to_unsigned(values[i], 10, 0, G_MAXUINT64, &n, NULL)) {
-      g_variant_builder_clear(&details);
-      return usage_error("--%s: '%s' is not a number", names[i], values[i]);
-    }
-    g_variant_builder_add(&details, "{sv}", names[i], g_variant_new_uint64(n));
-  }
-  return simple_call(argv[1], "SetState", g_variant_new("(ua{sv})", state, &details));
+  return simple_call(argv[1], "SetState",
+                     g_variant_new("(u@a{sv})", state, g_variant_dict_end(details)));
 }
 
 static int cmd_finish(int argc, char **argv)
@@ -785,36 +762,20 @@ static int cmd_withdraw(int argc, char **argv)
 
 static int cmd_answer(int argc, char **argv)
 {
-  char *reboot_s = NULL;
-  GOptionEntry entries[] = {
-    { "reboot-at", 'r', 0, G_OPTION_ARG_STRING, &reboot_s,
-      "For delay-reboot: UNIX seconds, +SECONDS or ISO 8601", "TIME" },
-    G_OPTION_ENTRY_NULL,
-  };
+  g_autoptr(GVariantDict) details = g_variant_dict_new(NULL);
+  g_autofree GOptionEntry *entries =
+      key_entries(otaux_answer_keys, otaux_n_answer_keys, 0, details);
+  set_short_option(entries, "reboot-at", 'r');
   int rc = parse_options(entries,
                          "CHOICE is one of the ids in the offer's Prompt choices:\n"
                          "accept, cancel or delay-reboot (with --reboot-at).",
                          &argc, &argv, 2, 2);
-  g_autofree char *reboot_owned = reboot_s;
   if (rc >= 0)
     return rc;
-  GVariantBuilder details;
-  g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
-  if (reboot_s != NULL) {
-    gint64 t = 0;
-    GError *error = NULL;
-    if (!parse_time(reboot_s, &t, &error)) {
-      rc = usage_error("--reboot-at: %s", error->message);
-      g_error_free(error);
-      g_variant_builder_clear(&details);
-      return rc;
-    }
-    g_variant_builder_add(&details, "{sv}", "reboot-at", g_variant_new_int64(t));
-  } else if (g_str_equal(argv[2], "delay-reboot")) {
-    g_variant_builder_clear(&details);
+  if (g_str_equal(argv[2], "delay-reboot") && !g_variant_dict_contains(details, "reboot-at"))
     return usage_error("delay-reboot needs --reboot-at TIME");
-  }
-  return simple_call(argv[1], "Answer", g_variant_new("(sa{sv})", argv[2], &details));
+  return simple_call(argv[1], "Answer",
+                     g_variant_new("(s@a{sv})", argv[2], g_variant_dict_end(details)));
 }
 
 /* ---- list, show -------------------------------------------------------- */
