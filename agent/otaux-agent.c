@@ -2,7 +2,8 @@
  * persistence. Every change is saved before anyone hears of it. */
 #include "otaux-agent.h"
 
-#include <signal.h>
+#include "otaux-charge.h"
+
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -42,34 +43,15 @@ struct _OtauxAgent {
   /* serial -> OtauxPolicy*: the policy a prompt on screen was shown with at
    * a reload; it keeps it until its question changes (then: the new one). */
   GHashTable *pinned;
-  GHashTable *charge_runs; /* serial -> ChargeRun*: operator charge-warning programs */
+  OtauxCharge *charge; /* the operator's charge-warning programs */
+
+  OtauxSystemFacts system; /* what the system's services say (dbus/otaux-sysbus.c) */
+  OtauxDeviceFacts device; /* Agent1.Device as last told to the listeners */
 };
 
-/* One run of the operator's charge-warning program for one offer. */
-typedef struct {
-  OtauxAgent *agent;
-  guint serial;
-  GPid pid;
-  guint watch_id;
-  guint timeout_id;
-  gboolean timed_out;
-} ChargeRun;
-
-static void charge_run_free(gpointer data)
-{
-  ChargeRun *run = data;
-
-  g_clear_handle_id(&run->watch_id, g_source_remove);
-  g_clear_handle_id(&run->timeout_id, g_source_remove);
-  if (run->pid > 0) {
-    /* Still running (the agent stops or the offer went): stop it. */
-    kill(run->pid, SIGTERM);
-    g_spawn_close_pid(run->pid);
-  }
-  g_free(run);
-}
-
 static void check_charge_programs(OtauxAgent *agent);
+static void on_charge_done(guint serial, gboolean yes, gpointer data);
+static void device_refresh(OtauxAgent *agent);
 
 gint64 otaux_agent_now(OtauxAgent *agent)
 {
@@ -113,7 +95,7 @@ static gboolean listener_present(OtauxAgent *agent, guint handle)
   return FALSE;
 }
 
-typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY } EventKind;
+typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY, EV_DEVICE } EventKind;
 
 /* Calls every listener in registration order. A listener may remove
  * itself or others while this runs: iterate over a snapshot, skip the gone. */
@@ -152,6 +134,10 @@ static void emit(OtauxAgent *agent, EventKind kind, const OtauxOffer *offer, gui
       case EV_POLICY:
         if (l->listener.policy_changed != NULL)
           l->listener.policy_changed(agent, l->user_data);
+        break;
+      case EV_DEVICE:
+        if (l->listener.device_changed != NULL)
+          l->listener.device_changed(agent, &agent->device, l->user_data);
         break;
       default:
         break;
@@ -350,6 +336,7 @@ static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* 
     emit_decided(agent, fresh);
   rearm(agent);
   check_charge_programs(agent);
+  device_refresh(agent);
   return TRUE;
 }
 
@@ -380,7 +367,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
   agent->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
   agent->next_serial = 1;
   agent->policy_problems = g_new0(char *, 1);
-  agent->charge_runs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, charge_run_free);
+  agent->charge = otaux_charge_new(on_charge_done, agent);
   agent->pinned =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)otaux_policy_free);
   if (config != NULL) {
@@ -419,6 +406,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
       continue;
     }
     loaded->pdata[i] = NULL;
+    otaux_offer_see_device(offer, &agent->system, agent->policy);
     set_prompt(agent, offer->serial, build_prompt(agent, offer, now));
     agent->next_serial = MAX(agent->next_serial, offer->serial + 1);
     registry_insert(agent, offer);
@@ -428,6 +416,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
    * the listeners (the bus) are attached and the bus name is owned, so the
    * Decided of a reboot time that passed while the agent was down is
    * signalled like any other. */
+  otaux_agent_get_device(agent, &agent->device);
   agent->timer_id = g_idle_add(on_timer, agent);
   return g_steal_pointer(&agent);
 }
@@ -437,7 +426,7 @@ void otaux_agent_free(OtauxAgent *agent)
   if (agent == NULL)
     return;
   g_clear_handle_id(&agent->timer_id, g_source_remove);
-  g_clear_pointer(&agent->charge_runs, g_hash_table_unref);
+  g_clear_pointer(&agent->charge, otaux_charge_free);
   g_clear_pointer(&agent->pinned, g_hash_table_unref);
   g_clear_pointer(&agent->policy_problems, g_strfreev);
   g_clear_pointer(&agent->by_id, g_hash_table_unref);
@@ -467,9 +456,16 @@ void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
   }
   otaux_policy_free(agent->policy);
   agent->policy = otaux_policy_copy(policy);
+  /* Whose word counts may have changed; the next tick acts on it. */
+  for (guint i = 0; i < agent->offers->len; i++) {
+    OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+
+    otaux_offer_see_device(offer, &agent->system, policy_for(agent, offer));
+  }
   rearm(agent);
   emit(agent, EV_POLICY, NULL, 0, NULL);
   check_charge_programs(agent);
+  device_refresh(agent);
 }
 
 void otaux_agent_set_policy_problems(OtauxAgent *agent, const char *const *problems)
@@ -574,6 +570,7 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     serial = existing->serial;
 
     otaux_offer_update(fresh, spec);
+    otaux_offer_see_device(fresh, &agent->system, policy_for(agent, existing));
     /* A re-offer may end a hold (no longer roaming): let the policy act now. */
     (void)otaux_offer_tick(fresh, policy_for(agent, existing), now);
     if (!commit(agent, existing, fresh, now, error))
@@ -594,7 +591,7 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     return FALSE;
   }
 
-  offer = otaux_offer_new(agent->next_serial, spec, agent->policy, now);
+  offer = otaux_offer_new_seeing(agent->next_serial, spec, &agent->system, agent->policy, now);
   if (!otaux_store_save(agent->store, offer, error)) {
     otaux_offer_free(offer);
     return FALSE;
@@ -617,6 +614,7 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
   prune_finished(agent);
   rearm(agent);
   check_charge_programs(agent);
+  device_refresh(agent);
   return TRUE;
 }
 
@@ -716,7 +714,7 @@ gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error)
     return FALSE;
   if (!otaux_store_remove(agent->store, serial, error))
     return FALSE;
-  g_hash_table_remove(agent->charge_runs, GUINT_TO_POINTER(serial));
+  otaux_charge_stop(agent->charge, serial);
   g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial));
   emit(agent, EV_REMOVED, offer, 0, NULL);
   /* A listener may not free it, but may have looked it up again: re-find. */
@@ -724,6 +722,7 @@ gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error)
   if (offer != NULL)
     registry_remove(agent, offer);
   rearm(agent);
+  device_refresh(agent);
   return TRUE;
 }
 
@@ -774,6 +773,65 @@ const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial)
   return prompt != NULL ? prompt : agent->empty_prompt;
 }
 
+/* ---- the device ------------------------------------------------------ */
+
+void otaux_agent_get_device(OtauxAgent *agent, OtauxDeviceFacts *out)
+{
+  const OtauxOffer *newest = NULL;
+  OtauxUpdaterFacts updater = { 0 };
+
+  g_return_if_fail(agent != NULL && out != NULL);
+  /* The updater speaks through its offers: the newest open one is its word. */
+  for (guint i = 0; i < agent->offers->len; i++) {
+    const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+
+    if (offer->phase != OTAUX_PHASE_FINISHED &&
+        (newest == NULL || offer->changed_at >= newest->changed_at))
+      newest = offer;
+  }
+  if (newest != NULL)
+    otaux_offer_spec_updater_facts(&newest->spec, &updater);
+  otaux_device_merge(&agent->system, &updater, agent->policy->device_trust, out);
+}
+
+static void device_refresh(OtauxAgent *agent)
+{
+  OtauxDeviceFacts now;
+
+  otaux_agent_get_device(agent, &now);
+  if (otaux_device_facts_equal(&now, &agent->device))
+    return;
+  agent->device = now;
+  emit(agent, EV_DEVICE, NULL, 0, NULL);
+}
+
+void otaux_agent_set_system_facts(OtauxAgent *agent, const OtauxSystemFacts *facts)
+{
+  g_return_if_fail(agent != NULL && facts != NULL);
+  if (otaux_system_facts_equal(&agent->system, facts))
+    return;
+  agent->system = *facts;
+  /* Derived, not saved: update in place; the tick commits what moves on
+   * (a released hold, a scheduled install) and republishes the prompts. */
+  for (guint i = 0; i < agent->offers->len; i++) {
+    OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
+
+    otaux_offer_see_device(offer, &agent->system, policy_for(agent, offer));
+  }
+  otaux_agent_tick(agent);
+  check_charge_programs(agent);
+  device_refresh(agent);
+}
+
+gboolean otaux_agent_installing(OtauxAgent *agent)
+{
+  g_return_val_if_fail(agent != NULL, FALSE);
+  for (guint i = 0; i < agent->offers->len; i++)
+    if (((OtauxOffer *)g_ptr_array_index(agent->offers, i))->phase == OTAUX_PHASE_INSTALLING)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- the operator's charge-warning program ---------------------------- */
 
 static void charge_finish(OtauxAgent *agent, guint serial, gboolean yes)
@@ -792,77 +850,12 @@ static void charge_finish(OtauxAgent *agent, guint serial, gboolean yes)
               local != NULL ? local->message : "?");
 }
 
-static void on_charge_exit(GPid pid, gint status, gpointer data)
+static void on_charge_done(guint serial, gboolean yes, gpointer data)
 {
-  ChargeRun *run = data;
-  OtauxAgent *agent = run->agent;
-  guint serial = run->serial;
-  g_autoptr(GError) local = NULL;
-  gboolean yes;
+  OtauxAgent *agent = data;
 
-  /* Exit status 0 is yes; anything else (a crash, a kill at the time-out) is no. */
-  yes = !run->timed_out && g_spawn_check_wait_status(status, &local);
-  g_debug("charge-warning program for offer %u: %s", serial,
-          yes ? "yes" : (run->timed_out ? "timed out" : local->message));
-  g_spawn_close_pid(pid);
-  run->pid = 0;
-  run->watch_id = 0; /* the source is done */
-  g_hash_table_remove(agent->charge_runs, GUINT_TO_POINTER(serial));
   g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial));
   charge_finish(agent, serial, yes);
-}
-
-static gboolean on_charge_timeout(gpointer data)
-{
-  ChargeRun *run = data;
-
-  run->timeout_id = 0;
-  run->timed_out = TRUE;
-  if (run->pid > 0)
-    kill(run->pid, SIGKILL);
-  return G_SOURCE_REMOVE;
-}
-
-static void charge_start(OtauxAgent *agent, const OtauxOffer *offer)
-{
-  const OtauxPolicy *p = agent->policy;
-  const char *argv[] = { p->charge_program, NULL };
-  g_auto(GStrv) envp = g_get_environ();
-  g_autoptr(GError) local = NULL;
-  char num[32];
-  ChargeRun *run;
-  GPid pid = 0;
-
-  /* The offer's details, for the program's own warning. */
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_ID", offer->spec.id, TRUE);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_NAME", offer->spec.name, TRUE);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_VERSION", offer->spec.version, TRUE);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_PRIORITY",
-                          otaux_priority_to_string(offer->spec.priority), TRUE);
-  g_snprintf(num, sizeof num, "%" G_GUINT64_FORMAT, offer->spec.size);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_SIZE", num, TRUE);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_ROAMING", offer->spec.roaming ? "1" : "0", TRUE);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_METERED", offer->spec.metered ? "1" : "0", TRUE);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_CELLULAR", offer->spec.cellular ? "1" : "0", TRUE);
-  g_snprintf(num, sizeof num, "%u", offer->serial);
-  envp = g_environ_setenv(envp, "OTAUX_OFFER_SERIAL", num, TRUE);
-
-  if (!g_spawn_async(NULL, (char **)argv, envp,
-                     G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &pid,
-                     &local)) {
-    /* A program that cannot run cannot say yes. */
-    g_warning("cannot run the charge-warning program %s: %s", p->charge_program, local->message);
-    charge_finish(agent, offer->serial, FALSE);
-    return;
-  }
-  run = g_new0(ChargeRun, 1);
-  run->agent = agent;
-  run->serial = offer->serial;
-  run->pid = pid;
-  run->watch_id = g_child_watch_add(pid, on_charge_exit, run);
-  run->timeout_id =
-      g_timeout_add_seconds(MAX(p->charge_program_timeout_s, 1), on_charge_timeout, run);
-  g_hash_table_insert(agent->charge_runs, GUINT_TO_POINTER(offer->serial), run);
 }
 
 /* Starts the program for every offer that waits for it and has none running. */
@@ -876,7 +869,7 @@ static void check_charge_programs(OtauxAgent *agent)
     const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
 
     if (otaux_offer_needs_charge_program(offer, agent->policy) &&
-        !g_hash_table_contains(agent->charge_runs, GUINT_TO_POINTER(offer->serial)))
+        !otaux_charge_running(agent->charge, offer->serial))
       g_array_append_val(due, offer->serial);
   }
   /* Serials, not pointers: a failed start commits, which swaps offers. */
@@ -884,7 +877,8 @@ static void check_charge_programs(OtauxAgent *agent)
     const OtauxOffer *offer = otaux_agent_lookup(agent, g_array_index(due, guint, i));
 
     if (offer != NULL && otaux_offer_needs_charge_program(offer, agent->policy) &&
-        !g_hash_table_contains(agent->charge_runs, GUINT_TO_POINTER(offer->serial)))
-      charge_start(agent, offer);
+        !otaux_charge_running(agent->charge, offer->serial))
+      otaux_charge_start(agent->charge, offer, agent->policy->charge_program,
+                         agent->policy->charge_program_timeout_s);
   }
 }

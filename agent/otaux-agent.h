@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "otaux-device.h"
 #include "otaux-offer.h"
 #include "otaux-policy.h"
 #include "otaux-prompt.h"
@@ -49,6 +50,8 @@ typedef struct {
                   gpointer user_data);
   /* otaux_agent_set_policy() replaced the policy (a reload). */
   void (*policy_changed)(OtauxAgent *agent, gpointer user_data);
+  /* The device in force (otaux_agent_get_device) changed. */
+  void (*device_changed)(OtauxAgent *agent, const OtauxDeviceFacts *device, gpointer user_data);
 } OtauxAgentListener;
 
 typedef struct {
@@ -110,6 +113,17 @@ gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice,
  * The agent calls it from its own timer; tests call it after moving an
  * injected clock. */
 void otaux_agent_tick(OtauxAgent *agent);
+
+/* The system's word about the device (the system-bus adapter calls this
+ * whenever a service's answer or signal changes it). Open offers see it at
+ * once: their prompts follow, a held question or a scheduled install that
+ * waited for the battery goes ahead. */
+void otaux_agent_set_system_facts(OtauxAgent *agent, const OtauxSystemFacts *facts);
+/* The device in force, as Agent1.Device shows it: the system's word merged
+ * by policy with the keys of the updater's newest open offer. */
+void otaux_agent_get_device(OtauxAgent *agent, OtauxDeviceFacts *out);
+/* Whether any offer is installing (the shutdown inhibitor is held then). */
+gboolean otaux_agent_installing(OtauxAgent *agent);
 
 /* The prompt currently published for an offer (never NULL). */
 const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial);

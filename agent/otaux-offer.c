@@ -132,7 +132,7 @@ static gboolean is_forced(const OtauxOffer *offer, const OtauxPolicy *policy)
  * want the question asked (ask) or no download at all (no). */
 static gboolean skips_download_question(const OtauxOffer *offer, const OtauxPolicy *policy)
 {
-  if (offer->spec.roaming && policy->roaming_download != OTAUX_ROAMING_DOWNLOAD_YES)
+  if (offer->device.roaming && policy->roaming_download != OTAUX_ROAMING_DOWNLOAD_YES)
     return FALSE;
   return (offer->spec.silent && policy->allow_silent) || is_forced(offer, policy);
 }
@@ -152,8 +152,45 @@ static void decide(OtauxOffer *offer, OtauxDecision decision, OtauxReason reason
   offer->changed_at = now;
 }
 
+void otaux_offer_spec_updater_facts(const OtauxOfferSpec *spec, OtauxUpdaterFacts *out)
+{
+  g_return_if_fail(spec != NULL && out != NULL);
+  /* A true value counts even without its field bit (a hand-written store file). */
+  out->known =
+      ((spec->fields & OTAUX_SPEC_ROAMING) || spec->roaming ? 1u << OTAUX_DEVICE_ROAMING : 0) |
+      ((spec->fields & OTAUX_SPEC_METERED) || spec->metered ? 1u << OTAUX_DEVICE_METERED : 0) |
+      ((spec->fields & OTAUX_SPEC_CELLULAR) || spec->cellular ? 1u << OTAUX_DEVICE_CELLULAR : 0);
+  out->roaming = spec->roaming;
+  out->metered = spec->metered;
+  out->cellular = spec->cellular;
+}
+
+void otaux_offer_see_device(OtauxOffer *offer, const OtauxSystemFacts *system,
+                            const OtauxPolicy *policy)
+{
+  OtauxUpdaterFacts updater;
+
+  g_return_if_fail(offer != NULL && policy != NULL);
+  otaux_offer_spec_updater_facts(&offer->spec, &updater);
+  otaux_device_merge(system, &updater, policy->device_trust, &offer->device);
+}
+
+gboolean otaux_offer_waits_for_battery(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
+  return (offer->phase == OTAUX_PHASE_READY || offer->phase == OTAUX_PHASE_DELAYED) &&
+         !otaux_device_battery_allows_install(&offer->device, policy);
+}
+
 OtauxOffer *otaux_offer_new(guint serial, const OtauxOfferSpec *spec, const OtauxPolicy *policy,
                             gint64 now)
+{
+  return otaux_offer_new_seeing(serial, spec, NULL, policy, now);
+}
+
+OtauxOffer *otaux_offer_new_seeing(guint serial, const OtauxOfferSpec *spec,
+                                   const OtauxSystemFacts *system, const OtauxPolicy *policy,
+                                   gint64 now)
 {
   OtauxOffer *offer;
 
@@ -162,6 +199,7 @@ OtauxOffer *otaux_offer_new(guint serial, const OtauxOfferSpec *spec, const Otau
   offer = g_new0(OtauxOffer, 1);
   offer->serial = serial;
   otaux_offer_spec_copy(&offer->spec, spec);
+  otaux_offer_see_device(offer, system, policy);
   offer->state = spec->state != 0 ? spec->state : OTAUX_FUMO_IDLE;
   offer->created_at = now;
   offer->changed_at = now;
@@ -397,6 +435,9 @@ static const char *const choices_none[] = { NULL };
 static const char *const choices_accept_cancel[] = { "accept", "cancel", NULL };
 static const char *const choices_cancel[] = { "cancel", NULL };
 static const char *const choices_accept[] = { "accept", NULL };
+static const char *const choices_cancel_later[] = { "cancel", "later", NULL };
+static const char *const choices_delay_cancel[] = { "delay-reboot", "cancel", NULL };
+static const char *const choices_delay_cancel_later[] = { "delay-reboot", "cancel", "later", NULL };
 static const char *const choices_all[] = { "accept", "delay-reboot", "cancel", NULL };
 static const char *const choices_accept_cancel_later[] = { "accept", "cancel", "later", NULL };
 static const char *const choices_all_later[] = { "accept", "delay-reboot", "cancel", "later",
@@ -427,22 +468,22 @@ static gboolean question_open(const OtauxOffer *offer, const OtauxPolicy *policy
 
 gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy)
 {
-  const OtauxOfferSpec *spec;
+  const OtauxDeviceFacts *device;
 
   g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
-  spec = &offer->spec;
+  device = &offer->device;
   /* An unknown size (0) may be large: it gets the warning. */
-  if (spec->size > 0 && spec->size < policy->charge_min_size)
+  if (offer->spec.size > 0 && offer->spec.size < policy->charge_min_size)
     return FALSE;
   switch (policy->charge_warning) {
     case OTAUX_CHARGE_WARN_ALWAYS:
       return TRUE;
     case OTAUX_CHARGE_WARN_ROAMING:
-      return spec->roaming;
+      return device->roaming;
     case OTAUX_CHARGE_WARN_METERED:
-      return spec->roaming || spec->metered;
+      return device->roaming || device->metered;
     case OTAUX_CHARGE_WARN_CELLULAR: /* roaming is cellular too */
-      return spec->roaming || spec->cellular;
+      return device->roaming || device->cellular;
     case OTAUX_CHARGE_WARN_NEVER:
     default:
       return FALSE;
@@ -466,7 +507,7 @@ const char *otaux_offer_held(const OtauxOffer *offer, const OtauxPolicy *policy,
   if (offer->later_until > now)
     return "later";
   if (offer->phase == OTAUX_PHASE_OFFERED) {
-    if (offer->spec.roaming &&
+    if (offer->device.roaming &&
         (!policy->roaming_present || policy->roaming_download == OTAUX_ROAMING_DOWNLOAD_NO))
       return "roaming";
     if (otaux_offer_needs_charge_program(offer, policy))
@@ -553,6 +594,14 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
     case OTAUX_PHASE_DELAYED:
       if (install_accepted(offer))
         return choices_none;
+      if (otaux_offer_waits_for_battery(offer, policy)) {
+        /* No "install now" below the battery line; delay and cancel stay. */
+        if (is_forced(offer, policy))
+          return choices_none;
+        if (otaux_offer_delay_limit(offer, policy, now) > 0)
+          return later ? choices_delay_cancel_later : choices_delay_cancel;
+        return later ? choices_cancel_later : choices_cancel;
+      }
       if (is_forced(offer, policy))
         return choices_accept;
       if (otaux_offer_delay_limit(offer, policy, now) > 0)
@@ -742,7 +791,8 @@ gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 n
   if (is_scheduled(offer)) {
     guint due;
 
-    if (now >= offer->reboot_at && reboot_may_run(offer, policy, now)) {
+    if (now >= offer->reboot_at && reboot_may_run(offer, policy, now) &&
+        !otaux_offer_waits_for_battery(offer, policy)) {
       /* RebootAt stays: it tells when the scheduled accept was due. */
       decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_SCHEDULED, now);
       return TRUE;
@@ -759,7 +809,7 @@ gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 n
 
   if (is_counting_down(offer, policy) &&
       now >= offer->ready_at + (gint64)policy->forced_countdown_s &&
-      reboot_may_run(offer, policy, now)) {
+      reboot_may_run(offer, policy, now) && !otaux_offer_waits_for_battery(offer, policy)) {
     decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
     return TRUE;
   }
@@ -788,7 +838,9 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
 
   if (is_scheduled(offer)) {
     /* Due inside quiet hours: wake when they end, not in a busy loop. */
-    if (offer->reboot_at <= now && !reboot_may_run(offer, policy, now))
+    if (offer->reboot_at <= now && otaux_offer_waits_for_battery(offer, policy))
+      ; /* a change of the battery moves it on, not the clock */
+    else if (offer->reboot_at <= now && !reboot_may_run(offer, policy, now))
       consider(&best, otaux_policy_quiet_next_change(policy, now), now);
     else
       consider(&best, offer->reboot_at, now);
@@ -801,7 +853,9 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
   } else if (is_counting_down(offer, policy)) {
     gint64 due = offer->ready_at + (gint64)policy->forced_countdown_s;
 
-    if (due <= now && !reboot_may_run(offer, policy, now))
+    if (due <= now && otaux_offer_waits_for_battery(offer, policy))
+      ; /* as above */
+    else if (due <= now && !reboot_may_run(offer, policy, now))
       consider(&best, otaux_policy_quiet_next_change(policy, now), now);
     else
       consider(&best, due, now);

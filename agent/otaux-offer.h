@@ -37,6 +37,7 @@
 #pragma once
 
 #include <glib.h>
+#include "otaux-device.h"
 #include "otaux-policy.h"
 
 G_BEGIN_DECLS
@@ -176,6 +177,9 @@ typedef struct {
   gint64 asked_at;      /* when the current question was put; its time-out counts from here */
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
+  /* The device as this offer sees it: its keys merged with the system's
+   * word by policy (otaux_offer_see_device). Derived, not persisted. */
+  OtauxDeviceFacts device;
 } OtauxOffer;
 
 /* Creates an offer from a validated spec. The start phase follows
@@ -183,6 +187,19 @@ typedef struct {
  * Silent or forced offers (where @policy allows) are accepted at once. */
 OtauxOffer *otaux_offer_new(guint serial, const OtauxOfferSpec *spec, const OtauxPolicy *policy,
                             gint64 now);
+/* The same, seeing the system's facts from the start (@system may be NULL). */
+OtauxOffer *otaux_offer_new_seeing(guint serial, const OtauxOfferSpec *spec,
+                                   const OtauxSystemFacts *system, const OtauxPolicy *policy,
+                                   gint64 now);
+/* What the offer's keys say about the device. */
+void otaux_offer_spec_updater_facts(const OtauxOfferSpec *spec, OtauxUpdaterFacts *out);
+/* Recomputes offer->device from its keys and @system (NULL: none) by policy.
+ * Call otaux_offer_tick() afterwards: a changed device may move it on. */
+void otaux_offer_see_device(OtauxOffer *offer, const OtauxSystemFacts *system,
+                            const OtauxPolicy *policy);
+/* The install waits for the battery (policy <battery/>): "install now" is
+ * not offered and a scheduled or forced install is not accepted. */
+gboolean otaux_offer_waits_for_battery(const OtauxOffer *offer, const OtauxPolicy *policy);
 OtauxOffer *otaux_offer_copy(const OtauxOffer *offer);
 void otaux_offer_free(OtauxOffer *offer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxOffer, otaux_offer_free)

@@ -289,11 +289,24 @@ static const char *charge_warning_id(const OtauxOffer *offer, const OtauxPolicy 
 {
   if (!otaux_offer_charge_warning_applies(offer, policy) || policy->charge_program[0] != '\0')
     return NULL;
-  if (offer->spec.roaming)
+  if (offer->device.roaming)
     return "charge.roaming";
   if (policy->charge_warning != OTAUX_CHARGE_WARN_ALWAYS)
     return "charge.metered"; /* metered or cellular */
-  return offer->spec.metered || offer->spec.cellular ? "charge.metered" : "charge.always";
+  return offer->device.metered || offer->device.cellular ? "charge.metered" : "charge.always";
+}
+
+/* Below the battery line (policy <battery/>): the warning says why the
+ * install cannot run now and what to do. Returns whether it applies. */
+static gboolean set_battery_warning(OtauxPrompt *prompt, const Ctx *ctx, const OtauxOffer *offer,
+                                    const OtauxPolicy *policy)
+{
+  if (!otaux_offer_waits_for_battery(offer, policy))
+    return FALSE;
+  set_text(&prompt->warning, &prompt->warning_markup, ctx,
+           otaux_device_battery_text_id(&offer->device, policy));
+  prompt->dismissible = TRUE;
+  return TRUE;
 }
 
 static const char *const timeout_answer_names[] = { "cancel", "accept", "later" };
@@ -430,7 +443,9 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
                offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
       set_operator_message(prompt, &ctx, offer);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "install");
-      set_str(&prompt->suggested, g_strdup("accept"));
+      set_str(&prompt->suggested,
+              g_strdup(otaux_prompt_has_choice(prompt, "accept") ? "accept" : ""));
+      set_battery_warning(prompt, &ctx, offer, policy);
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
       add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
       set_timeout(prompt, offer, policy, priority, now);
@@ -441,6 +456,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_text(&prompt->body, &prompt->body_markup, &ctx, "forced.body");
       set_operator_message(prompt, &ctx, offer);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
+      if (set_battery_warning(prompt, &ctx, offer, policy))
+        break; /* no countdown: the install waits for the battery */
       set_str(&prompt->suggested, g_strdup("accept"));
       prompt->deadline = offer->ready_at + (gint64)policy->forced_countdown_s;
       set_str(&prompt->deadline_choice, g_strdup("accept"));
@@ -464,6 +481,12 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       add_allowed_choices(prompt, &ctx, offer, policy, now, kind_name);
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
       add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
+      if (set_battery_warning(prompt, &ctx, offer, policy)) {
+        /* The time came with a low battery: say it waits, and for what. */
+        if (now >= offer->reboot_at)
+          set_text(&prompt->body, &prompt->body_markup, &ctx, "state.160");
+        break;
+      }
       /* At the reboot time the agent accepts on the person's behalf. */
       prompt->deadline = offer->reboot_at;
       set_str(&prompt->deadline_choice, g_strdup("accept"));
@@ -474,6 +497,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
     case OTAUX_PROMPT_INSTALLING:
       set_str(&prompt->title, text(&ctx, "installing.title"));
       set_text(&prompt->body, &prompt->body_markup, &ctx, "installing.body");
+      if (offer->device.shutdown_inhibited)
+        set_text(&prompt->warning, &prompt->warning_markup, &ctx, "installing.inhibited");
       break;
 
     case OTAUX_PROMPT_RESULT: {

@@ -33,6 +33,10 @@ OtauxPolicy *otaux_policy_new_default(void)
   policy->charge_program_timeout_s = 120;
   policy->roaming_present = TRUE;
   policy->roaming_download = OTAUX_ROAMING_DOWNLOAD_YES;
+  policy->device_trust = OTAUX_DEVICE_TRUST_EITHER;
+  policy->battery_min_on_battery = 25;
+  policy->battery_min_charging = 10;
+  policy->battery_mains_required = FALSE;
   policy->allow_silent = TRUE;
   policy->allow_forced = TRUE;
   policy->forced_countdown_s = 300;

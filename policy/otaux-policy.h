@@ -46,6 +46,13 @@ typedef enum {
   OTAUX_ROAMING_DOWNLOAD_ASK,     /* always ask, even for silent and forced offers */
 } OtauxRoamingDownload;
 
+/* Whose word counts for roaming, metered and cellular (agent/otaux-device.h). */
+typedef enum {
+  OTAUX_DEVICE_TRUST_EITHER = 0, /* true when either says so */
+  OTAUX_DEVICE_TRUST_UPDATER,    /* the Offer keys; the system's where they say nothing */
+  OTAUX_DEVICE_TRUST_SYSTEM,     /* the system's services; the keys where none runs */
+} OtauxDeviceTrust;
+
 /* The answer a prompt gives itself when its time-out expires (OMA DM DR). */
 typedef enum {
   OTAUX_TIMEOUT_ANSWER_CANCEL = 0,
@@ -77,6 +84,11 @@ typedef struct {
 
   gboolean roaming_present;              /* offers are shown while roaming */
   OtauxRoamingDownload roaming_download; /* downloads may start while roaming */
+
+  OtauxDeviceTrust device_trust;   /* whose word counts */
+  guint battery_min_on_battery;    /* percent needed to install on battery */
+  guint battery_min_charging;      /* percent needed to install on mains power */
+  gboolean battery_mains_required; /* no install on battery at all */
 
   gboolean allow_silent;    /* silent offers skip the download question */
   gboolean allow_forced;    /* forced offers inform instead of asking */

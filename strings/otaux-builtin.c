@@ -163,6 +163,10 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: title while the update installs. */
   { "installing.title", N_("Installing {name}"), NULL, OFFER, TITLE },
   { "installing.body", N_("Do not power off the device."), NULL, "duration " OFFER, BODY },
+  /* TRANSLATORS: warning while the update installs and the agent holds off shutdown and
+     suspend (logind inhibitor): the power menu cannot turn the device off now. */
+  { "installing.inhibited", N_("The device cannot be turned off until the update is installed."),
+    NULL, OFFER, BODY },
 
   /* finished */
   /* TRANSLATORS: title of the final notice after a successful update. */
@@ -319,6 +323,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: state 130 (Verizon extension). */
   { "state.130", N_("The battery is too low to install the update. Charge the device."), NULL,
     "code", BODY },
+  /* TRANSLATORS: warning with the install question when policy requires mains power and the
+     device runs on its battery; "install now" is not offered until then. */
+  { "battery.mains", N_("Plug in the charger to install the update."), NULL, OFFER, BODY },
   /* TRANSLATORS: state 140 (Verizon extension). */
   { "state.140", N_("The update will download over Wi-Fi."), NULL, "code", BODY },
   /* TRANSLATORS: state 150 (Verizon extension). */

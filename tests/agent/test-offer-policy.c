@@ -146,6 +146,7 @@ static void test_roaming(void **state)
   assert_null(otaux_offer_allowed_choices(c, p, NOON)[0]);
   /* home again: the silent offer is accepted on the next tick */
   c->spec.roaming = FALSE;
+  otaux_offer_see_device(c, NULL, p); /* the keys changed */
   assert_true(otaux_offer_tick(c, p, NOON + 1));
   assert_int_equal(c->decision, OTAUX_DECISION_ACCEPT);
   assert_int_equal(c->reason, OTAUX_REASON_POLICY);
@@ -165,12 +166,14 @@ static void test_charge_warning_and_program(void **state)
 
   assert_false(otaux_offer_charge_warning_applies(o, p));
   o->spec.metered = TRUE;
+  otaux_offer_see_device(o, NULL, p);                     /* the keys changed */
   assert_false(otaux_offer_charge_warning_applies(o, p)); /* built-in: roaming only */
   p->charge_warning = OTAUX_CHARGE_WARN_METERED;
   assert_true(otaux_offer_charge_warning_applies(o, p));
   p->charge_warning = OTAUX_CHARGE_WARN_CELLULAR;
   assert_false(otaux_offer_charge_warning_applies(o, p));
   o->spec.roaming = TRUE;
+  otaux_offer_see_device(o, NULL, p); /* the keys changed */
   assert_true(otaux_offer_charge_warning_applies(o, p));
   p->charge_min_size = 2000000; /* the offer has 1 MB */
   assert_false(otaux_offer_charge_warning_applies(o, p));
@@ -254,7 +257,10 @@ static void test_store_round_trip(void **state)
   gsize len = 0;
 
   o->spec.metered = TRUE;
+
+  otaux_offer_see_device(o, NULL, p); /* the keys changed */
   o->spec.cellular = TRUE;
+  otaux_offer_see_device(o, NULL, p); /* the keys changed */
   o->later_until = NOON + 5;
   o->asked_at = NOON + 1;
   o->charge_ok = TRUE;

@@ -159,6 +159,8 @@ static void test_charge_warning(void **state)
   g_autoptr(OtauxPrompt) home = NULL;
 
   o->spec.roaming = TRUE;
+
+  otaux_offer_see_device(o, NULL, f->policy); /* the keys changed */
   roaming = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(roaming->warning,
                       "You are roaming. Downloading 12.3 MB may cost extra data charges.");
@@ -166,6 +168,7 @@ static void test_charge_warning(void **state)
   never = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(never->warning, "");
   o->spec.roaming = FALSE;
+  otaux_offer_see_device(o, NULL, f->policy); /* the keys changed */
   f->policy->charge_warning = OTAUX_CHARGE_WARN_ALWAYS;
   always = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_non_null(strstr(always->warning, "12.3 MB"));
