@@ -2,9 +2,11 @@
  * texts (docs/strings.md). */
 #include "otauxctl-strings.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "otaux-render.h"
 #include "otaux-strings.h"
 
 char *otauxctl_file_root_element(const char *path, GError **error)
@@ -86,15 +88,84 @@ static void print_text(const OtauxStrings *strings, const char *id)
   g_print("%s = \"%s\"\t# %s\n", id, quoted->str, source != NULL ? source : "built-in");
 }
 
+/* A language ("de") as a locale glibc may have ("de_DE.UTF-8"). */
+char *otauxctl_locale_full_name(const char *locale)
+{
+  static const char *const countries[][2] = {
+    { "ar", "ar_EG" }, { "de", "de_DE" }, { "en", "en_US" }, { "es", "es_ES" }, { "fr", "fr_FR" },
+  };
+  g_autofree char *base = g_strndup(locale, strcspn(locale, ".@"));
+
+  if (strchr(base, '_') == NULL) {
+    for (gsize i = 0; i < G_N_ELEMENTS(countries); i++)
+      if (g_str_equal(base, countries[i][0]))
+        return g_strconcat(countries[i][1], ".UTF-8", NULL);
+    {
+      g_autofree char *country = g_ascii_strup(base, -1);
+
+      return g_strdup_printf("%s_%s.UTF-8", base, country);
+    }
+  }
+  return g_strconcat(base, ".UTF-8", NULL);
+}
+
+gboolean otauxctl_use_locale(const char *locale, char **used)
+{
+  g_autofree char *full = otauxctl_locale_full_name(locale);
+  g_autofree char *lang = g_strndup(locale, strcspn(locale, ".@"));
+  gboolean ok;
+
+  /* gettext follows LANGUAGE (the built-in texts), and the weekday and
+   * month names, digits and decimal point follow the locale. */
+  g_setenv("LANGUAGE", lang, TRUE);
+  ok = setlocale(LC_ALL, full) != NULL;
+  if (!ok)
+    setlocale(LC_ALL, "C.UTF-8");
+  if (used != NULL)
+    *used = g_strdup(ok ? full : "C.UTF-8");
+  return ok;
+}
+
+static void print_dirs(const char *const *dirs)
+{
+  for (gsize i = 0; dirs[i] != NULL; i++)
+    g_print("# catalogs read from %s%s\n", dirs[i],
+            g_file_test(dirs[i], G_FILE_TEST_IS_DIR) ? "" : " (missing)");
+}
+
+/* 2026-03-10 10:00 local time, a Tuesday: a fixed day, so that two
+ * renderings compare line by line. */
+static gint64 render_now(void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_local(2026, 3, 10, 10, 0, 0);
+
+  return g_date_time_to_unix(now);
+}
+
+static void print_rendered(const OtauxStrings *strings)
+{
+  g_autoptr(GPtrArray) all = otaux_render_all(strings, render_now());
+
+  for (guint i = 0; i < all->len; i++) {
+    const OtauxRendered *r = all->pdata[i];
+
+    g_print("%s\t%s\n", r->where, r->text);
+  }
+}
+
 int otauxctl_cmd_strings(int argc, char **argv)
 {
   g_auto(GStrv) dirs = NULL;
   g_autofree char *locale = NULL;
+  g_autofree char *locale_used = NULL;
+  gboolean render = FALSE;
   const GOptionEntry entries[] = {
+    { "render", 0, 0, G_OPTION_ARG_NONE, &render,
+      "Print every text filled in with realistic and edge values, as the prompts show them", NULL },
     { "strings-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs,
       "Read catalogs from DIR instead of the vendor and operator dirs (repeatable)", "DIR" },
     { "locale", 0, 0, G_OPTION_ARG_STRING, &locale,
-      "Show the texts for this locale (default: the environment's)", "LL_CC" },
+      "Show the texts for this language and locale (default: the environment's)", "LL_CC" },
     { NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[ID...]");
@@ -111,6 +182,12 @@ int otauxctl_cmd_strings(int argc, char **argv)
     g_printerr("%s: %s\n", g_get_prgname(), error->message);
     return 2;
   }
+  if (locale != NULL && !otauxctl_use_locale(locale, &locale_used)) {
+    g_autofree char *full = otauxctl_locale_full_name(locale);
+
+    g_printerr("%s: the locale %s is not installed: dates and numbers as in C.UTF-8\n",
+               g_get_prgname(), full);
+  }
   otaux_strings_init_gettext();
   skipped = otaux_strings_load_dirs(
       strings, dirs != NULL ? (const char *const *)dirs : otaux_strings_default_dirs(), problems);
@@ -119,7 +196,11 @@ int otauxctl_cmd_strings(int argc, char **argv)
   if (locale != NULL)
     otaux_strings_set_locale(strings, locale);
 
-  if (argc > 1) {
+  if (render) {
+    g_print("# locale %s\n", setlocale(LC_ALL, NULL));
+    print_dirs(dirs != NULL ? (const char *const *)dirs : otaux_strings_default_dirs());
+    print_rendered(strings);
+  } else if (argc > 1) {
     for (int i = 1; i < argc; i++) {
       if (!otaux_strings_has(strings, argv[i])) {
         g_printerr("%s: unknown string id '%s'\n", g_get_prgname(), argv[i]);
@@ -131,6 +212,7 @@ int otauxctl_cmd_strings(int argc, char **argv)
     g_autofree const char **ids = otaux_strings_builtin_ids();
     g_auto(GStrv) messages = otaux_strings_message_ids(strings);
 
+    print_dirs(dirs != NULL ? (const char *const *)dirs : otaux_strings_default_dirs());
     for (gsize i = 0; ids[i] != NULL; i++)
       print_text(strings, ids[i]);
     for (gsize i = 0; messages[i] != NULL; i++) {
