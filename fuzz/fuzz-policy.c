@@ -3,7 +3,7 @@
  * parsed file applies and checks without trouble. */
 #include <stdint.h>
 
-#include "otaux-policy-file.h"
+#include "otaux-policy-layers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

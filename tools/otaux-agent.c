@@ -11,7 +11,7 @@
 
 #include "otaux-agent.h"
 #include "otaux-bus.h"
-#include "otaux-policy-file.h"
+#include "otaux-policy-layers.h"
 #include "otaux-strings.h"
 #ifdef OTAUX_HAVE_NOTIFY
 #include "otaux-presenters.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "otaux-policy-file.h"
+#include "otaux-policy-layers.h"
 
 static gboolean parse(const char *args, const char *summary, GOptionEntry *entries, int *argc,
                       char ***argv, int *rc)

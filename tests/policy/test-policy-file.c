@@ -1,5 +1,5 @@
-/* Unit tests of the policy files: parsing, every kind of problem, merging
- * the layers, and the shipped files (default = built-ins, examples clean). */
+/* Unit tests of one policy file: parsing, every kind of problem (values,
+ * contradictions), and the shipped files (default = built-ins, examples clean). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "otaux-policy-file.h"
+#include "otaux-policy-layers.h"
 
 static gint find_knob(const char *name)
 {
@@ -384,144 +384,6 @@ static void test_error_unreadable(void **state)
   assert_non_null(error);
 }
 
-/* ---- layers ---- */
-
-static void write_file(const char *dir, const char *name, const char *body)
-{
-  g_autofree char *path = g_build_filename(dir, name, NULL);
-  g_autofree char *xml = g_strdup_printf(HEAD "<otaux-policy>\n%s\n</otaux-policy>\n", body);
-
-  assert_true(g_file_set_contents(path, xml, -1, NULL));
-}
-
-static void remove_tree(const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    g_unlink(path);
-  }
-  g_rmdir(dir);
-}
-
-static void test_layers_order_and_override(void **state)
-{
-  g_autofree char *vendor = g_dir_make_tmp("otaux-vendor-XXXXXX", NULL);
-  g_autofree char *oper = g_dir_make_tmp("otaux-operator-XXXXXX", NULL);
-  const char *dirs[] = { vendor, oper, "/nonexistent/otaux", NULL };
-  g_autoptr(OtauxPolicyLayers) layers = NULL;
-  g_autoptr(GPtrArray) problems = otaux_policy_problems_new();
-  g_autoptr(GPtrArray) files = NULL;
-
-  /* Version order, not name order: zeta_050 first, then alpha_200. */
-  write_file(vendor, "alpha_200.xml", "<delay max-count=\"5\"/>");
-  write_file(vendor, "zeta_050.xml", "<delay max-count=\"4\" final-warning=\"2m\"/>");
-  write_file(vendor, "README", "not xml");
-  write_file(oper, "mxip_opr_100.xml", "<delay max-count=\"7\"/>");
-  write_file(oper, "mxip_opr_200.xml", "<forced countdown=\"10m\"/>");
-
-  files = otaux_policy_layer_files(vendor, problems);
-  assert_int_equal(files->len, 2);
-  assert_true(g_str_has_suffix(files->pdata[0], "zeta_050.xml"));
-  assert_true(g_str_has_suffix(files->pdata[1], "alpha_200.xml"));
-  assert_int_equal(problems->len, 0);
-
-  layers = otaux_policy_layers_load(dirs);
-  assert_int_equal(layers->problems->len, 0);
-  assert_int_equal(layers->files->len, 4);
-  assert_int_equal(layers->policy->max_delays, 7);        /* operator wins */
-  assert_int_equal(layers->policy->final_warning_s, 120); /* vendor, untouched above */
-  assert_int_equal(layers->policy->forced_countdown_s, 600);
-  assert_int_equal(layers->policy->max_total_delay_s, 7 * 86400); /* built-in */
-  assert_true(
-      g_str_has_suffix(layers->origins[find_knob("delay.max-count")], "mxip_opr_100.xml:3"));
-  assert_true(
-      g_str_has_suffix(layers->origins[find_knob("delay.final-warning")], "zeta_050.xml:3"));
-  assert_null(layers->origins[find_knob("delay.max-total")]);
-  remove_tree(vendor);
-  remove_tree(oper);
-}
-
-static void test_layers_bad_file_skipped(void **state)
-{
-  g_autofree char *dir = g_dir_make_tmp("otaux-layer-XXXXXX", NULL);
-  const char *dirs[] = { dir, NULL };
-  g_autoptr(OtauxPolicyLayers) layers = NULL;
-  g_autofree char *p0 = NULL;
-  g_autofree char *p1 = NULL;
-  g_autofree char *p2 = NULL;
-
-  write_file(dir, "good_100.xml", "<delay max-count=\"5\"/>");
-  write_file(dir, "bad_200.xml", "<delay max-count=\"6\"/>\n<silent allowed=\"perhaps\"/>");
-  write_file(dir, "contra_300.xml", "<delay max-count=\"8\" max-total=\"1h\"/>");
-  write_file(dir, "policy.xml", "<delay max-count=\"9\"/>");
-
-  layers = otaux_policy_layers_load(dirs);
-  /* The good file applies; the bad ones are reported, with lines, and skipped whole. */
-  assert_int_equal(layers->policy->max_delays, 5);
-  assert_int_equal(layers->policy->max_total_delay_s, 7 * 86400);
-  assert_int_equal(layers->files->len, 1);
-  for (guint i = 0; i < layers->problems->len; i++) {
-    g_autofree char *p = otaux_policy_problem_to_string(layers->problems->pdata[i]);
-    print_message("# %s\n", p);
-  }
-  assert_int_equal(layers->problems->len, 4); /* contra_300: two contradictions */
-  p0 = otaux_policy_problem_to_string(layers->problems->pdata[0]);
-  p1 = otaux_policy_problem_to_string(layers->problems->pdata[1]);
-  p2 = otaux_policy_problem_to_string(layers->problems->pdata[2]);
-  assert_non_null(strstr(p0, "policy.xml: skipped: a policy file is named NAME_VVV.xml"));
-  assert_non_null(strstr(p1, "bad_200.xml:4: silent.allowed: 'perhaps' is not yes or no"));
-  assert_non_null(strstr(p2, "contra_300.xml:3: delay.reminders: a reminder 4h"));
-  remove_tree(dir);
-}
-
-static void test_layers_unreadable_file(void **state)
-{
-  g_autofree char *dir = g_dir_make_tmp("otaux-layer-XXXXXX", NULL);
-  g_autofree char *sub = g_build_filename(dir, "dir_100.xml", NULL);
-  const char *dirs[] = { dir, NULL };
-  g_autoptr(OtauxPolicyLayers) layers = NULL;
-  g_autofree char *p0 = NULL;
-
-  assert_int_equal(g_mkdir(sub, 0700), 0);
-  layers = otaux_policy_layers_load(dirs);
-  assert_int_equal(layers->problems->len, 1);
-  p0 = otaux_policy_problem_to_string(layers->problems->pdata[0]);
-  assert_non_null(strstr(p0, "dir_100.xml: cannot read"));
-  g_rmdir(sub);
-  g_rmdir(dir);
-}
-
-/* ---- quiet hours ---- */
-
-static void test_quiet_hours(void **state)
-{
-  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
-  /* 2026-01-15 00:00 UTC; the tests run with TZ=UTC */
-  const gint64 midnight = 1768435200;
-
-  assert_false(otaux_policy_in_quiet_hours(p, midnight));
-  assert_int_equal(otaux_policy_quiet_next_change(p, midnight), 0);
-  p->quiet_start_min = 22 * 60;
-  p->quiet_end_min = 7 * 60;
-  assert_true(otaux_policy_in_quiet_hours(p, midnight + 3600));
-  assert_false(otaux_policy_in_quiet_hours(p, midnight + 7 * 3600));
-  assert_false(otaux_policy_in_quiet_hours(p, midnight + 12 * 3600));
-  assert_true(otaux_policy_in_quiet_hours(p, midnight + 22 * 3600));
-  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 3600), midnight + 7 * 3600);
-  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 12 * 3600), midnight + 22 * 3600);
-  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 23 * 3600), midnight + 31 * 3600);
-  assert_true(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_HIGH, midnight + 3600));
-  assert_false(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_MEDIUM, midnight + 3600));
-  assert_true(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_MEDIUM, midnight + 12 * 3600));
-  p->quiet_start_min = 9 * 60;
-  p->quiet_end_min = 17 * 60;
-  assert_true(otaux_policy_in_quiet_hours(p, midnight + 9 * 3600));
-  assert_false(otaux_policy_in_quiet_hours(p, midnight + 17 * 3600));
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -538,13 +400,7 @@ int main(void)
     cmocka_unit_test(test_error_too_large),
     cmocka_unit_test(test_error_many_problems_capped),
     cmocka_unit_test(test_error_unreadable),
-    cmocka_unit_test(test_layers_order_and_override),
-    cmocka_unit_test(test_layers_bad_file_skipped),
-    cmocka_unit_test(test_layers_unreadable_file),
-    cmocka_unit_test(test_quiet_hours),
   };
 
-  g_setenv("TZ", "UTC", TRUE);
-  tzset();
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,12 @@
-/* Unit tests of the built-in default policy and the enum names. */
+/* Unit tests of the built-in default policy, the enum names and quiet hours. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <glib.h>
+#include <time.h>
 
 #include "otaux-policy.h"
 
@@ -86,6 +89,32 @@ static void test_presentation_and_urgency_names(void **state)
   assert_string_equal(otaux_urgency_to_string(OTAUX_URGENCY_CRITICAL), "critical");
 }
 
+static void test_quiet_hours(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  /* 2026-01-15 00:00 UTC; the tests run with TZ=UTC */
+  const gint64 midnight = 1768435200;
+
+  assert_false(otaux_policy_in_quiet_hours(p, midnight));
+  assert_int_equal(otaux_policy_quiet_next_change(p, midnight), 0);
+  p->quiet_start_min = 22 * 60;
+  p->quiet_end_min = 7 * 60;
+  assert_true(otaux_policy_in_quiet_hours(p, midnight + 3600));
+  assert_false(otaux_policy_in_quiet_hours(p, midnight + 7 * 3600));
+  assert_false(otaux_policy_in_quiet_hours(p, midnight + 12 * 3600));
+  assert_true(otaux_policy_in_quiet_hours(p, midnight + 22 * 3600));
+  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 3600), midnight + 7 * 3600);
+  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 12 * 3600), midnight + 22 * 3600);
+  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 23 * 3600), midnight + 31 * 3600);
+  assert_true(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_HIGH, midnight + 3600));
+  assert_false(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_MEDIUM, midnight + 3600));
+  assert_true(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_MEDIUM, midnight + 12 * 3600));
+  p->quiet_start_min = 9 * 60;
+  p->quiet_end_min = 17 * 60;
+  assert_true(otaux_policy_in_quiet_hours(p, midnight + 9 * 3600));
+  assert_false(otaux_policy_in_quiet_hours(p, midnight + 17 * 3600));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -94,6 +123,9 @@ int main(void)
     cmocka_unit_test(test_copy_is_independent),
     cmocka_unit_test(test_priority_names),
     cmocka_unit_test(test_presentation_and_urgency_names),
+    cmocka_unit_test(test_quiet_hours),
   };
+  g_setenv("TZ", "UTC", TRUE);
+  tzset();
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
