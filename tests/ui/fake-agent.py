@@ -13,6 +13,7 @@ The test drives it over org.otaux.Test1 on /org/otaux/Test:
   SetPrompt(o offer, a{sv} prompt)
   Remove(o offer)
   Answers() -> a(ssa{sv})   (offer path, choice, details), in order
+  PrompterSignals() -> a(so) the prompter's Shown/Hidden signals, in order
 Prints "READY" on stdout once the name is owned.
 """
 import sys
@@ -92,6 +93,7 @@ class Agent(dbus.service.Object):
         self.offers = {}
         self.serial = 0
         self.answers = []
+        self.prompter_signals = []
 
     @dbus.service.method(PROPS, in_signature='ss', out_signature='v')
     def Get(self, iface, name):
@@ -138,12 +140,20 @@ class Control(dbus.service.Object):
     def Answers(self):
         return dbus.Array(self.agent.answers, signature='(ssa{sv})')
 
+    @dbus.service.method('org.otaux.Test1', in_signature='', out_signature='a(so)')
+    def PrompterSignals(self):
+        return dbus.Array(self.agent.prompter_signals, signature='(so)')
+
 
 def main():
     DBusGMainLoop(set_as_default=True)
     bus = dbus.SessionBus()
     agent = Agent(bus)
     Control(bus, agent)
+    bus.add_signal_receiver(
+        lambda offer, member=None: agent.prompter_signals.append((member, offer)),
+        dbus_interface='org.otaux.Prompter1', path='/org/otaux/Prompter',
+        member_keyword='member')
     name = dbus.service.BusName('org.otaux.Agent', bus, do_not_queue=True)
     print('READY', flush=True)
     loop = GLib.MainLoop()

@@ -58,6 +58,18 @@ class Ctx:
         return [(str(p), str(c), {str(k): v for k, v in d.items()})
                 for p, c, d in self.ctl.Answers()]
 
+    def signals(self):
+        return [(str(m), str(o)) for m, o in self.ctl.PrompterSignals()]
+
+    def wait_signals(self, want, what):
+        wait_for(lambda: len(self.signals()) >= len(want), 10, what)
+        assert self.signals() == want, (self.signals(), want)
+
+    def show(self, path, kind):
+        """org.otaux.Prompter1.Show, as the agent calls it."""
+        dbus.Interface(self.bus.get_object('org.otaux.Prompter', '/org/otaux/Prompter'),
+                       'org.otaux.Prompter1').Show(dbus.ObjectPath(path), kind)
+
     def layout(self, serial, kind, suffix=''):
         return uitest.read_layout(self.shots, serial, kind, suffix)
 
@@ -268,6 +280,53 @@ def test_result_close_is_local(ctx):
     uitest.click_button(wid, lay, 'close')
     uitest.no_visible_window('^Update installed$', 5)
     assert ctx.answers() == []
+
+
+def test_shown_hidden_signals(ctx):
+    """Prompter1.Shown when an offer's question is on screen, Hidden when it
+    leaves without an answer: Escape, withdrawn, the prompter exiting."""
+    path, serial = ctx.add(screen('download'))
+    p = ctx.start_prompter()
+    ctx.layout(serial, 'download')
+    wid = uitest.find_window('^Firmware update available$')
+    ctx.wait_signals([('Shown', path)], 'Shown')
+    uitest.key(wid, 'Escape')
+    uitest.no_visible_window('^Firmware update available$')
+    ctx.wait_signals([('Shown', path), ('Hidden', path)], 'Hidden after Escape')
+    # the agent asks for it again (a click on its notification)
+    ctx.show(path, 'download')
+    uitest.find_window('^Firmware update available$')
+    ctx.wait_signals([('Shown', path), ('Hidden', path), ('Shown', path)], 'Shown after Show')
+    # withdrawn: the next offer comes on screen
+    path2, serial2 = ctx.add(screen('download'))
+    ctx.ctl.Remove(path)
+    ctx.wait_signals([('Shown', path), ('Hidden', path), ('Shown', path), ('Hidden', path),
+                      ('Shown', path2)], 'Hidden, then the next Shown')
+    # the prompter ends (SIGTERM) with a question on screen
+    p.stop()
+    assert p.p.returncode == 0, p.p.returncode
+    ctx.wait_signals([('Shown', path), ('Hidden', path), ('Shown', path), ('Hidden', path),
+                      ('Shown', path2), ('Hidden', path2)], 'Hidden on exit')
+    assert ctx.answers() == []
+
+
+def test_next_popup_question_keeps_shown(ctx):
+    """The offer's next question (download, then progress) is a pop-up too:
+    it stays on screen, no Hidden and no second Shown; Hidden once its
+    prompt is gone."""
+    prompt = screen('download')
+    path, serial = ctx.add(prompt)
+    p = ctx.start_prompter()
+    ctx.layout(serial, 'download')
+    ctx.wait_signals([('Shown', path)], 'Shown')
+    ctx.ctl.SetPrompt(path, screen('progress'))
+    ctx.layout(serial, 'progress')
+    ctx.ctl.SetPrompt(path, dbus.Dictionary({}, signature='sv'))
+    uitest.no_visible_window('^Downloading update$')
+    ctx.wait_signals([('Shown', path), ('Hidden', path)], 'Hidden once the prompt is gone')
+    # once the prompter is gone, everything it sent has been received
+    p.stop()
+    assert ctx.signals() == [('Shown', path), ('Hidden', path)], ctx.signals()
 
 
 TESTS = [v for k, v in list(globals().items()) if k.startswith('test_')]

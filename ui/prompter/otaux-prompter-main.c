@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +25,16 @@ static void set_text_direction(void)
     gtk_widget_set_default_direction(GTK_TEXT_DIR_RTL);
 }
 
+/* SIGTERM and SIGINT end the loop, so the question on screen gets its
+ * Hidden signal before the prompter goes. */
+static gboolean on_quit_signal(gpointer user_data)
+{
+  OtauxPrompter *self = user_data;
+  g_debug("signal: exiting");
+  g_main_loop_quit(self->loop);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean parse_geometry(const char *geometry, int *w, int *h)
 {
   return sscanf(geometry, "%dx%d", w, h) == 2 && *w >= 100 && *h >= 100 && *w <= 10000 &&
@@ -34,6 +46,7 @@ int main(int argc, char **argv)
   OtauxPrompter prompter = { 0 };
   OtauxPrompter *self = &prompter;
   int idle_timeout = 10;
+  guint sig_term, sig_int;
   g_autofree char *geometry = NULL;
   g_autofree char *shot_dir = NULL;
   g_autoptr(GError) error = NULL;
@@ -91,7 +104,11 @@ int main(int argc, char **argv)
   /* Until the agent shows up, there is nothing to show: the idle timer runs. */
   otaux_prompter_window_arm_idle(self, self->idle_timeout_s);
 
+  sig_term = g_unix_signal_add(SIGTERM, on_quit_signal, self);
+  sig_int = g_unix_signal_add(SIGINT, on_quit_signal, self);
   g_main_loop_run(self->loop);
+  g_source_remove(sig_term);
+  g_source_remove(sig_int);
 
   otaux_prompter_client_stop(self); /* Hidden for what is on screen */
   g_clear_handle_id(&self->idle_id, g_source_remove);
