@@ -1,0 +1,117 @@
+/* Unit tests of the bridge's tables (bridges/fwupd/otaux-fwupd-map.c) and of
+ * its declined-releases file (otaux-fwupd-state.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "otaux-fwupd-map.h"
+#include "otaux-fwupd-state.h"
+#include "otaux-testlib.h"
+
+static void test_priority(void **unused)
+{
+  assert_string_equal(otaux_fwupd_priority_from_urgency(FWUPD_RELEASE_URGENCY_LOW), "low");
+  assert_string_equal(otaux_fwupd_priority_from_urgency(FWUPD_RELEASE_URGENCY_MEDIUM), "medium");
+  assert_string_equal(otaux_fwupd_priority_from_urgency(FWUPD_RELEASE_URGENCY_HIGH), "high");
+  assert_string_equal(otaux_fwupd_priority_from_urgency(FWUPD_RELEASE_URGENCY_CRITICAL), "high");
+  assert_string_equal(otaux_fwupd_priority_from_urgency(FWUPD_RELEASE_URGENCY_UNKNOWN), "medium");
+}
+
+static guint map(GQuark domain, int code, OtauxFwupdStage stage)
+{
+  g_autoptr(GError) error = g_error_new_literal(domain, code, "x");
+  return otaux_fwupd_result_from_error(error, stage);
+}
+
+static void test_errors(void **unused)
+{
+  const OtauxFwupdStage dl = OTAUX_FWUPD_STAGE_DOWNLOAD, in = OTAUX_FWUPD_STAGE_INSTALL;
+  GQuark bridge = OTAUX_FWUPD_ERROR;
+
+  assert_int_equal(otaux_fwupd_result_from_error(NULL, in), 200);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_AC_POWER_REQUIRED, in), 450);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_BATTERY_LEVEL_TOO_LOW, in), 451);
+  assert_int_equal(map(G_IO_ERROR, G_IO_ERROR_NO_SPACE, dl), 501);
+  assert_int_equal(map(G_IO_ERROR, G_IO_ERROR_NO_SPACE, in), 502);
+  assert_int_equal(map(bridge, 402, dl), 402);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_INVALID_FILE, in), 402);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_SIGNATURE_INVALID, in), 404);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_NOT_SUPPORTED, in), 408);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_NOT_REACHABLE, dl), 503);
+  assert_int_equal(map(G_IO_ERROR, G_IO_ERROR_NOT_FOUND, dl), 411);
+  assert_int_equal(map(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, dl), 407);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_WRITE, in), 410);
+  assert_int_equal(map(G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY, in), 410);
+  assert_int_equal(map(G_IO_ERROR, G_IO_ERROR_DBUS_ERROR, in), 410);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_BUSY, in), 409);
+  assert_int_equal(map(FWUPD_ERROR, FWUPD_ERROR_AUTH_FAILED, dl), 406);
+  /* fallbacks: a download problem reads as the network, an install one as "not installed" */
+  assert_int_equal(map(G_FILE_ERROR, G_FILE_ERROR_FAILED, dl), 503);
+  assert_int_equal(map(G_FILE_ERROR, G_FILE_ERROR_FAILED, in), 410);
+}
+
+static void check_text(const char *markup, const char *want)
+{
+  g_autofree char *got = otaux_fwupd_markup_to_text(markup);
+  assert_string_equal(got, want);
+}
+
+static void test_markup(void **unused)
+{
+  check_text(NULL, "");
+  check_text("<p>Fixes a bug.</p>", "Fixes a bug.");
+  check_text("<p>One.</p><p>Two\n   lines.</p>", "One.\n\nTwo lines.");
+  check_text("<p>Fixes:</p><ul><li>A</li><li>B <em>now</em></li></ul><p>End.</p>",
+             "Fixes:\n\n• A\n• B now\n\nEnd.");
+  check_text("<ol><li>first</li><li>second</li></ol>", "1. first\n2. second");
+  check_text("<p>a &amp; b &lt;c&gt;</p>", "a & b <c>");
+  /* not markup: kept as text */
+  check_text("plain <unclosed", "plain <unclosed");
+}
+
+static void test_ids(void **unused)
+{
+  g_autofree char *id = otaux_fwupd_offer_id("08d4", "1.2.4");
+  assert_string_equal(id, "fwupd:08d4:1.2.4");
+  assert_int_equal(otaux_fwupd_checksum_type("fc0aabcf98bf3546c91270f2941f0acd0395dd79"),
+                   G_CHECKSUM_SHA1);
+  assert_int_equal((int)otaux_fwupd_checksum_type("abc"), -1);
+}
+
+static void test_state(void **unused)
+{
+  g_autofree char *dir = g_dir_make_tmp("otaux-fwupd-state-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "sub", "declined.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtauxFwupdState) state = otaux_fwupd_state_load(path, &error);
+  g_autoptr(OtauxFwupdState) again = NULL;
+
+  assert_non_null(state);
+  assert_false(otaux_fwupd_state_is_declined(state, "dev", "1.2.4"));
+  assert_true(otaux_fwupd_state_decline(state, "dev", "1.2.4", &error));
+  assert_true(otaux_fwupd_state_is_declined(state, "dev", "1.2.4"));
+  /* a newer release of the device is not declined */
+  assert_false(otaux_fwupd_state_is_declined(state, "dev", "1.2.5"));
+  again = otaux_fwupd_state_load(path, &error);
+  assert_non_null(again);
+  assert_true(otaux_fwupd_state_is_declined(again, "dev", "1.2.4"));
+  otaux_fwupd_state_free(g_steal_pointer(&again));
+  /* a damaged file is an error naming the file */
+  assert_true(g_file_set_contents(path, "[declined\n", -1, NULL));
+  again = otaux_fwupd_state_load(path, &error);
+  assert_null(again);
+  assert_non_null(strstr(error->message, "declined.ini"));
+  otaux_test_rm_rf(dir);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_priority), cmocka_unit_test(test_errors), cmocka_unit_test(test_markup),
+    cmocka_unit_test(test_ids),      cmocka_unit_test(test_state),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

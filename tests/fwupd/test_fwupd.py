@@ -1,0 +1,234 @@
+"""otaux-fwupd against the real fwupd daemon (issue 13, item 8).
+
+Each case: a private system bus with fwupd's test device ("Integrated
+Webcam™", 1.2.2, upgrades 1.2.3 and 1.2.4 from the fwupd-tests remote) and
+logind's mock, the real otaux-agent on the private session bus
+(dbus-run-session, --test-clock), and otaux-fwupd. The person's answers are
+Answer calls, as a UI would make them. Run with /usr/bin/python3.
+"""
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+import dbus  # noqa: E402
+from fwupdtest import WEBCAM, Bridge, FwupdWorld  # noqa: E402
+from otauxtest import Agent, main, wait_until  # noqa: E402
+
+OFFER_ID = f'fwupd:{WEBCAM}:1.2.4'
+TESTING_PATH = '/org/otaux/Agent/Testing'
+
+
+class Case:
+    """One world: fwupd, logind's mock, the agent and the bridge."""
+
+    def __init__(self, **fwupd_conf):
+        self.world = self.agent = self.bridge = None
+        try:
+            self.world = FwupdWorld(**fwupd_conf)
+            self.agent = Agent(args=['--test-clock', '--no-notifications', '--no-popups']).start()
+            self.bridge = Bridge(self.world).start()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        for part in (self.bridge, self.agent, self.world):
+            if part is not None:
+                part.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def offer_path(self, timeout=30):
+        """Waits until the bridge offered the webcam's 1.2.4; returns the path."""
+        sig = self.agent.signals
+        wait_until(lambda: sig.find('OfferAdded') or self._known(), timeout, 'the offer')
+        return self.agent.get_offer(OFFER_ID)
+
+    def _known(self):
+        try:
+            self.agent.get_offer(OFFER_ID)
+            return True
+        except dbus.exceptions.DBusException:
+            return False
+
+    def wait_prop(self, path, prop, value, timeout=30):
+        wait_until(lambda: self.agent.prop(path, prop) == value or
+                   self.agent.signals.find('PropertiesChanged', path,
+                                           lambda a: a[1].get(prop) == value),
+                   timeout, f'{prop} = {value!r}')
+
+    def download(self, path):
+        """Accepts the download question; waits for ready (the file is checked)."""
+        self.agent.answer(path, 'accept')
+        self.wait_prop(path, 'Phase', 'ready')
+
+    def now(self):
+        return int(self.agent.obj(TESTING_PATH).Get('org.otaux.Testing1', 'Now',
+                                                     dbus_interface='org.freedesktop.DBus.Properties'))
+
+    def set_time(self, t):
+        dbus.Interface(self.agent.obj(TESTING_PATH), 'org.otaux.Testing1').SetTime(dbus.Int64(t))
+
+    def assert_installed_124(self):
+        res = self.world.results()
+        assert res is not None, 'fwupd has no result for the webcam'
+        versions = [str(r.get('Version')) for r in res.get('Release', [])]
+        assert versions[:1] == ['1.2.4'], f'fwupd result releases: {versions}'
+        # 2 = FWUPD_UPDATE_STATE_SUCCESS (4 = needs reboot)
+        assert int(res['UpdateState']) in (2, 4), f'UpdateState {res["UpdateState"]}'
+
+    def assert_nothing_installed(self):
+        assert self.world.results() is None, 'fwupd has a result: something was installed'
+        assert str(self.world.webcam()['Version']) == '1.2.2'
+
+
+def test_offer_fields():
+    with Case() as c:
+        path = c.offer_path()
+        p = c.agent.props(path)
+        assert p['Id'] == OFFER_ID, p['Id']
+        assert p['Name'] == 'Integrated Webcam™', p['Name']
+        assert p['Version'] == '1.2.4', p['Version']
+        # the metadata says urgency="medium"; fwupd 2.0.20 does not pass it on
+        # (unknown), which maps to medium as well
+        assert p['Priority'] == 'medium', p['Priority']
+        assert p['Phase'] == 'offered', p['Phase']
+        notes = c.agent.prop(path, 'Prompt')['details']
+        assert notes == ('Fixes another bug with the flux capacitor to prevent time going '
+                         'backwards.'), notes
+        assert p['Size'] > 0, p['Size']
+        # only the newest upgrade is offered
+        ids = [c.agent.props(o)['Id'] for o in c.agent.offers()]
+        assert ids == [OFFER_ID], ids
+
+
+def test_accept_both_installs_and_reboots():
+    with Case() as c:
+        path = c.offer_path()
+        c.agent.answer(path, 'accept')
+        c.agent.signals.wait('PropertiesChanged', path,
+                             lambda a: a[1].get('State') == 30, timeout=30)
+        c.wait_prop(path, 'Phase', 'ready')
+        assert c.agent.prop(path, 'State') == 40
+        c.agent.answer(path, 'accept')
+        c.agent.signals.wait('PropertiesChanged', path,
+                             lambda a: a[1].get('Phase') == 'installing', timeout=30)
+        c.wait_prop(path, 'Phase', 'finished', timeout=60)
+        assert c.agent.prop(path, 'Result') == 200, c.agent.prop(path, 'Result')
+        c.assert_installed_124()
+        wait_until(lambda: c.world.reboots, 20, 'Reboot on logind')
+        assert c.world.reboots == [[False]], c.world.reboots
+        # fwupd's request reached the person on the installing screen
+        c.bridge.log.wait('fwupd asks the person: ', 5)
+
+
+def test_shipped_checksum_mismatch():
+    # Debian's fwupd-tests.xml names other container checksums than its cab
+    # files have: the download is refused with 402 (damaged package).
+    with Case(metadata='shipped') as c:
+        path = c.offer_path()
+        c.agent.answer(path, 'accept')
+        c.wait_prop(path, 'Phase', 'finished')
+        assert c.agent.prop(path, 'Result') == 402, c.agent.prop(path, 'Result')
+        body = c.agent.prop(path, 'Prompt')['body']
+        assert 'damaged' in body, body
+        c.assert_nothing_installed()
+
+
+def test_cancel_is_remembered():
+    with Case() as c:
+        path = c.offer_path()
+        c.agent.answer(path, 'cancel')
+        c.wait_prop(path, 'Phase', 'finished')
+        assert c.agent.prop(path, 'Result') == 401
+        declined = os.path.join(c.bridge.state_dir, 'declined.ini')
+        wait_until(lambda: os.path.exists(declined), 20, 'the declined file')
+        with open(declined) as f:
+            assert f'{WEBCAM}=1.2.4' in f.read()
+        c.assert_nothing_installed()
+        # a restarted bridge looks again, and does not offer it again
+        assert c.bridge.stop() == 0
+        c.agent.signals.clear(c.agent)
+        c.bridge.start()
+        c.bridge.log.wait('declined before, not offered', 30)
+        assert c.agent.signals.find('OfferAdded') is None
+        assert len(c.agent.offers()) == 1
+        c.assert_nothing_installed()
+
+
+def test_delay_reboot_waits_for_schedule():
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        at = c.now() + 3600
+        c.agent.answer(path, 'delay-reboot', reboot_at=at)
+        c.wait_prop(path, 'Phase', 'delayed')
+        # a minute before the time: still nothing installed
+        c.set_time(at - 60)
+        assert c.agent.prop(path, 'Decision') == 'delay-reboot'
+        c.assert_nothing_installed()
+        c.set_time(at + 1)
+        c.agent.signals.wait('Decided', path, lambda a: a[0] == 'accept' and
+                             a[1].get('reason') == 'scheduled', timeout=30)
+        c.wait_prop(path, 'Phase', 'finished', timeout=60)
+        assert c.agent.prop(path, 'Result') == 200
+        c.assert_installed_124()
+
+
+def test_fwupd_killed_mid_install():
+    # The fake device waits (DecompressDelay, ms) while it "decompresses".
+    with Case(extra_test='DecompressDelay=60000') as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        c.wait_prop(path, 'Phase', 'installing')
+        c.world.fwupd_log.wait(r'Status: +decompressing', 30)
+        c.world.kill_fwupd()
+        c.wait_prop(path, 'Phase', 'finished', timeout=30)
+        result = c.agent.prop(path, 'Result')
+        assert result == 410, result
+        body = c.agent.prop(path, 'Prompt')['body']
+        assert 'could not be installed' in body, body
+        # fwupd comes back: the bridge connects again
+        start = len(c.bridge.log.lines)
+        c.world.start_fwupd()
+        c.bridge.log.wait('connected to fwupd', 30, start)
+
+
+def test_bridge_killed_picks_up():
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        assert c.bridge.stop(signal.SIGKILL) == -signal.SIGKILL
+        # the person accepts while the bridge is gone
+        c.agent.answer(path, 'accept')
+        assert c.agent.prop(path, 'Decision') == 'accept'
+        c.bridge.start()
+        c.wait_prop(path, 'Phase', 'finished', timeout=60)
+        assert c.agent.prop(path, 'Result') == 200
+        c.assert_installed_124()
+        # the same offer, not a second one
+        assert len(c.agent.offers()) == 1
+
+
+def test_agent_restart():
+    with Case() as c:
+        path = c.offer_path()
+        c.agent.restart()
+        start = len(c.bridge.log.lines)
+        c.bridge.log.wait(f'offered as {path}', 30, start)
+        c.download(path)
+        assert c.agent.prop(path, 'State') == 40
+
+
+if __name__ == '__main__':
+    main([test_offer_fields, test_accept_both_installs_and_reboots, test_shipped_checksum_mismatch,
+          test_cancel_is_remembered,
+          test_delay_reboot_waits_for_schedule, test_fwupd_killed_mid_install,
+          test_bridge_killed_picks_up, test_agent_restart])
