@@ -500,7 +500,8 @@ static void on_connected(GObject *source, GAsyncResult *res, gpointer user_data)
   fwupd_client_set_feature_flags_async(
       bridge->client,
       FWUPD_FEATURE_FLAG_REQUESTS | FWUPD_FEATURE_FLAG_REQUESTS_NON_GENERIC |
-          FWUPD_FEATURE_FLAG_UPDATE_ACTION | FWUPD_FEATURE_FLAG_DETACH_ACTION,
+          FWUPD_FEATURE_FLAG_UPDATE_ACTION | FWUPD_FEATURE_FLAG_DETACH_ACTION |
+          FWUPD_FEATURE_FLAG_ALLOW_AUTHENTICATION,
       bridge->cancellable, on_feature_flags, bridge);
 }
 
