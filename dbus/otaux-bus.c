@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "otaux-bus-device.h"
 #include "otaux-bus-private.h"
 #include "otaux-dbus-error.h"
 #include "otaux-dbus-mainloop.h"
@@ -207,6 +208,15 @@ static void get_policy_problems(OtauxDBusServer *server, DBusMessageIter *iter, 
   dbus_message_iter_close_container(iter, &array);
 }
 
+static void get_device(OtauxDBusServer *server, DBusMessageIter *iter, gpointer data)
+{
+  OtauxBus *bus = data;
+  OtauxDeviceFacts device;
+
+  otaux_agent_get_device(bus->agent, &device);
+  otaux_bus_append_device(iter, &device);
+}
+
 static const OtauxDBusMethod agent_methods[] = {
   { "Offer", "a{sv}", "o", agent_offer, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "GetOffer", "s", "o", agent_get_offer, 0 },
@@ -220,6 +230,7 @@ static const OtauxDBusProperty agent_properties[] = {
   { "DownloadRetryInterval", "u", get_download_retry_interval },
   { "DownloadTimeout", "u", get_download_timeout },
   { "PolicyProblems", "as", get_policy_problems },
+  { "Device", "a{sv}", get_device },
   { NULL },
 };
 
@@ -770,12 +781,21 @@ static void on_policy_changed(OtauxAgent *agent, gpointer data)
   otaux_dbus_server_emit_properties_changed(bus->server, OTAUX_AGENT_PATH, props);
 }
 
+static void on_device_changed(OtauxAgent *agent, const OtauxDeviceFacts *device, gpointer data)
+{
+  OtauxBus *bus = data;
+  static const char *const props[] = { "Device", NULL };
+
+  otaux_dbus_server_emit_properties_changed(bus->server, OTAUX_AGENT_PATH, props);
+}
+
 static const OtauxAgentListener bus_listener = {
   .offer_added = on_offer_added,
   .offer_removed = on_offer_removed,
   .offer_changed = on_offer_changed,
   .decided = on_decided,
   .policy_changed = on_policy_changed,
+  .device_changed = on_device_changed,
 };
 
 /* ---- connection ---- */

@@ -12,6 +12,7 @@
 #include "otaux-agent.h"
 #include "otaux-bus.h"
 #include "otaux-policy-layers.h"
+#include "otaux-sysbus.h"
 #include "otaux-strings.h"
 #ifdef OTAUX_HAVE_NOTIFY
 #include "otaux-presenters.h"
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
 {
   g_autofree char *state_dir = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *system_address = NULL;
   g_auto(GStrv) policy_dirs = NULL;
   g_auto(GStrv) strings_dirs = NULL;
   gboolean replace = FALSE, verbose = FALSE, version = FALSE;
@@ -166,6 +168,10 @@ int main(int argc, char **argv)
     { "bus-address", 0, 0, G_OPTION_ARG_STRING, &address,
       "Use this bus instead of the session bus (for the API, the notifications and the "
       "pop-up)",
+      "ADDRESS" },
+    { "system-bus-address", 0, 0, G_OPTION_ARG_STRING, &system_address,
+      "Read the device's services (modem, network, battery, logind) on this bus instead of the "
+      "system bus",
       "ADDRESS" },
     { "strings-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &strings_dirs,
       "Read string catalogs from DIR instead of the vendor and operator dirs (repeatable; "
@@ -242,6 +248,9 @@ int main(int argc, char **argv)
   }
   if (use_test_clock)
     otaux_bus_enable_testing(bus, set_test_time, &ctx);
+  /* The device's own word (roaming, metered, battery) and the inhibitor. */
+  OtauxSysbusConfig sysbus_config = { .address = system_address };
+  g_autoptr(OtauxSysbus) sysbus = otaux_sysbus_new(agent, &sysbus_config);
 #ifdef OTAUX_HAVE_NOTIFY
   OtauxPresentersConfig presenters_config = {
     .notifications = !no_notifications,
@@ -267,6 +276,7 @@ int main(int argc, char **argv)
 #endif
   g_clear_handle_id(&ctx.reload_id, g_source_remove);
   g_clear_pointer(&ctx.monitors, g_ptr_array_unref);
+  g_clear_pointer(&sysbus, otaux_sysbus_free);
   g_clear_pointer(&bus, otaux_bus_free);
   g_main_loop_unref(ctx.loop);
   return ctx.status;
