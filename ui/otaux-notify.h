@@ -1,6 +1,6 @@
-/* otaux-notify: one desktop notification per offer, on
- * org.freedesktop.Notifications, called with asynchronous GDBus (never
- * libnotify's synchronous calls). Internal to the presenters. */
+/* otaux-notify: one desktop notification per offer, shown with libnotify
+ * on a worker thread of its own (otaux-notify-worker.h), so that a hung
+ * notification server never holds up the agent. Internal to the presenters. */
 #pragma once
 
 #include <gio/gio.h>
@@ -24,7 +24,7 @@ typedef enum {
   OTAUX_NOTIFY_ASK_NO,          /* no server, or one without actions */
 } OtauxNotifyAsk;
 
-OtauxNotify *otaux_notify_new(GDBusConnection *bus, OtauxAgent *agent, gboolean popups,
+OtauxNotify *otaux_notify_new(OtauxAgent *agent, gboolean popups,
                               const OtauxNotifyCallbacks *callbacks, gpointer user_data);
 void otaux_notify_free(OtauxNotify *notify);
 

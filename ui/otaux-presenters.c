@@ -168,7 +168,7 @@ OtauxPresenters *otaux_presenters_new(OtauxAgent *agent, const OtauxPresentersCo
       .server_changed = on_server_changed,
     };
 
-    p->notify = otaux_notify_new(p->bus, agent, config->popups, &callbacks, p);
+    p->notify = otaux_notify_new(agent, config->popups, &callbacks, p);
   }
   p->listener = otaux_agent_add_listener(agent, &listener, p);
   /* The offers loaded from disk were there before us. */

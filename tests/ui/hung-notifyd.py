@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """A notification server that hangs: it owns org.freedesktop.Notifications
-and answers GetCapabilities (body, actions), but never replies to Notify
+and answers GetCapabilities (body, actions) and GetServerInformation, but never replies to Notify
 or CloseNotification. Counts them: org.otaux.TestHung.Calls() -> (notify, close).
 Prints READY once the name is owned."""
 import sys
@@ -23,6 +23,10 @@ class Hung(dbus.service.Object):
     @dbus.service.method(IFACE, in_signature='', out_signature='as')
     def GetCapabilities(self):
         return ['body', 'actions']
+
+    @dbus.service.method(IFACE, in_signature='', out_signature='ssss')
+    def GetServerInformation(self):
+        return ('hung-notifyd', 'otaux tests', '1.0', '1.2')
 
     @dbus.service.method(IFACE, in_signature='susssasa{sv}i', out_signature='u',
                          async_callbacks=('ok', 'err'))

@@ -528,9 +528,9 @@ def test_hung_server_stalls_nothing(ctx):
     calls = dbus.Interface(ctx.bus.get_object(NOTIFY_NAME, NOTIFY_PATH), 'org.otaux.TestHung')
     ctx.start_agent()
     paths = [ctx.offer('medium', id='hung-%d' % i) for i in range(3)]
-    wait(lambda: calls.Calls()[0] >= 3, 10, 'Notify calls at the hung server')
-    # Three Notify calls hang (the agent waits 5 s for each): offers, answers
-    # and decisions go on meanwhile, well inside that time-out.
+    wait(lambda: calls.Calls()[0] >= 1, 10, 'a Notify call at the hung server')
+    # A Notify call hangs (libnotify's worker thread waits 25 s for it):
+    # offers, answers and decisions go on meanwhile, well inside that time.
     start = time.monotonic()
     path = ctx.offer('medium', id='hung-late')
     ctx.agent.answer(paths[0], 'accept')
