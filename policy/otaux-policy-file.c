@@ -7,26 +7,11 @@
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/relaxng.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
+#include "otaux-xml.h"
 
 #include "otaux-policy-rng.h"
 
 G_DEFINE_QUARK(otaux - policy - file - error - quark, otaux_policy_file_error)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlRelaxNGValidCtxt, xmlRelaxNGFreeValidCtxt)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlRelaxNGParserCtxt, xmlRelaxNGFreeParserCtxt)
-
-/* libxml2 2.12 made the error argument const. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *OtauxXmlError;
-#else
-typedef xmlErrorPtr OtauxXmlError;
-#endif
 
 /* ---- problems ------------------------------------------------------------ */
 
@@ -84,16 +69,14 @@ void otaux_policy_report_end(OtauxPolicyReport *r)
                         r->count - OTAUX_POLICY_FILE_MAX_PROBLEMS);
 }
 
-static void on_xml_error(void *data, OtauxXmlError error)
+/* The front end's problems, into the file's report. */
+static void report_xml(OtauxPolicyReport *r, GPtrArray *found)
 {
-  OtauxPolicyReport *r = data;
-  g_autofree char *message = NULL;
+  for (guint i = 0; i < found->len; i++) {
+    OtauxXmlProblem *p = found->pdata[i];
 
-  if (error == NULL || error->level == XML_ERR_WARNING)
-    return;
-  message = g_strstrip(g_strdup(error->message != NULL ? error->message : "invalid"));
-  otaux_policy_report_take(r, error->line > 0 ? (guint)error->line : 0,
-                           g_utf8_make_valid(message, -1));
+    otaux_policy_report_take(r, p->line, g_steal_pointer(&p->message));
+  }
 }
 
 /* ---- parsing ------------------------------------------------------------- */
@@ -125,58 +108,21 @@ guint otaux_policy_file_knob_line(const OtauxPolicyFile *file, guint knob)
   return file->lines[knob];
 }
 
-static void xml_init(void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter(&done)) {
-    xmlInitParser();
-    g_once_init_leave(&done, 1);
-  }
-}
-
 /* The schema, parsed once and kept (reachable) for the process. */
-static xmlRelaxNGPtr schema_get(void)
+static xmlRelaxNG *schema_get(void)
 {
-  static xmlRelaxNGPtr schema = NULL;
+  static xmlRelaxNG *schema = NULL;
   static gsize done = 0;
 
   if (g_once_init_enter(&done)) {
-    g_autoptr(xmlRelaxNGParserCtxt) ctxt =
-        xmlRelaxNGNewMemParserCtxt(otaux_policy_rng, (int)strlen(otaux_policy_rng));
+    g_autoptr(GError) local = NULL;
 
-    schema = ctxt != NULL ? xmlRelaxNGParse(ctxt) : NULL;
+    schema = otaux_xml_schema_new(otaux_policy_rng, strlen(otaux_policy_rng), &local);
     if (schema == NULL)
-      g_critical("the built-in policy schema does not parse");
+      g_critical("the built-in policy schema does not parse: %s", local->message);
     g_once_init_leave(&done, 1);
   }
   return schema;
-}
-
-/* An internal DTD may declare entities (billion laughs); external ones reach
- * out. Policy files need neither: refuse any DOCTYPE before libxml2 reads it. */
-static gboolean find_doctype(const char *data, gsize len, guint *line)
-{
-  static const char needle[] = "<!DOCTYPE";
-  const gsize n = sizeof needle - 1;
-
-  *line = 1;
-  for (gsize i = 0; i + n <= len; i++) {
-    if (data[i] == '\n')
-      (*line)++;
-    if (data[i] == '<' && memcmp(data + i, needle, n) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-static char *attr_value(xmlAttr *attr)
-{
-  xmlChar *raw = xmlNodeListGetString(attr->doc, attr->children, 1);
-  char *value = g_strdup(raw != NULL ? (const char *)raw : "");
-
-  xmlFree(raw);
-  return value;
 }
 
 /* The knobs of one element of a valid document. */
@@ -184,17 +130,16 @@ static void read_element(OtauxPolicyReport *r, OtauxPolicyFile *file, xmlNode *n
                          guint *level_lines, gboolean schema_ok)
 {
   const char *element = (const char *)node->name;
-  guint line = (guint)MAX(xmlGetLineNo(node), 0);
+  guint line = otaux_xml_line(node);
   gint level = -1;
 
   if (g_str_equal(element, "priority")) {
-    g_autofree char *value = NULL;
-    xmlChar *raw = xmlGetProp(node, (const xmlChar *)"level");
-    gboolean given = raw != NULL;
+    g_autofree char *value = otaux_xml_get_attr(node, "level");
+    gboolean given = value != NULL;
     guint i;
 
-    value = g_strdup(raw != NULL ? (const char *)raw : "");
-    xmlFree(raw);
+    if (value == NULL)
+      value = g_strdup("");
     for (i = 0;
          otaux_policy_level_names[i] != NULL && !g_str_equal(otaux_policy_level_names[i], value);
          i++)
@@ -232,7 +177,7 @@ static void read_element(OtauxPolicyReport *r, OtauxPolicyFile *file, xmlNode *n
         otaux_policy_report(r, line, "unknown attribute %s on <%s>", name, element);
       continue;
     }
-    value = attr_value(attr);
+    value = otaux_xml_attr_value(attr);
     problem = otaux_policy_knob_parse(k, value, &file->values);
     if (problem != NULL) {
       otaux_policy_report_take(r, line, g_steal_pointer(&problem));
@@ -246,63 +191,29 @@ OtauxPolicyFile *otaux_policy_file_parse(const char *name, const char *data, gsi
                                          GPtrArray *problems)
 {
   g_autoptr(OtauxPolicyFile) file = NULL;
-  g_autoptr(xmlParserCtxt) ctxt = NULL;
   g_autoptr(xmlDoc) doc = NULL;
-  g_autoptr(xmlRelaxNGValidCtxt) vctxt = NULL;
+  g_autoptr(GPtrArray) found = otaux_xml_problems_new();
   OtauxPolicyReport r = { name, problems, 0 };
-  xmlRelaxNGPtr schema;
+  xmlRelaxNG *schema;
   xmlNode *root;
   guint level_lines[OTAUX_N_PRIORITIES] = { 0 };
   gboolean schema_ok;
-  guint line;
 
   g_return_val_if_fail(name != NULL && (data != NULL || len == 0) && problems != NULL, NULL);
 
-  if (len > OTAUX_POLICY_FILE_MAX_BYTES) {
-    otaux_policy_report(&r, 0, "the file is larger than %u bytes", OTAUX_POLICY_FILE_MAX_BYTES);
-    return NULL;
-  }
-  if (find_doctype(data, len, &line)) {
-    otaux_policy_report(&r, line, "a DOCTYPE is not allowed in a policy file");
-    return NULL;
-  }
-
-  xml_init();
-  ctxt = xmlNewParserCtxt();
-  if (ctxt == NULL) {
-    otaux_policy_report(&r, 0, "out of memory");
-    return NULL;
-  }
-  /* NONET: never fetch anything; no NOENT/DTDLOAD/HUGE: no entity expansion,
-   * no external subset, the default size limits. */
-  xmlSetStructuredErrorFunc(&r, on_xml_error);
-  doc = xmlCtxtReadMemory(ctxt, data != NULL ? data : "", (int)len, name, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
-  if (doc == NULL || !ctxt->wellFormed) {
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (r.count == 0)
-      otaux_policy_report(&r, 0, "not a well-formed XML document");
+  doc = otaux_xml_parse("a policy file", name, data, len, OTAUX_POLICY_FILE_MAX_BYTES, found, NULL);
+  if (doc == NULL) {
+    report_xml(&r, found);
     otaux_policy_report_end(&r);
     return NULL;
   }
-  if (doc->intSubset != NULL || doc->extSubset != NULL) {
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    otaux_policy_report(&r, 1, "a DOCTYPE is not allowed in a policy file");
-    return NULL;
-  }
-
   schema = schema_get();
-  vctxt = schema != NULL ? xmlRelaxNGNewValidCtxt(schema) : NULL;
-  if (vctxt == NULL) {
-    xmlSetStructuredErrorFunc(NULL, NULL);
+  if (schema == NULL) {
     otaux_policy_report(&r, 0, "the policy schema is not available");
     return NULL;
   }
-  xmlRelaxNGSetValidStructuredErrors(vctxt, on_xml_error, &r);
-  schema_ok = xmlRelaxNGValidateDoc(vctxt, doc) == 0;
-  xmlSetStructuredErrorFunc(NULL, NULL);
-  if (!schema_ok && r.count == 0)
-    otaux_policy_report(&r, 0, "the document does not follow the policy schema");
+  schema_ok = otaux_xml_validate(doc, schema, found, NULL);
+  report_xml(&r, found);
 
   /* The values too, even after a schema problem: every problem in one go. */
   file = g_new0(OtauxPolicyFile, 1);
@@ -310,15 +221,14 @@ OtauxPolicyFile *otaux_policy_file_parse(const char *name, const char *data, gsi
   file->lines = g_new0(guint, otaux_policy_n_knobs());
   root = xmlDocGetRootElement(doc);
   if (root != NULL && g_str_equal((const char *)root->name, "otaux-policy")) {
-    xmlChar *version = xmlGetProp(root, (const xmlChar *)"version");
+    g_autofree char *version = otaux_xml_get_attr(root, "version");
 
-    if (version != NULL && !g_str_equal((const char *)version, "1")) {
-      g_autofree char *v = otaux_policy_shown((const char *)version);
+    if (version != NULL && !g_str_equal(version, "1")) {
+      g_autofree char *v = otaux_policy_shown(version);
 
-      otaux_policy_report(&r, (guint)MAX(xmlGetLineNo(root), 0),
-                          "policy version '%s' is not supported (1 is)", v);
+      otaux_policy_report(&r, otaux_xml_line(root), "policy version '%s' is not supported (1 is)",
+                          v);
     }
-    xmlFree(version);
     for (xmlNode *node = root->children; node != NULL; node = node->next)
       if (node->type == XML_ELEMENT_NODE)
         read_element(&r, file, node, level_lines, schema_ok);

@@ -15,16 +15,12 @@
  * with the built-in texts. libxml2 runs without network, DTD loading or
  * entity expansion, on files of bounded size. */
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "otaux-catalog-private.h"
 #include "otaux-plural.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlParserCtxt, xmlFreeParserCtxt)
+#include "otaux-xml.h"
 
 #define MAX_TEXT_BYTES 4096
 #define MAX_ENTRIES    4096
@@ -54,9 +50,9 @@ typedef struct {
   OtauxCatalog *catalog;
 } Parser;
 
-static void problem(Parser *p, long line, const char *format, ...) G_GNUC_PRINTF(3, 4);
+static void problem(Parser *p, guint line, const char *format, ...) G_GNUC_PRINTF(3, 4);
 
-static void problem(Parser *p, long line, const char *format, ...)
+static void problem(Parser *p, guint line, const char *format, ...)
 {
   va_list args;
   g_autofree char *message = NULL;
@@ -65,19 +61,9 @@ static void problem(Parser *p, long line, const char *format, ...)
   message = g_strdup_vprintf(format, args);
   va_end(args);
   if (line > 0)
-    g_ptr_array_add(p->problems, g_strdup_printf("%s:%ld: %s", p->filename, line, message));
+    g_ptr_array_add(p->problems, g_strdup_printf("%s:%u: %s", p->filename, line, message));
   else
     g_ptr_array_add(p->problems, g_strdup_printf("%s: %s", p->filename, message));
-}
-
-static long line_of(const xmlNode *node)
-{
-  return xmlGetLineNo(node);
-}
-
-static gboolean name_is(const xmlNode *node, const char *name)
-{
-  return node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0;
 }
 
 static const char *use_name(OtauxTextUse use)
@@ -103,27 +89,18 @@ static gboolean check_attributes(Parser *p, const xmlNode *node, const char *all
   gboolean ok = TRUE;
 
   if (node->ns != NULL) {
-    problem(p, line_of(node), "<%s> has a namespace; catalogs use none", node->name);
+    problem(p, otaux_xml_line(node), "<%s> has a namespace; catalogs use none", node->name);
     ok = FALSE;
   }
   for (const xmlAttr *a = node->properties; a != NULL; a = a->next) {
     const char *name = (const char *)a->name;
 
     if (a->ns != NULL || !word_in(name, strlen(name), allowed)) {
-      problem(p, line_of(node), "<%s> has an unknown attribute '%s'", node->name, name);
+      problem(p, otaux_xml_line(node), "<%s> has an unknown attribute '%s'", node->name, name);
       ok = FALSE;
     }
   }
   return ok;
-}
-
-static char *get_attr(const xmlNode *node, const char *name)
-{
-  xmlChar *value = xmlGetNoNsProp(node, (const xmlChar *)name);
-  char *copy = value != NULL ? g_strdup((const char *)value) : NULL;
-
-  xmlFree(value);
-  return copy;
 }
 
 /* Whitespace runs (as in pretty-printed XML) become one space. */
@@ -171,7 +148,7 @@ static gboolean append_content(Parser *p, const xmlNode *parent, const TextCtx *
   gboolean ok = TRUE;
 
   if (depth > MAX_NESTING) {
-    problem(p, line_of(parent), "markup nested too deeply in '%s'", tc->id);
+    problem(p, otaux_xml_line(parent), "markup nested too deeply in '%s'", tc->id);
     return FALSE;
   }
   for (const xmlNode *n = parent->children; n != NULL; n = n->next) {
@@ -187,13 +164,14 @@ static gboolean append_content(Parser *p, const xmlNode *parent, const TextCtx *
         gboolean is_link = g_str_equal(name, "a");
 
         if (!g_str_equal(name, "b") && !g_str_equal(name, "i") && !is_link) {
-          problem(p, line_of(n), "<%s> is not allowed in a text (markup allowed: b, i, a)", name);
+          problem(p, otaux_xml_line(n), "<%s> is not allowed in a text (markup allowed: b, i, a)",
+                  name);
           ok = FALSE;
           break;
         }
         if (tc->use != OTAUX_USE_BODY) {
-          problem(p, line_of(n), "markup (<%s>) is not allowed in '%s': it is %s", name, tc->id,
-                  use_name(tc->use));
+          problem(p, otaux_xml_line(n), "markup (<%s>) is not allowed in '%s': it is %s", name,
+                  tc->id, use_name(tc->use));
           ok = FALSE;
           break;
         }
@@ -202,18 +180,18 @@ static gboolean append_content(Parser *p, const xmlNode *parent, const TextCtx *
           break;
         }
         if (is_link) {
-          g_autofree char *href = get_attr(n, "href");
+          g_autofree char *href = otaux_xml_get_attr(n, "href");
           g_autofree char *href_escaped = NULL;
           gsize start = plain->len;
           TextCtx inner = *tc;
 
           if (tc->in_link) {
-            problem(p, line_of(n), "a link inside a link in '%s'", tc->id);
+            problem(p, otaux_xml_line(n), "a link inside a link in '%s'", tc->id);
             ok = FALSE;
             break;
           }
           if (href == NULL || !href_valid(href)) {
-            problem(p, line_of(n),
+            problem(p, otaux_xml_line(n),
                     "<a> needs href=\"https://...\" (or http:, mailto:, tel:) without spaces, "
                     "quotes or placeholders");
             ok = FALSE;
@@ -235,11 +213,12 @@ static gboolean append_content(Parser *p, const xmlNode *parent, const TextCtx *
         break;
       }
       case XML_ENTITY_REF_NODE:
-        problem(p, line_of(n), "entity references are not allowed (use the character itself)");
+        problem(p, otaux_xml_line(n),
+                "entity references are not allowed (use the character itself)");
         ok = FALSE;
         break;
       default:
-        problem(p, line_of(n), "unexpected XML content in '%s'", tc->id);
+        problem(p, otaux_xml_line(n), "unexpected XML content in '%s'", tc->id);
         ok = FALSE;
         break;
     }
@@ -249,7 +228,7 @@ static gboolean append_content(Parser *p, const xmlNode *parent, const TextCtx *
 
 /* Checks the {placeholders} of @text against @allowed ("time! name ...").
  * @check_required: whether every "x!" must be used. */
-static gboolean check_placeholders(Parser *p, long line, const char *id, const char *text,
+static gboolean check_placeholders(Parser *p, guint line, const char *id, const char *text,
                                    const char *allowed, gboolean check_required)
 {
   gboolean ok = TRUE;
@@ -324,7 +303,7 @@ static gboolean read_form(Parser *p, const xmlNode *node, const TextCtx *tc, con
 {
   g_autoptr(GString) plain = g_string_new(NULL);
   g_autoptr(GString) markup = g_string_new(NULL);
-  long line = line_of(node);
+  guint line = otaux_xml_line(node);
   gboolean ok = append_content(p, node, tc, plain, markup, 0);
 
   g_strstrip(plain->str);
@@ -365,7 +344,7 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
   gboolean has_other = FALSE;
 
   if (row->plural == NULL) {
-    problem(p, line_of(node), "'%s' is not about a count: <plural> is not allowed", tc->id);
+    problem(p, otaux_xml_line(node), "'%s' is not about a count: <plural> is not allowed", tc->id);
     return FALSE;
   }
   for (const xmlNode *n = node->children; n != NULL; n = n->next) {
@@ -381,13 +360,13 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
       while (g_ascii_isspace(*c))
         c++;
       if (*c != '\0') {
-        problem(p, line_of(n), "'%s': text outside <plural> forms", tc->id);
+        problem(p, otaux_xml_line(n), "'%s': text outside <plural> forms", tc->id);
         ok = FALSE;
       }
       continue;
     }
-    if (!name_is(n, "plural")) {
-      problem(p, line_of(n), "'%s': only <plural> forms may follow a <plural>", tc->id);
+    if (!otaux_xml_is_element(n, "plural")) {
+      problem(p, otaux_xml_line(n), "'%s': only <plural> forms may follow a <plural>", tc->id);
       ok = FALSE;
       continue;
     }
@@ -395,18 +374,19 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
       ok = FALSE;
       continue;
     }
-    category = get_attr(n, "category");
-    exact = get_attr(n, "n");
+    category = otaux_xml_get_attr(n, "category");
+    exact = otaux_xml_get_attr(n, "n");
     if ((category == NULL) == (exact == NULL)) {
-      problem(p, line_of(n), "<plural> needs either category=\"...\" or n=\"...\"");
+      problem(p, otaux_xml_line(n), "<plural> needs either category=\"...\" or n=\"...\"");
       ok = FALSE;
       continue;
     }
     if (category != NULL) {
       form.category = otaux_plural_category_lookup(p->catalog->locale, category);
       if (form.category == NULL) {
-        problem(p, line_of(n), "'%s': plural category '%s' is not used by locale %s (it uses: %s)",
-                tc->id, category, p->catalog->locale, categories);
+        problem(p, otaux_xml_line(n),
+                "'%s': plural category '%s' is not used by locale %s (it uses: %s)", tc->id,
+                category, p->catalog->locale, categories);
         ok = FALSE;
         continue;
       }
@@ -414,7 +394,7 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
       guint64 value = 0;
 
       if (!g_ascii_string_to_unsigned(exact, 10, 0, 999999999, &value, NULL)) {
-        problem(p, line_of(n), "'%s': n=\"%s\" is not a whole number", tc->id, exact);
+        problem(p, otaux_xml_line(n), "'%s': n=\"%s\" is not a whole number", tc->id, exact);
         ok = FALSE;
         continue;
       }
@@ -425,7 +405,7 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
       const OtauxCatalogForm *seen = &g_array_index(forms, OtauxCatalogForm, i);
 
       if (seen->exact == form.exact && (form.exact >= 0 || seen->category == form.category)) {
-        problem(p, line_of(n), "'%s': plural form %s%s given twice", tc->id,
+        problem(p, otaux_xml_line(n), "'%s': plural form %s%s given twice", tc->id,
                 form.exact >= 0 ? "n=" : "", form.exact >= 0 ? exact : category);
         ok = FALSE;
         form.category = NULL;
@@ -444,7 +424,7 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
     g_array_append_val(forms, form);
   }
   if (ok && !has_other) {
-    problem(p, line_of(node), "'%s' needs a <plural category=\"other\"> form", tc->id);
+    problem(p, otaux_xml_line(node), "'%s' needs a <plural category=\"other\"> form", tc->id);
     ok = FALSE;
   }
   return ok;
@@ -453,7 +433,7 @@ static gboolean read_plurals(Parser *p, const xmlNode *node, const TextCtx *tc,
 static gboolean has_plural_child(const xmlNode *node)
 {
   for (const xmlNode *n = node->children; n != NULL; n = n->next)
-    if (name_is(n, "plural"))
+    if (otaux_xml_is_element(n, "plural"))
       return TRUE;
   return FALSE;
 }
@@ -484,14 +464,14 @@ static void read_entry(Parser *p, const xmlNode *node, gboolean is_message)
   g_array_set_clear_func(forms, (GDestroyNotify)form_clear);
   if (!check_attributes(p, node, "id"))
     return;
-  id_attr = get_attr(node, "id");
+  id_attr = otaux_xml_get_attr(node, "id");
   if (id_attr == NULL) {
-    problem(p, line_of(node), "<%s> needs an id", node->name);
+    problem(p, otaux_xml_line(node), "<%s> needs an id", node->name);
     return;
   }
   if (is_message) {
     if (!message_id_valid(id_attr)) {
-      problem(p, line_of(node),
+      problem(p, otaux_xml_line(node),
               "message id '%s' must be 1-%d characters of a-z, 0-9, '.', '_' or '-'", id_attr,
               MAX_MESSAGE_ID);
       return;
@@ -501,7 +481,7 @@ static void read_entry(Parser *p, const xmlNode *node, gboolean is_message)
   } else {
     row = otaux_builtin_lookup(id_attr);
     if (row == NULL) {
-      problem(p, line_of(node), "unknown string id '%s'%s", id_attr,
+      problem(p, otaux_xml_line(node), "unknown string id '%s'%s", id_attr,
               g_str_has_prefix(id_attr, "message.") ? " (install messages use <message id=...>)"
                                                     : "");
       return;
@@ -513,11 +493,11 @@ static void read_entry(Parser *p, const xmlNode *node, gboolean is_message)
 
   seen = g_hash_table_lookup(p->catalog->entries, id);
   if (seen != NULL) {
-    problem(p, line_of(node), "'%s' is given twice (first at line %d)", id_attr, seen->line);
+    problem(p, otaux_xml_line(node), "'%s' is given twice (first at line %d)", id_attr, seen->line);
     return;
   }
   if (g_hash_table_size(p->catalog->entries) >= MAX_ENTRIES) {
-    problem(p, line_of(node), "more than %d texts in one catalog", MAX_ENTRIES);
+    problem(p, otaux_xml_line(node), "more than %d texts in one catalog", MAX_ENTRIES);
     return;
   }
 
@@ -534,7 +514,7 @@ static void read_entry(Parser *p, const xmlNode *node, gboolean is_message)
     return;
 
   entry = g_new0(OtauxCatalogEntry, 1);
-  entry->line = (int)line_of(node);
+  entry->line = (int)otaux_xml_line(node);
   entry->n_forms = forms->len;
   g_array_set_clear_func(forms, NULL);
   entry->forms = (OtauxCatalogForm *)(void *)g_array_free(g_steal_pointer(&forms), FALSE);
@@ -547,25 +527,26 @@ static void read_catalog(Parser *p, const xmlNode *root)
   g_autofree char *is_default = NULL;
   g_autofree char *version = NULL;
 
-  if (!name_is(root, "catalog")) {
-    problem(p, line_of(root), "the root element is <%s>, not <catalog>", root->name);
+  if (!otaux_xml_is_element(root, "catalog")) {
+    problem(p, otaux_xml_line(root), "the root element is <%s>, not <catalog>", root->name);
     return;
   }
   check_attributes(p, root, "locale default version");
-  locale = get_attr(root, "locale");
-  is_default = get_attr(root, "default");
-  version = get_attr(root, "version");
+  locale = otaux_xml_get_attr(root, "locale");
+  is_default = otaux_xml_get_attr(root, "default");
+  version = otaux_xml_get_attr(root, "version");
   if (locale == NULL || !otaux_locale_valid(locale)) {
-    problem(p, line_of(root),
+    problem(p, otaux_xml_line(root),
             "<catalog> needs locale=\"ll\" or \"ll_CC\" (like \"de\", \"de_AT\"), "
             "not \"%s\"",
             locale != NULL ? locale : "");
     return;
   }
   if (is_default != NULL && !g_str_equal(is_default, "true") && !g_str_equal(is_default, "false"))
-    problem(p, line_of(root), "default=\"%s\": use \"true\" or \"false\"", is_default);
+    problem(p, otaux_xml_line(root), "default=\"%s\": use \"true\" or \"false\"", is_default);
   if (version != NULL && !g_str_equal(version, "1"))
-    problem(p, line_of(root), "catalog version \"%s\" is not supported (only \"1\")", version);
+    problem(p, otaux_xml_line(root), "catalog version \"%s\" is not supported (only \"1\")",
+            version);
   p->catalog->locale = g_steal_pointer(&locale);
   p->catalog->is_default = is_default != NULL && g_str_equal(is_default, "true");
 
@@ -573,13 +554,14 @@ static void read_catalog(Parser *p, const xmlNode *root)
     switch (n->type) {
       case XML_ELEMENT_NODE:
         if (n->ns != NULL)
-          problem(p, line_of(n), "<%s> has a namespace; catalogs use none", n->name);
-        else if (name_is(n, "string"))
+          problem(p, otaux_xml_line(n), "<%s> has a namespace; catalogs use none", n->name);
+        else if (otaux_xml_is_element(n, "string"))
           read_entry(p, n, FALSE);
-        else if (name_is(n, "message"))
+        else if (otaux_xml_is_element(n, "message"))
           read_entry(p, n, TRUE);
         else
-          problem(p, line_of(n), "unknown element <%s> (expected <string> or <message>)", n->name);
+          problem(p, otaux_xml_line(n), "unknown element <%s> (expected <string> or <message>)",
+                  n->name);
         break;
       case XML_TEXT_NODE:
       case XML_CDATA_SECTION_NODE: {
@@ -588,13 +570,13 @@ static void read_catalog(Parser *p, const xmlNode *root)
         while (g_ascii_isspace(*c))
           c++;
         if (*c != '\0')
-          problem(p, line_of(n), "text outside <string> and <message>");
+          problem(p, otaux_xml_line(n), "text outside <string> and <message>");
         break;
       }
       case XML_COMMENT_NODE:
         break;
       default:
-        problem(p, line_of(n), "unexpected XML content in <catalog>");
+        problem(p, otaux_xml_line(n), "unexpected XML content in <catalog>");
         break;
     }
   }
@@ -629,57 +611,23 @@ guint otaux_catalog_get_size(const OtauxCatalog *catalog)
   return catalog != NULL ? g_hash_table_size(catalog->entries) : 0;
 }
 
-typedef struct {
-  char *message;
-  long line;
-} XmlFirstError;
-
-static void on_xml_error(void *data, xmlErrorPtr error)
-{
-  XmlFirstError *first = data;
-
-  if (first->message != NULL || error == NULL || error->level < XML_ERR_ERROR)
-    return;
-  first->message = g_strdup(error->message != NULL ? error->message : "error");
-  first->line = error->line;
-}
-
 static void parse_xml(Parser *p, const char *data, gsize length)
 {
-  g_autoptr(xmlParserCtxt) ctxt = NULL;
   g_autoptr(xmlDoc) doc = NULL;
-  XmlFirstError first = { 0 };
+  g_autoptr(GPtrArray) found = otaux_xml_problems_new();
+  g_autoptr(GError) local = NULL;
   const xmlNode *root;
 
-  if (length > OTAUX_CATALOG_MAX_BYTES) {
-    problem(p, 0, "the file is larger than %d bytes", OTAUX_CATALOG_MAX_BYTES);
-    return;
-  }
-  /* No DTDs at all: no entity tricks, nothing fetched, nothing expanded. */
-  if (g_strstr_len(data, (gssize)length, "<!DOCTYPE") != NULL) {
-    problem(p, 0, "a DOCTYPE is not allowed in a catalog");
-    return;
-  }
-  xmlInitParser();
-  ctxt = xmlNewParserCtxt();
-  if (ctxt == NULL) {
-    problem(p, 0, "out of memory");
-    return;
-  }
-  /* The first error is the one to fix (later ones follow from it); the
-   * structured handler also keeps libxml2 from printing to stderr. */
-  xmlSetStructuredErrorFunc(&first, on_xml_error);
-  doc = xmlCtxtReadMemory(ctxt, data, (int)length, p->filename, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOWARNING);
-  xmlSetStructuredErrorFunc(NULL, NULL);
-  if (doc == NULL || first.message != NULL) {
-    problem(p, first.line, "not well-formed XML: %s",
-            first.message != NULL ? g_strchomp(first.message) : "unreadable");
-    g_free(first.message);
-    return;
-  }
-  if (doc->intSubset != NULL || doc->extSubset != NULL) {
-    problem(p, 0, "a DOCTYPE is not allowed in a catalog");
+  doc = otaux_xml_parse("a catalog", p->filename, data, length, OTAUX_CATALOG_MAX_BYTES, found,
+                        &local);
+  if (doc == NULL) {
+    const OtauxXmlProblem *first = found->pdata[0];
+
+    /* The first error is the one to fix: later ones follow from it. */
+    if (g_error_matches(local, OTAUX_XML_ERROR, OTAUX_XML_ERROR_MALFORMED))
+      problem(p, first->line, "not well-formed XML: %s", first->message);
+    else
+      problem(p, first->line, "%s", first->message);
     return;
   }
   root = xmlDocGetRootElement(doc);
