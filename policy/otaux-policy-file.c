@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 #include "otaux-xml.h"
 
-#include "otaux-policy-rng.h"
+#include "otaux-policy-resources.h"
 
 G_DEFINE_QUARK(otaux - policy - file - error - quark, otaux_policy_file_error)
 
@@ -116,8 +116,14 @@ static xmlRelaxNG *schema_get(void)
 
   if (g_once_init_enter(&done)) {
     g_autoptr(GError) local = NULL;
+    g_autoptr(GBytes) rng =
+        g_resource_lookup_data(otaux_policy_get_resource(), "/org/otaux/policy/otaux-policy.rng",
+                               G_RESOURCE_LOOKUP_FLAGS_NONE, &local);
+    gsize len = 0;
+    const char *data = rng != NULL ? g_bytes_get_data(rng, &len) : NULL;
 
-    schema = otaux_xml_schema_new(otaux_policy_rng, strlen(otaux_policy_rng), &local);
+    if (data != NULL)
+      schema = otaux_xml_schema_new(data, len, &local);
     if (schema == NULL)
       g_critical("the built-in policy schema does not parse: %s", local->message);
     g_once_init_leave(&done, 1);
