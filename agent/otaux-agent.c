@@ -652,6 +652,13 @@ guint otaux_agent_count(OtauxAgent *agent)
 gboolean otaux_agent_set_state(OtauxAgent *agent, guint serial, guint32 state, guint64 bytes_done,
                                guint64 bytes_total, GError **error)
 {
+  return otaux_agent_set_state_full(agent, serial, state, bytes_done, bytes_total, NULL, error);
+}
+
+gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 state,
+                                    guint64 bytes_done, guint64 bytes_total,
+                                    const char *instruction, GError **error)
+{
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
   gint64 now;
@@ -663,6 +670,10 @@ gboolean otaux_agent_set_state(OtauxAgent *agent, guint serial, guint32 state, g
   fresh = otaux_offer_copy(offer);
   if (!otaux_offer_set_state(fresh, state, bytes_done, bytes_total, now, error))
     return FALSE;
+  if (instruction != NULL) {
+    g_free(fresh->instruction);
+    fresh->instruction = instruction[0] != '\0' ? g_strdup(instruction) : NULL;
+  }
   return commit(agent, offer, g_steal_pointer(&fresh), now, error);
 }
 

@@ -104,6 +104,11 @@ guint otaux_agent_count(OtauxAgent *agent);
 
 gboolean otaux_agent_set_state(OtauxAgent *agent, guint serial, guint32 state, guint64 bytes_done,
                                guint64 bytes_total, GError **error);
+/* The same with the updater's instruction for the installing screen:
+ * NULL keeps the last one, "" clears it. */
+gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 state,
+                                    guint64 bytes_done, guint64 bytes_total,
+                                    const char *instruction, GError **error);
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GError **error);
 gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error);
 gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice, gint64 reboot_at,

@@ -46,6 +46,8 @@ const OtauxKey otaux_offer_keys[] = {
       "SECONDS", "Estimated install time"),
   STR("correlator", correlator, OTAUX_SPEC_CORRELATOR, OTAUX_LIMIT_CORRELATOR_BYTES, "256 bytes",
       "TEXT", "Correlator echoed in Decided"),
+  STR("install-message", install_message, OTAUX_SPEC_INSTALL_MESSAGE, OTAUX_LIMIT_INSTALL_MSG_BYTES,
+      "1024 bytes", "TEXT", "The updater's install message (plain text)"),
 };
 const gsize otaux_n_offer_keys = G_N_ELEMENTS(otaux_offer_keys);
 G_STATIC_ASSERT(G_N_ELEMENTS(otaux_offer_keys) <= OTAUX_KEYS_MAX);
@@ -55,6 +57,9 @@ const OtauxKey otaux_state_keys[] = {
     "≤ `bytes-total`", "N", "Bytes downloaded so far" },
   { "bytes-total", OTAUX_KEY_UINT64, G_STRUCT_OFFSET(OtauxStateDetails, bytes_total), 0, 0, "", "N",
     "Bytes in all" },
+  { "instruction", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, instruction), 0,
+    OTAUX_LIMIT_INSTRUCTION_BYTES, "1024 bytes", "TEXT",
+    "What the person must do now, for the installing screen (plain text; \"\" clears)" },
 };
 const gsize otaux_n_state_keys = G_N_ELEMENTS(otaux_state_keys);
 G_STATIC_ASSERT(G_N_ELEMENTS(otaux_state_keys) <= OTAUX_KEYS_MAX);

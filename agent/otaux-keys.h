@@ -34,6 +34,7 @@ typedef struct {
 typedef struct {
   guint64 bytes_done;
   guint64 bytes_total;
+  char *instruction; /* owned; NULL when not given */
 } OtauxStateDetails;
 
 /* The details of Answer (the target of otaux_answer_keys). */

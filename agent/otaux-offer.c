@@ -18,6 +18,7 @@ void otaux_offer_spec_init(OtauxOfferSpec *spec)
   spec->url = g_strdup("");
   spec->release_notes = g_strdup("");
   spec->message = g_strdup("");
+  spec->install_message = g_strdup("");
   spec->correlator = g_strdup("");
   spec->priority = OTAUX_PRIORITY_MEDIUM;
   spec->state = OTAUX_FUMO_IDLE;
@@ -35,6 +36,7 @@ void otaux_offer_spec_clear(OtauxOfferSpec *spec)
   g_clear_pointer(&spec->url, g_free);
   g_clear_pointer(&spec->release_notes, g_free);
   g_clear_pointer(&spec->message, g_free);
+  g_clear_pointer(&spec->install_message, g_free);
   g_clear_pointer(&spec->correlator, g_free);
 }
 
@@ -53,6 +55,7 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src)
   dest->url = dup_or_empty(src->url);
   dest->release_notes = dup_or_empty(src->release_notes);
   dest->message = dup_or_empty(src->message);
+  dest->install_message = dup_or_empty(src->install_message);
   dest->correlator = dup_or_empty(src->correlator);
 }
 
@@ -98,6 +101,8 @@ gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error)
       !check_string("url", spec->url, OTAUX_LIMIT_URL_BYTES, error) ||
       !check_string("release-notes", spec->release_notes, OTAUX_LIMIT_RELEASE_NOTES_BYTES, error) ||
       !check_string("message", spec->message, OTAUX_LIMIT_MESSAGE_BYTES, error) ||
+      !check_string("install-message", spec->install_message, OTAUX_LIMIT_INSTALL_MSG_BYTES,
+                    error) ||
       !check_string("correlator", spec->correlator, OTAUX_LIMIT_CORRELATOR_BYTES, error))
     return FALSE;
   /* Not given means idle; a given state must be one an offer starts in. */
@@ -237,6 +242,7 @@ OtauxOffer *otaux_offer_copy(const OtauxOffer *offer)
   g_return_val_if_fail(offer != NULL, NULL);
   copy = g_memdup2(offer, sizeof *offer);
   otaux_offer_spec_copy(&copy->spec, &offer->spec);
+  copy->instruction = g_strdup(offer->instruction);
   return copy;
 }
 
@@ -245,6 +251,7 @@ void otaux_offer_free(OtauxOffer *offer)
   if (offer == NULL)
     return;
   otaux_offer_spec_clear(&offer->spec);
+  g_free(offer->instruction);
   g_free(offer);
 }
 
@@ -282,6 +289,8 @@ void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec)
     replace_string(&offer->spec.release_notes, spec->release_notes);
   if (f & OTAUX_SPEC_MESSAGE)
     replace_string(&offer->spec.message, spec->message);
+  if (f & OTAUX_SPEC_INSTALL_MESSAGE)
+    replace_string(&offer->spec.install_message, spec->install_message);
   if (f & OTAUX_SPEC_DEADLINE)
     offer->spec.deadline = spec->deadline;
   if (f & OTAUX_SPEC_INSTALL_SECONDS)

@@ -109,6 +109,7 @@ typedef enum {
   OTAUX_SPEC_CORRELATOR = 1 << 14,
   OTAUX_SPEC_METERED = 1 << 15,
   OTAUX_SPEC_CELLULAR = 1 << 16,
+  OTAUX_SPEC_INSTALL_MESSAGE = 1 << 17,
 } OtauxSpecField;
 
 /* The package as the updater described it (the Offer a{sv}). Strings are
@@ -119,7 +120,8 @@ typedef struct {
   char *version;
   char *url;
   char *release_notes;
-  char *message; /* id of an operator install message */
+  char *message;         /* id of an operator install message */
+  char *install_message; /* the updater's own install message, plain text */
   char *correlator;
   OtauxPriority priority;
   guint64 size;
@@ -148,6 +150,8 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
 #define OTAUX_LIMIT_URL_BYTES           4096
 #define OTAUX_LIMIT_RELEASE_NOTES_BYTES (64 * 1024)
 #define OTAUX_LIMIT_MESSAGE_BYTES       256
+#define OTAUX_LIMIT_INSTALL_MSG_BYTES   1024
+#define OTAUX_LIMIT_INSTRUCTION_BYTES   1024
 #define OTAUX_LIMIT_CORRELATOR_BYTES    256
 #define OTAUX_LIMIT_CHOICE_BYTES        64
 #define OTAUX_LIMIT_DICT_ENTRIES        64
@@ -177,6 +181,7 @@ typedef struct {
   gint64 asked_at;      /* when the current question was put; its time-out counts from here */
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
+  char *instruction;    /* the updater's word for the installing screen; NULL = none */
   /* The device as this offer sees it: its keys merged with the system's
    * word by policy (otaux_offer_see_device). Derived, not persisted. */
   OtauxDeviceFacts device;

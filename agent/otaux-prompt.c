@@ -340,6 +340,17 @@ static void set_operator_message(OtauxPrompt *prompt, const Ctx *ctx, const Otau
   set_text(&prompt->message, &prompt->message_markup, ctx, id);
 }
 
+/* The updater's own text (its "install-message", or the "instruction" of
+ * SetState while installing) where no operator message is shown: plain text,
+ * escaped for the markup form, never read as markup. */
+static void set_updater_message(OtauxPrompt *prompt, const char *text, gboolean first)
+{
+  if (text == NULL || text[0] == '\0' || (!first && prompt->message[0] != '\0'))
+    return;
+  set_str(&prompt->message, g_strdup(text));
+  set_str(&prompt->message_markup, g_markup_escape_text(text, -1));
+}
+
 static gboolean install_accepted(const OtauxOffer *offer)
 {
   return offer->decision == OTAUX_DECISION_ACCEPT &&
@@ -442,6 +453,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_text(&prompt->body, &prompt->body_markup, &ctx,
                offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
       set_operator_message(prompt, &ctx, offer);
+      set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "install");
       set_str(&prompt->suggested,
               g_strdup(otaux_prompt_has_choice(prompt, "accept") ? "accept" : ""));
@@ -455,6 +467,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_str(&prompt->title, text(&ctx, "forced.title"));
       set_text(&prompt->body, &prompt->body_markup, &ctx, "forced.body");
       set_operator_message(prompt, &ctx, offer);
+      set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
       if (set_battery_warning(prompt, &ctx, offer, policy))
         break; /* no countdown: the install waits for the battery */
@@ -497,6 +510,9 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
     case OTAUX_PROMPT_INSTALLING:
       set_str(&prompt->title, text(&ctx, "installing.title"));
       set_text(&prompt->body, &prompt->body_markup, &ctx, "installing.body");
+      /* what the person must do now (fwupd: "remove and replug the device") */
+      set_updater_message(prompt, offer->instruction, TRUE);
+      set_updater_message(prompt, offer->spec.install_message, FALSE);
       if (offer->device.shutdown_inhibited)
         set_text(&prompt->warning, &prompt->warning_markup, &ctx, "installing.inhibited");
       break;
@@ -515,6 +531,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_str(&prompt->body_markup,
               otaux_strings_result_text_full(strings, offer->result, OTAUX_TEXT_MARKUP));
       prompt->result = offer->result;
+      set_updater_message(prompt, offer->spec.install_message, FALSE);
       break;
     }
 

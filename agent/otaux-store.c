@@ -84,6 +84,8 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
                         spec->release_notes != NULL ? spec->release_notes : "");
   g_key_file_set_string(kf, GROUP, "message", spec->message != NULL ? spec->message : "");
   g_key_file_set_string(kf, GROUP, "correlator", spec->correlator != NULL ? spec->correlator : "");
+  g_key_file_set_string(kf, GROUP, "install-message",
+                        spec->install_message != NULL ? spec->install_message : "");
   g_key_file_set_string(kf, GROUP, "priority", otaux_priority_to_string(spec->priority));
   g_key_file_set_uint64(kf, GROUP, "size", spec->size);
   g_key_file_set_uint64(kf, GROUP, "offer-state", spec->state);
@@ -115,6 +117,8 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   g_key_file_set_int64(kf, GROUP, "asked-at", offer->asked_at);
   g_key_file_set_int64(kf, GROUP, "later-until", offer->later_until);
   g_key_file_set_boolean(kf, GROUP, "charge-ok", offer->charge_ok);
+  g_key_file_set_string(kf, GROUP, "instruction",
+                        offer->instruction != NULL ? offer->instruction : "");
 
   return g_key_file_to_data(kf, length, NULL);
 }
@@ -253,6 +257,9 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   spec->release_notes = read_string(&r, "release-notes");
   spec->message = read_string(&r, "message");
   spec->correlator = read_string(&r, "correlator");
+  /* Keys added with the fwupd bridge: older files lack them. */
+  spec->install_message =
+      has_key(&r, "install-message") ? read_string(&r, "install-message") : g_strdup("");
   priority = read_string(&r, "priority");
   if (r.ok && !otaux_priority_from_string(priority, &spec->priority))
     corrupt(&r, "priority", "not low, medium or high");
@@ -299,6 +306,11 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   offer->asked_at = has_key(&r, "asked-at") ? read_int64(&r, "asked-at", 0) : offer->changed_at;
   offer->later_until = has_key(&r, "later-until") ? read_int64(&r, "later-until", 0) : 0;
   offer->charge_ok = has_key(&r, "charge-ok") && read_bool(&r, "charge-ok");
+  offer->instruction = has_key(&r, "instruction") ? read_string(&r, "instruction") : NULL;
+  if (r.ok && offer->instruction != NULL &&
+      (strlen(offer->instruction) > OTAUX_LIMIT_INSTRUCTION_BYTES ||
+       !g_utf8_validate(offer->instruction, -1, NULL)))
+    corrupt(&r, "instruction", "too long or not UTF-8");
   if (r.ok && offer->phase == OTAUX_PHASE_DELAYED &&
       offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->reboot_at == 0)
     corrupt(&r, "reboot-at", "a delayed reboot needs a time");

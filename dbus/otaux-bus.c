@@ -161,6 +161,8 @@ static void get_limits(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
     { "max-url-bytes", OTAUX_LIMIT_URL_BYTES },
     { "max-release-notes-bytes", OTAUX_LIMIT_RELEASE_NOTES_BYTES },
     { "max-message-bytes", OTAUX_LIMIT_MESSAGE_BYTES },
+    { "max-install-message-bytes", OTAUX_LIMIT_INSTALL_MSG_BYTES },
+    { "max-instruction-bytes", OTAUX_LIMIT_INSTRUCTION_BYTES },
     { "max-correlator-bytes", OTAUX_LIMIT_CORRELATOR_BYTES },
     { "max-choice-bytes", OTAUX_LIMIT_CHOICE_BYTES },
     { "max-dict-entries", OTAUX_LIMIT_DICT_ENTRIES },
@@ -280,13 +282,15 @@ static DBusMessage *offer_set_state(OtauxDBusServer *server, DBusMessage *call, 
   const OtauxOffer *offer = NULL;
   g_autoptr(GError) error = NULL;
   guint32 state = 0;
-  guint64 done = 0, total = 0;
+  OtauxStateDetails details = { 0 };
   DBusMessage *refused = offer_call_prologue(call, uid, data, &offer);
 
   if (refused != NULL)
     return refused;
-  gboolean ok = otaux_dbus_parse_set_state(call, &state, &done, &total, &error) &&
-                otaux_agent_set_state(ref->bus->agent, ref->serial, state, done, total, &error);
+  gboolean ok = otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
+                otaux_agent_set_state_full(ref->bus->agent, ref->serial, state, details.bytes_done,
+                                           details.bytes_total, details.instruction, &error);
+  g_free(details.instruction);
   return result_reply(call, ok, error);
 }
 

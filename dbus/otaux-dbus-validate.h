@@ -5,6 +5,7 @@
 #include <dbus/dbus.h>
 #include <glib.h>
 
+#include "otaux-keys.h"
 #include "otaux-offer.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,10 @@ gboolean otaux_dbus_parse_offer(DBusMessage *msg, OtauxOfferSpec *spec, GError *
 /* SetState(u, a{sv}): "bytes-done" t, "bytes-total" t. */
 gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *bytes_done,
                                     guint64 *bytes_total, GError **error);
+/* The same with every detail ("instruction" s, valid UTF-8); the caller frees
+ * @details->instruction. */
+gboolean otaux_dbus_parse_set_state_details(DBusMessage *msg, guint32 *state,
+                                            OtauxStateDetails *details, GError **error);
 
 /* Finish(u). */
 gboolean otaux_dbus_parse_finish(DBusMessage *msg, guint32 *result, GError **error);

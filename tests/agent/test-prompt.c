@@ -297,6 +297,38 @@ static void test_install_operator_message_and_no_reboot(void **state)
   assert_string_equal(p->body, "Installing takes about a few minutes.");
 }
 
+/* The updater's install-message and instruction (fwupd's UpdateMessage and
+ * DeviceRequest) reach the person as plain text in "message". */
+static void test_updater_message_and_instruction(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) install = NULL;
+  g_autoptr(OtauxPrompt) installing = NULL;
+  g_autoptr(OtauxPrompt) asked = NULL;
+  g_autoptr(OtauxPrompt) result = NULL;
+
+  g_free(o->spec.install_message);
+  o->spec.install_message = g_strdup("Keep the <b>dock</b> plugged in.");
+  install = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(install->message, "Keep the <b>dock</b> plugged in.");
+  assert_string_equal(install->message_markup, "Keep the &lt;b&gt;dock&lt;/b&gt; plugged in.");
+
+  assert_true(otaux_offer_answer(o, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(o, 60, 0, 0, T0, NULL));
+  o->instruction = g_strdup("Unplug the device & plug it in again.");
+  installing = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(installing->message, "Unplug the device & plug it in again.");
+  assert_string_equal(installing->message_markup, "Unplug the device &amp; plug it in again.");
+  g_clear_pointer(&o->instruction, g_free);
+  asked = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(asked->message, "Keep the <b>dock</b> plugged in.");
+
+  assert_true(otaux_offer_finish(o, 200, T0, NULL));
+  result = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(result->message, "Keep the <b>dock</b> plugged in.");
+}
+
 static void test_forced(void **state)
 {
   Fixture *f = *state;
@@ -540,6 +572,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_install, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_operator_message_and_no_reboot, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_updater_message_and_instruction, setup, teardown),
     cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pending_and_installing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_delayed_reminder_final_warning, setup, teardown),

@@ -107,6 +107,9 @@ static OtauxOffer *full_offer(guint serial)
   o->ready_at = T0 - 50;
   o->changed_at = T0 - 10;
   o->reminder_index = 1;
+  g_free(o->spec.install_message);
+  o->spec.install_message = g_strdup("Keep the dock plugged in.\nThen restart.");
+  o->instruction = g_strdup("Replug the device");
   return o;
 }
 
@@ -120,6 +123,9 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_string_equal(a->spec.release_notes, b->spec.release_notes);
   assert_string_equal(a->spec.message, b->spec.message);
   assert_string_equal(a->spec.correlator, b->spec.correlator);
+  assert_string_equal(a->spec.install_message, b->spec.install_message);
+  assert_string_equal(a->instruction != NULL ? a->instruction : "",
+                      b->instruction != NULL ? b->instruction : "");
   assert_int_equal(a->spec.priority, b->spec.priority);
   assert_true(a->spec.size == b->spec.size);
   assert_int_equal(a->spec.state, b->spec.state);

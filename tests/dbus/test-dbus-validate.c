@@ -211,6 +211,7 @@ static void test_offer_string_limits(void **state)
     { "release-notes", OTAUX_LIMIT_RELEASE_NOTES_BYTES },
     { "message", OTAUX_LIMIT_MESSAGE_BYTES },
     { "correlator", OTAUX_LIMIT_CORRELATOR_BYTES },
+    { "install-message", OTAUX_LIMIT_INSTALL_MSG_BYTES },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(limits); i++) {
     for (gsize extra = 0; extra <= 1; extra++) {
@@ -314,6 +315,33 @@ static void test_set_state(void **state)
   }
 }
 
+/* SetState's "instruction": a string up to its limit, valid UTF-8. */
+static void test_set_state_instruction(void **state)
+{
+  g_autofree char *at_limit = g_strnfill(OTAUX_LIMIT_INSTRUCTION_BYTES, 'x');
+  g_autofree char *over = g_strnfill(OTAUX_LIMIT_INSTRUCTION_BYTES + 1, 'x');
+  Entry ok[] = { STR("instruction", "Replug the device"), { NULL } };
+  Entry full[] = { STR("instruction", at_limit), { NULL } };
+  Entry long_[] = { STR("instruction", over), { NULL } };
+  OtauxStateDetails d = { 0 };
+  guint32 st = 0;
+
+  g_autoptr(DBusMessage) m1 = set_state_msg(60, ok);
+  assert_true(otaux_dbus_parse_set_state_details(m1, &st, &d, NULL));
+  assert_string_equal(d.instruction, "Replug the device");
+  g_clear_pointer(&d.instruction, g_free);
+
+  g_autoptr(DBusMessage) m2 = set_state_msg(60, full);
+  assert_true(otaux_dbus_parse_set_state_details(m2, &st, &d, NULL));
+  g_clear_pointer(&d.instruction, g_free);
+
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(DBusMessage) m3 = set_state_msg(60, long_);
+  assert_false(otaux_dbus_parse_set_state_details(m3, &st, &d, &e3));
+  assert_string_equal(otaux_dbus_error_name(e3), OTAUX_ERROR_INVALID_ARGS);
+  assert_null(d.instruction);
+}
+
 static void test_finish(void **state)
 {
   static const struct {
@@ -415,6 +443,7 @@ int main(void)
     cmocka_unit_test(test_offer_too_many_entries),
     cmocka_unit_test(test_offer_wrong_signature),
     cmocka_unit_test(test_set_state),
+    cmocka_unit_test(test_set_state_instruction),
     cmocka_unit_test(test_finish),
     cmocka_unit_test(test_answer),
     cmocka_unit_test(test_error_names),

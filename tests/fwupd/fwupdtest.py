@@ -28,6 +28,7 @@ TESTS_DIR = '/usr/share/installed-tests/fwupd'
 WEBCAM = '08d460be0f1f9f128413f816022a6439e0078018'
 WEBCAM_GUID = 'b585990a-003e-5270-89d5-3705a17f9a43'
 FWUPD_IFACE = 'org.freedesktop.fwupd'
+UPDATE_MESSAGE = 'Keep the webcam plugged in until the light stops blinking.'
 
 SYSTEM_BUS_CONF = '''<!DOCTYPE busconfig PUBLIC
  "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
@@ -222,6 +223,11 @@ class FwupdWorld:
         xml, n = re.subn(r'<checksum filename="(fakedevice12[34]\.cab)" target="container" '
                          r'type="sha1">[0-9a-f]+</checksum>', fix, xml)
         assert n == 2, f'fwupd-tests.xml changed shape ({n} container checksums)'
+        # an UpdateMessage, as LVFS metadata carries one, for the install-message key
+        xml, n = re.subn(r'(<id>fakedevice.firmware</id>)',
+                         r'\1<custom><value key="LVFS::UpdateMessage">' + UPDATE_MESSAGE +
+                         '</value></custom>', xml)
+        assert n == 1, 'fwupd-tests.xml has no fakedevice.firmware component'
         with open(os.path.join(meta, 'fwupd-tests.xml'), 'w') as f:
             f.write(xml)
         with open(os.path.join(root, 'etc/fwupd/remotes.d/fwupd-tests.conf'), 'w') as f:

@@ -13,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 
 import dbus  # noqa: E402
-from fwupdtest import WEBCAM, Bridge, FwupdWorld  # noqa: E402
+from fwupdtest import UPDATE_MESSAGE, WEBCAM, Bridge, FwupdWorld  # noqa: E402
 from otauxtest import Agent, main, wait_until  # noqa: E402
 
 OFFER_ID = f'fwupd:{WEBCAM}:1.2.4'
@@ -116,6 +116,10 @@ def test_accept_both_installs_and_reboots():
                              lambda a: a[1].get('State') == 30, timeout=30)
         c.wait_prop(path, 'Phase', 'ready')
         assert c.agent.prop(path, 'State') == 40
+        # fwupd's UpdateMessage is the install-message, shown on the install question
+        prompt = c.agent.prop(path, 'Prompt')
+        assert prompt['kind'] == 'install', prompt['kind']
+        assert prompt['message'] == UPDATE_MESSAGE, prompt['message']
         c.agent.answer(path, 'accept')
         c.agent.signals.wait('PropertiesChanged', path,
                              lambda a: a[1].get('Phase') == 'installing', timeout=30)
@@ -124,8 +128,14 @@ def test_accept_both_installs_and_reboots():
         c.assert_installed_124()
         wait_until(lambda: c.world.reboots, 20, 'Reboot on logind')
         assert c.world.reboots == [[False]], c.world.reboots
-        # fwupd's request reached the person on the installing screen
-        c.bridge.log.wait('fwupd asks the person: ', 5)
+        # fwupd's DeviceRequest reached the person on the installing screen
+        request = 'Please pretend to remove the device you cannot see or touch'
+
+        def shown(args):
+            p = args[1].get('Prompt', {})
+            return p.get('kind') == 'installing' and request in p.get('message', '')
+        assert c.agent.signals.find('PropertiesChanged', path, shown), 'no instruction shown'
+        assert c.bridge.log.find('fwupd asks the person: ' + request) is not None
 
 
 def test_shipped_checksum_mismatch():
