@@ -6,125 +6,6 @@
 
 G_DEFINE_QUARK(otaux - offer - error - quark, otaux_offer_error)
 
-/* ---- spec ------------------------------------------------------------ */
-
-void otaux_offer_spec_init(OtauxOfferSpec *spec)
-{
-  g_return_if_fail(spec != NULL);
-  memset(spec, 0, sizeof *spec);
-  spec->id = g_strdup("");
-  spec->name = g_strdup("");
-  spec->version = g_strdup("");
-  spec->url = g_strdup("");
-  spec->release_notes = g_strdup("");
-  spec->message = g_strdup("");
-  spec->install_message = g_strdup("");
-  spec->correlator = g_strdup("");
-  spec->priority = OTAUX_PRIORITY_MEDIUM;
-  spec->state = OTAUX_FUMO_IDLE;
-  /* A firmware install restarts the device unless the updater says not. */
-  spec->needs_reboot = TRUE;
-}
-
-void otaux_offer_spec_clear(OtauxOfferSpec *spec)
-{
-  if (spec == NULL)
-    return;
-  g_clear_pointer(&spec->id, g_free);
-  g_clear_pointer(&spec->name, g_free);
-  g_clear_pointer(&spec->version, g_free);
-  g_clear_pointer(&spec->url, g_free);
-  g_clear_pointer(&spec->release_notes, g_free);
-  g_clear_pointer(&spec->message, g_free);
-  g_clear_pointer(&spec->install_message, g_free);
-  g_clear_pointer(&spec->correlator, g_free);
-}
-
-static char *dup_or_empty(const char *str)
-{
-  return g_strdup(str != NULL ? str : "");
-}
-
-void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src)
-{
-  g_return_if_fail(dest != NULL && src != NULL);
-  *dest = *src;
-  dest->id = dup_or_empty(src->id);
-  dest->name = dup_or_empty(src->name);
-  dest->version = dup_or_empty(src->version);
-  dest->url = dup_or_empty(src->url);
-  dest->release_notes = dup_or_empty(src->release_notes);
-  dest->message = dup_or_empty(src->message);
-  dest->install_message = dup_or_empty(src->install_message);
-  dest->correlator = dup_or_empty(src->correlator);
-}
-
-static gboolean check_string(const char *key, const char *value, gsize limit, GError **error)
-{
-  gsize len;
-
-  if (value == NULL)
-    return TRUE;
-  len = strlen(value);
-  if (len > limit) {
-    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
-                "'%s' is longer than %" G_GSIZE_FORMAT " bytes", key, limit);
-    return FALSE;
-  }
-  if (!g_utf8_validate(value, (gssize)len, NULL)) {
-    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS, "'%s' is not valid UTF-8",
-                key);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean is_start_state(guint32 state)
-{
-  return state == OTAUX_FUMO_IDLE || state == OTAUX_FUMO_DOWNLOADING ||
-         state == OTAUX_FUMO_DOWNLOAD_COMPLETE || state == OTAUX_FUMO_READY_TO_UPDATE ||
-         state == OTAUX_FUMO_UPDATING;
-}
-
-gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error)
-{
-  g_return_val_if_fail(spec != NULL, FALSE);
-
-  if (spec->id == NULL || spec->id[0] == '\0') {
-    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
-                        "'id' is missing or empty");
-    return FALSE;
-  }
-  if (!check_string("id", spec->id, OTAUX_LIMIT_ID_BYTES, error) ||
-      !check_string("name", spec->name, OTAUX_LIMIT_NAME_BYTES, error) ||
-      !check_string("version", spec->version, OTAUX_LIMIT_VERSION_BYTES, error) ||
-      !check_string("url", spec->url, OTAUX_LIMIT_URL_BYTES, error) ||
-      !check_string("release-notes", spec->release_notes, OTAUX_LIMIT_RELEASE_NOTES_BYTES, error) ||
-      !check_string("message", spec->message, OTAUX_LIMIT_MESSAGE_BYTES, error) ||
-      !check_string("install-message", spec->install_message, OTAUX_LIMIT_INSTALL_MSG_BYTES,
-                    error) ||
-      !check_string("correlator", spec->correlator, OTAUX_LIMIT_CORRELATOR_BYTES, error))
-    return FALSE;
-  /* Not given means idle; a given state must be one an offer starts in. */
-  if ((spec->state != 0 || (spec->fields & OTAUX_SPEC_STATE)) && !is_start_state(spec->state)) {
-    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
-                "'state' %u is not a state an offer can start in (10, 30, 40, 50 or 60)",
-                spec->state);
-    return FALSE;
-  }
-  if ((guint)spec->priority >= OTAUX_N_PRIORITIES) {
-    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
-                "'priority' %d is not low, medium or high", (int)spec->priority);
-    return FALSE;
-  }
-  if (spec->deadline < 0) {
-    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
-                        "'deadline' is negative");
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* ---- offer ----------------------------------------------------------- */
 
 static gboolean is_forced(const OtauxOffer *offer, const OtauxPolicy *policy)
@@ -258,7 +139,7 @@ void otaux_offer_free(OtauxOffer *offer)
 static void replace_string(char **dest, const char *src)
 {
   g_free(*dest);
-  *dest = dup_or_empty(src);
+  *dest = g_strdup(src != NULL ? src : "");
 }
 
 void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec)
@@ -872,7 +753,7 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
   return best;
 }
 
-/* ---- diff and names -------------------------------------------------- */
+/* ---- diff ------------------------------------------------------------ */
 
 guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
 {
@@ -907,81 +788,4 @@ guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
   if (a->result != b->result)
     mask |= OTAUX_OFFER_PROP_RESULT;
   return mask;
-}
-
-static const char *const phase_names[] = {
-  "offered", "downloading", "ready", "delayed", "installing", "finished",
-};
-static const char *const decision_names[] = { "none", "accept", "cancel", "delay-reboot" };
-static const char *const reason_names[] = { "", "user", "policy", "timeout", "scheduled" };
-
-static gboolean name_lookup(const char *const *names, guint n, const char *str, guint *out)
-{
-  if (str == NULL)
-    return FALSE;
-  for (guint i = 0; i < n; i++) {
-    if (g_str_equal(names[i], str)) {
-      *out = i;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
-const char *otaux_phase_to_string(OtauxPhase phase)
-{
-  return (guint)phase < G_N_ELEMENTS(phase_names) ? phase_names[phase] : "unknown";
-}
-
-gboolean otaux_phase_from_string(const char *str, OtauxPhase *out)
-{
-  guint i;
-
-  if (!name_lookup(phase_names, G_N_ELEMENTS(phase_names), str, &i))
-    return FALSE;
-  if (out != NULL)
-    *out = (OtauxPhase)i;
-  return TRUE;
-}
-
-const char *otaux_decision_to_string(OtauxDecision decision)
-{
-  return (guint)decision < G_N_ELEMENTS(decision_names) ? decision_names[decision] : "unknown";
-}
-
-gboolean otaux_decision_from_string(const char *str, OtauxDecision *out)
-{
-  guint i;
-
-  if (!name_lookup(decision_names, G_N_ELEMENTS(decision_names), str, &i))
-    return FALSE;
-  if (out != NULL)
-    *out = (OtauxDecision)i;
-  return TRUE;
-}
-
-const char *otaux_reason_to_string(OtauxReason reason)
-{
-  return (guint)reason < G_N_ELEMENTS(reason_names) ? reason_names[reason] : "unknown";
-}
-
-gboolean otaux_reason_from_string(const char *str, OtauxReason *out)
-{
-  guint i;
-
-  if (!name_lookup(reason_names, G_N_ELEMENTS(reason_names), str, &i))
-    return FALSE;
-  if (out != NULL)
-    *out = (OtauxReason)i;
-  return TRUE;
-}
-
-gboolean otaux_fumo_state_is_valid(guint32 state)
-{
-  return state >= 10 && state <= 100 && state % 10 == 0;
-}
-
-gboolean otaux_fumo_result_is_valid(guint32 result)
-{
-  return result == 200 || (result >= 250 && result <= 299) || (result >= 400 && result <= 599);
 }

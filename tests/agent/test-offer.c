@@ -621,92 +621,6 @@ static void test_progress_bytes(void **state)
   assert_int_equal(o->changed_at, T0 + 4);
 }
 
-static void test_validate(void **state)
-{
-  static const struct {
-    const char *key;
-    gsize limit;
-  } limits[] = {
-    { "id", OTAUX_LIMIT_ID_BYTES },
-    { "name", OTAUX_LIMIT_NAME_BYTES },
-    { "version", OTAUX_LIMIT_VERSION_BYTES },
-    { "url", OTAUX_LIMIT_URL_BYTES },
-    { "release-notes", OTAUX_LIMIT_RELEASE_NOTES_BYTES },
-    { "message", OTAUX_LIMIT_MESSAGE_BYTES },
-    { "correlator", OTAUX_LIMIT_CORRELATOR_BYTES },
-  };
-  OtauxOfferSpec spec;
-
-  spec_fill(&spec);
-  assert_true(otaux_offer_spec_validate(&spec, NULL));
-
-  for (gsize i = 0; i < G_N_ELEMENTS(limits); i++) {
-    OtauxOfferSpec s;
-    char **field;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GError) utf8 = NULL;
-    g_autofree char *expected = NULL;
-
-    otaux_offer_spec_copy(&s, &spec);
-    field = i == 0   ? &s.id
-            : i == 1 ? &s.name
-            : i == 2 ? &s.version
-            : i == 3 ? &s.url
-            : i == 4 ? &s.release_notes
-            : i == 5 ? &s.message
-                     : &s.correlator;
-    g_free(*field);
-    *field = g_strnfill(limits[i].limit, 'a');
-    assert_true(otaux_offer_spec_validate(&s, NULL)); /* exactly the limit is fine */
-    g_free(*field);
-    *field = g_strnfill(limits[i].limit + 1, 'a');
-    assert_false(otaux_offer_spec_validate(&s, &error));
-    assert_true(g_error_matches(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS));
-    expected = g_strdup_printf("'%s' is longer than %zu bytes", limits[i].key, limits[i].limit);
-    assert_string_equal(error->message, expected);
-    g_free(*field);
-    *field = g_strdup("bad \xff utf-8");
-    assert_false(otaux_offer_spec_validate(&s, &utf8));
-    assert_non_null(strstr(utf8->message, limits[i].key));
-    otaux_offer_spec_clear(&s);
-  }
-
-  {
-    g_autoptr(GError) e = NULL;
-    g_free(spec.id);
-    spec.id = g_strdup("");
-    assert_false(otaux_offer_spec_validate(&spec, &e));
-    assert_non_null(strstr(e->message, "'id'"));
-    g_free(spec.id);
-    spec.id = g_strdup("x");
-  }
-  for (guint32 st = 0; st <= 200; st++) {
-    g_autoptr(GError) e = NULL;
-    gboolean ok;
-
-    spec.state = st;
-    ok = otaux_offer_spec_validate(&spec, &e);
-    assert_int_equal(ok, st == 0 || st == 10 || st == 30 || st == 40 || st == 50 || st == 60);
-    if (!ok)
-      assert_non_null(strstr(e->message, "'state'"));
-  }
-  spec.state = 10;
-  {
-    g_autoptr(GError) e = NULL;
-    g_autoptr(GError) e2 = NULL;
-
-    spec.priority = (OtauxPriority)3;
-    assert_false(otaux_offer_spec_validate(&spec, &e));
-    assert_non_null(strstr(e->message, "'priority'"));
-    spec.priority = OTAUX_PRIORITY_HIGH;
-    spec.deadline = -1;
-    assert_false(otaux_offer_spec_validate(&spec, &e2));
-    assert_non_null(strstr(e2->message, "'deadline'"));
-  }
-  otaux_offer_spec_clear(&spec);
-  otaux_offer_spec_clear(&spec); /* twice is harmless */
-}
-
 static void test_update_copies_given_fields_only(void **state)
 {
   g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
@@ -786,47 +700,6 @@ static void test_copy_and_diff(void **state)
   otaux_offer_free(NULL);
 }
 
-static void test_names(void **state)
-{
-  OtauxPhase phase;
-  OtauxDecision decision;
-  OtauxReason reason;
-  static const char *const phases[] = { "offered", "downloading", "ready",
-                                        "delayed", "installing",  "finished" };
-  static const char *const decisions[] = { "none", "accept", "cancel", "delay-reboot" };
-  static const char *const reasons[] = { "", "user", "policy", "timeout", "scheduled" };
-
-  for (guint i = 0; i < G_N_ELEMENTS(phases); i++) {
-    assert_string_equal(otaux_phase_to_string((OtauxPhase)i), phases[i]);
-    assert_true(otaux_phase_from_string(phases[i], &phase));
-    assert_int_equal(phase, i);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS(decisions); i++) {
-    assert_string_equal(otaux_decision_to_string((OtauxDecision)i), decisions[i]);
-    assert_true(otaux_decision_from_string(decisions[i], &decision));
-    assert_int_equal(decision, i);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS(reasons); i++) {
-    assert_string_equal(otaux_reason_to_string((OtauxReason)i), reasons[i]);
-    assert_true(otaux_reason_from_string(reasons[i], &reason));
-    assert_int_equal(reason, i);
-  }
-  assert_false(otaux_phase_from_string("Offered", &phase));
-  assert_false(otaux_decision_from_string(NULL, &decision));
-  assert_false(otaux_reason_from_string("later", &reason));
-}
-
-static void test_fumo_codes(void **state)
-{
-  for (guint32 v = 0; v <= 700; v++) {
-    gboolean state_ok = v >= 10 && v <= 100 && v % 10 == 0;
-    gboolean result_ok = v == 200 || (v >= 250 && v <= 299) || (v >= 400 && v <= 599);
-
-    assert_int_equal(otaux_fumo_state_is_valid(v), state_ok);
-    assert_int_equal(otaux_fumo_result_is_valid(v), result_ok);
-  }
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -846,11 +719,8 @@ int main(void)
     cmocka_unit_test(test_reminders_already_passed_are_skipped),
     cmocka_unit_test(test_next_wakeup_none),
     cmocka_unit_test(test_progress_bytes),
-    cmocka_unit_test(test_validate),
     cmocka_unit_test(test_update_copies_given_fields_only),
     cmocka_unit_test(test_copy_and_diff),
-    cmocka_unit_test(test_names),
-    cmocka_unit_test(test_fumo_codes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

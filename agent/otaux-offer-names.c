@@ -1,0 +1,82 @@
+/* otaux-offer-names: the names of phases, decisions and reasons as the API
+ * and the store write them, and which FUMO states and results exist. */
+#include "otaux-offer.h"
+
+#include <string.h>
+
+static const char *const phase_names[] = {
+  "offered", "downloading", "ready", "delayed", "installing", "finished",
+};
+static const char *const decision_names[] = { "none", "accept", "cancel", "delay-reboot" };
+static const char *const reason_names[] = { "", "user", "policy", "timeout", "scheduled" };
+
+static gboolean name_lookup(const char *const *names, guint n, const char *str, guint *out)
+{
+  if (str == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    if (g_str_equal(names[i], str)) {
+      *out = i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+const char *otaux_phase_to_string(OtauxPhase phase)
+{
+  return (guint)phase < G_N_ELEMENTS(phase_names) ? phase_names[phase] : "unknown";
+}
+
+gboolean otaux_phase_from_string(const char *str, OtauxPhase *out)
+{
+  guint i;
+
+  if (!name_lookup(phase_names, G_N_ELEMENTS(phase_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxPhase)i;
+  return TRUE;
+}
+
+const char *otaux_decision_to_string(OtauxDecision decision)
+{
+  return (guint)decision < G_N_ELEMENTS(decision_names) ? decision_names[decision] : "unknown";
+}
+
+gboolean otaux_decision_from_string(const char *str, OtauxDecision *out)
+{
+  guint i;
+
+  if (!name_lookup(decision_names, G_N_ELEMENTS(decision_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxDecision)i;
+  return TRUE;
+}
+
+const char *otaux_reason_to_string(OtauxReason reason)
+{
+  return (guint)reason < G_N_ELEMENTS(reason_names) ? reason_names[reason] : "unknown";
+}
+
+gboolean otaux_reason_from_string(const char *str, OtauxReason *out)
+{
+  guint i;
+
+  if (!name_lookup(reason_names, G_N_ELEMENTS(reason_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxReason)i;
+  return TRUE;
+}
+
+gboolean otaux_fumo_state_is_valid(guint32 state)
+{
+  return state >= 10 && state <= 100 && state % 10 == 0;
+}
+
+gboolean otaux_fumo_result_is_valid(guint32 result)
+{
+  return result == 200 || (result >= 250 && result <= 299) || (result >= 400 && result <= 599);
+}
