@@ -93,6 +93,17 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "progress.body.unknown", N_("Downloading {name}."), NULL, OFFER, BODY },
   /* TRANSLATORS: button: stop the download. */
   { "progress.cancel", N_("Cancel download"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: pop-up, under the download's progress bar: {done} and {total} are sizes
+     like "20.2 MB": "20.2 MB of 48.0 MB". */
+  { "popup.progress.bytes", N_("{done} of {total}"), NULL, "done! total!", VALUE },
+  /* TRANSLATORS: pop-up, under the progress bar: {done} and {total} are sizes ("20.2 MB"),
+     {duration} the estimated time left with its number ("2 minutes", "1 minute"):
+     "20.2 MB of 48.0 MB, about 2 minutes left". */
+  { "popup.progress.bytes-left", N_("{done} of {total}, about {duration} left"), NULL,
+    "done! total! duration!", VALUE },
+  /* TRANSLATORS: pop-up button while the update downloads or installs: hides the window;
+     the download or install goes on. Keep it short (a phone button). */
+  { "popup.hide", N_("Hide"), NULL, "", LABEL },
 
   /* ready: install now, delay, cancel */
   /* TRANSLATORS: title of the install question; {name} is the package name. */

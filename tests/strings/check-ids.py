@@ -13,7 +13,7 @@ table = re.findall(r'^\s*\{ "([a-z][a-zA-Z0-9.-]*)",', table_src, re.M)
 prefixes = {i.split('.')[0] for i in table}
 
 # Literal ids in the code that uses texts (the table itself excluded).
-sources = [f for d in ('agent', 'strings', 'tools', 'ui', 'dbus')
+sources = [f for d in ('agent', 'strings', 'tools', 'ui', 'ui/prompter', 'dbus')
            for f in glob.glob(os.path.join(root, d, '*.c'))
            if not f.endswith('otaux-builtin.c')]
 used = {}

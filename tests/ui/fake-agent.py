@@ -11,8 +11,10 @@ records it, emits Decided and clears the prompt.
 The test drives it over org.otaux.Test1 on /org/otaux/Test:
   AddOffer(a{sv} props, a{sv} prompt) -> o
   SetPrompt(o offer, a{sv} prompt)
+  SetBytes(o offer, t done, t total)   BytesDone/BytesTotal, as SetState reports them
   Remove(o offer)
   Answers() -> a(ssa{sv})   (offer path, choice, details), in order
+  ClearAnswers()
   PrompterSignals() -> a(so) the prompter's Shown/Hidden signals, in order
 Prints "READY" on stdout once the name is owned.
 """
@@ -47,9 +49,17 @@ class Offer(dbus.service.Object):
             'Version': dbus.String(props.get('version', '')),
             'Priority': dbus.String(props.get('priority', 'medium')),
             'Size': dbus.UInt64(props.get('size', 0)),
+            'BytesDone': dbus.UInt64(0),
+            'BytesTotal': dbus.UInt64(0),
             'Decision': dbus.String('none'),
             'Prompt': sv(prompt),
         }
+
+    def set_bytes(self, done, total):
+        self.props['BytesDone'] = dbus.UInt64(done)
+        self.props['BytesTotal'] = dbus.UInt64(total)
+        self.PropertiesChanged(OFFER_IFACE, sv({'BytesDone': self.props['BytesDone'],
+                                                'BytesTotal': self.props['BytesTotal']}), [])
 
     def set_prompt(self, prompt):
         self.props['Prompt'] = sv(prompt)
@@ -130,6 +140,10 @@ class Control(dbus.service.Object):
     def SetPrompt(self, path, prompt):
         self.agent.offers[str(path)].set_prompt(prompt)
 
+    @dbus.service.method('org.otaux.Test1', in_signature='ott', out_signature='')
+    def SetBytes(self, path, done, total):
+        self.agent.offers[str(path)].set_bytes(done, total)
+
     @dbus.service.method('org.otaux.Test1', in_signature='o', out_signature='')
     def Remove(self, path):
         o = self.agent.offers.pop(str(path))
@@ -139,6 +153,10 @@ class Control(dbus.service.Object):
     @dbus.service.method('org.otaux.Test1', in_signature='', out_signature='a(ssa{sv})')
     def Answers(self):
         return dbus.Array(self.agent.answers, signature='(ssa{sv})')
+
+    @dbus.service.method('org.otaux.Test1', in_signature='', out_signature='')
+    def ClearAnswers(self):
+        self.agent.answers.clear()
 
     @dbus.service.method('org.otaux.Test1', in_signature='', out_signature='a(so)')
     def PrompterSignals(self):

@@ -7,6 +7,7 @@ Screenshots of every screen go to ARTIFACT_DIR/prompter-360x720/ and
 ARTIFACT_DIR/prompter-1024x700/."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import uitest  # noqa: E402
@@ -94,7 +95,7 @@ def screen(kind):
 
 def test_screenshots_all_screens(ctx):
     """Every screen at handset size and in a wide desktop window."""
-    for geometry in ('360x720', '1024x700'):
+    for geometry in ('360x720', '360x640', '1024x700'):
         out = os.path.join(ARTIFACTS, 'prompter-' + geometry)
         os.makedirs(out, exist_ok=True)
         for f in os.listdir(out):
@@ -112,6 +113,8 @@ def test_screenshots_all_screens(ctx):
             wid = uitest.find_window(uitest.ere(str(prompt['title'])))
             ids = [b['id'] for b in lay['buttons']]
             want = [str(c[0]) for c in prompt['choices']]
+            if kind in ('progress', 'installing', 'pending') and prompt['dismissible']:
+                want = ['hide'] + want  # "Hide": the download or install goes on
             if kind == 'result' or (not want and prompt['dismissible']):
                 want = ['close']
             assert sorted(ids) == sorted(want), (kind, ids, want)
@@ -327,6 +330,122 @@ def test_next_popup_question_keeps_shown(ctx):
     # once the prompter is gone, everything it sent has been received
     p.stop()
     assert ctx.signals() == [('Shown', path), ('Hidden', path)], ctx.signals()
+
+
+def test_delay_picker_fits_360x640(ctx):
+    """Issue 9 A.6: at 360x640 the picker, its "Latest" line, the time
+    spinners (only after "Another time") and the buttons all fit without
+    scrolling; the custom time goes back as reboot-at."""
+    out = os.path.join(ARTIFACTS, 'prompter-360x640-delay')
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        os.unlink(os.path.join(out, f))
+    ctx.start_prompter(geometry='360x640', shots=out)
+    for kind in ('install', 'delayed', 'reminder'):
+        prompt = screen(kind)
+        path, serial = ctx.add(prompt)
+        lay = uitest.read_layout(out, serial, kind)
+        wid = uitest.find_window(uitest.ere(str(prompt['title'])))
+        uitest.click_button(wid, lay, 'delay-reboot')
+        dl = uitest.read_layout(out, serial, kind, '-delay')
+        texts = [t['text'] for t in dl['labels']]
+        assert not dl['scrolls'], (kind, 'the picker scrolls at 360x640')
+        assert [o['id'] for o in dl['options']][-1] == 'custom', dl['options']
+        assert any(t.startswith('Latest: ') for t in texts), texts
+        assert not any(t.startswith('Restart at ') for t in texts), texts  # no time row yet
+        for item in dl['options'] + dl['buttons'] + dl['labels']:
+            assert uitest.inside(dl, item), (kind, item)
+        uitest.click_option(wid, dl, 'custom')
+        cl = uitest.read_layout(out, serial, kind, '-delay-custom')
+        texts = [t['text'] for t in cl['labels']]
+        assert not cl['scrolls'], (kind, 'the picker with the time row scrolls at 360x640')
+        assert any(t.startswith('Restart at ') for t in texts), texts
+        assert any(t.startswith('Latest: ') for t in texts), texts
+        for item in cl['options'] + cl['buttons'] + cl['labels']:
+            assert uitest.inside(cl, item), (kind, item)
+        uitest.click_button(wid, cl, 'delay-confirm')
+        wait_for(lambda: len(ctx.answers()) == 1, 10, 'the delay answer')
+        (p, choice, details), = ctx.answers()
+        assert (p, choice) == (path, 'delay-reboot'), ctx.answers()
+        assert time.time() < int(details['reboot-at']) <= int(prompt['delay-max']), details
+        ctx.ctl.Remove(path)
+        ctx.ctl.ClearAnswers()
+    log('pictures in', out, ' '.join(sorted(f for f in os.listdir(out) if f.endswith('.png'))))
+
+
+def test_progress_says_each_fact_once(ctx):
+    """Issue 9 A.5: one percentage (the body's), bytes done of total with
+    a time-left estimate once the updater reports bytes, and "Hide" next to
+    "Cancel download" hides without answering."""
+    prompt = screen('progress')
+    prompt['body'] = 'Downloading Phone firmware: 42%'
+    path, serial = ctx.add(prompt)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'progress')
+    assert [b['id'] for b in lay['buttons']] == ['hide', 'cancel'], lay['buttons']
+    assert lay['bars'][0]['text'] is None, lay['bars']  # the body says 42%
+    total = 48 * 1000 * 1000
+    start = time.monotonic()
+    done = [0]
+
+    def report():
+        # the updater reports bytes as they come; the estimate needs 2 s of them
+        done[0] = min(total, int((time.monotonic() - start) * 2e6) + 1000)
+        ctx.forget_layout(serial, 'progress')
+        ctx.ctl.SetBytes(path, done[0], total)
+        lay = ctx.layout(serial, 'progress')
+        texts = [t['text'] for t in lay['labels']]
+        return next((t for t in texts if ' of 48.0\u00a0MB' in t or ' of 48.0 MB' in t
+                     and 'left' in t), None) if any('left' in t for t in texts) else None
+    line = wait_for(report, 15, 'a time-left estimate', interval=0.3)
+    log('progress line:', line)
+    assert line.endswith(' left') and 'about ' in line, line
+    wid = uitest.find_window('^Downloading update$')
+    uitest.click_button(wid, ctx.layout(serial, 'progress'), 'hide')
+    uitest.no_visible_window('^Downloading update$')
+    assert ctx.answers() == [], ctx.answers()
+    ctx.wait_signals([('Shown', path), ('Hidden', path)], 'Hidden after Hide')
+
+
+def test_final_warning_one_countdown_default_button(ctx):
+    """Issue 9 A.7: no second "Time left" countdown next to the texts, and the
+    choice the deadline makes is the default (Enter) even without a
+    suggestion."""
+    prompt = screen('final-warning')
+    prompt['suggested'] = ''
+    prompt['choices'] = prompts.choices(('accept', 'Restart now'), ('delay-reboot', 'Change time'),
+                                        ('cancel', 'Cancel update'))
+    prompt['delay-options'] = prompts.delay_options()
+    prompt['delay-max'] = dbus.Int64(int(time.time()) + 86400)
+    path, serial = ctx.add(prompt)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'final-warning')
+    texts = [t['text'] for t in lay['labels']]
+    assert not any(t.startswith('Time left') for t in texts), texts
+    assert len(lay['bars']) == 1 and lay['bars'][0]['text'] is None, lay['bars']
+    wid = uitest.find_window('^Restarting in 1 minute$')
+    uitest.key(wid, 'Return')
+    wait_for(ctx.answers, 10, 'an Answer')
+    assert ctx.answers() == [(path, 'accept', {})], ctx.answers()
+
+
+def test_installing_moves_and_hides(ctx):
+    """Issue 9 A.8: the installing bar is never an empty bar (it pulses, or
+    shows the updater's percentage), and its only button is "Hide"."""
+    prompt = screen('installing')
+    prompt['dismissible'] = dbus.Boolean(True)
+    path, serial = ctx.add(prompt)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'installing')
+    assert [b['id'] for b in lay['buttons']] == ['hide'], lay['buttons']
+    assert lay['bars'][0]['pulsing'], lay['bars']  # a moving block, not an empty bar
+    ctx.forget_layout(serial, 'installing')
+    prompt['progress'] = dbus.Int32(30)
+    ctx.ctl.SetPrompt(path, prompt)
+    lay = ctx.layout(serial, 'installing')
+    assert abs(lay['bars'][0]['fraction'] - 0.3) < 0.01 and not lay['bars'][0]['pulsing'], \
+        lay['bars']
+    assert lay['bars'][0]['text'] == '30\u00a0%', lay['bars']  # the body has no percentage
 
 
 TESTS = [v for k, v in list(globals().items()) if k.startswith('test_')]

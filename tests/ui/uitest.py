@@ -163,6 +163,26 @@ def click_button(wid, layout, choice_id):
     raise AssertionError('no button %r in %s' % (choice_id, [b['id'] for b in layout['buttons']]))
 
 
+def click_option(wid, layout, option_id):
+    """A real click on one of the delay picker's options ("custom": Another time)."""
+    for o in layout['options']:
+        if o['id'] == option_id:
+            x0, y0 = window_origin(wid)
+            x, y = x0 + o['x'] + o['width'] // 2, y0 + o['y'] + o['height'] // 2
+            log('click option %s (%s) at %d,%d' % (option_id, o['label'], x, y))
+            xdotool('mousemove', x, y)
+            xdotool('click', 1)
+            return o
+    raise AssertionError('no option %r in %s' % (option_id, [o['id'] for o in layout['options']]))
+
+
+def inside(layout, item):
+    """item (a button, option or label of the layout) lies wholly in the window."""
+    return item['x'] >= 0 and item['y'] >= 0 and \
+        item['x'] + item['width'] <= layout['width'] and \
+        item['y'] + item['height'] <= layout['height']
+
+
 def key(wid, keysym):
     xdotool('windowfocus', '--sync', wid)
     xdotool('key', '--clearmodifiers', keysym)

@@ -59,28 +59,33 @@ void otaux_prompter_delay_update(OtauxPrompter *self)
   gint64 t;
   gboolean custom, ok;
   g_autofree char *hint = NULL;
+  g_autofree char *latest = NULL;
 
   if (!d->ready)
     return;
   custom = gtk_check_button_get_active(GTK_CHECK_BUTTON(d->custom_check));
-  gtk_widget_set_sensitive(d->hour, custom);
-  gtk_widget_set_sensitive(d->minute, custom);
+  /* the spinners only once "Another time" is chosen */
+  gtk_widget_set_visible(d->time_row, custom);
   t = otaux_prompter_delay_selected(self);
   ok = t > now_s() && (self->cur->delay_max <= 0 || t <= self->cur->delay_max);
+  if (self->cur->delay_max > 0) {
+    g_autofree char *when = format_time(self, self->cur->delay_max);
+    /* TRANSLATORS: under "Pick a time": the latest restart time the
+       operator allows; %s is a time ("22:00") or a day and time. */
+    latest = g_strdup_printf(_("Latest: %s"), when);
+  }
   if (custom && t > 0) {
     g_autofree char *when = format_time(self, t);
     if (ok) {
-      hint = g_strdup_printf(_("Reboot at %s"), when);
+      /* TRANSLATORS: the restart time the person picked; %s is a time or a day and time. */
+      hint = g_strdup_printf(_("Restart at %s"), when);
     } else {
-      g_autofree char *latest = format_time(self, self->cur->delay_max);
-      hint = g_strdup_printf(_("%s is too late: the latest time is %s"), when, latest);
+      g_autofree char *max = format_time(self, self->cur->delay_max);
+      hint = g_strdup_printf(_("%s is too late: the latest time is %s"), when, max);
     }
-  } else if (self->cur->delay_max > 0) {
-    g_autofree char *latest = format_time(self, self->cur->delay_max);
-    hint = g_strdup_printf(_("Latest: %s"), latest);
   }
-  gtk_label_set_text(GTK_LABEL(d->hint), hint ? hint : "");
-  gtk_widget_set_visible(d->hint, hint != NULL);
+  otaux_prompter_set_label(d->latest, NULL, latest);
+  otaux_prompter_set_label(d->hint, NULL, hint);
   if (ok)
     gtk_widget_remove_css_class(d->hint, "error");
   else
@@ -91,7 +96,11 @@ void otaux_prompter_delay_update(OtauxPrompter *self)
 
 static void on_toggled(GtkCheckButton *check, gpointer user_data)
 {
-  otaux_prompter_delay_update(user_data);
+  OtauxPrompter *self = user_data;
+  otaux_prompter_delay_update(self);
+  if (gtk_check_button_get_active(check) && self->delay_mode)
+    otaux_prompter_shot_request(
+        self, check == GTK_CHECK_BUTTON(self->delay.custom_check) ? "-delay-custom" : "-delay");
 }
 
 static void on_spin_changed(GtkSpinButton *spin, gpointer user_data)
@@ -112,7 +121,6 @@ static GtkWidget *make_spin(OtauxPrompter *self, int max, int step, const char *
   GtkWidget *spin = gtk_spin_button_new_with_range(0, max, step);
   gtk_spin_button_set_wrap(GTK_SPIN_BUTTON(spin), TRUE);
   gtk_spin_button_set_numeric(GTK_SPIN_BUTTON(spin), TRUE);
-  gtk_orientable_set_orientation(GTK_ORIENTABLE(spin), GTK_ORIENTATION_VERTICAL);
   g_signal_connect(spin, "output", G_CALLBACK(on_output_pad), NULL);
   g_signal_connect(spin, "value-changed", G_CALLBACK(on_spin_changed), self);
   otaux_prompter_set_accessible_label(spin, name);
@@ -160,6 +168,8 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
   gtk_label_set_xalign(GTK_LABEL(heading), 0.0f);
   gtk_widget_add_css_class(heading, "heading");
   gtk_box_append(GTK_BOX(d->box), heading);
+  d->latest = otaux_prompter_make_label("", "dim-label", 50);
+  gtk_box_append(GTK_BOX(d->box), d->latest);
 
   /* one check per option, NULL for one past delay-max (never offer what
    * the agent would refuse), so the array stays parallel to the options */
@@ -177,6 +187,8 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
     else
       group = check;
     otaux_prompter_set_accessible_label(check, o->label);
+    g_object_set_data_full(G_OBJECT(check), "otaux-option", g_strdup_printf("option-%u", i),
+                           g_free);
     g_signal_connect(check, "toggled", G_CALLBACK(on_toggled), self);
     gtk_box_append(GTK_BOX(d->box), check);
     g_ptr_array_add(d->checks, check);
@@ -184,6 +196,7 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
 
   d->custom_check = gtk_check_button_new_with_label(_("Another time"));
   otaux_prompter_set_accessible_label(d->custom_check, _("Another time"));
+  g_object_set_data(G_OBJECT(d->custom_check), "otaux-option", (gpointer) "custom");
   if (group != NULL)
     gtk_check_button_set_group(GTK_CHECK_BUTTON(d->custom_check), GTK_CHECK_BUTTON(group));
   g_signal_connect(d->custom_check, "toggled", G_CALLBACK(on_toggled), self);
@@ -192,7 +205,7 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
   d->time_row = build_time_row(self, init);
   gtk_box_append(GTK_BOX(d->box), d->time_row);
 
-  d->hint = otaux_prompter_make_label("", "dim-label", 50);
+  d->hint = otaux_prompter_make_label("", NULL, 50);
   gtk_box_append(GTK_BOX(d->box), d->hint);
 
   d->ready = TRUE;
@@ -217,5 +230,5 @@ void otaux_prompter_delay_clear(OtauxPrompter *self)
     g_signal_handlers_disconnect_by_func(d->minute, on_spin_changed, self);
   g_clear_pointer(&d->checks, g_ptr_array_unref);
   d->box = d->custom_check = d->time_row = d->hour = d->minute = NULL;
-  d->hint = d->confirm = NULL;
+  d->latest = d->hint = d->confirm = NULL;
 }

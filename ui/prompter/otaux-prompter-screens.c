@@ -75,66 +75,150 @@ static gboolean pulse_cb(gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The countdown drains a bar; the prompt's texts say the time ("Restarting
+ * in 1 minute"), so the pop-up does not state it a second time. */
 static gboolean countdown_cb(gpointer user_data)
 {
   OtauxPrompter *self = user_data;
-  gint64 left;
-  g_autofree char *text = NULL;
-  if (self->cur == NULL || self->countdown_label == NULL || self->cur->deadline <= 0) {
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  gint64 left, total;
+
+  if (self->cur == NULL || self->countdown_bar == NULL || self->cur->deadline <= 0) {
     self->countdown_id = 0;
     return G_SOURCE_REMOVE;
   }
-  left = MAX(self->cur->deadline - g_get_real_time() / G_USEC_PER_SEC, 0);
-  if (left >= 3600)
-    text = g_strdup_printf(_("Time left: %d:%02d:%02d"), (int)(left / 3600), (int)(left / 60 % 60),
-                           (int)(left % 60));
-  else
-    text = g_strdup_printf(_("Time left: %d:%02d"), (int)(left / 60), (int)(left % 60));
-  gtk_label_set_text(GTK_LABEL(self->countdown_label), text);
+  left = MAX(self->cur->deadline - now, 0);
+  total = MAX(self->cur->deadline - self->countdown_from, 1);
+  gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(self->countdown_bar),
+                                CLAMP((double)left / (double)total, 0.0, 1.0));
   return G_SOURCE_CONTINUE;
 }
 
-static void update_progress(OtauxPrompter *self)
+/* "45%" or "٪45": the body already says it in most languages. */
+static gboolean has_percent_sign(const char *text)
+{
+  return strchr(text, '%') != NULL || strstr(text, "\u066A") != NULL ||
+         strstr(text, "\uFF05") != NULL;
+}
+
+static char *format_size(OtauxPrompter *self, guint64 bytes)
+{
+  return otaux_strings_format_size_full(self->strings, bytes);
+}
+
+/* "20.2 MB of 48.0 MB, about 2 minutes left": bytes when the updater
+ * reports them; the time left from the rate since the first report seen. */
+static char *progress_line(OtauxPrompter *self, const OtauxPrompterOffer *o)
+{
+  gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *left = NULL;
+
+  if (o->bytes_total == 0 || o->bytes_done > o->bytes_total)
+    return NULL;
+  done = format_size(self, o->bytes_done);
+  total = format_size(self, o->bytes_total);
+  if (self->rate_t0 == 0 || o->bytes_done < self->rate_b0) {
+    self->rate_t0 = now;
+    self->rate_b0 = o->bytes_done;
+  } else if (now - self->rate_t0 >= 2 && o->bytes_done > self->rate_b0) {
+    double rate = (double)(o->bytes_done - self->rate_b0) / (double)(now - self->rate_t0);
+    left = otaux_strings_format_duration(self->strings,
+                                         (gint64)((double)(o->bytes_total - o->bytes_done) / rate));
+  }
+  if (left != NULL) {
+    const char *kv[] = { "done", done, "total", total, "duration", left, NULL };
+    return otaux_strings_format(self->strings, "popup.progress.bytes-left", kv);
+  } else {
+    const char *kv[] = { "done", done, "total", total, NULL };
+    return otaux_strings_format(self->strings, "popup.progress.bytes", kv);
+  }
+}
+
+static void update_progress(OtauxPrompter *self, const OtauxPrompterOffer *o)
 {
   GtkProgressBar *bar = GTK_PROGRESS_BAR(self->progress_bar);
   int percent;
-  gboolean rtl;
-  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
 
   if (bar == NULL)
     return;
+  line = progress_line(self, o);
+  otaux_prompter_set_label(self->progress_label, NULL, line);
   if (self->cur->progress < 0) {
-    if (self->pulse_id == 0)
+    /* unknown: the bar moves, so it never looks stuck or empty */
+    if (self->pulse_id == 0) {
+      gtk_progress_bar_pulse(bar);
       self->pulse_id = g_timeout_add(120, pulse_cb, self);
+    }
+    g_object_set_data(G_OBJECT(bar), "otaux-pulsing", GINT_TO_POINTER(TRUE));
     gtk_progress_bar_set_show_text(bar, FALSE);
     return;
   }
-  /* "45 %" would show as "% 45" in a right-to-left layout: no space there */
   percent = CLAMP(self->cur->progress, 0, 100);
-  rtl = gtk_widget_get_direction(self->progress_bar) == GTK_TEXT_DIR_RTL;
-  text = g_strdup_printf(rtl ? "%d%%" : "%d %%", percent);
   g_clear_handle_id(&self->pulse_id, g_source_remove);
+  g_object_set_data(G_OBJECT(bar), "otaux-pulsing", NULL);
   gtk_progress_bar_set_fraction(bar, percent / 100.0);
-  gtk_progress_bar_set_text(bar, text);
-  gtk_progress_bar_set_show_text(bar, TRUE);
+  /* One percentage: on the bar only when the body does not say it. */
+  if (has_percent_sign(self->cur->body)) {
+    gtk_progress_bar_set_show_text(bar, FALSE);
+  } else {
+    /* "45 %" would show as "% 45" in a right-to-left layout: no space there */
+    gboolean rtl = gtk_widget_get_direction(self->progress_bar) == GTK_TEXT_DIR_RTL;
+    g_autofree char *text = g_strdup_printf(rtl ? "%d%%" : "%d\u00A0%%", percent);
+    gtk_progress_bar_set_text(bar, text);
+    gtk_progress_bar_set_show_text(bar, TRUE);
+  }
+}
+
+/* The facts the texts do not already say: a fact is said once. */
+static gboolean said(const OtauxPrompt *p, const char *value)
+{
+  return value[0] != '\0' &&
+         (strstr(p->title, value) != NULL || strstr(p->body, value) != NULL ||
+          strstr(p->warning, value) != NULL || strstr(p->message, value) != NULL);
 }
 
 static void update_info(OtauxPrompter *self, const OtauxPrompterOffer *o)
 {
-  g_autofree char *size = o->size > 0 ? g_format_size(o->size) : g_strdup("");
+  const OtauxPrompt *p = self->cur;
+  g_autofree char *size = o->size > 0 ? format_size(self, o->size) : g_strdup("");
+  gboolean any;
+
   if (self->info_grid == NULL)
     return;
-  otaux_prompter_set_label(self->info_name, NULL, o->name);
-  otaux_prompter_set_label(self->info_version, NULL, o->version);
-  otaux_prompter_set_label(self->info_size, NULL, size);
+  otaux_prompter_set_label(self->info_name, NULL, said(p, o->name) ? "" : o->name);
+  otaux_prompter_set_label(self->info_version, NULL, said(p, o->version) ? "" : o->version);
+  otaux_prompter_set_label(self->info_size, NULL, said(p, size) ? "" : size);
   /* hide a row's caption together with its value */
+  any = FALSE;
   for (GtkWidget *c = gtk_widget_get_first_child(self->info_grid); c != NULL;
        c = gtk_widget_get_next_sibling(c)) {
     GtkWidget *value = g_object_get_data(G_OBJECT(c), "otaux-value");
-    if (value != NULL)
+    if (value != NULL) {
       gtk_widget_set_visible(c, gtk_widget_get_visible(value));
+      any = any || gtk_widget_get_visible(value);
+    }
   }
-  gtk_widget_set_visible(self->info_grid, o->name[0] || o->version[0] || o->size > 0);
+  gtk_widget_set_visible(self->info_grid, any);
+}
+
+void otaux_prompter_screens_set_compact(OtauxPrompter *self, gboolean compact)
+{
+  GtkWidget *texts[] = { self->message_box,      self->body_label, self->warning_box,
+                         self->details_expander, self->info_grid,  self->countdown_bar };
+  if (!compact) {
+    if (self->cur != NULL) {
+      OtauxPrompterOffer *o = otaux_prompter_client_current(self);
+      if (o != NULL)
+        otaux_prompter_screens_update(self, o);
+    }
+    return;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+    if (texts[i] != NULL)
+      gtk_widget_set_visible(texts[i], FALSE);
 }
 
 void otaux_prompter_screens_update(OtauxPrompter *self, const OtauxPrompterOffer *o)
@@ -148,15 +232,17 @@ void otaux_prompter_screens_update(OtauxPrompter *self, const OtauxPrompterOffer
   set_label_markup(self->warning_label, self->warning_box, p->warning_markup);
   otaux_prompter_set_label(self->details_label, self->details_expander, p->details);
   update_info(self, o);
-  update_progress(self);
-  if (self->countdown_label != NULL) {
-    gtk_widget_set_visible(self->countdown_label, p->deadline > 0);
+  update_progress(self, o);
+  if (self->countdown_bar != NULL) {
+    gtk_widget_set_visible(self->countdown_bar, p->deadline > 0);
     if (p->deadline > 0) {
       countdown_cb(self);
       if (self->countdown_id == 0)
         self->countdown_id = g_timeout_add_seconds(1, countdown_cb, self);
     }
   }
+  if (self->delay_mode)
+    otaux_prompter_screens_set_compact(self, TRUE);
 }
 
 static void info_row(GtkGrid *grid, int row, const char *caption, GtkWidget **value)
@@ -186,7 +272,9 @@ void otaux_prompter_screens_clear(OtauxPrompter *self)
   g_clear_handle_id(&self->countdown_id, g_source_remove);
   self->title_label = self->body_label = self->message_label = self->message_box = NULL;
   self->warning_label = self->warning_box = self->details_label = self->details_expander = NULL;
-  self->progress_bar = self->progress_label = self->countdown_label = self->error_label = NULL;
+  self->progress_bar = self->progress_label = self->countdown_bar = self->error_label = NULL;
+  self->rate_t0 = 0;
+  self->rate_b0 = 0;
   self->info_grid = self->info_name = self->info_version = self->info_size = NULL;
   otaux_prompter_delay_clear(self);
   self->delay_mode = FALSE;
@@ -198,6 +286,9 @@ void otaux_prompter_screens_clear(OtauxPrompter *self)
   }
   remove_children(self->column);
   remove_children(self->actions);
+  /* an answer in flight for the previous prompt left them insensitive */
+  if (self->actions != NULL)
+    gtk_widget_set_sensitive(self->actions, TRUE);
 }
 
 static void build_warning(OtauxPrompter *self, GtkBox *col)
@@ -275,10 +366,18 @@ void otaux_prompter_screens_build(OtauxPrompter *self, const OtauxPrompterOffer 
     gtk_widget_set_margin_top(self->progress_bar, 6);
     otaux_prompter_set_accessible_label(self->progress_bar, p->title[0] ? p->title : _("Progress"));
     gtk_box_append(col, self->progress_bar);
+    self->progress_label = otaux_prompter_make_label("", "dim-label", 50);
+    gtk_box_append(col, self->progress_label);
   }
 
-  self->countdown_label = otaux_prompter_make_label("", "otaux-countdown", 50);
-  gtk_box_append(col, self->countdown_label);
+  if (p->deadline > 0) {
+    self->countdown_bar = gtk_progress_bar_new();
+    gtk_widget_add_css_class(self->countdown_bar, "otaux-countdown");
+    gtk_widget_set_margin_top(self->countdown_bar, 6);
+    otaux_prompter_set_accessible_label(self->countdown_bar, p->title);
+    self->countdown_from = MIN(g_get_real_time() / G_USEC_PER_SEC, p->deadline - 1);
+    gtk_box_append(col, self->countdown_bar);
+  }
 
   build_details(self, col);
 

@@ -25,27 +25,77 @@ static void json_escape(GString *out, const char *s)
   g_string_append_c(out, '"');
 }
 
-static void add_buttons(GString *out, GtkWidget *root, GtkWidget *widget, gboolean *first,
-                        double dx, double dy)
+typedef struct {
+  GtkWidget *root;
+  double dx, dy;
+  GString *buttons, *options, *labels, *bars;
+} Walk;
+
+static void add_sep(GString *out)
+{
+  g_string_append(out, out->len == 0 ? "\n    " : ",\n    ");
+}
+
+static void add_geometry(Walk *w, GString *out, const graphene_rect_t *r)
+{
+  g_string_append_printf(out, ", \"x\": %d, \"y\": %d, \"width\": %d, \"height\": %d}",
+                         (int)(r->origin.x + w->dx), (int)(r->origin.y + w->dy), (int)r->size.width,
+                         (int)r->size.height);
+}
+
+/* What the tests look for: the choice buttons (with their ids), the delay
+ * picker's options, every visible text and the progress bars. */
+static void walk(Walk *w, GtkWidget *widget)
 {
   for (GtkWidget *child = gtk_widget_get_first_child(widget); child != NULL;
        child = gtk_widget_get_next_sibling(child)) {
     const char *id = g_object_get_data(G_OBJECT(child), "otaux-choice");
+    const char *option = g_object_get_data(G_OBJECT(child), "otaux-option");
     graphene_rect_t r;
-    if (GTK_IS_BUTTON(child) && id != NULL && gtk_widget_is_drawable(child) &&
-        gtk_widget_compute_bounds(child, root, &r)) {
-      g_string_append(out, *first ? "\n    {" : ",\n    {");
-      *first = FALSE;
-      g_string_append(out, "\"id\": ");
-      json_escape(out, id);
-      g_string_append(out, ", \"label\": ");
-      json_escape(out, gtk_button_get_label(GTK_BUTTON(child)) ?: "");
-      g_string_append_printf(out, ", \"x\": %d, \"y\": %d, \"width\": %d, \"height\": %d}",
-                             (int)(r.origin.x + dx), (int)(r.origin.y + dy), (int)r.size.width,
-                             (int)r.size.height);
+    if (!gtk_widget_is_drawable(child) || !gtk_widget_compute_bounds(child, w->root, &r))
+      continue;
+    if (GTK_IS_BUTTON(child) && id != NULL) {
+      add_sep(w->buttons);
+      g_string_append(w->buttons, "{\"id\": ");
+      json_escape(w->buttons, id);
+      g_string_append(w->buttons, ", \"label\": ");
+      json_escape(w->buttons, gtk_button_get_label(GTK_BUTTON(child)) ?: "");
+      add_geometry(w, w->buttons, &r);
+    } else if (GTK_IS_CHECK_BUTTON(child) && option != NULL) {
+      add_sep(w->options);
+      g_string_append(w->options, "{\"id\": ");
+      json_escape(w->options, option);
+      g_string_append(w->options, ", \"label\": ");
+      json_escape(w->options, gtk_check_button_get_label(GTK_CHECK_BUTTON(child)) ?: "");
+      g_string_append_printf(w->options, ", \"active\": %s",
+                             gtk_check_button_get_active(GTK_CHECK_BUTTON(child)) ? "true"
+                                                                                  : "false");
+      add_geometry(w, w->options, &r);
+    } else if (GTK_IS_LABEL(child) && gtk_label_get_text(GTK_LABEL(child))[0] != '\0') {
+      add_sep(w->labels);
+      g_string_append(w->labels, "{\"text\": ");
+      json_escape(w->labels, gtk_label_get_text(GTK_LABEL(child)));
+      add_geometry(w, w->labels, &r);
+    } else if (GTK_IS_PROGRESS_BAR(child)) {
+      GtkProgressBar *bar = GTK_PROGRESS_BAR(child);
+      char fraction[G_ASCII_DTOSTR_BUF_SIZE]; /* JSON: a point, whatever the locale */
+      g_ascii_formatd(fraction, sizeof fraction, "%.3f", gtk_progress_bar_get_fraction(bar));
+      add_sep(w->bars);
+      g_string_append_printf(w->bars, "{\"fraction\": %s, \"pulsing\": %s, \"text\": ", fraction,
+                             g_object_get_data(G_OBJECT(bar), "otaux-pulsing") ? "true" : "false");
+      if (gtk_progress_bar_get_show_text(bar))
+        json_escape(w->bars, gtk_progress_bar_get_text(bar) ?: "");
+      else
+        g_string_append(w->bars, "null");
+      add_geometry(w, w->bars, &r);
     }
-    add_buttons(out, root, child, first, dx, dy);
+    walk(w, child);
   }
+}
+
+static void append_list(GString *out, const char *name, GString *items)
+{
+  g_string_append_printf(out, ",\n  \"%s\": [%s\n  ]", name, items->str);
 }
 
 static gboolean save_png(GtkWidget *w, int width, int height, const char *png)
@@ -81,7 +131,8 @@ static void take(OtauxPrompter *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = NULL;
   double dx = 0, dy = 0;
-  gboolean first = TRUE;
+  Walk walk_data;
+  GtkAdjustment *adj;
 
   if (self->cur == NULL || width <= 0 || height <= 0)
     return;
@@ -96,17 +147,31 @@ static void take(OtauxPrompter *self)
     return;
 
   gtk_native_get_surface_transform(GTK_NATIVE(w), &dx, &dy);
+  walk_data =
+      (Walk){ w, dx, dy, g_string_new(""), g_string_new(""), g_string_new(""), g_string_new("") };
+  walk(&walk_data, w);
+  adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(self->scrolled));
   out = g_string_new("{\n  \"kind\": ");
   json_escape(out, self->cur->kind);
   g_string_append(out, ",\n  \"title\": ");
   json_escape(out, gtk_window_get_title(self->window) ?: "");
-  g_string_append_printf(out,
-                         ",\n  \"width\": %d, \"height\": %d, \"delay\": %s, \"direction\": \"%s\","
-                         "\n  \"buttons\": [",
-                         width, height, self->delay_mode ? "true" : "false",
-                         gtk_widget_get_direction(w) == GTK_TEXT_DIR_RTL ? "rtl" : "ltr");
-  add_buttons(out, w, w, &first, dx, dy);
-  g_string_append(out, "\n  ]\n}\n");
+  /* "scrolls": the content is taller than its viewport (part is hidden) */
+  g_string_append_printf(
+      out,
+      ",\n  \"width\": %d, \"height\": %d, \"delay\": %s, \"direction\": \"%s\", "
+      "\"scrolls\": %s",
+      width, height, self->delay_mode ? "true" : "false",
+      gtk_widget_get_direction(w) == GTK_TEXT_DIR_RTL ? "rtl" : "ltr",
+      gtk_adjustment_get_upper(adj) > gtk_adjustment_get_page_size(adj) + 0.5 ? "true" : "false");
+  append_list(out, "buttons", walk_data.buttons);
+  append_list(out, "options", walk_data.options);
+  append_list(out, "labels", walk_data.labels);
+  append_list(out, "bars", walk_data.bars);
+  g_string_append(out, "\n}\n");
+  g_string_free(walk_data.buttons, TRUE);
+  g_string_free(walk_data.options, TRUE);
+  g_string_free(walk_data.labels, TRUE);
+  g_string_free(walk_data.bars, TRUE);
   if (!g_file_set_contents(json, out->str, (gssize)out->len, &error))
     g_warning("%s", error->message);
   g_debug("saved %s", png);

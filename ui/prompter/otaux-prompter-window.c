@@ -50,7 +50,7 @@ static gboolean run_choice(gpointer user_data)
   g_free(run);
   if (self->cur == NULL)
     return G_SOURCE_REMOVE;
-  if (strcmp(id, "close") == 0) {
+  if (strcmp(id, "close") == 0 || strcmp(id, "hide") == 0) {
     otaux_prompter_client_hide_current(self);
   } else if (strcmp(id, "delay-back") == 0) {
     otaux_prompter_window_set_delay_mode(self, FALSE);
@@ -140,6 +140,12 @@ static void add_action(OtauxPrompter *self, GtkWidget *button, guint *order)
   gtk_box_append(GTK_BOX(self->actions), button);
 }
 
+static gboolean watch_only(const OtauxPrompt *p)
+{
+  return strcmp(p->kind, "progress") == 0 || strcmp(p->kind, "installing") == 0 ||
+         strcmp(p->kind, "pending") == 0;
+}
+
 void otaux_prompter_window_build_actions(OtauxPrompter *self)
 {
   const OtauxPrompt *p = self->cur;
@@ -167,15 +173,24 @@ void otaux_prompter_window_build_actions(OtauxPrompter *self)
     def = otaux_prompter_window_make_button(self, _("Close"), "close", TRUE);
     add_action(self, def, &order);
   } else {
+    /* Something the person only watches (a download, the install): "Hide"
+     * first, the default; what goes on does not stop. */
+    if (p->dismissible && watch_only(p)) {
+      g_autofree char *hide = otaux_strings_format(self->strings, "popup.hide", NULL);
+      def = otaux_prompter_window_make_button(self, hide, "hide", FALSE);
+      add_action(self, def, &order);
+    }
     for (guint i = 0; i < p->choices->len; i++) {
       const OtauxPromptChoice *ch = g_ptr_array_index(p->choices, i);
-      gboolean sugg = strcmp(ch->id, p->suggested) == 0;
+      /* With no suggestion, what the deadline will do is the default. */
+      gboolean sugg = p->suggested[0] != '\0' ? strcmp(ch->id, p->suggested) == 0
+                                              : strcmp(ch->id, p->deadline_choice) == 0;
       GtkWidget *b = otaux_prompter_window_make_button(self, ch->label, ch->id, sugg);
       if (sugg)
         def = b;
       add_action(self, b, &order);
     }
-    if (p->choices->len == 0 && p->dismissible) {
+    if (order == 0 && p->dismissible) {
       def = otaux_prompter_window_make_button(self, _("Close"), "close", FALSE);
       add_action(self, def, &order);
     }
@@ -189,15 +204,14 @@ void otaux_prompter_window_build_actions(OtauxPrompter *self)
 
 void otaux_prompter_window_set_delay_mode(OtauxPrompter *self, gboolean on)
 {
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(self->scrolled));
+
   self->delay_mode = on && self->delay.box != NULL;
   if (self->delay.box != NULL)
     gtk_widget_set_visible(self->delay.box, self->delay_mode);
+  otaux_prompter_screens_set_compact(self, self->delay_mode);
   otaux_prompter_window_build_actions(self);
-  if (self->delay_mode) {
-    /* bring the picker into view */
-    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(self->scrolled));
-    gtk_adjustment_set_value(adj, gtk_adjustment_get_upper(adj));
-  }
+  gtk_adjustment_set_value(adj, 0);
   otaux_prompter_shot_request(self, self->delay_mode ? "-delay" : NULL);
 }
 
@@ -341,7 +355,6 @@ static const char css[] =
     ".otaux-warning { padding: 12px; border-radius: 8px;"
     "  background-color: alpha(@warning_color, 0.18); color: @theme_fg_color; }\n"
     ".otaux-warning image { color: @warning_color; }\n"
-    ".otaux-countdown { font-weight: bold; font-feature-settings: \"tnum\"; }\n"
     ".otaux-time-colon { font-size: 1.5em; font-weight: bold; }\n"
     ".otaux-actions button { min-height: 36px; padding-left: 18px; padding-right: 18px; }\n"
     "label.error { color: @error_color; }\n";
@@ -373,7 +386,7 @@ void otaux_prompter_window_build(OtauxPrompter *self)
   self->window = GTK_WINDOW(gtk_window_new());
   g_object_ref_sink(self->window);
   gtk_window_set_title(self->window, _("Firmware update"));
-  gtk_window_set_icon_name(self->window, "software-update-available");
+  gtk_window_set_icon_name(self->window, "otaux-update");
   gtk_window_set_default_size(self->window, self->geom_w, self->geom_h);
   gtk_window_set_resizable(self->window, TRUE);
   gtk_widget_add_css_class(GTK_WIDGET(self->window), "otaux-prompter");
@@ -390,6 +403,8 @@ void otaux_prompter_window_build(OtauxPrompter *self)
   gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(self->scrolled), GTK_POLICY_NEVER,
                                  GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand(self->scrolled, TRUE);
+  /* A real scroll bar when the screen is too small: a sign that it scrolls */
+  gtk_scrolled_window_set_overlay_scrolling(GTK_SCROLLED_WINDOW(self->scrolled), FALSE);
   self->column = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_top(self->column, 24);
   gtk_widget_set_margin_bottom(self->column, 18);

@@ -108,7 +108,8 @@ typedef struct {
   GtkWidget *custom_check; /* "Another time" */
   GtkWidget *time_row;     /* the spinners, shown once "Another time" is chosen */
   GtkWidget *hour, *minute;
-  GtkWidget *hint;
+  GtkWidget *latest;  /* "Latest: ..." under the heading */
+  GtkWidget *hint;    /* the chosen custom time, or why it cannot be */
   GtkWidget *confirm; /* the button that sends the time (in the actions) */
   GPtrArray *checks;  /* GtkCheckButton* or NULL, parallel to the prompt's delay options */
   gboolean ready;     /* all widgets exist */
@@ -169,7 +170,8 @@ typedef struct {
   GtkWidget *details_expander;
   GtkWidget *progress_bar;
   GtkWidget *progress_label;
-  GtkWidget *countdown_label;
+  GtkWidget *countdown_bar; /* drains until the deadline; the texts say the time */
+  gint64 countdown_from;    /* when the countdown came on screen */
   GtkWidget *error_label;
   GtkWidget *info_grid;
   GtkWidget *info_name, *info_version, *info_size;
@@ -223,6 +225,9 @@ void otaux_prompter_screens_build(OtauxPrompter *self, const OtauxPrompterOffer 
 /* Fills the widgets that exist for the prompt on screen with its texts. */
 void otaux_prompter_screens_update(OtauxPrompter *self, const OtauxPrompterOffer *offer);
 void otaux_prompter_screens_clear(OtauxPrompter *self);
+/* While the delay picker shows, the question's texts give way to it (the
+ * title stays), so that the picker fits a phone's screen. */
+void otaux_prompter_screens_set_compact(OtauxPrompter *self, gboolean compact);
 GtkWidget *otaux_prompter_make_label(const char *text, const char *css_class, int max_chars);
 void otaux_prompter_set_accessible_label(GtkWidget *widget, const char *label);
 /* Plain text into a label; in a right-to-left layout a text with
