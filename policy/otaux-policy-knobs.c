@@ -18,6 +18,8 @@ static const char *const timeout_answer_names[] = { "cancel", "accept", "later",
 static const char *const charge_names[] = { "never",    "roaming", "metered",
                                             "cellular", "always",  NULL };
 static const char *const roaming_download_names[] = { "yes", "no", "ask", NULL };
+/* OtauxDeviceTrust order */
+static const char *const device_source_names[] = { "either", "updater", "system", NULL };
 const char *const otaux_policy_level_names[] = { "low", "medium", "high", NULL };
 
 #define OFF(member) G_STRUCT_OFFSET(OtauxPolicy, member)
@@ -70,6 +72,14 @@ static const OtauxPolicyKnob knobs[] = {
   { "roaming.present", "roaming", -1, "present", K_BOOL, OFF(roaming_present), 0, 0, 0, NULL },
   { "roaming.download", "roaming", -1, "download", K_ENUM, OFF(roaming_download), 0, 0, 0,
     roaming_download_names },
+  { "device.source", "device", -1, "source", K_ENUM, OFF(device_trust), 0, 0, 0,
+    device_source_names },
+  { "battery.min-on-battery", "battery", -1, "min-on-battery", K_UINT, OFF(battery_min_on_battery),
+    0, 0, 100, NULL },
+  { "battery.min-charging", "battery", -1, "min-charging", K_UINT, OFF(battery_min_charging), 0, 0,
+    100, NULL },
+  { "battery.mains-required", "battery", -1, "mains-required", K_BOOL, OFF(battery_mains_required),
+    0, 0, 0, NULL },
   { "silent.allowed", "silent", -1, "allowed", K_BOOL, OFF(allow_silent), 0, 0, 0, NULL },
   { "forced.allowed", "forced", -1, "allowed", K_BOOL, OFF(allow_forced), 0, 0, 0, NULL },
   { "forced.countdown", "forced", -1, "countdown", K_DURATION, OFF(forced_countdown_s), 0, 0,

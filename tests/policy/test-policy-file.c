@@ -126,6 +126,43 @@ static void test_examples_are_clean(void **state)
 
 /* ---- values ---- */
 
+/* The device knobs (issue 10): whose word counts, the battery line. */
+static void test_device_knobs(void **state)
+{
+  static const char xml[] = HEAD "<otaux-policy version=\"1\">\n"
+                                 "  <device source=\"system\"/>\n"
+                                 "  <battery min-on-battery=\"40\" min-charging=\"0\" "
+                                 "mains-required=\"yes\"/>\n"
+                                 "</otaux-policy>\n";
+  g_autoptr(GPtrArray) problems = otaux_policy_problems_new();
+  g_autoptr(OtauxPolicyFile) f = otaux_policy_file_parse("d.xml", xml, strlen(xml), problems);
+  g_autoptr(OtauxPolicy) builtin = otaux_policy_new_default();
+
+  assert_int_equal(problems->len, 0);
+  assert_non_null(f);
+  assert_int_equal(otaux_policy_file_knob_line(f, (guint)find_knob("device.source")), 3);
+  assert_int_equal(otaux_policy_file_knob_line(f, (guint)find_knob("battery.min-on-battery")), 4);
+  assert_int_equal(builtin->device_trust, OTAUX_DEVICE_TRUST_EITHER);
+  assert_int_equal(builtin->battery_min_on_battery, 25);
+  assert_int_equal(builtin->battery_min_charging, 10);
+  assert_false(builtin->battery_mains_required);
+
+  {
+    g_autofree char *tmp = g_dir_make_tmp("otaux-policy-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(tmp, "d_100.xml", NULL);
+    g_autoptr(OtauxPolicyLayers) layers = otaux_policy_layers_new();
+
+    assert_true(g_file_set_contents(path, xml, -1, NULL));
+    assert_true(otaux_policy_layers_add_file(layers, path, NULL));
+    assert_int_equal(layers->policy->device_trust, OTAUX_DEVICE_TRUST_SYSTEM);
+    assert_int_equal(layers->policy->battery_min_on_battery, 40);
+    assert_int_equal(layers->policy->battery_min_charging, 0);
+    assert_true(layers->policy->battery_mains_required);
+    g_unlink(path);
+    g_rmdir(tmp);
+  }
+}
+
 static void test_values_parse(void **state)
 {
   static const char xml[] = HEAD
@@ -267,6 +304,12 @@ static void test_error_values(void **state)
     { "<charge-warning min-size=\"10 MB\"/>", "is not a size" },
     { "<charge-warning program=\"warn.sh\"/>", "'warn.sh' is not an absolute path" },
     { "<roaming download=\"maybe\"/>", "is not one of yes, no, ask" },
+    { "<device source=\"modem\"/>",
+      "device.source: 'modem' is not one of either, updater, system" },
+    { "<battery min-on-battery=\"101\"/>",
+      "battery.min-on-battery: 101 is out of range (0 to 100)" },
+    { "<battery min-charging=\"ten\"/>", "battery.min-charging: 'ten' is not a whole number" },
+    { "<battery mains-required=\"sometimes\"/>", "battery.mains-required: 'sometimes' is not yes" },
     { "<delay tonight=\"24:00\"/>", "delay.tonight: '24:00' is not a time of day HH:MM" },
     { "<delay morning=\"7:00\"/>", "is not a time of day" },
     { "<quiet-hours start=\"none\"/>", "quiet-hours.start: 'none' is not a time of day" },
@@ -390,6 +433,7 @@ int main(void)
     cmocka_unit_test(test_default_file_equals_builtins),
     cmocka_unit_test(test_examples_are_clean),
     cmocka_unit_test(test_values_parse),
+    cmocka_unit_test(test_device_knobs),
     cmocka_unit_test(test_error_not_well_formed),
     cmocka_unit_test(test_error_doctype_and_entities),
     cmocka_unit_test(test_error_schema),
