@@ -223,6 +223,32 @@ def test_battery_rises(ctx):
     assert agent.prop(path, 'Prompt')['warning'] == ''
 
 
+def test_mains_required(ctx):
+    """battery mains-required="yes": no install on battery at 90 %; the
+    charger plugged in offers it at once."""
+    up = st.upower(ctx.sysbus, on_battery=True, percent=90)
+    agent = ctx.start(policy='<battery mains-required="yes"/>')
+    ctx.wait_device(battery_percent=90, on_battery=True)
+    path = install_offer(agent)
+    prompt = agent.prop(path, 'Prompt')
+    assert prompt['warning'] == 'Plug in the charger to install the update.', prompt
+    assert 'accept' not in agent.choices(path)
+    st.set_battery(up, on_battery=False, state=1)
+    ctx.wait_prompt(path, lambda p: 'accept' in [c[0] for c in p.get('choices', [])])
+
+
+def test_system_word_counts(ctx):
+    """device source="system": the modem says home, so the offer's roaming
+    key does not count while ModemManager runs."""
+    st.modemmanager(ctx.sysbus, registration_state=1)
+    agent = ctx.start(policy='<device source="system"/>')
+    ctx.wait_device(roaming_source='system')
+    path = download_offer(agent, roaming=True)
+    assert agent.prop(path, 'Prompt')['warning'] == ''
+    d = ctx.device()
+    assert d['roaming'] is False and d['roaming-source'] == 'system', d
+
+
 def test_no_battery(ctx):
     """UPower without a battery (DisplayDevice type 0): nothing is held."""
     st.upower(ctx.sysbus, on_battery=False)
@@ -341,5 +367,5 @@ if __name__ == '__main__':
         test_no_services, test_modem_roaming_live, test_modem_appears_later,
         test_roaming_policy_follows_live_value, test_ofono_roaming,
         test_networkmanager_metered_cellular, test_low_battery_holds_install,
-        test_battery_rises, test_no_battery, test_inhibitor, test_inhibitor_withdraw_and_kill,
+        test_battery_rises, test_mains_required, test_system_word_counts, test_no_battery, test_inhibitor, test_inhibitor_withdraw_and_kill,
         test_hung_services)], setup, teardown)
