@@ -269,7 +269,17 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("The update server is not available right now. Your device is unchanged. Try again "
        "later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: results 450-499: a vendor-specific client error; {code} is the number. */
+  /* TRANSLATORS: result 450: the updater needs mains power (fwupd: AC power required). */
+  { "result.450",
+    N_("The update needs the device to be plugged in. Your device is unchanged. Connect the "
+       "charger, then try again."),
+    NULL, "code operator", BODY },
+  /* TRANSLATORS: result 451: the battery is too low to update (fwupd: battery level too low). */
+  { "result.451",
+    N_("The battery is too low for the update. Your device is unchanged. Charge the battery or "
+       "connect the charger, then try again."),
+    NULL, "code operator", BODY },
+  /* TRANSLATORS: results 452-499: a vendor-specific client error; {code} is the number. */
   { "result.client-vendor",
     N_("The update stopped because of a problem on this device (code {code}). Your device is "
        "unchanged. Try again later."),

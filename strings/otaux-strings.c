@@ -481,7 +481,11 @@ const char *otaux_strings_result_id(guint result)
     return "result.vendor-success";
   if (result >= 400 && result <= 412)
     return specific[result - 400];
-  if (result >= 450 && result <= 499)
+  if (result == 450)
+    return "result.450";
+  if (result == 451)
+    return "result.451";
+  if (result >= 452 && result <= 499)
     return "result.client-vendor";
   if (result == 500)
     return "result.500";

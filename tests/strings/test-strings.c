@@ -125,7 +125,9 @@ static void test_result_texts(void **state)
   check_result(s, 503, "Wi-Fi");
   check_result(s, 250, "successfully");
   check_result(s, 299, "successfully");
-  check_result(s, 450, "code 450");
+  check_result(s, 450, "Connect the charger"); /* otaux-fwupd: fwupd's AC power error */
+  check_result(s, 451, "Charge the battery");  /* otaux-fwupd: fwupd's battery error */
+  check_result(s, 452, "code 452");
   check_result(s, 499, "code 499");
   check_result(s, 550, "code 550");
   check_result(s, 599, "code 599");
