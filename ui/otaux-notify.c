@@ -12,6 +12,21 @@
 #include "otaux-strings.h"
 
 #define OFFER_PATH_FMT "/org/otaux/Agent/Offers/%u"
+/* How long a pop-up question waits for the pop-up before a notification
+ * stands in for it (a cold prompter start takes a few hundred ms). */
+#define POPUP_GRACE_MS 2000
+/* A success goes away by itself, also where the server keeps notifications. */
+#define SUCCESS_TIMEOUT_MS 8000
+
+/* Where the pop-up stands with an offer's pop-up prompt. */
+typedef struct {
+  OtauxNotify *notify;
+  guint serial;
+  OtauxPromptKind kind; /* the state below is about this kind */
+  gboolean on_screen;   /* Prompter1.Shown, no Hidden since */
+  gboolean seen;        /* it was on screen once */
+  guint grace_id;       /* not yet shown: waiting for it */
+} PopupState;
 
 struct _OtauxNotify {
   OtauxAgent *agent;
@@ -20,7 +35,74 @@ struct _OtauxNotify {
   gpointer user_data;
   OtauxNotifyWorker *worker;
   OtauxNotifyServer server; /* as the worker last told */
+  GHashTable *popup_states; /* serial -> PopupState */
+  char *icon_dir;           /* the icons' files */
 };
+
+static void post(OtauxNotify *notify, guint serial, gboolean close_first);
+
+static void popup_state_free(gpointer data)
+{
+  PopupState *state = data;
+
+  g_clear_handle_id(&state->grace_id, g_source_remove);
+  g_free(state);
+}
+
+static gboolean on_grace_over(gpointer data)
+{
+  PopupState *state = data;
+
+  state->grace_id = 0;
+  post(state->notify, state->serial, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static PopupState *popup_state_new(OtauxNotify *notify, guint serial, OtauxPromptKind kind)
+{
+  PopupState *state = g_new0(PopupState, 1);
+
+  state->notify = notify;
+  state->serial = serial;
+  state->kind = kind;
+  g_hash_table_replace(notify->popup_states, GUINT_TO_POINTER(serial), state);
+  return state;
+}
+
+/* Whether a pop-up prompt gets a notification now: not while the pop-up
+ * shows it, not before the pop-up had its chance, and for a result not
+ * after the person closed it there. */
+static gboolean popup_needs_notification(OtauxNotify *notify, guint serial,
+                                         const OtauxPrompt *prompt)
+{
+  PopupState *state = g_hash_table_lookup(notify->popup_states, GUINT_TO_POINTER(serial));
+
+  if (state == NULL || state->kind != prompt->kind) {
+    /* The pop-up keeps showing the offer across kinds (download, progress). */
+    gboolean on_screen = state != NULL && state->on_screen;
+
+    state = popup_state_new(notify, serial, prompt->kind);
+    state->on_screen = state->seen = on_screen;
+    if (!on_screen)
+      state->grace_id = g_timeout_add(POPUP_GRACE_MS, on_grace_over, state);
+  }
+  if (state->on_screen || state->grace_id != 0)
+    return FALSE;
+  return !(state->seen && prompt->kind == OTAUX_PROMPT_RESULT);
+}
+
+static gboolean result_is_good(guint32 result)
+{
+  return result == 200 || (result >= 250 && result <= 299) || result == OTAUX_RESULT_USER_CANCELLED;
+}
+
+static char *icon_file(OtauxNotify *notify, const char *icon)
+{
+  g_autofree char *name = g_strconcat(icon, ".svg", NULL);
+  g_autofree char *path = g_build_filename(notify->icon_dir, name, NULL);
+
+  return g_file_test(path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer(&path) : NULL;
+}
 
 static gboolean prompt_shows(const OtauxPrompt *prompt)
 {
@@ -54,20 +136,63 @@ static void append_markup(GString *body, const char *markup, const char *plain)
   append_part(body, markup);
 }
 
+/* Urgency, time-out and icon: red (critical) only for what cannot wait. */
+static void set_style(OtauxNotify *notify, OtauxNotifyShow *show, const OtauxPrompt *prompt,
+                      gboolean popup, gboolean asks)
+{
+  const char *icon = "otaux-update";
+
+  show->urgency = (guchar)CLAMP((int)prompt->urgency, 0, 2);
+  /* Questions stay until answered (0 = never). */
+  show->timeout = asks || show->urgency == 2 ? 0 : -1;
+  if (popup) {
+    /* The pop-up is the loud one; this only leads back to it. */
+    show->urgency = MIN(show->urgency, 1);
+    icon = "otaux-update-urgent";
+  }
+  switch (prompt->kind) {
+    case OTAUX_PROMPT_PROGRESS:
+      show->urgency = MIN(show->urgency, 1);
+      break;
+    case OTAUX_PROMPT_FINAL_WARNING:
+      icon = "otaux-update-urgent";
+      break;
+    case OTAUX_PROMPT_RESULT:
+      show->urgency = MIN(show->urgency, 1);
+      if (result_is_good(prompt->result)) {
+        show->timeout = SUCCESS_TIMEOUT_MS;
+        icon = prompt->result == OTAUX_RESULT_USER_CANCELLED ? "otaux-update" : "otaux-update-done";
+      } else {
+        show->timeout = 0; /* stays until read */
+        icon = "otaux-update-failed";
+      }
+      break;
+    default:
+      break;
+  }
+  show->icon = g_strdup(icon);
+  show->image_path = icon_file(notify, icon);
+}
+
 static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxPrompt *prompt)
 {
   OtauxNotifyShow *show = otaux_notify_show_new();
-  GString *body = g_string_new(NULL);
-  GString *markup = g_string_new(NULL);
+  GString *body, *markup;
   gboolean popup = prompt->presentation == OTAUX_PRESENTATION_POPUP;
   gboolean asks = prompt->presentation == OTAUX_PRESENTATION_ACTIONS || popup;
   gboolean low = prompt->urgency == OTAUX_URGENCY_LOW && !popup;
 
   show->kind = prompt->kind;
   show->shows = prompt_shows(prompt);
+  if (show->shows && popup && notify->popups)
+    show->shows = popup_needs_notification(notify, serial, prompt);
+  else
+    g_hash_table_remove(notify->popup_states, GUINT_TO_POINTER(serial));
   show->offer_path = g_strdup_printf(OFFER_PATH_FMT, serial);
   if (!show->shows)
     return show;
+  body = g_string_new(NULL);
+  markup = g_string_new(NULL);
 
   show->summary = otaux_strings_bidi_mark(prompt->title != NULL && *prompt->title != '\0'
                                               ? prompt->title
@@ -81,19 +206,16 @@ static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxP
   append_markup(markup, prompt->warning_markup, prompt->warning);
   show->body_markup = g_string_free(markup, FALSE);
 
-  show->urgency = popup ? 2 : (guchar)CLAMP((int)prompt->urgency, 0, 2);
-  show->icon =
-      g_strdup(show->urgency == 2 ? "software-update-urgent" : "software-update-available");
-  show->resident = asks;
+  set_style(notify, show, prompt, popup, asks);
+  /* A result is read, not answered: it may go. */
+  show->resident = asks && prompt->kind != OTAUX_PROMPT_RESULT;
   show->transient = low;
   show->suppress_sound = low || !prompt->sound;
-  /* Questions and critical ones stay until answered (0 = never). */
-  show->timeout = asks || show->urgency == 2 ? 0 : -1;
   if ((prompt->kind == OTAUX_PROMPT_PROGRESS || prompt->kind == OTAUX_PROMPT_INSTALLING) &&
       prompt->progress >= 0)
     show->value = CLAMP(prompt->progress, 0, 100);
 
-  if (prompt->choices->len > 0) {
+  if (prompt->choices->len > 0 || popup) {
     /* A click on the body opens the pop-up: every question can be answered
      * there, also where the notification shows no buttons. */
     show->has_default = notify->popups;
@@ -160,6 +282,12 @@ OtauxNotify *otaux_notify_new(OtauxAgent *agent, gboolean popups,
   notify->popups = popups;
   notify->callbacks = *callbacks;
   notify->user_data = user_data;
+  notify->popup_states = g_hash_table_new_full(NULL, NULL, NULL, popup_state_free);
+  notify->icon_dir = g_strdup(g_getenv("OTAUX_ICON_DIR"));
+  if (notify->icon_dir == NULL || *notify->icon_dir == '\0') {
+    g_free(notify->icon_dir);
+    notify->icon_dir = g_strdup(OTAUX_ICONDIR);
+  }
   notify->worker = otaux_notify_worker_start(&worker_callbacks, notify);
   return notify;
 }
@@ -171,6 +299,8 @@ void otaux_notify_free(OtauxNotify *notify)
   /* Questions of an agent that is gone cannot be answered: the worker
    * takes them down. */
   otaux_notify_worker_stop(notify->worker);
+  g_hash_table_destroy(notify->popup_states);
+  g_free(notify->icon_dir);
   g_free(notify);
 }
 
@@ -197,7 +327,21 @@ void otaux_notify_answered(OtauxNotify *notify, guint serial)
   post(notify, serial, TRUE);
 }
 
+void otaux_notify_set_on_screen(OtauxNotify *notify, guint serial, gboolean on_screen)
+{
+  PopupState *state = g_hash_table_lookup(notify->popup_states, GUINT_TO_POINTER(serial));
+
+  /* Shown before its first post got here: remember it for that kind. */
+  if (state == NULL)
+    state = popup_state_new(notify, serial, otaux_agent_get_prompt(notify->agent, serial)->kind);
+  state->on_screen = on_screen;
+  state->seen |= on_screen;
+  g_clear_handle_id(&state->grace_id, g_source_remove);
+  post(notify, serial, FALSE);
+}
+
 void otaux_notify_remove(OtauxNotify *notify, guint serial)
 {
+  g_hash_table_remove(notify->popup_states, GUINT_TO_POINTER(serial));
   otaux_notify_worker_post(notify->worker, serial, NULL, FALSE, TRUE);
 }

@@ -34,6 +34,9 @@ OtauxNotifyAsk otaux_notify_can_ask(OtauxNotify *notify);
 void otaux_notify_update(OtauxNotify *notify, guint serial);
 /* The offer was decided: close its notification; the next prompt gets a new one. */
 void otaux_notify_answered(OtauxNotify *notify, guint serial);
+/* The pop-up shows offer @serial's question now, or no longer: a pop-up
+ * question gets a (normal) notification only while it is not on screen. */
+void otaux_notify_set_on_screen(OtauxNotify *notify, guint serial, gboolean on_screen);
 /* The offer is gone: close its notification. */
 void otaux_notify_remove(OtauxNotify *notify, guint serial);
 

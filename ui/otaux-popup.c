@@ -11,6 +11,7 @@
  * bounded number of retries and a growing pause. */
 #include "config.h"
 
+#include <stdio.h>
 #include <sys/wait.h>
 
 #include "otaux-popup.h"
@@ -50,6 +51,10 @@ struct _OtauxPopup {
   guint restarts; /* consecutive failed starts */
   gboolean gave_up;
   GCancellable *cancel;
+  guint sub_shown, sub_hidden;
+  guint on_screen; /* the offer the prompter says it shows, 0 = none */
+  OtauxPopupVisibleFunc visible;
+  gpointer visible_data;
 };
 
 typedef struct {
@@ -244,6 +249,39 @@ static void on_prompter_appeared(GDBusConnection *bus, const char *name, const c
   dispatch(popup);
 }
 
+static void set_on_screen(OtauxPopup *popup, guint serial, gboolean shown)
+{
+  guint before = popup->on_screen;
+
+  if (shown)
+    popup->on_screen = serial;
+  else if (popup->on_screen == serial)
+    popup->on_screen = 0;
+  else
+    return;
+  if (before != 0 && before != popup->on_screen && popup->visible != NULL)
+    popup->visible(before, FALSE, popup->visible_data);
+  if (shown && before != serial && popup->visible != NULL)
+    popup->visible(serial, TRUE, popup->visible_data);
+}
+
+/* Prompter1.Shown(o) / Hidden(o): which question is on screen. */
+static void on_visibility(GDBusConnection *bus, const char *sender, const char *path,
+                          const char *iface, const char *signal, GVariant *params, gpointer data)
+{
+  OtauxPopup *popup = data;
+  const char *offer;
+  guint serial;
+
+  if (popup->owner == NULL || g_strcmp0(sender, popup->owner) != 0 ||
+      !g_variant_is_of_type(params, G_VARIANT_TYPE("(o)")))
+    return;
+  g_variant_get(params, "(&o)", &offer);
+  if (sscanf(offer, OFFER_PATH_FMT, &serial) != 1 || serial == 0)
+    return;
+  set_on_screen(popup, serial, g_str_equal(signal, "Shown"));
+}
+
 static void on_prompter_vanished(GDBusConnection *bus, const char *name, gpointer data)
 {
   OtauxPopup *popup = data;
@@ -252,6 +290,9 @@ static void on_prompter_vanished(GDBusConnection *bus, const char *name, gpointe
 
   popup->watch_known = TRUE;
   g_clear_pointer(&popup->owner, g_free);
+  /* Gone without Hidden (it crashed): nothing is on screen. */
+  if (popup->on_screen != 0)
+    set_on_screen(popup, popup->on_screen, FALSE);
   /* Its replies will not come: the needs without one go to the next. */
   g_hash_table_iter_init(&iter, popup->needs);
   while (g_hash_table_iter_next(&iter, NULL, &value)) {
@@ -266,7 +307,8 @@ static void on_prompter_vanished(GDBusConnection *bus, const char *name, gpointe
 }
 
 OtauxPopup *otaux_popup_new(GDBusConnection *bus, const char *prompter_path,
-                            const char *const *extra_args)
+                            const char *const *extra_args, OtauxPopupVisibleFunc visible,
+                            gpointer visible_data)
 {
   OtauxPopup *popup = g_new0(OtauxPopup, 1);
 
@@ -275,6 +317,14 @@ OtauxPopup *otaux_popup_new(GDBusConnection *bus, const char *prompter_path,
   popup->extra_args = g_strdupv((char **)extra_args);
   popup->needs = g_hash_table_new_full(NULL, NULL, NULL, need_free);
   popup->cancel = g_cancellable_new();
+  popup->visible = visible;
+  popup->visible_data = visible_data;
+  popup->sub_shown = g_dbus_connection_signal_subscribe(
+      bus, PROMPTER_NAME, PROMPTER_IFACE, "Shown", PROMPTER_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+      on_visibility, popup, NULL);
+  popup->sub_hidden = g_dbus_connection_signal_subscribe(
+      bus, PROMPTER_NAME, PROMPTER_IFACE, "Hidden", PROMPTER_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+      on_visibility, popup, NULL);
   popup->watch_id =
       g_bus_watch_name_on_connection(bus, PROMPTER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                      on_prompter_appeared, on_prompter_vanished, popup, NULL);
@@ -287,6 +337,8 @@ void otaux_popup_free(OtauxPopup *popup)
     return;
   g_cancellable_cancel(popup->cancel);
   g_bus_unwatch_name(popup->watch_id);
+  g_dbus_connection_signal_unsubscribe(popup->bus, popup->sub_shown);
+  g_dbus_connection_signal_unsubscribe(popup->bus, popup->sub_hidden);
   g_clear_handle_id(&popup->restart_id, g_source_remove);
   /* The prompter follows the agent: it exits by itself when we are gone. */
   if (popup->child != 0) {

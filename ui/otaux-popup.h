@@ -9,9 +9,14 @@ G_BEGIN_DECLS
 
 typedef struct _OtauxPopup OtauxPopup;
 
+/* Offer @serial's question came on screen in the pop-up (@shown), or left
+ * it (Prompter1.Shown / Hidden, or the prompter vanished). */
+typedef void (*OtauxPopupVisibleFunc)(guint serial, gboolean shown, gpointer user_data);
+
 /* @extra_args: appended to the prompter's command line (may be NULL). */
 OtauxPopup *otaux_popup_new(GDBusConnection *bus, const char *prompter_path,
-                            const char *const *extra_args);
+                            const char *const *extra_args, OtauxPopupVisibleFunc visible,
+                            gpointer visible_data);
 void otaux_popup_free(OtauxPopup *popup);
 
 /* The prompt of offer @serial (of @kind) needs the pop-up, or no longer.

@@ -109,6 +109,14 @@ static void on_open_popup(guint serial, const char *kind, gpointer data)
     otaux_popup_request(p->popup, serial, kind);
 }
 
+static void on_popup_visible(guint serial, gboolean shown, gpointer data)
+{
+  OtauxPresenters *p = data;
+
+  if (p->notify != NULL && otaux_agent_lookup(p->agent, serial) != NULL)
+    otaux_notify_set_on_screen(p->notify, serial, shown);
+}
+
 static void on_server_changed(gpointer data)
 {
   update_all_popups(data);
@@ -160,7 +168,7 @@ OtauxPresenters *otaux_presenters_new(OtauxAgent *agent, const OtauxPresentersCo
       path = g_getenv("OTAUX_PROMPTER");
     if (path == NULL || *path == '\0')
       path = OTAUX_LIBEXECDIR "/otaux-prompter";
-    p->popup = otaux_popup_new(p->bus, path, (const char *const *)args);
+    p->popup = otaux_popup_new(p->bus, path, (const char *const *)args, on_popup_visible, p);
   }
   if (config->notifications) {
     const OtauxNotifyCallbacks callbacks = {

@@ -100,6 +100,12 @@ class MockServer:
             return None
         return wait(find, timeout, what)
 
+    def open_ids(self):
+        """Ids of this template's notifications still open (it numbers from 1)."""
+        new = sum(1 for args in self.calls('Notify') if args[1] == 0)
+        closed = {args[0] for args in self.calls('CloseNotification')}
+        return [i for i in range(1, new + 1) if i not in closed]
+
     def emit(self, name, sig, args):
         self.mock.EmitSignal(NOTIFY_NAME, name, sig, args)
 
@@ -237,16 +243,66 @@ def test_medium_has_actions(ctx):
     assert not ctx.has_prompter()
 
 
-def test_high_notifies_and_pops_up(ctx):
+def test_high_pops_up_and_is_not_repeated(ctx):
+    """Issue 9 A.1: while the pop-up shows the question, no notification
+    repeats it; hidden, a normal one brings it back."""
     mock = ctx.mock()
     ctx.start_agent()
     path = ctx.offer('high')
-    n = mock.notify(what='the high Notify')
-    assert urgency(n) == 2, n
-    assert n['timeout'] == 0, n
     wid, title = ctx.window(path)
     log('pop-up window', wid, title)
     uitest.read_layout(ctx.shots, path.rsplit('/', 1)[1], 'download')
+    wait(lambda: not mock.open_ids(), 10, 'no notification while the pop-up shows it')
+    before = len(mock.calls('Notify'))
+    uitest.key(wid, 'Escape')
+    uitest.no_visible_window(uitest.ere(title), 10)
+    n = mock.notify(lambda n: n['replaces'] == 0, what='the notification once it is hidden')
+    assert len(mock.calls('Notify')) > before
+    log('hidden pop-up: Notify', n)
+    assert urgency(n) == 1, n
+    assert 'default' in n['action_keys'], n
+    assert n['icon'] == 'otaux-update-urgent', n
+    assert n['hints'].get('image-path', '').endswith('/otaux-update-urgent.svg'), n
+    assert os.path.isfile(n['hints']['image-path']), n
+    nid = mock.open_ids()[-1]
+    mock.emit('ActionInvoked', 'us', [dbus.UInt32(nid), 'default'])
+    ctx.window(path)
+    wait(lambda: nid not in mock.open_ids(), 10, 'the notification closed with the pop-up back')
+
+
+def test_result_success_is_normal_and_expires(ctx):
+    """Issue 9 A.2: a success is a normal notification that goes away."""
+    mock = ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('medium', name='Contoso Phone OS', version='2.1.0')
+    mock.notify(what='the download question')
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.finish(path, 200)
+    n = mock.notify(lambda n: n['hints'].get('x-otaux-offer') == path and
+                    n['icon'] == 'otaux-update-done', what='the success notification')
+    log('success Notify:', n)
+    assert urgency(n) == 1, n
+    assert n['timeout'] > 0, n
+    assert 'resident' not in n['hints'], n
+    assert n['hints'].get('image-path', '').endswith('/otaux-update-done.svg'), n
+
+
+def test_result_failure_has_its_icon(ctx):
+    mock = ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('high')
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.finish(path, 410)
+    wid, title = ctx.window(path)
+    uitest.key(wid, 'Escape')
+    uitest.no_visible_window(uitest.ere(title), 10)
+    # seen in the pop-up and closed there: not repeated as a notification
+    assert not mock.open_ids(), mock.calls('Notify')
+    assert not [a for a in mock.calls('Notify') if a[2] == 'otaux-update-failed'], \
+        mock.calls('Notify')
 
 
 def test_no_actions_falls_back_to_popup(ctx):
@@ -276,6 +332,7 @@ def test_progress_value_and_replace(ctx):
     ctx.decided(path)
     ctx.agent.set_state(path, 30, bytes_done=10 * 1024 * 1024, bytes_total=40 * 1024 * 1024)
     n = mock.notify(lambda n: n['hints'].get('value') == 25, what='Notify with value 25')
+    assert urgency(n) == 1, n  # issue 9 A.5: normal, not the red critical style
     ctx.agent.set_state(path, 30, bytes_done=30 * 1024 * 1024, bytes_total=40 * 1024 * 1024)
     m = mock.notify(lambda n: n['hints'].get('value') == 75, what='Notify with value 75')
     # the same notification, replaced (the template returns replaces_id)
@@ -321,11 +378,11 @@ def test_bus_address_reaches_presenters(ctx):
     mock = ctx.mock()
     test_address = os.environ['DBUS_SESSION_BUS_ADDRESS']
     ctx.start_agent('--bus-address', test_address, env={'DBUS_SESSION_BUS_ADDRESS': decoy_address})
-    path = ctx.offer('high')
+    ctx.offer('medium')
     n = mock.notify(what='Notify on the --bus-address bus')
     log('Notify on the --bus-address bus:', n['summary'])
-    # the prompter was started on that bus too
-    ctx.window(path)
+    # the prompter is started on that bus too
+    ctx.window(ctx.offer('high'))
     assert ctx.has_prompter()
     decoy_calls = dbus.Interface(decoy_bus.get_object(NOTIFY_NAME, NOTIFY_PATH), MOCK_IFACE) \
         .GetMethodCalls('Notify')
@@ -345,9 +402,8 @@ def test_real_click_decides(ctx):
     uitest.click_button(wid, lay, 'accept')
     decision, details = ctx.decided(path)
     assert decision == 'accept' and details['reason'] == 'user', (decision, details)
-    # answered: the question's notification is closed
-    ids = wait(lambda: mock.calls('CloseNotification'), 10, 'CloseNotification')
-    log('closed', ids)
+    # answered: no notification of the question is left
+    wait(lambda: not mock.open_ids(), 10, 'no open notification')
 
 
 def test_action_invoked_decides(ctx):
@@ -462,23 +518,31 @@ def test_withdraw_closes_both(ctx):
     mock = ctx.mock()
     ctx.start_agent()
     path = ctx.offer('high')
-    mock.notify(what='the high Notify')
     wid, title = ctx.window(path)
     ctx.agent.withdraw(path)
-    wait(lambda: mock.calls('CloseNotification'), 10, 'CloseNotification')
     uitest.no_visible_window(uitest.ere(title), 10)
+    wait(lambda: not mock.open_ids(), 10, 'no open notification')
 
 
 def test_dbus_answer_closes_both(ctx):
     mock = ctx.mock()
     ctx.start_agent()
     path = ctx.offer('high')
-    mock.notify(what='the high Notify')
     wid, title = ctx.window(path)
     ctx.agent.answer(path, 'cancel')
     assert ctx.decided(path)[0] == 'cancel'
-    wait(lambda: mock.calls('CloseNotification'), 10, 'CloseNotification')
     uitest.no_visible_window(uitest.ere(title), 10)
+    wait(lambda: not mock.open_ids(), 10, 'no open notification')
+
+
+def test_agent_stop_closes_notifications(ctx):
+    mock = ctx.mock()
+    ctx.start_agent()
+    ctx.offer('medium')
+    mock.notify(what='the first notification')
+    ctx.agent.stop()
+    # an agent that stops takes its questions down
+    wait(lambda: [1] in mock.calls('CloseNotification'), 10, 'CloseNotification(1) at exit')
 
 
 # ---- 5. a crashed prompter comes back ----------------------------------------
@@ -507,14 +571,10 @@ def test_agent_restart_reuses_running_prompter(ctx):
     path = ctx.offer('high')
     wid, title = ctx.window(path)
     pid = ctx.prompter_pid()
-    mock.notify(what='the first notification')
     ctx.agent.stop()
-    # an agent that stops takes its questions down
-    wait(lambda: [1] in mock.calls('CloseNotification'), 10, 'CloseNotification(1) at exit')
     uitest.no_visible_window(uitest.ere(title), 10)
     ctx.agent.start()  # the saved offer comes back with its prompt
     wid, _ = ctx.window(path)
-    wait(lambda: len(mock.calls('Notify')) == 2, 10, 'a Notify from the restarted agent')
     assert ctx.prompter_pid() == pid, 'a second prompter was started'
 
 
