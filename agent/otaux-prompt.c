@@ -80,14 +80,17 @@ static void set_str(char **field, char *value /* transfer full */)
 typedef struct {
   const OtauxStrings *strings;
   char *name;
+  gboolean name_is_fallback; /* then it is capitalised where it starts a sentence */
   char *version;
   char *size;
   char *percent;
   char *duration;
   char *time;
+  char *date;
+  char *when;
   char *countdown;
   char *operator_;
-  const char *kv[18];
+  const char *kv[22];
 } Ctx;
 
 static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *policy,
@@ -99,23 +102,32 @@ static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *polic
 
   memset(ctx, 0, sizeof *ctx);
   ctx->strings = strings;
-  ctx->name = spec->name != NULL && spec->name[0] != '\0'
-                  ? g_strdup(spec->name)
-                  : otaux_strings_format(strings, "name.fallback", NULL);
+  ctx->name_is_fallback = spec->name == NULL || spec->name[0] == '\0';
+  ctx->name = !ctx->name_is_fallback ? g_strdup(spec->name)
+                                     : otaux_strings_format(strings, "name.fallback", NULL);
   ctx->version = g_strdup(spec->version != NULL ? spec->version : "");
   ctx->size = spec->size > 0 ? otaux_strings_format_size_full(strings, spec->size)
                              : otaux_strings_format(strings, "size.unknown", NULL);
   ctx->percent = total > 0
                      ? g_strdup_printf("%u", (guint)(MIN(offer->bytes_done, total) * 100 / total))
                      : g_strdup("");
-  ctx->duration = spec->install_seconds > 0
-                      ? otaux_strings_format_duration(strings, spec->install_seconds)
-                      : otaux_strings_format(strings, "duration.unknown", NULL);
+  if (spec->install_seconds > 0) {
+    g_autofree char *d = otaux_strings_format_duration(strings, spec->install_seconds);
+    const char *kv[] = { "duration", d, NULL };
+
+    /* "about 5 minutes", but never "about a few minutes" */
+    ctx->duration = otaux_strings_format(strings, "duration.about", kv);
+  } else {
+    ctx->duration = otaux_strings_format(strings, "duration.unknown", NULL);
+  }
   if (offer->reboot_at > 0)
     when = offer->reboot_at;
   else if (offer->phase == OTAUX_PHASE_READY)
     when = offer->ready_at + (gint64)policy->forced_countdown_s;
-  ctx->time = when > 0 ? otaux_strings_format_time(strings, when, now) : g_strdup("");
+  /* {time} is the bare time of day; {when} says which day ("tomorrow at 07:00"). */
+  ctx->time = when > 0 ? otaux_strings_format_clock(strings, when, "format.time") : g_strdup("");
+  ctx->date = when > 0 ? otaux_strings_format_clock(strings, when, "format.date") : g_strdup("");
+  ctx->when = when > 0 ? otaux_strings_format_when(strings, when, now) : g_strdup("");
   ctx->countdown = otaux_strings_format_duration(strings, when > now ? when - now : 0);
   ctx->operator_ = otaux_strings_format(strings, "operator.name", NULL);
 
@@ -123,7 +135,8 @@ static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *polic
     const char *const kv[] = {
       "name",      ctx->name,      "version",  ctx->version,   "size", ctx->size,
       "percent",   ctx->percent,   "duration", ctx->duration,  "time", ctx->time,
-      "countdown", ctx->countdown, "operator", ctx->operator_, NULL,
+      "countdown", ctx->countdown, "operator", ctx->operator_, "date", ctx->date,
+      "when",      ctx->when,      NULL,
     };
 
     G_STATIC_ASSERT(sizeof kv <= sizeof ctx->kv);
@@ -139,41 +152,68 @@ static void ctx_clear(Ctx *ctx)
   g_free(ctx->percent);
   g_free(ctx->duration);
   g_free(ctx->time);
+  g_free(ctx->date);
+  g_free(ctx->when);
   g_free(ctx->countdown);
   g_free(ctx->operator_);
 }
 
-/* An empty value (no version, say) must not leave "Name  is" behind. */
-static char *tidy(char *text)
+/* The fallback name is written for mid-sentence ("Downloading the firmware
+ * update"); where a sentence starts with it, its first letter is capitalised.
+ * A real name stays as the updater wrote it. */
+static char *capitalise_fallback(const Ctx *ctx, char *text /* transfer full */)
 {
-  char *out = text;
-  const char *in = text;
-  gboolean space = FALSE;
+  GString *out;
+  gsize len = strlen(ctx->name);
+  const char *p = text;
 
-  for (; *in != '\0'; in++) {
-    if (*in == ' ') {
-      space = TRUE;
-      continue;
+  if (!ctx->name_is_fallback || len == 0 || strstr(text, ctx->name) == NULL)
+    return text;
+  out = g_string_sized_new(strlen(text) + 8);
+  while (*p != '\0') {
+    const char *found = strstr(p, ctx->name);
+    const char *before;
+    gboolean starts = FALSE;
+
+    if (found == NULL) {
+      g_string_append(out, p);
+      break;
     }
-    if (space && out != text && !strchr(".,:;)", *in))
-      *out++ = ' ';
-    space = FALSE;
-    *out++ = *in;
+    g_string_append_len(out, p, found - p);
+    /* a sentence starts here: at the start, after an RLM, or after ". " */
+    before = found;
+    if (before - text >= 3 && memcmp(before - 3, "\u200F", 3) == 0)
+      before -= 3;
+    if (before == text)
+      starts = TRUE;
+    else if (before - text >= 2 && before[-1] == ' ' && strchr(".!?", before[-2]) != NULL)
+      starts = TRUE;
+    if (starts) {
+      gunichar first = g_unichar_totitle(g_utf8_get_char(found));
+
+      g_string_append_unichar(out, first);
+      g_string_append(out, g_utf8_next_char(found));
+      g_string_truncate(out, out->len - strlen(found + len));
+    } else {
+      g_string_append_len(out, found, len);
+    }
+    p = found + len;
   }
-  *out = '\0';
-  return text;
+  g_free(text);
+  return g_string_free(out, FALSE);
 }
 
 static char *text(const Ctx *ctx, const char *id)
 {
-  return tidy(otaux_strings_format(ctx->strings, id, ctx->kv));
+  return capitalise_fallback(ctx, otaux_strings_format(ctx->strings, id, ctx->kv));
 }
 
 /* The markup form of text(): for body-markup and friends. */
 static char *text_markup(const Ctx *ctx, const char *id)
 {
-  return tidy(otaux_strings_format_full(ctx->strings, id, OTAUX_STRINGS_NO_COUNT, ctx->kv,
-                                        OTAUX_TEXT_MARKUP));
+  return capitalise_fallback(ctx,
+                             otaux_strings_format_full(ctx->strings, id, OTAUX_STRINGS_NO_COUNT,
+                                                       ctx->kv, OTAUX_TEXT_MARKUP));
 }
 
 /* A text shown in both forms (body, warning, message). */
@@ -274,7 +314,7 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     when = local_time_at(now, which, hour, CLAMP(minute, 0, 59));
     if (when <= now || when > limit || !otaux_policy_may_interrupt(policy, priority, when))
       continue;
-    hhmm = otaux_strings_format_time(ctx->strings, when, when); /* the locale's clock */
+    hhmm = otaux_strings_format_clock(ctx->strings, when, "format.time"); /* the locale's clock */
     kv[1] = hhmm;
     add_delay_option(
         prompt,
@@ -509,7 +549,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_INSTALLING:
       set_str(&prompt->title, text(&ctx, "installing.title"));
-      set_text(&prompt->body, &prompt->body_markup, &ctx, "installing.body");
+      set_text(&prompt->body, &prompt->body_markup, &ctx,
+               offer->spec.needs_reboot ? "installing.body" : "installing.body.no-reboot");
       /* what the person must do now (fwupd: "remove and replug the device") */
       set_updater_message(prompt, offer->instruction, TRUE);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
@@ -527,6 +568,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       else
         title_id = "result.title.failure";
       set_str(&prompt->title, text(&ctx, title_id));
+      /* the code and the operator are filled in by the result text itself */
       set_str(&prompt->body, otaux_strings_result_text(strings, offer->result));
       set_str(&prompt->body_markup,
               otaux_strings_result_text_full(strings, offer->result, OTAUX_TEXT_MARKUP));

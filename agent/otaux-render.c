@@ -117,8 +117,8 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     g_autofree char *where = g_strdup_printf("%s/%s", n->key, charges[i].key);
 
     o = new_offer(n, 48000000, 300, policy, now);
-    o->spec.roaming = charges[i].roaming;
-    o->spec.metered = charges[i].metered;
+    o->spec.roaming = o->device.roaming = charges[i].roaming;
+    o->spec.metered = o->device.metered = charges[i].metered;
     add_prompt(out, where, o, policy, strings, now);
     otaux_offer_free(o);
   }

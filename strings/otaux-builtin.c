@@ -22,77 +22,120 @@
 
 const OtauxBuiltinText otaux_builtin_texts[] = {
   /* Values used inside other texts */
-  /* TRANSLATORS: {name} when the updater gave no package name; starts a sentence. */
-  { "name.fallback", N_("The firmware update"), NULL, "", VALUE },
-  /* TRANSLATORS: {operator} when the operator gave no name: "contact {operator}". */
+  /* TRANSLATORS: {name} when the updater gave no package name. Written as it stands in
+     mid-sentence ("Downloading the firmware update: 40%"); the first letter is capitalised
+     automatically where it starts a sentence. Every sentence with {name} must also read well
+     with a product name such as "Contoso Phone OS" (no article, any gender), so do not make
+     adjectives or verbs agree with this text. */
+  { "name.fallback", N_("the firmware update"), NULL, "", VALUE },
+  /* TRANSLATORS: {operator} when the operator gave no name, as it stands after "contact":
+     "contact your service provider". */
   { "operator.name", N_("your service provider"), NULL, "", VALUE },
-  /* TRANSLATORS: {duration} when the install time is not known: "It takes about {duration}." */
+  /* TRANSLATORS: {duration} when the install time is not known, as the object of "takes":
+     "It takes a few minutes." */
   { "duration.unknown", N_("a few minutes"), NULL, "", VALUE },
-  /* TRANSLATORS: a duration, {n} is a number: "It takes about {n} seconds." */
-  { "unit.seconds", NP_("{n} second", "{n} seconds"), "n!", VALUE },
-  /* TRANSLATORS: a duration, {n} is a number: "It takes about {n} minutes." */
-  { "unit.minutes", NP_("{n} minute", "{n} minutes"), "n!", VALUE },
-  /* TRANSLATORS: a duration, {n} is a number: "It takes about {n} hours." */
-  { "unit.hours", NP_("{n} hour", "{n} hours"), "n!", VALUE },
-  /* TRANSLATORS: a duration, {n} is a number: "It takes about {n} days." */
-  { "unit.days", NP_("{n} day", "{n} days"), "n!", VALUE },
-  /* TRANSLATORS: {size} when the download size is not known: "ready to download ({size})" */
-  { "size.unknown", N_("unknown size"), NULL, "", VALUE },
-  /* TRANSLATORS: a download size below 1000 bytes, {n} is a whole number. */
-  { "size.bytes", NP_("{n} byte", "{n} bytes"), "n!", VALUE },
+  /* TRANSLATORS: {duration} when the install time is known; {duration} here is a number and
+     its unit ("5 minutes", "1 hour"): "It takes about 5 minutes." */
+  { "duration.about", N_("about {duration}"), NULL, "duration!", VALUE },
+  /* TRANSLATORS: a duration, {n} is the number (1, 2, 5, 11, 100...). Used after "about" and
+     after "in": "It takes about 30 seconds.", "Restarting in 30 seconds". Put a no-break
+     space between {n} and the unit. */
+  { "unit.seconds", NP_("{n}\u00a0second", "{n}\u00a0seconds"), "n!", VALUE },
+  /* TRANSLATORS: a duration, {n} is the number: "It takes about 5 minutes.", "Restarting in
+     2 minutes". No-break space between {n} and the unit. */
+  { "unit.minutes", NP_("{n}\u00a0minute", "{n}\u00a0minutes"), "n!", VALUE },
+  /* TRANSLATORS: a duration, {n} is the number: "It takes about 2 hours." No-break space. */
+  { "unit.hours", NP_("{n}\u00a0hour", "{n}\u00a0hours"), "n!", VALUE },
+  /* TRANSLATORS: a duration, {n} is the number: "Restarting in 3 days". No-break space. */
+  { "unit.days", NP_("{n}\u00a0day", "{n}\u00a0days"), "n!", VALUE },
+  /* TRANSLATORS: {size} when the download size is not known: "ready to download (size
+     unknown)". */
+  { "size.unknown", N_("size unknown"), NULL, "", VALUE },
+  /* TRANSLATORS: a download size below 1000 bytes, {n} is a whole number: "999 bytes".
+     No-break space between {n} and the unit. */
+  { "size.bytes", NP_("{n}\u00a0byte", "{n}\u00a0bytes"), "n!", VALUE },
   /* TRANSLATORS: a download size in kilobytes (1000 bytes), {n} is like 12.3 with the
-     decimal point of the locale. French uses "ko". */
-  { "size.kB", N_("{n} kB"), NULL, "n!", VALUE },
-  /* TRANSLATORS: megabytes (1000000 bytes), {n} is like 12.3. French uses "Mo". */
-  { "size.MB", N_("{n} MB"), NULL, "n!", VALUE },
-  /* TRANSLATORS: gigabytes, {n} is like 12.3. French uses "Go". */
-  { "size.GB", N_("{n} GB"), NULL, "n!", VALUE },
-  /* TRANSLATORS: terabytes, {n} is like 12.3. French uses "To". */
-  { "size.TB", N_("{n} TB"), NULL, "n!", VALUE },
-  /* TRANSLATORS: petabytes, {n} is like 12.3. French uses "Po". */
-  { "size.PB", N_("{n} PB"), NULL, "n!", VALUE },
-  /* TRANSLATORS: exabytes, {n} is like 12.3. French uses "Eo". */
-  { "size.EB", N_("{n} EB"), NULL, "n!", VALUE },
-  /* TRANSLATORS: a time later today, as a g_date_time_format() format: %H hour (00-23),
-     %M minute; for a 12-hour clock use "%l:%M %p". */
+     decimal point of the locale: "12.3 kB". French uses "ko". No-break space. */
+  { "size.kB", N_("{n}\u00a0kB"), NULL, "n!", VALUE },
+  /* TRANSLATORS: megabytes (1000000 bytes), {n} is like 48.0: "48.0 MB". French uses "Mo".
+     No-break space. */
+  { "size.MB", N_("{n}\u00a0MB"), NULL, "n!", VALUE },
+  /* TRANSLATORS: gigabytes, {n} is like 1.5: "1.5 GB". French uses "Go". No-break space. */
+  { "size.GB", N_("{n}\u00a0GB"), NULL, "n!", VALUE },
+  /* TRANSLATORS: terabytes, {n} is like 12.3. French uses "To". No-break space. */
+  { "size.TB", N_("{n}\u00a0TB"), NULL, "n!", VALUE },
+  /* TRANSLATORS: petabytes, {n} is like 12.3. French uses "Po". No-break space. */
+  { "size.PB", N_("{n}\u00a0PB"), NULL, "n!", VALUE },
+  /* TRANSLATORS: exabytes, {n} is like 12.3. French uses "Eo". No-break space. */
+  { "size.EB", N_("{n}\u00a0EB"), NULL, "n!", VALUE },
+  /* TRANSLATORS: the ten digits the language writes numbers with, 0 to 9. Keep
+     "0123456789" for Western digits; Arabic may give "٠١٢٣٤٥٦٧٨٩". */
+  { "format.digits", N_("0123456789"), NULL, "", VALUE },
+  /* TRANSLATORS: a time of day, as a g_date_time_format() format: %H hour (00-23),
+     %M minute; for a 12-hour clock use "%l:%M %p". Gives {time}: "22:00". */
   /* xgettext:no-c-format */
   { "format.time", N_("%H:%M"), NULL, "", FORMAT },
-  /* TRANSLATORS: a time on another day, as a g_date_time_format() format: %a short weekday,
-     %d day of month, %b short month name, %H:%M the time. */
+  /* TRANSLATORS: a day other than today and tomorrow, as a g_date_time_format() format:
+     %A weekday, %d day of month, %B month name. Gives {date} in "on {date} at {time}":
+     "Tuesday 17 March". */
+  /* xgettext:no-c-format */
+  { "format.date", N_("%A %d %B"), NULL, "", FORMAT },
+  /* TRANSLATORS: a short time on another day, for lines without a sentence, as a
+     g_date_time_format() format: %a short weekday, %d day, %b short month, %H:%M the time:
+     "Tue 17 Mar 22:00". */
   /* xgettext:no-c-format */
   { "format.date-time", N_("%a %d %b %H:%M"), NULL, "", FORMAT },
+  /* TRANSLATORS: {when} for a restart later today; {time} is a time of day ("22:00"):
+     "The device restarts at 22:00 to install Contoso Phone OS." */
+  { "when.today", N_("at {time}"), NULL, "time!", VALUE },
+  /* TRANSLATORS: {when} for a restart tomorrow; {time} is a time of day ("07:00"):
+     "The device restarts tomorrow at 07:00 to install Contoso Phone OS." */
+  { "when.tomorrow", N_("tomorrow at {time}"), NULL, "time!", VALUE },
+  /* TRANSLATORS: {when} for a restart on another day; {date} is a weekday and date from
+     format.date ("Tuesday 17 March"), {time} a time of day ("22:00"): "The device restarts
+     on Tuesday 17 March at 22:00 to install Contoso Phone OS." */
+  { "when.other-day", N_("on {date} at {time}"), NULL, "date! time!", VALUE },
 
   /* offered: download it? */
   /* TRANSLATORS: title of the question whether to download an update. */
-  { "download.title", N_("Firmware update available"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {name} is the package name, {version} its version (may be empty),
-     {size} the download size ("12.3 MB"). */
+  { "download.title", N_("Update available"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: {name} is the package name ("Contoso Phone OS", or name.fallback "the
+     firmware update"), {version} its version ("2.1.0", may be empty), {size} the download
+     size ("48.0 MB"): "Contoso Phone OS 2.1.0 is ready to download (48.0 MB)." */
   { "download.body", N_("{name} {version} is ready to download ({size})."), NULL, OFFER, BODY },
-  /* TRANSLATORS: button: download the update now. */
+  /* TRANSLATORS: button: download the update now. Short (a phone button). */
   { "download.accept", N_("Download"), NULL, OFFER, LABEL },
-  /* TRANSLATORS: button: do not download the update. */
-  { "download.cancel", N_("Not now"), NULL, OFFER, LABEL },
-  /* TRANSLATORS: warning shown with the download question when roaming; {size} like "12.3 MB". */
-  { "charge.roaming", N_("You are roaming. Downloading {size} may cost extra data charges."), NULL,
+  /* TRANSLATORS: button: do not download this update; it is dropped and not asked again.
+     Short (a phone button). */
+  { "download.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: hide the question now; it is asked again in a few hours. Short. */
+  { "download.later", N_("Remind me later"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: warning shown with the download question when roaming (the size is in the
+     text above it). */
+  { "charge.roaming", N_("You are roaming: downloading may cost extra data charges."), NULL, OFFER,
+    BODY },
+  /* TRANSLATORS: warning on a metered connection, where data is paid by the amount used (the
+     size is in the text above it). */
+  { "charge.metered",
+    N_("You are on a connection that charges for the data used: downloading may cost extra."), NULL,
     OFFER, BODY },
-  /* TRANSLATORS: warning on a metered (pay-per-use) connection; {size} like "12.3 MB". */
-  { "charge.metered", N_("You are on a metered connection. Downloading {size} may cost extra."),
-    NULL, OFFER, BODY },
-  /* TRANSLATORS: warning the operator asks for on every download; {size} like "12.3 MB". */
-  { "charge.always", N_("Downloading {size} may cost data charges, depending on your plan."), NULL,
-    OFFER, BODY },
+  /* TRANSLATORS: warning the operator asks for on every download. */
+  { "charge.always", N_("Downloading may cost data charges, depending on your plan."), NULL, OFFER,
+    BODY },
 
   /* downloading */
   /* TRANSLATORS: title while the update downloads. */
-  { "progress.title", N_("Downloading firmware update"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {percent} is a whole number 0-100; keep the percent sign as your language
-     writes it (French: "{percent} %"). */
+  { "progress.title", N_("Downloading update"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: {name} is the package name ("Contoso Phone OS" or "the firmware update"),
+     {percent} a whole number 0-100: "Downloading Contoso Phone OS: 40%". Write the percent
+     sign as your language does, with a no-break space where it has one (French "40 %"). */
   /* xgettext:no-c-format */
   { "progress.body", N_("Downloading {name}: {percent}%"), NULL, "percent! " OFFER, BODY },
-  /* TRANSLATORS: progress text when the download size is not known. */
+  /* TRANSLATORS: progress text when the download size is not known; {name} as above:
+     "Downloading Contoso Phone OS." */
   { "progress.body.unknown", N_("Downloading {name}."), NULL, OFFER, BODY },
-  /* TRANSLATORS: button: stop the download. */
-  { "progress.cancel", N_("Cancel download"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: stop and drop the download. Short (a phone button). */
+  { "progress.cancel", N_("Stop download"), NULL, OFFER, LABEL },
   /* TRANSLATORS: pop-up, under the download's progress bar: {done} and {total} are sizes
      like "20.2 MB": "20.2 MB of 48.0 MB". */
   { "popup.progress.bytes", N_("{done} of {total}"), NULL, "done! total!", VALUE },
@@ -105,115 +148,162 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      the download or install goes on. Keep it short (a phone button). */
   { "popup.hide", N_("Hide"), NULL, "", LABEL },
 
-  /* ready: install now, delay, cancel */
-  /* TRANSLATORS: title of the install question; {name} is the package name. */
-  { "install.title", N_("Ready to install {name}"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {duration} is like "5 minutes" or "a few minutes". */
-  { "install.body", N_("Installing restarts the device. It takes about {duration}."), NULL,
+  /* ready: install now, pick a time, skip */
+  /* TRANSLATORS: title of the install question; {name} is the package name ("Contoso Phone
+     OS" or "the firmware update"), {version} its version (may be empty): "Ready to install
+     Contoso Phone OS 2.1.0". */
+  { "install.title", N_("Ready to install {name} {version}"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: {duration} is "about 5 minutes" (duration.about) or "a few minutes"
+     (duration.unknown): "Installing restarts the device. It takes about 5 minutes." */
+  { "install.body", N_("Installing restarts the device. It takes {duration}."), NULL,
     "duration " OFFER, BODY },
-  /* TRANSLATORS: the same, for an update that needs no restart. */
-  { "install.body.no-reboot", N_("Installing takes about {duration}."), NULL, "duration " OFFER,
-    BODY },
-  /* TRANSLATORS: button: install the update now (the device restarts). */
+  /* TRANSLATORS: the same, for an update that needs no restart: "Installing takes about 5
+     minutes. You can keep using the device." */
+  { "install.body.no-reboot", N_("Installing takes {duration}. You can keep using the device."),
+    NULL, "duration " OFFER, BODY },
+  /* TRANSLATORS: button: install the update now (the device restarts). Short. */
   { "install.accept", N_("Install now"), NULL, OFFER, LABEL },
-  /* TRANSLATORS: button: choose a later time for the restart. */
-  { "install.delay", N_("Delay reboot"), NULL, OFFER, LABEL },
-  /* TRANSLATORS: button: do not install this update. */
-  { "install.cancel", N_("Cancel"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: choose when to install and restart (opens a list of times, and
+     confirms the time picked). Short. */
+  { "install.delay", N_("Install later"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: do not install this update; it is dropped. Short. */
+  { "install.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: hide the question now; it is asked again in a few hours. Short. */
+  { "install.later", N_("Remind me later"), NULL, OFFER, LABEL },
 
   /* ready, forced by the operator: informs, with a countdown */
-  /* TRANSLATORS: title when the operator requires the update. */
-  { "forced.title", N_("Required update for {name}"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {time} is a time like "22:00" or "Tue 14 Mar 22:00". */
-  { "forced.body", N_("The device restarts to install {name} at {time}."), NULL,
-    "time! countdown duration " OFFER, BODY },
-  /* TRANSLATORS: button: restart the device and install at once. */
+  /* TRANSLATORS: title when the operator requires the update; {name} the package name
+     ("Contoso Phone OS" or "the firmware update"), {version} (may be empty): "Contoso Phone
+     OS 2.1.0 is required". */
+  { "forced.title", N_("{name} {version} is required"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at
+     22:00" (when.*); {name} the package name: "The device restarts at 22:00 to install
+     Contoso Phone OS." */
+  { "forced.body", N_("The device restarts {when} to install {name}."), NULL,
+    "when! time date countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: restart the device and install at once. Short. */
   { "forced.accept", N_("Restart now"), NULL, OFFER, LABEL },
 
   /* accepted, waiting for the updater */
   /* TRANSLATORS: title after the person chose to install. */
   { "pending.title", N_("Installing soon"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: {name} the package name ("Contoso Phone OS" or "the firmware update"; it is
+     capitalised at the start of a sentence): "Contoso Phone OS will be installed in a
+     moment. The device will restart." */
   { "pending.body", N_("{name} will be installed in a moment. The device will restart."), NULL,
     "duration " OFFER, BODY },
 
-  /* delayed: the reboot is scheduled */
+  /* delayed: the restart is scheduled */
   /* TRANSLATORS: title when the restart for the update is scheduled. */
   { "delayed.title", N_("Restart scheduled"), NULL, "time " OFFER, TITLE },
-  /* TRANSLATORS: {time} is a time like "22:00" or "Tue 14 Mar 22:00". */
-  { "delayed.body", N_("The device restarts at {time} to install {name}."), NULL,
-    "time! duration " OFFER, BODY },
-  /* TRANSLATORS: button: restart now instead of at the scheduled time. */
+  /* TRANSLATORS: {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at
+     22:00"; {name} the package name: "The device restarts tomorrow at 07:00 to install
+     Contoso Phone OS." */
+  { "delayed.body", N_("The device restarts {when} to install {name}."), NULL,
+    "when! time date duration " OFFER, BODY },
+  /* TRANSLATORS: button: restart now instead of at the scheduled time. Short. */
   { "delayed.accept", N_("Restart now"), NULL, OFFER, LABEL },
-  /* TRANSLATORS: button: pick another restart time. */
-  { "delayed.change", N_("Change time"), NULL, OFFER, LABEL },
-  /* TRANSLATORS: button: do not install this update after all. */
-  { "delayed.cancel", N_("Cancel update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: pick another time for the restart (not: set the clock). Short. */
+  { "delayed.change", N_("Reschedule"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: do not install this update after all; it is dropped. Short. */
+  { "delayed.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
 
-  /* delayed: the reboot comes soon */
+  /* delayed: the restart comes soon */
   /* TRANSLATORS: title of a reminder some hours before the scheduled restart. */
   { "reminder.title", N_("Restart coming up"), NULL, "time countdown " OFFER, TITLE },
-  /* TRANSLATORS: {time} is a time like "22:00". */
+  /* TRANSLATORS: {when} is "at 22:00" (or "tomorrow at 07:00"...); {name} the package name:
+     "The device restarts at 22:00 to install Contoso Phone OS. Save your work before then." */
   { "reminder.body",
-    N_("The device restarts at {time} to install {name}. Save your work before then."), NULL,
-    "time! countdown duration " OFFER, BODY },
+    N_("The device restarts {when} to install {name}. Save your work before then."), NULL,
+    "when! time date countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: restart now instead of at the scheduled time. Short. */
   { "reminder.accept", N_("Restart now"), NULL, OFFER, LABEL },
-  { "reminder.change", N_("Change time"), NULL, OFFER, LABEL },
-  { "reminder.cancel", N_("Cancel update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: pick another time for the restart (not: set the clock). Short. */
+  { "reminder.change", N_("Reschedule"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: do not install this update after all. Short. */
+  { "reminder.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
 
-  /* delayed: the reboot is imminent */
-  /* TRANSLATORS: title of the last warning; {countdown} is like "30 seconds" or "2 minutes". */
+  /* delayed: the restart is imminent */
+  /* TRANSLATORS: title of the last warning; {countdown} is a number and unit after "in"
+     ("30 seconds", "2 minutes"): "Restarting in 30 seconds…" */
   { "final-warning.title", N_("Restarting in {countdown}…"), NULL, "countdown! time " OFFER,
     TITLE },
+  /* TRANSLATORS: {name} the package name: "The device restarts to install Contoso Phone OS.
+     Save your work now." */
   { "final-warning.body", N_("The device restarts to install {name}. Save your work now."), NULL,
     "time countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button. Short. */
   { "final-warning.accept", N_("Restart now"), NULL, OFFER, LABEL },
-  { "final-warning.change", N_("Change time"), NULL, OFFER, LABEL },
-  { "final-warning.cancel", N_("Cancel update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: pick another time for the restart (not: set the clock). Short. */
+  { "final-warning.change", N_("Reschedule"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: do not install this update after all. Short. */
+  { "final-warning.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
 
   /* installing */
-  /* TRANSLATORS: title while the update installs. */
-  { "installing.title", N_("Installing {name}"), NULL, OFFER, TITLE },
-  { "installing.body", N_("Do not power off the device."), NULL, "duration " OFFER, BODY },
+  /* TRANSLATORS: title while the update installs; {name} the package name, {version} (may be
+     empty): "Installing Contoso Phone OS 2.1.0". */
+  { "installing.title", N_("Installing {name} {version}"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: {duration} is "about 5 minutes" or "a few minutes": "The device cannot be
+     used until the update is done, and restarts when it is. This takes about 5 minutes. Do
+     not turn it off." */
+  { "installing.body",
+    N_("The device cannot be used until the update is done, and restarts when it is. This "
+       "takes {duration}. Do not turn it off."),
+    NULL, "duration " OFFER, BODY },
+  /* TRANSLATORS: the same for an update that needs no restart: "You can keep using the device
+     while the update installs. This takes about 5 minutes." */
+  { "installing.body.no-reboot",
+    N_("You can keep using the device while the update installs. This takes {duration}."), NULL,
+    "duration " OFFER, BODY },
   /* TRANSLATORS: warning while the update installs and the agent holds off shutdown and
      suspend (logind inhibitor): the power menu cannot turn the device off now. */
   { "installing.inhibited", N_("The device cannot be turned off until the update is installed."),
     NULL, OFFER, BODY },
 
   /* finished */
-  /* TRANSLATORS: title of the final notice after a successful update. */
-  { "result.title.success", N_("Update installed"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: title of the final notice after a failed update. */
-  { "result.title.failure", N_("Update not installed"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: title of the final notice after the person cancelled. */
-  { "result.title.cancelled", N_("Update cancelled"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: title of the final notice after a successful update; {name} the package
+     name ("Contoso Phone OS" or "the firmware update"), {version} (may be empty): "Contoso
+     Phone OS 2.1.0 is installed". */
+  { "result.title.success", N_("{name} {version} is installed"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: title of the final notice after a failed update: "Contoso Phone OS 2.1.0
+     was not installed". */
+  { "result.title.failure", N_("{name} {version} was not installed"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: title of the final notice after the person skipped the update: "You skipped
+     Contoso Phone OS 2.1.0". */
+  { "result.title.cancelled", N_("You skipped {name} {version}"), NULL, OFFER, TITLE },
 
-  /* delay options (choices in the "Delay reboot" menu) */
-  /* TRANSLATORS: a choice of restart time, {hours} is a whole number. */
-  { "delay.in-hours", NP_("In {hours} hour", "In {hours} hours"), "hours!", LABEL },
-  /* TRANSLATORS: a choice of restart time, {minutes} is a whole number. */
-  { "delay.in-minutes", NP_("In {minutes} minute", "In {minutes} minutes"), "minutes!", LABEL },
-  /* TRANSLATORS: a choice of restart time, {time} is like "22:00". */
+  /* the times to pick from (Install later, Reschedule) */
+  /* TRANSLATORS: a choice of restart time, {hours} is the number: "In 4 hours". No-break
+     space between the number and its unit. */
+  { "delay.in-hours", NP_("In {hours}\u00a0hour", "In {hours}\u00a0hours"), "hours!", LABEL },
+  /* TRANSLATORS: a choice of restart time, {minutes} is the number: "In 30 minutes". */
+  { "delay.in-minutes", NP_("In {minutes}\u00a0minute", "In {minutes}\u00a0minutes"), "minutes!",
+    LABEL },
+  /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tonight at 22:00". */
   { "delay.tonight", N_("Tonight at {time}"), NULL, "time!", LABEL },
-  /* TRANSLATORS: a choice of restart time, {time} is like "07:00". */
+  /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tomorrow at 07:00". */
   { "delay.tomorrow", N_("Tomorrow at {time}"), NULL, "time!", LABEL },
 
   /* FUMO result codes (domain.md 2.3): what happened, and what to do next.
-     {code} is the number, {operator} the operator's name or "your service provider". */
-  /* TRANSLATORS: final text after a successful update (result 200). */
-  { "result.200", N_("The update was installed. Nothing else to do."), NULL, "code operator",
+     {code} is the number (450), {operator} the operator's name as it stands after "contact"
+     ("Acme customer care", or operator.name "your service provider"). They follow the title
+     "Contoso Phone OS 2.1.0 is installed" / "... was not installed": do not repeat it. */
+  /* TRANSLATORS: final text after a successful update (result 200), below the title
+     "Contoso Phone OS 2.1.0 is installed". */
+  { "result.200", N_("Your device is up to date. Nothing else to do."), NULL, "code operator",
     BODY },
   /* TRANSLATORS: result 250-299: success with a vendor-specific code. */
-  { "result.vendor-success", N_("The update finished successfully. Nothing else to do."), NULL,
+  { "result.vendor-success", N_("Your device is up to date. Nothing else to do."), NULL,
     "code operator", BODY },
   /* TRANSLATORS: result 400: a problem in the update client on this device. */
   { "result.400",
     N_("The update could not be completed because of a problem on this device. You do not need "
        "to do anything; it will be offered again later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 401: the person declined or cancelled. */
-  { "result.401",
-    N_("You cancelled the update. Nothing else to do; it may be offered again later."), NULL,
-    "code operator", BODY },
+  /* TRANSLATORS: result 401: the person chose "Skip this update" (below the title "You
+     skipped Contoso Phone OS 2.1.0"). */
+  { "result.401", N_("You skipped this update. Nothing else to do; it may be offered again later."),
+    NULL, "code operator", BODY },
   /* TRANSLATORS: result 402: corrupted package. */
   { "result.402",
     N_("The update package was damaged and was not installed. Your device is unchanged. It will "
@@ -234,7 +324,8 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("The update package was not accepted by this device. Your device is unchanged. Nothing "
        "else to do; a corrected update may be offered later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 406: the download server refused the credentials. */
+  /* TRANSLATORS: result 406: the download server refused the credentials. {operator} is a
+     name after "contact": "contact your service provider". */
   { "result.406",
     N_("The update server refused the download. Your device is unchanged. Try again later; if it "
        "keeps failing, contact {operator}."),
@@ -259,7 +350,8 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("The update could not be installed. Your device keeps its current software. Restart the "
        "device and try again later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 411: bad download address. */
+  /* TRANSLATORS: result 411: bad download address. {operator} is a name after "contact":
+     "contact your service provider". */
   { "result.411",
     N_("The download address of the update is wrong. Your device is unchanged. Nothing to do "
        "now; contact {operator} if it keeps happening."),
@@ -279,7 +371,8 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("The battery is too low for the update. Your device is unchanged. Charge the battery or "
        "connect the charger, then try again."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: results 452-499: a vendor-specific client error; {code} is the number. */
+  /* TRANSLATORS: results 452-499: a vendor-specific client error; {code} is the number:
+     "(code 452)". */
   { "result.client-vendor",
     N_("The update stopped because of a problem on this device (code {code}). Your device is "
        "unchanged. Try again later."),
@@ -302,12 +395,14 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("The download failed because of a network problem. Your device is unchanged. Try again "
        "later, preferably on Wi-Fi."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: results 550-599: a vendor-specific server error; {code} is the number. */
+  /* TRANSLATORS: results 550-599: a vendor-specific server error; {code} is the number:
+     "(code 550)". */
   { "result.server-vendor",
     N_("The update server reported a problem (code {code}). Your device is unchanged. Try again "
        "later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: any other result code; {code} is the number. */
+  /* TRANSLATORS: any other result code; {code} is the number ("(430)"), {operator} a name
+     after "contact": "contact your service provider". */
   { "result.unknown",
     N_("The update ended with an unknown result ({code}). If your device does not work as "
        "expected, restart it or contact {operator}."),
@@ -325,12 +420,13 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: FUMO state 50. */
   { "state.50", N_("The update is ready to install."), NULL, "code", BODY },
   /* TRANSLATORS: FUMO state 60. */
-  { "state.60", N_("Installing the update. Do not power off the device."), NULL, "code", BODY },
+  { "state.60", N_("Installing the update. Do not turn off the device."), NULL, "code", BODY },
   /* TRANSLATORS: FUMO state 70: the install failed, the package is still on the device. */
-  { "state.70", N_("The install failed. The update can be tried again without downloading it."),
-    NULL, "code", BODY },
+  { "state.70",
+    N_("The installation failed. It can be tried again without downloading the update."), NULL,
+    "code", BODY },
   /* TRANSLATORS: FUMO state 80: the install failed, the package is gone. */
-  { "state.80", N_("The install failed. The update has to be downloaded again."), NULL, "code",
+  { "state.80", N_("The installation failed. The update has to be downloaded again."), NULL, "code",
     BODY },
   /* TRANSLATORS: FUMO state 90. */
   { "state.90", N_("The update was installed."), NULL, "code", BODY },
@@ -357,11 +453,40 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: state 170 (Verizon extension). */
   { "state.170", N_("The download was put off until later."), NULL, "code", BODY },
   /* TRANSLATORS: state 180 (Verizon extension). */
-  { "state.180", N_("The install was put off until later."), NULL, "code", BODY },
+  { "state.180", N_("The installation was put off until later."), NULL, "code", BODY },
   /* TRANSLATORS: state 190 (Verizon extension). */
   { "state.190", N_("The update is starting again."), NULL, "code", BODY },
-  /* TRANSLATORS: any other state; {code} is the number. */
+  /* TRANSLATORS: any other state, a status line; {code} is the number: "Update state 200." */
   { "state.unknown", N_("Update state {code}."), NULL, "code!", BODY },
 };
 
 const gsize otaux_n_builtin_texts = G_N_ELEMENTS(otaux_builtin_texts);
+
+/* Any code not listed here reads "result.unknown". */
+const OtauxResultCode otaux_result_codes[] = {
+  { 200, 200, "successful", "result.200" },
+  { 250, 299, "successful, vendor-specified", "result.vendor-success" },
+  { 400, 400, "management client error", "result.400" },
+  { 401, 401, "user cancelled", "result.401" },
+  { 402, 402, "corrupted firmware update package", "result.402" },
+  { 403, 403, "firmware update package: device mismatch", "result.403" },
+  { 404, 404, "failed firmware update package validation", "result.404" },
+  { 405, 405, "firmware update package not acceptable", "result.405" },
+  { 406, 406, "alternate download: authentication failure", "result.406" },
+  { 407, 407, "alternate download: request time-out", "result.407" },
+  { 408, 408, "not implemented", "result.408" },
+  { 409, 409, "undefined error", "result.409" },
+  { 410, 410, "firmware update failed", "result.410" },
+  { 411, 411, "malformed or bad URL", "result.411" },
+  { 412, 412, "alternate download server unavailable", "result.412" },
+  { 450, 450, "client error, vendor-specified: mains power needed (otaux)", "result.450" },
+  { 451, 451, "client error, vendor-specified: battery too low (otaux)", "result.451" },
+  { 452, 499, "client error, vendor-specified", "result.client-vendor" },
+  { 500, 500, "alternate download server error", "result.500" },
+  { 501, 501, "download failed: device out of memory", "result.501" },
+  { 502, 502, "update failed: device out of memory", "result.502" },
+  { 503, 503, "download failed: network problem", "result.503" },
+  { 550, 599, "server error, vendor-specified", "result.server-vendor" },
+};
+
+const gsize otaux_n_result_codes = G_N_ELEMENTS(otaux_result_codes);

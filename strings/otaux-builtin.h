@@ -28,6 +28,19 @@ typedef struct {
 extern const OtauxBuiltinText otaux_builtin_texts[];
 extern const gsize otaux_n_builtin_texts;
 
+/* The FUMO result codes (OMA DM FUMO 1.0, domain.md 2.3): each range, its
+ * name in the standard, and the text the person reads. The one source of
+ * otaux_strings_result_id() and of the tables in docs/dbus-api.md
+ * (Finish) and docs/strings.md (tools/strings-docs.py writes them). */
+typedef struct {
+  guint first, last;
+  const char *fumo; /* what the standard calls it */
+  const char *id;   /* the built-in text */
+} OtauxResultCode;
+
+extern const OtauxResultCode otaux_result_codes[];
+extern const gsize otaux_n_result_codes;
+
 /* The placeholders an operator install message (<message>) may use. */
 #define OTAUX_MESSAGE_PLACEHOLDERS "name version size operator duration time countdown"
 

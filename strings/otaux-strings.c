@@ -404,6 +404,77 @@ static gsize kv_length(const char *const *kv)
   return n;
 }
 
+char *otaux_strings_tidy(char *text)
+{
+  char *out = text;
+  const char *in = text;
+  gboolean space = FALSE;
+
+  if (text == NULL)
+    return NULL;
+  /* An empty value ({version}) must not leave "Name  is", "Name ." or
+   * "Name \u00a0?" behind. */
+  for (; *in != '\0'; in++) {
+    if (*in == ' ') {
+      space = TRUE;
+      continue;
+    }
+    if (space && out != text && !strchr(".,)?!", *in) && !g_str_has_prefix(in, "\u00a0") &&
+        !g_str_has_prefix(in, "\u202f"))
+      *out++ = ' ';
+    space = FALSE;
+    *out++ = *in;
+  }
+  *out = '\0';
+  return text;
+}
+
+/* The language's digits (format.digits): 10 glyphs, maybe an 11th for the
+ * decimal separator. Returns how many (0: Western digits, nothing to do). */
+static guint digit_glyphs(const OtauxStrings *strings, const char *glyph[11])
+{
+  const char *digits = strings != NULL ? otaux_strings_lookup(strings, "format.digits") : NULL;
+  glong n;
+
+  if (digits == NULL || g_str_has_prefix(digits, "0123456789") ||
+      !g_utf8_validate(digits, -1, NULL))
+    return 0;
+  n = g_utf8_strlen(digits, -1);
+  if (n != 10 && n != 11)
+    return 0;
+  for (glong i = 0; i < n; i++) {
+    glyph[i] = digits;
+    digits = g_utf8_next_char(digits);
+  }
+  return (guint)n;
+}
+
+static void append_glyph(GString *out, const char *glyph)
+{
+  g_string_append_len(out, glyph, g_utf8_next_char(glyph) - glyph);
+}
+
+char *otaux_strings_localize_digits(const OtauxStrings *strings, const char *text)
+{
+  const char *glyph[11];
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup("");
+  if (digit_glyphs(strings, glyph) == 0)
+    return g_strdup(text);
+  out = g_string_sized_new(strlen(text) * 2);
+  for (const char *p = text; *p != '\0'; p++) {
+    if (g_ascii_isdigit(*p))
+      append_glyph(out, glyph[*p - '0']);
+    else
+      g_string_append_c(out, *p);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static const char *const numeric_keys[] = { "n", "hours", "minutes", "percent", "code", NULL };
+
 char *otaux_strings_format_full(const OtauxStrings *strings, const char *id, gint64 n,
                                 const char *const *kv, OtauxTextForm form)
 {
@@ -445,6 +516,15 @@ char *otaux_strings_format_full(const OtauxStrings *strings, const char *id, gin
     all[len++] = "n";
     all[len++] = num;
   }
+  /* Counts are written with the language's digits (format.digits). */
+  for (gsize i = 0; i + 1 < len; i += 2) {
+    if (g_strv_contains(numeric_keys, all[i])) {
+      char *d = otaux_strings_localize_digits(strings, all[i + 1]);
+
+      g_ptr_array_add(escaped, d);
+      all[i + 1] = d;
+    }
+  }
   if (form == OTAUX_TEXT_MARKUP) {
     for (gsize i = 1; i < len; i += 2) {
       char *e = otaux_markup_escape(all[i]);
@@ -453,7 +533,7 @@ char *otaux_strings_format_full(const OtauxStrings *strings, const char *id, gin
       all[i] = e;
     }
   }
-  return otaux_strings_fill(template_, all);
+  return otaux_strings_tidy(otaux_strings_fill(template_, all));
 }
 
 char *otaux_strings_format(const OtauxStrings *strings, const char *id, const char *const *kv)
@@ -469,34 +549,9 @@ char *otaux_strings_format_plural(const OtauxStrings *strings, const char *id, g
 
 const char *otaux_strings_result_id(guint result)
 {
-  static const char *const specific[] = {
-    "result.400", "result.401", "result.402", "result.403", "result.404",
-    "result.405", "result.406", "result.407", "result.408", "result.409",
-    "result.410", "result.411", "result.412",
-  };
-
-  if (result == 200)
-    return "result.200";
-  if (result >= 250 && result <= 299)
-    return "result.vendor-success";
-  if (result >= 400 && result <= 412)
-    return specific[result - 400];
-  if (result == 450)
-    return "result.450";
-  if (result == 451)
-    return "result.451";
-  if (result >= 452 && result <= 499)
-    return "result.client-vendor";
-  if (result == 500)
-    return "result.500";
-  if (result == 501)
-    return "result.501";
-  if (result == 502)
-    return "result.502";
-  if (result == 503)
-    return "result.503";
-  if (result >= 550 && result <= 599)
-    return "result.server-vendor";
+  for (gsize i = 0; i < otaux_n_result_codes; i++)
+    if (result >= otaux_result_codes[i].first && result <= otaux_result_codes[i].last)
+      return otaux_result_codes[i].id;
   return "result.unknown";
 }
 
@@ -544,10 +599,16 @@ static char *format_size(const OtauxStrings *strings, guint64 bytes)
     guint64 tenths = bytes / tenth + ((bytes % tenth) >= tenth / 2 ? 1 : 0);
 
     if (tenths < 10000 || i + 1 == G_N_ELEMENTS(units)) {
+      const char *glyph[11];
       const char *point = localeconv()->decimal_point;
-      g_autofree char *num =
-          g_strdup_printf("%" G_GUINT64_FORMAT "%s%u", tenths / 10,
-                          point != NULL && point[0] != '\0' ? point : ".", (guint)(tenths % 10));
+      g_autofree char *own_point = NULL;
+      g_autofree char *num = NULL;
+
+      /* the language's own decimal separator, with its own digits */
+      if (digit_glyphs(strings, glyph) == 11)
+        point = own_point = g_strndup(glyph[10], g_utf8_next_char(glyph[10]) - glyph[10]);
+      num = g_strdup_printf("%" G_GUINT64_FORMAT "%s%u", tenths / 10,
+                            point != NULL && point[0] != '\0' ? point : ".", (guint)(tenths % 10));
       const char *kv[] = { "n", num, NULL };
 
       return otaux_strings_format(strings, units[i], kv);
@@ -591,12 +652,71 @@ char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds)
   return otaux_strings_format_plural(strings, id, n, NULL);
 }
 
+/* @dt in the format of @id, with the language's digits, and its spaces
+ * no-break ones (a date is never split across lines). */
+static char *format_date_time(const OtauxStrings *strings, GDateTime *dt, const char *id)
+{
+  g_autofree char *out = g_date_time_format(dt, otaux_strings_lookup(strings, id));
+  g_autoptr(GString) glued = NULL;
+  g_autofree char *digits = NULL;
+
+  if (out == NULL) /* a translation with a bad format: the English one */
+    out = g_date_time_format(dt, otaux_builtin_lookup(id)->text);
+  if (out == NULL)
+    return g_strdup("");
+  glued = g_string_new(out);
+  g_string_replace(glued, " ", "\u00a0", 0);
+  digits = otaux_strings_localize_digits(strings, glued->str);
+  return g_steal_pointer(&digits);
+}
+
+char *otaux_strings_format_clock(const OtauxStrings *strings, gint64 when, const char *id)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
+
+  g_return_val_if_fail(strings != NULL && id != NULL, g_strdup(""));
+  if (dt == NULL || otaux_builtin_lookup(id) == NULL)
+    return g_strdup("");
+  return format_date_time(strings, dt, id);
+}
+
+gint otaux_strings_days_between(gint64 now, gint64 when)
+{
+  g_autoptr(GDateTime) a = g_date_time_new_from_unix_local(now);
+  g_autoptr(GDateTime) b = g_date_time_new_from_unix_local(when);
+  GDate da, db;
+
+  if (a == NULL || b == NULL)
+    return 0;
+  g_date_clear(&da, 1);
+  g_date_clear(&db, 1);
+  g_date_set_dmy(&da, g_date_time_get_day_of_month(a), g_date_time_get_month(a),
+                 g_date_time_get_year(a));
+  g_date_set_dmy(&db, g_date_time_get_day_of_month(b), g_date_time_get_month(b),
+                 g_date_time_get_year(b));
+  return g_date_days_between(&da, &db);
+}
+
+char *otaux_strings_format_when(const OtauxStrings *strings, gint64 when, gint64 now)
+{
+  g_autofree char *time = otaux_strings_format_clock(strings, when, "format.time");
+  g_autofree char *date = otaux_strings_format_clock(strings, when, "format.date");
+  const char *kv[] = { "time", time, "date", date, NULL };
+  gint days = otaux_strings_days_between(now, when);
+
+  g_return_val_if_fail(strings != NULL, g_strdup(""));
+  return otaux_strings_format(strings,
+                              days == 0   ? "when.today"
+                              : days == 1 ? "when.tomorrow"
+                                          : "when.other-day",
+                              kv);
+}
+
 char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64 now)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
   g_autoptr(GDateTime) today = g_date_time_new_from_unix_local(now);
   const char *id;
-  char *out;
 
   if (dt == NULL || today == NULL)
     return g_strdup("");
@@ -606,10 +726,7 @@ char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64
     id = "format.time";
   else
     id = "format.date-time";
-  out = g_date_time_format(dt, otaux_strings_lookup(strings, id));
-  if (out == NULL) /* a translation with a bad format: the English one */
-    out = g_date_time_format(dt, otaux_builtin_lookup(id)->text);
-  return out != NULL ? out : g_strdup("");
+  return format_date_time(strings, dt, id);
 }
 
 const char *const *otaux_strings_default_dirs(void)

@@ -138,9 +138,31 @@ char *otaux_strings_format_size_full(const OtauxStrings *strings, guint64 bytes)
 char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds);
 
 /* @when as a time of day ("22:00") when it is on the same local day as
- * @now, else with the date; formats from the ids format.time and
+ * @now, else with the short date ("Tue 17 Mar 22:00"), for lines that are
+ * not sentences (sentences use otaux_strings_format_when()); formats from the ids format.time and
  * format.date-time (so they follow the language and the operator). */
 char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64 now);
+
+/* @when as a time of day in the format of @id ("format.time",
+ * "format.date", "format.date-time"), with the language's digits and
+ * no-break spaces. */
+char *otaux_strings_format_clock(const OtauxStrings *strings, gint64 when, const char *id);
+
+/* {when}: "at 22:00" today, "tomorrow at 07:00", "on Tuesday 17 March at
+ * 22:00" (when.today, when.tomorrow, when.other-day), by the local day of
+ * @when seen from @now. */
+char *otaux_strings_format_when(const OtauxStrings *strings, gint64 when, gint64 now);
+
+/* Local calendar days from @now to @when (0 today, 1 tomorrow...). */
+gint otaux_strings_days_between(gint64 now, gint64 when);
+
+/* @text with its ASCII digits in the language's digits (format.digits). */
+char *otaux_strings_localize_digits(const OtauxStrings *strings, const char *text);
+
+/* Drops the spaces an empty value leaves (doubled, leading, trailing, before
+ * "." "," ")" "?" "!" or a no-break space). Works in place on @text (transfer full) and returns it.
+ */
+char *otaux_strings_tidy(char *text);
 
 /* The catalog file that gives @id for the current locale chain, or NULL
  * when the built-in text is used (for otauxctl strings). */

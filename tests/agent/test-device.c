@@ -267,7 +267,7 @@ static void test_live_roaming(void **state)
   sys.roaming = TRUE;
   otaux_agent_set_system_facts(f->agent, &sys);
   assert_string_equal(otaux_agent_get_prompt(f->agent, o->serial)->warning,
-                      "You are roaming. Downloading 12.3 MB may cost extra data charges.");
+                      "You are roaming: downloading may cost extra data charges.");
   assert_true(has_event(f, "device roaming=1(system) battery=0"));
   otaux_agent_get_device(f->agent, &d);
   assert_true(d.roaming);

@@ -83,14 +83,14 @@ static void test_download(void **state)
 
   assert_int_equal(p->kind, OTAUX_PROMPT_DOWNLOAD);
   assert_string_equal(otaux_prompt_kind_to_string(p->kind), "download");
-  assert_string_equal(p->title, "Firmware update available");
-  assert_string_equal(p->body, "Phone OS 2.0 is ready to download (12.3 MB).");
+  assert_string_equal(p->title, "Update available");
+  assert_string_equal(p->body, "Phone OS 2.0 is ready to download (12.3\u00a0MB).");
   assert_string_equal(p->details, "Fixes the camera.");
   assert_string_equal(p->warning, "");
   assert_string_equal(p->message, "");
   assert_int_equal(p->choices->len, 2);
   assert_choice(p, 0, "accept", "Download");
-  assert_choice(p, 1, "cancel", "Not now");
+  assert_choice(p, 1, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
   assert_int_equal(p->progress, -1);
   assert_int_equal(p->delay_max, 0);
@@ -115,13 +115,13 @@ static void test_download_without_version_or_name(void **state)
   o->spec.version = g_strdup("");
   o->spec.size = 0;
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
-  assert_string_equal(p->body, "Phone OS is ready to download (unknown size).");
+  assert_string_equal(p->body, "Phone OS is ready to download (size unknown).");
 
   g_clear_pointer(&p, otaux_prompt_free);
   g_free(o->spec.name);
   o->spec.name = g_strdup("");
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
-  assert_string_equal(p->body, "The firmware update is ready to download (unknown size).");
+  assert_string_equal(p->body, "The firmware update is ready to download (size unknown).");
 }
 
 static void test_presentation_per_priority(void **state)
@@ -163,7 +163,7 @@ static void test_charge_warning(void **state)
   otaux_offer_see_device(o, NULL, f->policy); /* the keys changed */
   roaming = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(roaming->warning,
-                      "You are roaming. Downloading 12.3 MB may cost extra data charges.");
+                      "You are roaming: downloading may cost extra data charges.");
   f->policy->charge_warning = OTAUX_CHARGE_WARN_NEVER;
   never = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(never->warning, "");
@@ -171,7 +171,9 @@ static void test_charge_warning(void **state)
   otaux_offer_see_device(o, NULL, f->policy); /* the keys changed */
   f->policy->charge_warning = OTAUX_CHARGE_WARN_ALWAYS;
   always = otaux_prompt_build(o, f->policy, f->strings, T0);
-  assert_non_null(strstr(always->warning, "12.3 MB"));
+  /* the size is said once, in the body */
+  assert_string_equal(always->warning,
+                      "Downloading may cost data charges, depending on your plan.");
   f->policy->charge_warning = OTAUX_CHARGE_WARN_ROAMING;
   home = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(home->warning, "");
@@ -188,10 +190,10 @@ static void test_progress(void **state)
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(p->kind, OTAUX_PROMPT_PROGRESS);
   assert_int_equal(p->progress, 50);
-  assert_string_equal(p->title, "Downloading firmware update");
+  assert_string_equal(p->title, "Downloading update");
   assert_string_equal(p->body, "Downloading Phone OS: 50%");
   assert_int_equal(p->choices->len, 1);
-  assert_choice(p, 0, "cancel", "Cancel download");
+  assert_choice(p, 0, "cancel", "Stop download");
   assert_string_equal(p->suggested, "");
 
   o->bytes_done = 0;
@@ -215,13 +217,13 @@ static void test_install(void **state)
   g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, T0);
 
   assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
-  assert_string_equal(p->title, "Ready to install Phone OS");
-  assert_string_equal(p->body, "Installing restarts the device. It takes about 5 minutes.");
+  assert_string_equal(p->title, "Ready to install Phone OS 2.0");
+  assert_string_equal(p->body, "Installing restarts the device. It takes about 5\u00a0minutes.");
   assert_string_equal(p->details, "");
   assert_int_equal(p->choices->len, 3);
   assert_choice(p, 0, "accept", "Install now");
-  assert_choice(p, 1, "delay-reboot", "Delay reboot");
-  assert_choice(p, 2, "cancel", "Cancel");
+  assert_choice(p, 1, "delay-reboot", "Install later");
+  assert_choice(p, 2, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
   assert_int_equal(p->delay_max, T0 + 7 * 24 * HOUR);
   assert_true(p->dismissible);
@@ -230,9 +232,9 @@ static void test_install(void **state)
 
   /* 22:13 UTC: tonight at 22:00 is gone; tomorrow at 07:00 is 8 h 46 min away. */
   assert_int_equal(p->delay_options->len, 3);
-  assert_string_equal(option_at(p, 0)->label, "In 1 hour");
+  assert_string_equal(option_at(p, 0)->label, "In 1\u00a0hour");
   assert_int_equal(option_at(p, 0)->time, T0 + HOUR);
-  assert_string_equal(option_at(p, 1)->label, "In 4 hours");
+  assert_string_equal(option_at(p, 1)->label, "In 4\u00a0hours");
   assert_int_equal(option_at(p, 1)->time, T0 + 4 * HOUR);
   assert_string_equal(option_at(p, 2)->label, "Tomorrow at 07:00");
   assert_int_equal(option_at(p, 2)->time, G_GINT64_CONSTANT(1700031600));
@@ -258,7 +260,7 @@ static void test_install_delay_options_bounded(void **state)
   capped = otaux_prompt_build(o, f->policy, f->strings, morning);
   assert_int_equal(capped->delay_max, morning + 2 * HOUR);
   assert_int_equal(capped->delay_options->len, 1);
-  assert_string_equal(option_at(capped, 0)->label, "In 1 hour");
+  assert_string_equal(option_at(capped, 0)->label, "In 1\u00a0hour");
 
   /* No delays left: no delay choice, no options. */
   o->n_delays = f->policy->max_delays;
@@ -277,8 +279,8 @@ static void test_install_delay_options_bounded(void **state)
   {
     g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, morning);
 
-    assert_string_equal(option_at(p, 0)->label, "In 30 minutes");
-    assert_string_equal(option_at(p, 1)->label, "In 2 hours");
+    assert_string_equal(option_at(p, 0)->label, "In 30\u00a0minutes");
+    assert_string_equal(option_at(p, 1)->label, "In 2\u00a0hours");
   }
 }
 
@@ -294,7 +296,7 @@ static void test_install_operator_message_and_no_reboot(void **state)
   o->spec.install_seconds = 0;
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(p->message, "");
-  assert_string_equal(p->body, "Installing takes about a few minutes.");
+  assert_string_equal(p->body, "Installing takes a few minutes. You can keep using the device.");
 }
 
 /* The updater's install-message and instruction (fwupd's UpdateMessage and
@@ -338,7 +340,7 @@ static void test_forced(void **state)
   o->spec.forced = TRUE;
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(p->kind, OTAUX_PROMPT_FORCED);
-  assert_string_equal(p->body, "The device restarts to install Phone OS at 22:18.");
+  assert_string_equal(p->body, "The device restarts at 22:18 to install Phone OS.");
   assert_int_equal(p->choices->len, 1);
   assert_choice(p, 0, "accept", "Restart now");
   assert_int_equal(p->deadline, T0 + 300);
@@ -372,8 +374,11 @@ static void test_pending_and_installing(void **state)
   assert_true(otaux_offer_set_state(o, 60, 0, 0, T0, NULL));
   installing = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(installing->kind, OTAUX_PROMPT_INSTALLING);
-  assert_string_equal(installing->title, "Installing Phone OS");
-  assert_string_equal(installing->body, "Do not power off the device.");
+  assert_string_equal(installing->title, "Installing Phone OS 2.0");
+  assert_string_equal(
+      installing->body,
+      "The device cannot be used until the update is done, and restarts when it is. "
+      "This takes about 5\u00a0minutes. Do not turn it off.");
   assert_int_equal(installing->choices->len, 0);
   assert_int_equal(installing->progress, -1);
 }
@@ -391,12 +396,11 @@ static void test_delayed_reminder_final_warning(void **state)
   delayed = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(delayed->kind, OTAUX_PROMPT_DELAYED);
   assert_string_equal(delayed->title, "Restart scheduled");
-  assert_string_equal(delayed->body,
-                      "The device restarts at Wed 15 Nov 04:00 to install Phone OS.");
+  assert_string_equal(delayed->body, "The device restarts tomorrow at 04:00 to install Phone OS.");
   assert_int_equal(delayed->choices->len, 3);
   assert_choice(delayed, 0, "accept", "Restart now");
-  assert_choice(delayed, 1, "delay-reboot", "Change time");
-  assert_choice(delayed, 2, "cancel", "Cancel update");
+  assert_choice(delayed, 1, "delay-reboot", "Reschedule");
+  assert_choice(delayed, 2, "cancel", "Skip this update");
   assert_int_equal(delayed->deadline, at);
   assert_string_equal(delayed->deadline_choice, "accept");
   assert_true(delayed->dismissible);
@@ -412,7 +416,7 @@ static void test_delayed_reminder_final_warning(void **state)
 
   final = otaux_prompt_build(o, f->policy, f->strings, at - 30);
   assert_int_equal(final->kind, OTAUX_PROMPT_FINAL_WARNING);
-  assert_string_equal(final->title, "Restarting in 30 seconds…");
+  assert_string_equal(final->title, "Restarting in 30\u00a0seconds…");
   assert_false(final->dismissible);
   assert_int_equal(final->deadline, at);
   assert_true(otaux_prompt_has_choice(final, "accept"));
@@ -454,8 +458,9 @@ static void test_results(void **state)
     guint32 result;
     const char *title;
   } cases[] = {
-    { 200, "Update installed" },     { 250, "Update installed" }, { 410, "Update not installed" },
-    { 502, "Update not installed" }, { 401, "Update cancelled" },
+    { 200, "Phone OS 2.0 is installed" },      { 250, "Phone OS 2.0 is installed" },
+    { 410, "Phone OS 2.0 was not installed" }, { 502, "Phone OS 2.0 was not installed" },
+    { 401, "You skipped Phone OS 2.0" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -483,8 +488,8 @@ static void test_cancelled_by_person(void **state)
   assert_true(otaux_offer_answer(o, f->policy, "cancel", 0, T0, NULL));
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(p->kind, OTAUX_PROMPT_RESULT);
-  assert_string_equal(p->title, "Update cancelled");
-  assert_non_null(strstr(p->body, "You cancelled"));
+  assert_string_equal(p->title, "You skipped Phone OS 2.0");
+  assert_non_null(strstr(p->body, "You skipped this update"));
   assert_int_equal(p->result, 401);
 }
 

@@ -39,7 +39,7 @@ expect "phase offered" "$(get Phase)" 's "offered"'
 prompt=$(gdbus call --session -d org.otaux.Agent -o /org/otaux/Agent/Offers/1 \
   -m org.freedesktop.DBus.Properties.Get org.otaux.Offer1 Prompt)
 contains "download prompt" "$prompt" "'kind': <'download'>"
-contains "charge warning" "$prompt" "You are roaming."
+contains "charge warning" "$prompt" "You are roaming:"
 contains "download choices" "$prompt" "('accept', 'Download')"
 
 # 3. answer; 4. progress

@@ -45,8 +45,8 @@ def test_language_de_gives_german():
     def check(a):
         p = a.offer(id='de-1', name='Phone OS', version='2.0', size=12300000, priority='high')
         prompt = a.prop(p, 'Prompt')
-        assert prompt['title'] == 'Firmware-Update verfügbar', prompt['title']
-        assert prompt['body'] == 'Phone OS 2.0 kann heruntergeladen werden (12.3 MB).', \
+        assert prompt['title'] == 'Update verfügbar', prompt['title']
+        assert prompt['body'] == 'Phone OS 2.0 kann heruntergeladen werden (12.3\u00a0MB).', \
             prompt['body']
         labels = dict(prompt['choices'])
         assert labels['accept'] == 'Herunterladen', labels
@@ -65,7 +65,7 @@ def test_catalogs_override_and_messages():
 
         def check(a):
             p = a.offer(id='cat-1', name='Phone OS', priority='high')
-            assert a.prop(p, 'Prompt')['title'] == 'Neue Software von Acme'
+            assert a.prop(p, 'Prompt')['title'] == 'Neu für Ihr Gerät: Phone OS'
             p = a.offer(id='cat-2', name=HOSTILE, version='3', priority='high', state=40,
                         message='welcome-5g', install_seconds=300)
             prompt = a.prop(p, 'Prompt')
@@ -77,15 +77,15 @@ def test_catalogs_override_and_messages():
             assert '&lt;b&gt;Free&lt;/b&gt; &amp; &lt;a href=' in prompt['message-markup']
             assert '<a href="https://example.com/5g">' in prompt['message-markup']
             assert HOSTILE in markup_text(prompt['message-markup'])
-            assert 'etwa <b>5 Minuten</b>' in prompt['body-markup'], prompt['body-markup']
+            assert '<b>etwa 5\u00a0Minuten</b>' in prompt['body-markup'], prompt['body-markup']
             assert prompt['body'] == ('Bei der Installation startet das Gerät neu. Das dauert etwa '
-                                      '5 Minuten.'), prompt['body']
-            assert prompt['title'] == f'{HOSTILE} kann installiert werden', prompt['title']
+                                      '5\u00a0Minuten.'), prompt['body']
+            assert prompt['title'] == f'{HOSTILE} 3 ist bereit zur Installation', prompt['title']
             labels = dict(prompt['choices'])
-            assert labels['delay-reboot'] == 'Später neu starten', labels
+            assert labels['delay-reboot'] == 'Später installieren', labels
             # offers restored after a restart use the catalogs too
             a.restart()
-            assert a.prop(a.get_offer('cat-1'), 'Prompt')['title'] == 'Neue Software von Acme'
+            assert a.prop(a.get_offer('cat-1'), 'Prompt')['title'] == 'Neu für Ihr Gerät: Phone OS'
         run_agent(['--strings-dir', d], env, check)
     finally:
         shutil.rmtree(d, ignore_errors=True)
@@ -139,7 +139,7 @@ def test_english_markup_escaped():
     def check(a):
         p = a.offer(id='en-1', name=HOSTILE, priority='high', roaming=True, size=5)
         prompt = a.prop(p, 'Prompt')
-        assert prompt['body'] == f'{HOSTILE} is ready to download (5 bytes).', prompt['body']
+        assert prompt['body'] == f'{HOSTILE} is ready to download (5\u00a0bytes).', prompt['body']
         assert markup_text(prompt['body-markup']) == prompt['body']
         assert '<b>' not in prompt['body-markup']
         assert markup_text(prompt['warning-markup']) == prompt['warning']

@@ -33,6 +33,9 @@ if kinds:
     for k in re.findall(r'"([a-z-]+)"', kinds.group(1)):
         if k in ('delayed', 'reminder', 'final-warning'):
             computed |= {f'{k}.title', f'{k}.body', f'{k}.accept', f'{k}.change', f'{k}.cancel'}
+        if k in ('download', 'install'):
+            # the "later" choice where the policy offers it
+            computed |= {f'{k}.accept', f'{k}.cancel', f'{k}.later'}
 
 docs_path = os.path.join(root, 'docs', 'strings.md')
 docs = open(docs_path, encoding='utf-8').read() if os.path.exists(docs_path) else ''

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "otaux-strings.h"
 #include "otauxctl-strings.h"
 
 static char *write_tmp(const char *name, const char *text)
@@ -65,9 +66,32 @@ static void test_check_catalog(void **state)
   remove_tmp(bad);
 }
 
+/* otauxctl strings --locale de: German without LANGUAGE set beforehand. */
+static void test_locale_option(void **state)
+{
+  g_autofree char *de = otauxctl_locale_full_name("de");
+  g_autofree char *pt = otauxctl_locale_full_name("pt_BR");
+  g_autofree char *xx = otauxctl_locale_full_name("xx.UTF-8");
+  g_autofree char *used = NULL;
+  g_autoptr(OtauxStrings) strings = NULL;
+
+  assert_string_equal(de, "de_DE.UTF-8");
+  assert_string_equal(pt, "pt_BR.UTF-8");
+  assert_string_equal(xx, "xx_XX.UTF-8");
+  g_unsetenv("LANGUAGE");
+  /* true or false by whether the machine has de_DE: the language follows anyway */
+  (void)otauxctl_use_locale("de", &used);
+  assert_non_null(used);
+  otaux_strings_init_gettext();
+  strings = otaux_strings_new_builtin();
+  assert_string_equal(otaux_strings_lookup(strings, "download.title"), "Update verfügbar");
+  assert_string_equal(g_getenv("LANGUAGE"), "de");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_locale_option),
     cmocka_unit_test(test_root_element),
     cmocka_unit_test(test_check_catalog),
   };

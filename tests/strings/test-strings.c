@@ -13,12 +13,14 @@ static void test_lookup_builtin(void **state)
 {
   g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
 
-  assert_string_equal(otaux_strings_lookup(s, "download.title"), "Firmware update available");
+  assert_string_equal(otaux_strings_lookup(s, "download.title"), "Update available");
   assert_string_equal(otaux_strings_lookup(s, "download.accept"), "Download");
   assert_string_equal(otaux_strings_lookup(s, "install.accept"), "Install now");
-  assert_string_equal(otaux_strings_lookup(s, "install.delay"), "Delay reboot");
+  assert_string_equal(otaux_strings_lookup(s, "install.delay"), "Install later");
   assert_string_equal(otaux_strings_lookup(s, "delayed.title"), "Restart scheduled");
-  assert_string_equal(otaux_strings_lookup(s, "installing.body"), "Do not power off the device.");
+  assert_string_equal(otaux_strings_lookup(s, "install.cancel"), "Skip this update");
+  assert_string_equal(otaux_strings_lookup(s, "download.later"), "Remind me later");
+  assert_string_equal(otaux_strings_lookup(s, "name.fallback"), "the firmware update");
   assert_null(otaux_strings_lookup(s, "no.such.id"));
   assert_null(otaux_strings_lookup(s, NULL));
   otaux_strings_free(NULL);
@@ -94,7 +96,7 @@ static void test_fill_double_brace(void **state)
 static void test_format_unknown_id_yields_id(void **state)
 {
   g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
-  const char *kv[] = { "name", "Phone OS", "time", "22:00", NULL };
+  const char *kv[] = { "name", "Phone OS", "when", "at 22:00", NULL };
   g_autofree char *gap = otaux_strings_format(s, "no.such.text", kv);
   g_autofree char *body = otaux_strings_format(s, "delayed.body", kv);
 
@@ -118,13 +120,13 @@ static void test_result_texts(void **state)
   g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
 
   check_result(s, 200, "Nothing else to do");
-  check_result(s, 401, "You cancelled");
+  check_result(s, 401, "You skipped");
   check_result(s, 401, "Nothing else to do");
   check_result(s, 501, "Free some space");
   check_result(s, 502, "Free some space");
   check_result(s, 503, "Wi-Fi");
-  check_result(s, 250, "successfully");
-  check_result(s, 299, "successfully");
+  check_result(s, 250, "up to date");
+  check_result(s, 299, "up to date");
   check_result(s, 450, "Connect the charger"); /* otaux-fwupd: fwupd's AC power error */
   check_result(s, 451, "Charge the battery");  /* otaux-fwupd: fwupd's battery error */
   check_result(s, 452, "code 452");
@@ -163,18 +165,18 @@ static void test_format_size(void **state)
     guint64 bytes;
     const char *text;
   } cases[] = {
-    { 0, "0 bytes" },
-    { 1, "1 byte" },
-    { 850, "850 bytes" },
-    { 999, "999 bytes" },
-    { 1000, "1.0 kB" },
-    { 1049, "1.0 kB" },
-    { 1050, "1.1 kB" },
-    { 12300000, "12.3 MB" },
-    { 999949, "999.9 kB" },
-    { 999950, "1.0 MB" },
-    { 4200000000ULL, "4.2 GB" },
-    { G_MAXUINT64, "18.4 EB" },
+    { 0, "0\u00a0bytes" },
+    { 1, "1\u00a0byte" },
+    { 850, "850\u00a0bytes" },
+    { 999, "999\u00a0bytes" },
+    { 1000, "1.0\u00a0kB" },
+    { 1049, "1.0\u00a0kB" },
+    { 1050, "1.1\u00a0kB" },
+    { 12300000, "12.3\u00a0MB" },
+    { 999949, "999.9\u00a0kB" },
+    { 999950, "1.0\u00a0MB" },
+    { 4200000000ULL, "4.2\u00a0GB" },
+    { G_MAXUINT64, "18.4\u00a0EB" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {

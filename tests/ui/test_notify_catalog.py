@@ -100,7 +100,7 @@ def main():
         summary, body = str(args[3]), str(args[4])
         log('Notify summary %r body %r' % (summary, body))
         assert summary == TITLE, 'summary %r, not the catalog title %r' % (summary, TITLE)
-        assert 'Get Contoso OS 3.0 now, 25.0 MB.' in body, 'body %r' % body
+        assert 'Get Contoso OS 3.0 now, 25.0\u00a0MB.' in body, 'body %r' % body
         agent.terminate()
         rc = agent.wait(timeout=15)
         assert rc == 0, 'the agent exited %d on SIGTERM' % rc

@@ -1,0 +1,175 @@
+/* Every text of every language, filled in as the prompts fill them
+ * (agent/otaux-render.c), read by rules a reviewer would apply. Runs with
+ * the locales compiled into the build tree (LOCPATH, make-locales.py) and
+ * the built translations (OTAUX_LOCALEDIR); a missing locale fails. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <string.h>
+
+#include "otaux-render.h"
+
+typedef struct {
+  const char *language; /* LANGUAGE */
+  const char *locale;   /* setlocale() */
+} Lang;
+
+static const Lang langs[] = {
+  { "en", "en_US.UTF-8" }, { "de", "de_DE.UTF-8" }, { "fr", "fr_FR.UTF-8" },
+  { "es", "es_ES.UTF-8" }, { "ar", "ar_EG.UTF-8" },
+};
+
+/* 2026-03-10 10:00 UTC (the tests run with TZ=UTC), a Tuesday. */
+#define NOW G_GINT64_CONSTANT(1773136800)
+
+static gboolean is_digit_at(const char *p)
+{
+  gunichar c = g_utf8_get_char(p);
+
+  return g_unichar_isdigit(c);
+}
+
+/* "22:00", "١٠:٠٢": a time of day is not a quantity with a unit. */
+static char *strip_times(const char *text)
+{
+  GString *out = g_string_new(NULL);
+
+  for (const char *p = text; *p != '\0';) {
+    if (is_digit_at(p)) {
+      const char *q = p;
+      gboolean colon = FALSE;
+
+      while (*q != '\0' && (is_digit_at(q) || *q == ':')) {
+        colon |= *q == ':';
+        q = g_utf8_next_char(q);
+      }
+      g_string_append(out, colon ? "T" : "");
+      if (!colon)
+        g_string_append_len(out, p, q - p);
+      p = q;
+    } else {
+      g_string_append_len(out, p, g_utf8_next_char(p) - p);
+      p = g_utf8_next_char(p);
+    }
+  }
+  return g_string_free(out, FALSE);
+}
+
+static gboolean sentence_start(const char *text, const char *at)
+{
+  const char *before = at;
+
+  if (before - text >= 3 && memcmp(before - 3, "\u200F", 3) == 0)
+    before -= 3;
+  if (before == text)
+    return TRUE;
+  return before - text >= 2 && before[-1] == ' ' && strchr(".!?", before[-2]) != NULL;
+}
+
+static void check_one(GString *bad, const OtauxRendered *r, const char *fallback,
+                      const char *capital)
+{
+  g_autoptr(GRegex) placeholder = g_regex_new("\\{[a-zA-Z0-9_.-]+\\}", 0, 0, NULL);
+  g_autoptr(GRegex) gap = g_regex_new("^[a-z-]+(\\.[a-z0-9-]+)+$", 0, 0, NULL);
+  g_autoptr(GRegex) unit =
+      g_regex_new("[0-9\\x{0660}-\\x{0669}] (\\pL|%|٪)", G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr(GString) no_version = g_string_new(r->text);
+  g_autofree char *no_times = NULL;
+  const char *t = r->text;
+
+  if (t[0] == '\0' && !g_str_has_suffix(r->where, "/warning"))
+    g_string_append_printf(bad, "%s: empty\n", r->where);
+  if (strstr(t, "  ") != NULL || t[0] == ' ' || (t[0] != '\0' && t[strlen(t) - 1] == ' '))
+    g_string_append_printf(bad, "%s: a doubled or stray space: «%s»\n", r->where, t);
+  if (g_regex_match(placeholder, t, 0, NULL))
+    g_string_append_printf(bad, "%s: a placeholder left: «%s»\n", r->where, t);
+  if (g_regex_match(gap, t, 0, NULL))
+    g_string_append_printf(bad, "%s: a missing text shows its id: «%s»\n", r->where, t);
+
+  /* the fallback name: lower case in mid-sentence, capitalised at a start */
+  if (!g_str_equal(fallback, capital)) {
+    for (const char *p = strstr(t, capital); p != NULL; p = strstr(p + 1, capital))
+      if (!sentence_start(t, p))
+        g_string_append_printf(bad, "%s: a capitalised fallback name in mid-sentence: «%s»\n",
+                               r->where, t);
+    for (const char *p = strstr(t, fallback); p != NULL; p = strstr(p + 1, fallback))
+      if (sentence_start(t, p))
+        g_string_append_printf(bad, "%s: a sentence starts in lower case: «%s»\n", r->where, t);
+  }
+
+  /* a number and its unit never part at a line break (the version is no quantity) */
+  g_string_replace(no_version, "2.1.0", "V", 0);
+  no_times = strip_times(no_version->str);
+  if (g_regex_match(unit, no_times, 0, NULL))
+    g_string_append_printf(bad, "%s: a breakable space between a number and its unit: «%s»\n",
+                           r->where, t);
+}
+
+static void test_language(void **state)
+{
+  const Lang *lang = *state;
+  g_autoptr(OtauxStrings) strings = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GString) bad = g_string_new(NULL);
+  g_autofree char *fallback = NULL;
+  g_autofree char *capital = NULL;
+  const char *set;
+  guint n_english = 0;
+
+  g_setenv("LANGUAGE", lang->language, TRUE);
+  set = setlocale(LC_ALL, lang->locale);
+  if (set == NULL)
+    fail_msg("the locale %s is missing (LOCPATH=%s): install the Debian package \"locales\"",
+             lang->locale, g_getenv("LOCPATH"));
+  strings = otaux_strings_new_builtin();
+  fallback = otaux_strings_format(strings, "name.fallback", NULL);
+  {
+    gunichar first = g_unichar_totitle(g_utf8_get_char(fallback));
+    GString *c = g_string_new(NULL);
+
+    g_string_append_unichar(c, first);
+    g_string_append(c, g_utf8_next_char(fallback));
+    capital = g_string_free(c, FALSE);
+  }
+  /* written as it stands in mid-sentence; the code capitalises a start */
+  if (g_unichar_isupper(g_utf8_get_char(fallback)))
+    g_string_append_printf(bad, "name.fallback is capitalised: «%s»\n", fallback);
+  /* the translation is really in use */
+  if (!g_str_equal(lang->language, "en"))
+    assert_string_not_equal(fallback, "the firmware update");
+
+  all = otaux_render_all(strings, NOW);
+  assert_true(all->len > 500);
+  for (guint i = 0; i < all->len; i++) {
+    const OtauxRendered *r = all->pdata[i];
+
+    check_one(bad, r, fallback, capital);
+    if (g_str_equal(lang->language, "en") &&
+        (strstr(r->text, "reboot") || strstr(r->text, "Reboot")))
+      g_string_append_printf(bad, "%s: \"reboot\" where the texts say \"restart\": «%s»\n",
+                             r->where, r->text);
+    n_english += strstr(r->text, "Contoso") == NULL && strstr(r->text, "the update") != NULL;
+  }
+  if (!g_str_equal(lang->language, "en"))
+    assert_int_equal(n_english, 0);
+  if (bad->len > 0)
+    fail_msg("%s:\n%s", lang->language, bad->str);
+  setlocale(LC_ALL, "C.UTF-8");
+}
+
+int main(void)
+{
+  struct CMUnitTest tests[G_N_ELEMENTS(langs)];
+
+  otaux_strings_init_gettext();
+  for (gsize i = 0; i < G_N_ELEMENTS(langs); i++) {
+    struct CMUnitTest t = { langs[i].language, test_language, NULL, NULL, (void *)&langs[i] };
+
+    tests[i] = t;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
