@@ -116,8 +116,7 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     BODY },
   /* TRANSLATORS: warning on a metered connection, where data is paid by the amount used (the
      size is in the text above it). */
-  { "charge.metered",
-    N_("You are on a connection that charges for the data used: downloading may cost extra."), NULL,
+  { "charge.metered", N_("You are on a metered connection: downloading may cost extra."), NULL,
     OFFER, BODY },
   /* TRANSLATORS: warning the operator asks for on every download. */
   { "charge.always", N_("Downloading may cost data charges, depending on your plan."), NULL, OFFER,

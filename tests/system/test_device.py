@@ -18,7 +18,7 @@ from gi.repository import GLib
 import systest as st
 from systest import wait_until
 
-ROAMING_WARNING = 'You are roaming. Downloading 12.3 MB may cost extra data charges.'
+ROAMING_WARNING = 'You are roaming: downloading may cost extra data charges.'
 LOW_BATTERY = 'The battery is too low to install the update. Charge the device.'
 WAITING = 'Waiting for the battery to charge before installing.'
 NO_POWER_OFF = 'The device cannot be turned off until the update is installed.'
