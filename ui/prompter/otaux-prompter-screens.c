@@ -312,6 +312,7 @@ static void build_details(OtauxPrompter *self, GtkBox *col)
   GtkWidget *sw = gtk_scrolled_window_new();
 
   self->details_expander = gtk_expander_new(_("Release notes"));
+  otaux_prompter_set_accessible_label(self->details_expander, _("Release notes"));
   gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(sw), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_max_content_height(GTK_SCROLLED_WINDOW(sw), 240);
   gtk_scrolled_window_set_propagate_natural_height(GTK_SCROLLED_WINDOW(sw), TRUE);
