@@ -5,7 +5,9 @@ Usage: test-prompter.py PROMPTER ARTIFACT_DIR [TEST...]
 TAP output; exit 77 when xvfb-run/xdotool are missing.
 Screenshots of every screen go to ARTIFACT_DIR/prompter-360x720/ and
 ARTIFACT_DIR/prompter-1024x700/."""
+import gettext
 import os
+import re
 import sys
 import time
 
@@ -446,6 +448,73 @@ def test_installing_moves_and_hides(ctx):
     assert abs(lay['bars'][0]['fraction'] - 0.3) < 0.01 and not lay['bars'][0]['pulsing'], \
         lay['bars']
     assert lay['bars'][0]['text'] == '30\u00a0%', lay['bars']  # the body has no percentage
+
+
+LANGUAGES = ('en', 'de', 'fr', 'es', 'ar')
+
+
+def button_labels():
+    """Every button label of the built-in texts (rows used as LABEL, without
+    a count: the delay options are radio buttons) and the prompter's own
+    button texts, as English msgids."""
+    src = open(os.path.join(os.environ['OTAUX_TEST_SOURCE_ROOT'], 'strings',
+                            'otaux-builtin.c'), encoding='utf-8').read()
+    rows = re.findall(r'\{\s*"([a-z][a-zA-Z0-9.-]*)",\s*N_\("((?:[^"\\]|\\.)*)"\)'
+                      r'[^{}]*?,\s*LABEL\s*\}', src)
+    labels = [text for ident, text in rows if not ident.startswith('delay.')]
+    assert 'Cancel download' in labels and 'Hide' in labels, labels
+    return sorted(set(labels + ['Close', 'Back']))
+
+
+def translate(lang, msgid):
+    if lang == 'en':
+        return msgid
+    t = gettext.translation('otaux', os.environ['OTAUX_TEST_LOCALEDIR'], languages=[lang])
+    return t.gettext(msgid)
+
+
+def test_labels_fit_a_phone(ctx):
+    """Issue 12: every button label, in every language, on one line of the
+    prompter's own button at 360 px (the real prompter: its font, CSS and
+    width), without wrapping or ellipsis."""
+    out = os.path.join(ARTIFACTS, 'prompter-labels-360')
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        os.unlink(os.path.join(out, f))
+    ctx.start_prompter(geometry='360x720', shots=out)
+    # the control: a label that cannot fit must be seen to wrap
+    long_label = 'Herunterladen abbrechen und später noch einmal versuchen'
+    path, serial = ctx.add(prompts.base('install', 'Control', 'A long label.',
+                                        choices=prompts.choices(('c0', long_label))))
+    lay = uitest.read_layout(out, serial, 'install')
+    assert lay['buttons'][0]['lines'] > 1, lay['buttons']
+    ctx.ctl.Remove(path)
+    msgids = button_labels()
+    bad, seen, widest = [], 0, {}
+    for lang in LANGUAGES:
+        labels = sorted({translate(lang, m) for m in msgids})
+        for i in range(0, len(labels), 6):
+            chunk = labels[i:i + 6]
+            prompt = prompts.base('install', 'Labels %s %d' % (lang, i // 6), 'Button labels.',
+                                  choices=prompts.choices(*[('c%d' % k, label)
+                                                            for k, label in enumerate(chunk)]),
+                                  dismissible=dbus.Boolean(False))
+            path, serial = ctx.add(prompt)
+            lay = uitest.read_layout(out, serial, 'install')
+            assert sorted(b['label'] for b in lay['buttons']) == sorted(chunk), lay['buttons']
+            for b in lay['buttons']:
+                seen += 1
+                widest[lang] = max(widest.get(lang, (0, '', 0)),
+                                   (b['text_width'], b['label'], b['width']))
+                if b['lines'] != 1 or b['ellipsized'] or not uitest.inside(lay, b):
+                    bad.append('%s: %r takes %d lines%s' % (
+                        lang, b['label'], b['lines'], ', ellipsized' if b['ellipsized'] else ''))
+            ctx.ctl.Remove(path)
+    log('%d labels laid out in %s' % (seen, ', '.join(LANGUAGES)))
+    for lang, (w, label, bw) in widest.items():
+        log('widest %s label: %r, %d px of text in a %d px button' % (lang, label, w, bw))
+    assert seen >= len(msgids) * len(LANGUAGES) - len(msgids)  # (some translations coincide)
+    assert not bad, 'labels that do not fit a 360 px button:\n' + '\n'.join(bad)
 
 
 TESTS = [v for k, v in list(globals().items()) if k.startswith('test_')]

@@ -43,6 +43,20 @@ static void add_geometry(Walk *w, GString *out, const graphene_rect_t *r)
                          (int)r->size.height);
 }
 
+/* Whether a button's label fits on one line: the labels-fit test. */
+static void add_label_fit(GString *out, GtkWidget *label)
+{
+  PangoLayout *layout;
+  int text_width = 0;
+  if (!GTK_IS_LABEL(label))
+    return;
+  layout = gtk_label_get_layout(GTK_LABEL(label));
+  pango_layout_get_pixel_size(layout, &text_width, NULL);
+  g_string_append_printf(out, ", \"lines\": %d, \"ellipsized\": %s, \"text_width\": %d",
+                         pango_layout_get_line_count(layout),
+                         pango_layout_is_ellipsized(layout) ? "true" : "false", text_width);
+}
+
 /* What the tests look for: the choice buttons (with their ids), the delay
  * picker's options, every visible text and the progress bars. */
 static void walk(Walk *w, GtkWidget *widget)
@@ -60,6 +74,7 @@ static void walk(Walk *w, GtkWidget *widget)
       json_escape(w->buttons, id);
       g_string_append(w->buttons, ", \"label\": ");
       json_escape(w->buttons, gtk_button_get_label(GTK_BUTTON(child)) ?: "");
+      add_label_fit(w->buttons, gtk_button_get_child(GTK_BUTTON(child)));
       add_geometry(w, w->buttons, &r);
     } else if (GTK_IS_CHECK_BUTTON(child) && option != NULL) {
       add_sep(w->options);
