@@ -12,6 +12,7 @@
 #include "otauxctl-policy.h"
 #include "otauxctl-preview.h"
 #include "otauxctl-show.h"
+#include "otauxctl-status.h"
 #include "otauxctl-strings.h"
 
 #include <locale.h>
@@ -28,6 +29,8 @@ static const OtauxctlCommand commands[] = {
   { "finish", otauxctl_cmd_finish, "OFFER RESULT", "Report the final FUMO result code" },
   { "withdraw", otauxctl_cmd_withdraw, "OFFER", "Withdraw an offer (remove it and its prompts)" },
   { "answer", otauxctl_cmd_answer, "OFFER CHOICE", "Answer an offer's prompt as a UI would" },
+  { "status", otauxctl_cmd_status, "",
+    "The agent at a glance, and the device as it sees it (roaming, battery, ...)" },
   { "list", otauxctl_cmd_list, "", "List the offers" },
   { "show", otauxctl_cmd_show, "OFFER", "Show every property of an offer, with its Prompt" },
   { "watch", otauxctl_cmd_watch, "", "Print the agent's events until interrupted" },

@@ -151,6 +151,24 @@ def test_roaming_policy_follows_live_value(ctx):
     assert args[0] == 'accept' and args[1]['reason'] == 'policy', args
 
 
+def test_otauxctl_status(ctx):
+    """otauxctl status prints the Device facts and their sources."""
+    import subprocess
+    mm = st.modemmanager(ctx.sysbus, registration_state=5)
+    st.upower(ctx.sysbus, on_battery=True, percent=42)
+    agent = ctx.start()
+    ctx.wait_device(roaming=True, battery_percent=42)
+    download_offer(agent, metered=dbus.Boolean(True))
+    out = subprocess.run([os.environ['OTAUXCTL'], 'status'], capture_output=True, text=True,
+                         check=True).stdout
+    lines = [' '.join(line.split()) for line in out.splitlines()]
+    for want in ('roaming yes (from system)', 'metered yes (from updater)',
+                 'cellular no (from none)', 'battery 42 % (from system)',
+                 'on battery yes (from system)', 'power-off allowed'):
+        assert want in lines, (want, out)
+    del mm
+
+
 def test_ofono_roaming(ctx):
     """oFono (no ModemManager): NetworkRegistration Status "roaming"."""
     of = st.ofono(ctx.sysbus)
@@ -365,7 +383,7 @@ def each(fn):
 if __name__ == '__main__':
     st.main([each(t) for t in (
         test_no_services, test_modem_roaming_live, test_modem_appears_later,
-        test_roaming_policy_follows_live_value, test_ofono_roaming,
+        test_roaming_policy_follows_live_value, test_otauxctl_status, test_ofono_roaming,
         test_networkmanager_metered_cellular, test_low_battery_holds_install,
         test_battery_rises, test_mains_required, test_system_word_counts, test_no_battery, test_inhibitor, test_inhibitor_withdraw_and_kill,
         test_hung_services)], setup, teardown)
