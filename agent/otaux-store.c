@@ -66,61 +66,115 @@ char *otaux_store_default_dir(void)
 
 /* ---- serialisation --------------------------------------------------- */
 
+/* The writer's half of the key-file format, without GKeyFile: an answer's
+ * save sat mostly in g_key_file_set_*() (a list walk per key) and
+ * g_key_file_to_data(). The output is byte for byte what GKeyFile writes
+ * (tests/agent/test-store.c compares them), and GKeyFile still reads it. */
+static void put_string(GString *out, const char *key, const char *value)
+{
+  gboolean leading = TRUE;
+
+  g_string_append(out, key);
+  g_string_append_c(out, '=');
+  for (const char *p = value != NULL ? value : ""; *p != '\0'; p++) {
+    switch (*p) {
+      case ' ':
+        g_string_append(out, leading ? "\\s" : " ");
+        break;
+      case '\t':
+        g_string_append(out, leading ? "\\t" : "\t");
+        break;
+      case '\n':
+        g_string_append(out, "\\n");
+        break;
+      case '\r':
+        g_string_append(out, "\\r");
+        break;
+      case '\\':
+        g_string_append(out, "\\\\");
+        leading = FALSE;
+        break;
+      default:
+        g_string_append_c(out, *p);
+        leading = FALSE;
+        break;
+    }
+  }
+  g_string_append_c(out, '\n');
+}
+
+static void put_uint(GString *out, const char *key, guint64 value)
+{
+  g_string_append_printf(out, "%s=%" G_GUINT64_FORMAT "\n", key, value);
+}
+
+static void put_int(GString *out, const char *key, gint64 value)
+{
+  g_string_append_printf(out, "%s=%" G_GINT64_FORMAT "\n", key, value);
+}
+
+static void put_bool(GString *out, const char *key, gboolean value)
+{
+  g_string_append(out, key);
+  g_string_append(out, value ? "=true\n" : "=false\n");
+}
+
 char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
 {
-  g_autoptr(GKeyFile) kf = g_key_file_new();
+  GString *out;
   const OtauxOfferSpec *spec;
 
   g_return_val_if_fail(offer != NULL, NULL);
   spec = &offer->spec;
+  out = g_string_sized_new(1024);
 
-  g_key_file_set_integer(kf, GROUP, "format", FORMAT_VERSION);
-  g_key_file_set_uint64(kf, GROUP, "serial", offer->serial);
-  g_key_file_set_string(kf, GROUP, "id", spec->id != NULL ? spec->id : "");
-  g_key_file_set_string(kf, GROUP, "name", spec->name != NULL ? spec->name : "");
-  g_key_file_set_string(kf, GROUP, "version", spec->version != NULL ? spec->version : "");
-  g_key_file_set_string(kf, GROUP, "url", spec->url != NULL ? spec->url : "");
-  g_key_file_set_string(kf, GROUP, "release-notes",
-                        spec->release_notes != NULL ? spec->release_notes : "");
-  g_key_file_set_string(kf, GROUP, "message", spec->message != NULL ? spec->message : "");
-  g_key_file_set_string(kf, GROUP, "correlator", spec->correlator != NULL ? spec->correlator : "");
-  g_key_file_set_string(kf, GROUP, "install-message",
-                        spec->install_message != NULL ? spec->install_message : "");
-  g_key_file_set_string(kf, GROUP, "priority", otaux_priority_to_string(spec->priority));
-  g_key_file_set_uint64(kf, GROUP, "size", spec->size);
-  g_key_file_set_uint64(kf, GROUP, "offer-state", spec->state);
-  g_key_file_set_boolean(kf, GROUP, "silent", spec->silent);
-  g_key_file_set_boolean(kf, GROUP, "forced", spec->forced);
-  g_key_file_set_boolean(kf, GROUP, "roaming", spec->roaming);
-  g_key_file_set_boolean(kf, GROUP, "metered", spec->metered);
-  g_key_file_set_boolean(kf, GROUP, "cellular", spec->cellular);
-  g_key_file_set_boolean(kf, GROUP, "needs-reboot", spec->needs_reboot);
-  g_key_file_set_int64(kf, GROUP, "deadline", spec->deadline);
-  g_key_file_set_uint64(kf, GROUP, "install-seconds", spec->install_seconds);
-  g_key_file_set_uint64(kf, GROUP, "fields", spec->fields);
+  g_string_append(out, "[" GROUP "]\n");
+  put_int(out, "format", FORMAT_VERSION);
+  put_uint(out, "serial", offer->serial);
+  put_string(out, "id", spec->id);
+  put_string(out, "name", spec->name);
+  put_string(out, "version", spec->version);
+  put_string(out, "url", spec->url);
+  put_string(out, "release-notes", spec->release_notes);
+  put_string(out, "message", spec->message);
+  put_string(out, "correlator", spec->correlator);
+  put_string(out, "install-message", spec->install_message);
+  put_string(out, "priority", otaux_priority_to_string(spec->priority));
+  put_uint(out, "size", spec->size);
+  put_uint(out, "offer-state", spec->state);
+  put_bool(out, "silent", spec->silent);
+  put_bool(out, "forced", spec->forced);
+  put_bool(out, "roaming", spec->roaming);
+  put_bool(out, "metered", spec->metered);
+  put_bool(out, "cellular", spec->cellular);
+  put_bool(out, "needs-reboot", spec->needs_reboot);
+  put_int(out, "deadline", spec->deadline);
+  put_uint(out, "install-seconds", spec->install_seconds);
+  put_uint(out, "fields", spec->fields);
 
-  g_key_file_set_uint64(kf, GROUP, "state", offer->state);
-  g_key_file_set_uint64(kf, GROUP, "bytes-done", offer->bytes_done);
-  g_key_file_set_uint64(kf, GROUP, "bytes-total", offer->bytes_total);
-  g_key_file_set_string(kf, GROUP, "phase", otaux_phase_to_string(offer->phase));
-  g_key_file_set_string(kf, GROUP, "decision", otaux_decision_to_string(offer->decision));
-  g_key_file_set_string(kf, GROUP, "reason", otaux_reason_to_string(offer->reason));
-  g_key_file_set_string(kf, GROUP, "decided-in", otaux_phase_to_string(offer->decided_in));
-  g_key_file_set_int64(kf, GROUP, "reboot-at", offer->reboot_at);
-  g_key_file_set_uint64(kf, GROUP, "result", offer->result);
-  g_key_file_set_boolean(kf, GROUP, "finish-reported", offer->finish_reported);
-  g_key_file_set_uint64(kf, GROUP, "delays", offer->n_delays);
-  g_key_file_set_int64(kf, GROUP, "created-at", offer->created_at);
-  g_key_file_set_int64(kf, GROUP, "ready-at", offer->ready_at);
-  g_key_file_set_int64(kf, GROUP, "changed-at", offer->changed_at);
-  g_key_file_set_uint64(kf, GROUP, "reminder-index", offer->reminder_index);
-  g_key_file_set_int64(kf, GROUP, "asked-at", offer->asked_at);
-  g_key_file_set_int64(kf, GROUP, "later-until", offer->later_until);
-  g_key_file_set_boolean(kf, GROUP, "charge-ok", offer->charge_ok);
-  g_key_file_set_string(kf, GROUP, "instruction",
-                        offer->instruction != NULL ? offer->instruction : "");
+  put_uint(out, "state", offer->state);
+  put_uint(out, "bytes-done", offer->bytes_done);
+  put_uint(out, "bytes-total", offer->bytes_total);
+  put_string(out, "phase", otaux_phase_to_string(offer->phase));
+  put_string(out, "decision", otaux_decision_to_string(offer->decision));
+  put_string(out, "reason", otaux_reason_to_string(offer->reason));
+  put_string(out, "decided-in", otaux_phase_to_string(offer->decided_in));
+  put_int(out, "reboot-at", offer->reboot_at);
+  put_uint(out, "result", offer->result);
+  put_bool(out, "finish-reported", offer->finish_reported);
+  put_uint(out, "delays", offer->n_delays);
+  put_int(out, "created-at", offer->created_at);
+  put_int(out, "ready-at", offer->ready_at);
+  put_int(out, "changed-at", offer->changed_at);
+  put_uint(out, "reminder-index", offer->reminder_index);
+  put_int(out, "asked-at", offer->asked_at);
+  put_int(out, "later-until", offer->later_until);
+  put_bool(out, "charge-ok", offer->charge_ok);
+  put_string(out, "instruction", offer->instruction);
 
-  return g_key_file_to_data(kf, length, NULL);
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free(out, FALSE);
 }
 
 /* Typed readers that fail on a missing key or a bad value. */

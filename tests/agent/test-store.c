@@ -190,6 +190,100 @@ static void test_serialize_round_trip(void **state)
   }
 }
 
+/* What GKeyFile itself writes for @o: the reference the store's own writer
+ * must match byte for byte (the files stay what they were). */
+static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  const OtauxOfferSpec *s = &o->spec;
+  const char *const strings[][2] = {
+    { "id", s->id },
+    { "name", s->name },
+    { "version", s->version },
+    { "url", s->url },
+    { "release-notes", s->release_notes },
+    { "message", s->message },
+    { "correlator", s->correlator },
+    { "install-message", s->install_message },
+  };
+
+  g_key_file_set_integer(kf, "offer", "format", 1);
+  g_key_file_set_uint64(kf, "offer", "serial", o->serial);
+  for (gsize i = 0; i < G_N_ELEMENTS(strings); i++)
+    g_key_file_set_string(kf, "offer", strings[i][0], strings[i][1]);
+  g_key_file_set_string(kf, "offer", "priority", otaux_priority_to_string(s->priority));
+  g_key_file_set_uint64(kf, "offer", "size", s->size);
+  g_key_file_set_uint64(kf, "offer", "offer-state", s->state);
+  g_key_file_set_boolean(kf, "offer", "silent", s->silent);
+  g_key_file_set_boolean(kf, "offer", "forced", s->forced);
+  g_key_file_set_boolean(kf, "offer", "roaming", s->roaming);
+  g_key_file_set_boolean(kf, "offer", "metered", s->metered);
+  g_key_file_set_boolean(kf, "offer", "cellular", s->cellular);
+  g_key_file_set_boolean(kf, "offer", "needs-reboot", s->needs_reboot);
+  g_key_file_set_int64(kf, "offer", "deadline", s->deadline);
+  g_key_file_set_uint64(kf, "offer", "install-seconds", s->install_seconds);
+  g_key_file_set_uint64(kf, "offer", "fields", s->fields);
+  g_key_file_set_uint64(kf, "offer", "state", o->state);
+  g_key_file_set_uint64(kf, "offer", "bytes-done", o->bytes_done);
+  g_key_file_set_uint64(kf, "offer", "bytes-total", o->bytes_total);
+  g_key_file_set_string(kf, "offer", "phase", otaux_phase_to_string(o->phase));
+  g_key_file_set_string(kf, "offer", "decision", otaux_decision_to_string(o->decision));
+  g_key_file_set_string(kf, "offer", "reason", otaux_reason_to_string(o->reason));
+  g_key_file_set_string(kf, "offer", "decided-in", otaux_phase_to_string(o->decided_in));
+  g_key_file_set_int64(kf, "offer", "reboot-at", o->reboot_at);
+  g_key_file_set_uint64(kf, "offer", "result", o->result);
+  g_key_file_set_boolean(kf, "offer", "finish-reported", o->finish_reported);
+  g_key_file_set_uint64(kf, "offer", "delays", o->n_delays);
+  g_key_file_set_int64(kf, "offer", "created-at", o->created_at);
+  g_key_file_set_int64(kf, "offer", "ready-at", o->ready_at);
+  g_key_file_set_int64(kf, "offer", "changed-at", o->changed_at);
+  g_key_file_set_uint64(kf, "offer", "reminder-index", o->reminder_index);
+  g_key_file_set_int64(kf, "offer", "asked-at", o->asked_at);
+  g_key_file_set_int64(kf, "offer", "later-until", o->later_until);
+  g_key_file_set_boolean(kf, "offer", "charge-ok", o->charge_ok);
+  g_key_file_set_string(kf, "offer", "instruction", o->instruction != NULL ? o->instruction : "");
+  return g_key_file_to_data(kf, length, NULL);
+}
+
+static void test_serialize_matches_keyfile(void **state)
+{
+  /* Escapes: leading blanks, inner blanks, line ends, backslashes, and what
+   * a key file treats specially elsewhere (#, [, =, ;), in UTF-8. */
+  static const char *const values[] = {
+    "",        " ",        "  two leading",  "\tleading tab", "\t \tmixed",
+    "trail ",  "in ner",   "a\nb",           "\n leading nl", "cr\r\nlf",
+    "back\\",  "\\ lead",  "#not a comment", "[not-a-group]", "k=v;w",
+    "Ünïcödé", " \\s x\t", "\r\r",           "tab\tinside",   "end\\",
+  };
+  g_autoptr(OtauxOffer) o = full_offer(42);
+
+  for (gsize i = 0; i < G_N_ELEMENTS(values); i++) {
+    g_autofree char *ours = NULL;
+    g_autofree char *theirs = NULL;
+    g_autoptr(OtauxOffer) back = NULL;
+    gsize ours_len = 0, theirs_len = 0;
+
+    g_free(o->spec.name);
+    o->spec.name = g_strdup(values[i]);
+    g_free(o->spec.release_notes);
+    o->spec.release_notes = g_strdup(values[(i + 7) % G_N_ELEMENTS(values)]);
+    g_free(o->instruction);
+    o->instruction = i % 2 == 0 ? g_strdup(values[(i + 3) % G_N_ELEMENTS(values)]) : NULL;
+    o->reboot_at = i % 3 == 0 ? G_MININT64 : (gint64)i * 1000;
+    o->spec.size = i % 2 == 0 ? G_MAXUINT64 : i;
+    o->charge_ok = i % 2;
+    ours = otaux_store_serialize(o, &ours_len);
+    theirs = keyfile_serialize(o, &theirs_len);
+    assert_string_equal(ours, theirs);
+    assert_int_equal(ours_len, theirs_len);
+    back = otaux_store_parse(ours, ours_len, NULL);
+    if (o->reboot_at >= 0) {
+      assert_non_null(back);
+      assert_offers_equal(o, back);
+    }
+  }
+}
+
 static void test_save_load_round_trip(void **state)
 {
   Fixture *f = *state;
@@ -427,6 +521,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_serialize_round_trip),
+    cmocka_unit_test(test_serialize_matches_keyfile),
     cmocka_unit_test_setup_teardown(test_save_load_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_save_leaves_no_tmp_and_replaces, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crash_before_rename_keeps_old, setup, teardown),
