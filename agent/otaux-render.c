@@ -279,6 +279,27 @@ GPtrArray *otaux_render_all(const OtauxStrings *strings, gint64 now)
           otaux_strings_format_time(strings, times[i], now));
   }
 
+  /* The pop-up's own lines (ui/prompter): bytes done of total, time left. */
+  {
+    g_autofree char *done = otaux_strings_format_size_full(strings, 20200000);
+    g_autofree char *total = otaux_strings_format_size_full(strings, 48000000);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(counts); i++) {
+      g_autofree char *left = otaux_strings_format_duration(strings, (gint64)counts[i] * 60);
+      const char *kv[] = { "done", done, "total", total, "duration", left, NULL };
+
+      add(out, g_strdup_printf("popup/progress/%u-minutes-left", counts[i]),
+          otaux_strings_format(strings, "popup.progress.bytes-left", kv));
+    }
+    {
+      const char *kv[] = { "done", done, "total", total, NULL };
+
+      add(out, g_strdup("popup/progress/bytes"),
+          otaux_strings_format(strings, "popup.progress.bytes", kv));
+    }
+    add(out, g_strdup("popup/hide"), otaux_strings_format(strings, "popup.hide", NULL));
+  }
+
   for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
     render_name(out, &names[i], policy, strings, now);
 
