@@ -210,9 +210,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* delayed: the restart comes soon */
   /* TRANSLATORS: title of a reminder some hours before the scheduled restart. */
   { "reminder.title", N_("Restart coming up"), NULL, "time countdown " OFFER, TITLE },
-  /* TRANSLATORS: {when} is "at 22:00" (or "tomorrow at 07:00"...); {name} the package name:
-     "The device restarts at 22:00 to install Contoso Phone OS. Save your work before then." */
   { "reminder.body",
+    /* TRANSLATORS: {when} is "at 22:00" (or "tomorrow at 07:00"...); {name} the package name:
+       "The device restarts at 22:00 to install Contoso Phone OS. Save your work before then." */
     N_("The device restarts {when} to install {name}. Save your work before then."), NULL,
     "when! time date countdown duration " OFFER, BODY },
   /* TRANSLATORS: button: restart now instead of at the scheduled time. Short. */
@@ -242,16 +242,16 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: title while the update installs; {name} the package name, {version} (may be
      empty): "Installing Contoso Phone OS 2.1.0". */
   { "installing.title", N_("Installing {name} {version}"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {duration} is "about 5 minutes" or "a few minutes": "The device cannot be
-     used until the update is done, and restarts when it is. This takes about 5 minutes. Do
-     not turn it off." */
   { "installing.body",
+    /* TRANSLATORS: {duration} is "about 5 minutes" or "a few minutes": "The device cannot be
+       used until the update is done, and restarts when it is. This takes about 5 minutes. Do
+       not turn it off." */
     N_("The device cannot be used until the update is done, and restarts when it is. This "
        "takes {duration}. Do not turn it off."),
     NULL, "duration " OFFER, BODY },
-  /* TRANSLATORS: the same for an update that needs no restart: "You can keep using the device
-     while the update installs. This takes about 5 minutes." */
   { "installing.body.no-reboot",
+    /* TRANSLATORS: the same for an update that needs no restart: "You can keep using the device
+       while the update installs. This takes about 5 minutes." */
     N_("You can keep using the device while the update installs. This takes {duration}."), NULL,
     "duration " OFFER, BODY },
   /* TRANSLATORS: warning while the update installs and the agent holds off shutdown and
@@ -294,8 +294,8 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: result 250-299: success with a vendor-specific code. */
   { "result.vendor-success", N_("Your device is up to date. Nothing else to do."), NULL,
     "code operator", BODY },
-  /* TRANSLATORS: result 400: a problem in the update client on this device. */
   { "result.400",
+    /* TRANSLATORS: result 400: a problem in the update client on this device. */
     N_("The update could not be completed because of a problem on this device. You do not need "
        "to do anything; it will be offered again later."),
     NULL, "code operator", BODY },
@@ -303,106 +303,106 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      skipped Contoso Phone OS 2.1.0"). */
   { "result.401", N_("You skipped this update. Nothing else to do; it may be offered again later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 402: corrupted package. */
   { "result.402",
+    /* TRANSLATORS: result 402: corrupted package. */
     N_("The update package was damaged and was not installed. Your device is unchanged. It will "
        "be downloaded again the next time it is offered."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 403: the package is for another device model. */
   { "result.403",
+    /* TRANSLATORS: result 403: the package is for another device model. */
     N_("This update does not fit this device and was not installed. Your device is unchanged. "
        "Nothing else to do."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 404: the signature of the package is not valid. */
   { "result.404",
+    /* TRANSLATORS: result 404: the signature of the package is not valid. */
     N_("The update package could not be verified and was not installed. Your device is "
        "unchanged. Nothing else to do."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 405: the package was rejected. */
   { "result.405",
+    /* TRANSLATORS: result 405: the package was rejected. */
     N_("The update package was not accepted by this device. Your device is unchanged. Nothing "
        "else to do; a corrected update may be offered later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 406: the download server refused the credentials. {operator} is a
-     name after "contact": "contact your service provider". */
   { "result.406",
+    /* TRANSLATORS: result 406: the download server refused the credentials. {operator} is a
+       name after "contact": "contact your service provider". */
     N_("The update server refused the download. Your device is unchanged. Try again later; if it "
        "keeps failing, contact {operator}."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 407: the download timed out. */
   { "result.407",
+    /* TRANSLATORS: result 407: the download timed out. */
     N_("The download took too long and was stopped. Your device is unchanged. Try again later on "
        "a stronger connection."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 408: not implemented by this device. */
   { "result.408",
+    /* TRANSLATORS: result 408: not implemented by this device. */
     N_("This kind of update is not supported by this device. Your device is unchanged. Nothing "
        "else to do."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 409: undefined error. */
   { "result.409",
+    /* TRANSLATORS: result 409: undefined error. */
     N_("The update stopped because of an unexpected error. Your device is unchanged. Try again "
        "later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 410: the install itself failed. */
   { "result.410",
+    /* TRANSLATORS: result 410: the install itself failed. */
     N_("The update could not be installed. Your device keeps its current software. Restart the "
        "device and try again later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 411: bad download address. {operator} is a name after "contact":
-     "contact your service provider". */
   { "result.411",
+    /* TRANSLATORS: result 411: bad download address. {operator} is a name after "contact":
+       "contact your service provider". */
     N_("The download address of the update is wrong. Your device is unchanged. Nothing to do "
        "now; contact {operator} if it keeps happening."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 412: the download server is unavailable. */
   { "result.412",
+    /* TRANSLATORS: result 412: the download server is unavailable. */
     N_("The update server is not available right now. Your device is unchanged. Try again "
        "later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 450: the updater needs mains power (fwupd: AC power required). */
   { "result.450",
+    /* TRANSLATORS: result 450: the updater needs mains power (fwupd: AC power required). */
     N_("The update needs the device to be plugged in. Your device is unchanged. Connect the "
        "charger, then try again."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 451: the battery is too low to update (fwupd: battery level too low). */
   { "result.451",
+    /* TRANSLATORS: result 451: the battery is too low to update (fwupd: battery level too low). */
     N_("The battery is too low for the update. Your device is unchanged. Charge the battery or "
        "connect the charger, then try again."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: results 452-499: a vendor-specific client error; {code} is the number:
-     "(code 452)". */
   { "result.client-vendor",
+    /* TRANSLATORS: results 452-499: a vendor-specific client error; {code} is the number:
+       "(code 452)". */
     N_("The update stopped because of a problem on this device (code {code}). Your device is "
        "unchanged. Try again later."),
     NULL, "code operator", BODY },
   /* TRANSLATORS: result 500: the download server failed. */
   { "result.500", N_("The update server had a problem. Your device is unchanged. Try again later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 501: no space for the download. */
   { "result.501",
+    /* TRANSLATORS: result 501: no space for the download. */
     N_("There was not enough storage space to download the update. Free some space, then try "
        "again."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 502: no space for the install. */
   { "result.502",
+    /* TRANSLATORS: result 502: no space for the install. */
     N_("There was not enough storage space to install the update. Your device is unchanged. Free "
        "some space, then try again."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 503: network problem during the download. */
   { "result.503",
+    /* TRANSLATORS: result 503: network problem during the download. */
     N_("The download failed because of a network problem. Your device is unchanged. Try again "
        "later, preferably on Wi-Fi."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: results 550-599: a vendor-specific server error; {code} is the number:
-     "(code 550)". */
   { "result.server-vendor",
+    /* TRANSLATORS: results 550-599: a vendor-specific server error; {code} is the number:
+       "(code 550)". */
     N_("The update server reported a problem (code {code}). Your device is unchanged. Try again "
        "later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: any other result code; {code} is the number ("(430)"), {operator} a name
-     after "contact": "contact your service provider". */
   { "result.unknown",
+    /* TRANSLATORS: any other result code; {code} is the number ("(430)"), {operator} a name
+       after "contact": "contact your service provider". */
     N_("The update ended with an unknown result ({code}). If your device does not work as "
        "expected, restart it or contact {operator}."),
     NULL, "code! operator", BODY },
@@ -420,8 +420,8 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "state.50", N_("The update is ready to install."), NULL, "code", BODY },
   /* TRANSLATORS: FUMO state 60. */
   { "state.60", N_("Installing the update. Do not turn off the device."), NULL, "code", BODY },
-  /* TRANSLATORS: FUMO state 70: the install failed, the package is still on the device. */
   { "state.70",
+    /* TRANSLATORS: FUMO state 70: the install failed, the package is still on the device. */
     N_("The installation failed. It can be tried again without downloading the update."), NULL,
     "code", BODY },
   /* TRANSLATORS: FUMO state 80: the install failed, the package is gone. */

@@ -34,6 +34,7 @@ table = src[src.index('otaux_builtin_texts[] = {'):src.index('const gsize otaux_
 for m in re.finditer(r'^\s*\{ "([a-z][a-zA-Z0-9.-]*)",(.*?)\b(TITLE|BODY|LABEL|VALUE|FORMAT) \},',
                      table, re.M | re.S):
     ident, middle, use = m.groups()
+    middle = re.sub(r'/\*.*?\*/', '', middle, flags=re.S)
     call = re.match(r'\s*(NP_|N_)\(', middle)
     # the call's arguments: string literals up to its closing parenthesis
     rest = middle[call.end():]
