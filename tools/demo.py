@@ -17,6 +17,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'ui'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'fwupd'))
 import dbus  # noqa: E402
 from otauxtest import Agent, now, wait_until, wait_until_time  # noqa: E402
 import uitest  # noqa: E402
@@ -215,6 +216,74 @@ class Demo:
         say('  the person reads: "%s"' % prompt['body'])
         self.screen('failed-402-plain-words')
 
+    # -- a real updater: fwupd's fake device through otaux-fwupd -------------
+
+    def fwupd_update(self):
+        """The real fwupd daemon (its test device "Integrated Webcam™" on a
+        private system bus, with logind's mock) and the otaux-fwupd bridge:
+        the person updates it through otaux's prompts, with real clicks."""
+        exe = os.path.join(self.build, 'bridges', 'fwupd', 'otaux-fwupd')
+        if not os.path.exists(exe) or not os.path.exists('/usr/libexec/fwupd/fwupd'):
+            say('8. (skipped: otaux-fwupd or fwupd is not installed)')
+            return
+        import fwupdtest
+        a = self.agent
+        say('8. A real updater: fwupd with its fake webcam, through otaux-fwupd')
+        # the earlier notifications go, so the webcam's is the one on screen
+        subprocess.run(['dunstctl', 'close-all'], check=False)
+        uitest.wait_for(lambda: uitest.xdotool('search', '--onlyvisible', '--class',
+                                               'Dunst')[0] != 0, 10, 'no notification', 0.1)
+        # RequestDelay holds fwupd's "replug the device" request on screen a moment
+        world = fwupdtest.FwupdWorld(extra_test='RequestDelay=4000')
+        bridge = None
+        try:
+            os.environ['OTAUX_FWUPD'] = exe
+            t0 = time.time()
+            bridge = fwupdtest.Bridge(world, state_dir=os.path.join(self.out, 'fwupd-state')).start()
+            offer_id = 'fwupd:%s:1.2.4' % fwupdtest.WEBCAM
+            wait_until(lambda: any(a.props(o)['Id'] == offer_id for o in a.offers()), 30,
+                       'the bridge to offer the webcam')
+            p = a.get_offer(offer_id)
+            s = self.serial(p)
+            say('  offered: %(Name)s %(Version)s, priority %(Priority)s' % a.props(p))
+            self.notification_shown()
+            self.screen('fwupd-webcam-offer-notification')
+            self.click_notification('Integrated Webcam')
+            wid, lay = self.popup(s, 'download', after=t0)
+            self.screen('fwupd-webcam-download-question')
+            self.click(wid, lay, 'accept')
+            self.decided(p, 'accept')
+            say('  otaux-fwupd downloads the cab, checks its SHA-1 and says 40')
+            self.changed(p, 'Phase', 'ready')
+            self.notification_shown()
+            self.screen('fwupd-webcam-install-notification')
+            t1 = time.time()
+            self.click_notification('Integrated Webcam')
+            wid, lay = self.popup(s, 'install', after=t1)
+            self.screen('fwupd-webcam-install-question-update-message')
+            self.click(wid, lay, 'accept')
+            self.decided(p, 'accept')
+            say('  fwupd installs; its DeviceRequest reaches the installing screen')
+
+            def replug(args):
+                pr = args[1].get('Prompt', {})
+                return pr.get('kind') == 'installing' and 'Please pretend' in pr.get('message', '')
+            a.signals.wait('PropertiesChanged', p, replug, timeout=60)
+            self.notification_shown()
+            self.screen('fwupd-webcam-installing-replug-request')
+            self.changed(p, 'Result', 200)
+            wait_until(lambda: world.reboots, 20, 'the reboot request on logind')
+            say('  logind (mock) was asked to Reboot(%s)' % world.reboots[0][0])
+            self.notification_shown()
+            self.screen('fwupd-webcam-installed')
+            res = world.results()
+            say('  fwupd GetResults: %s, state %d' % (
+                [str(r['Version']) for r in res['Release']], int(res['UpdateState'])))
+        finally:
+            if bridge is not None:
+                bridge.close()
+            world.close()
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -227,8 +296,9 @@ def main():
         demo.start_agent()
         demo.first_update()
         demo.second_update()
+        demo.fwupd_update()
         say('done: the updater got accept, delay-reboot, accept (scheduled), then accept '
-            'and a 402 failure shown in plain words')
+            'and a 402 failure shown in plain words; fwupd updated its webcam to 1.2.4')
     finally:
         demo.close()
 
