@@ -12,6 +12,7 @@ TAP output; exit 77 when xvfb-run/xdotool, python3-pyatspi or at-spi2-core
 is missing."""
 import os
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -48,8 +49,9 @@ def start_a11y_bus(bus):
     """One accessibility bus for the whole run: pyatspi keeps its connection
     to the first one for the life of this process."""
     if not A11Y:
+        # (its registry daemon says hello on stdout, which is our TAP stream)
         A11Y.append(uitest.Proc([LAUNCHER, '--launch-immediately'], env=dict(os.environ),
-                                name='at-spi-bus-launcher'))
+                                name='at-spi-bus-launcher', stdout=subprocess.DEVNULL))
         wait_for(lambda: uitest.name_has_owner(bus, 'org.a11y.Bus'), 10,
                  'org.a11y.Bus on the session bus')
 

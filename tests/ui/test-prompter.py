@@ -38,12 +38,12 @@ class Ctx:
         for f in os.listdir(self.shots):
             os.unlink(os.path.join(self.shots, f))
 
-    def start_prompter(self, *args, idle=30, geometry='360x720', shots=None):
+    def start_prompter(self, *args, idle=30, geometry='360x720', shots=None, env=None):
         argv = [PROMPTER, '--idle-timeout', str(idle), '--geometry', geometry,
                 '--screenshot-dir', shots or self.shots] + list(args)
         if os.environ.get('OTAUX_PROMPTER_GDB'):
             argv = ['gdb', '-batch', '-ex', 'run', '-ex', 'bt', '--args'] + argv
-        self.prompter = uitest.Proc(argv, name='otaux-prompter')
+        self.prompter = uitest.Proc(argv, name='otaux-prompter', env=uitest.gui_env(env))
         wait_for(lambda: self.has_owner('org.otaux.Prompter') or not self.prompter.alive(),
                  10, 'org.otaux.Prompter on the bus')
         assert self.prompter.alive(), 'prompter exited early'
@@ -515,6 +515,48 @@ def test_labels_fit_a_phone(ctx):
         log('widest %s label: %r, %d px of text in a %d px button' % (lang, label, w, bw))
     assert seen >= len(msgids) * len(LANGUAGES) - len(msgids)  # (some translations coincide)
     assert not bad, 'labels that do not fit a 360 px button:\n' + '\n'.join(bad)
+
+
+def plain(text):
+    """text without RLM, with plain spaces and ASCII digits, to compare."""
+    digits = {0x0660 + i: str(i) for i in range(10)}
+    digits.update({0x06F0 + i: str(i) for i in range(10)})
+    return text.replace('\u200f', '').replace('\u00a0', ' ').translate(digits)
+
+
+def test_times_follow_the_language(ctx):
+    """Issue 12: the picker's "Latest: %s" and "Restart at %s" use the
+    translated format.date-time and format.time, not a fixed "%H:%M"."""
+    for lang in ('de', 'ar'):
+        out = os.path.join(ARTIFACTS, 'prompter-times-' + lang)
+        os.makedirs(out, exist_ok=True)
+        for f in os.listdir(out):
+            os.unlink(os.path.join(out, f))
+        ctx.start_prompter(geometry='360x720', shots=out,
+                           env={'LANGUAGE': lang,
+                                'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        prompt = screen('install')
+        path, serial = ctx.add(prompt)
+        lay = uitest.read_layout(out, serial, 'install')
+        wid = uitest.find_window(uitest.ere(str(prompt['title'])))
+        uitest.click_button(wid, lay, 'delay-reboot')
+        dl = uitest.read_layout(out, serial, 'install', '-delay')
+        # the prompter runs with TZ=UTC and LC_ALL=C.UTF-8, like this script's strftime
+        latest = translate(lang, 'Latest: %s') % time.strftime(
+            translate(lang, '%a %d %b %H:%M'), time.gmtime(int(prompt['delay-max'])))
+        # (the strings library joins the parts of a time with no-break spaces
+        # and writes the language's digits)
+        texts = [plain(t['text']) for t in dl['labels']]
+        assert plain(latest) in texts, (latest, texts)
+        uitest.click_option(wid, dl, 'custom')
+        cl = uitest.read_layout(out, serial, 'install', '-delay-custom')
+        texts = [plain(t['text']) for t in cl['labels']]
+        prefix = plain(translate(lang, 'Restart at %s').split('%s')[0])
+        hint = next((t for t in texts if t.startswith(prefix)), None)
+        assert hint is not None, (prefix, texts)
+        log(lang, repr(latest), repr(hint))
+        ctx.ctl.Remove(path)
+        ctx.prompter.stop()
 
 
 TESTS = [v for k, v in list(globals().items()) if k.startswith('test_')]
