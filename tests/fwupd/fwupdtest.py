@@ -111,7 +111,7 @@ class LineLog:
 class FwupdWorld:
     """A private system bus with fwupd and logind's mock on it."""
 
-    def __init__(self, extra_fwupd='', extra_test='', metadata='fixed'):
+    def __init__(self, extra_fwupd='', extra_test='', metadata='fixed', releases=None):
         need(FWUPD, 'fwupd')
         need(os.path.join(TESTS_DIR, 'fakedevice124.cab'), 'fwupd-tests')
         need('/usr/share/fwupd/remotes.d/fwupd-tests.conf', 'fwupd-tests')
@@ -119,6 +119,7 @@ class FwupdWorld:
         self.extra_fwupd = extra_fwupd
         self.extra_test = extra_test
         self.metadata = metadata
+        self.releases = releases  # None: every release of the metadata
         self.procs = []
         self.fwupd = None
         self.fwupd_status = None
@@ -228,11 +229,25 @@ class FwupdWorld:
                          r'\1<custom><value key="LVFS::UpdateMessage">' + UPDATE_MESSAGE +
                          '</value></custom>', xml)
         assert n == 1, 'fwupd-tests.xml has no fakedevice.firmware component'
-        with open(os.path.join(meta, 'fwupd-tests.xml'), 'w') as f:
-            f.write(xml)
+        self.fixed_xml = xml
+        self.write_metadata(self.releases)
         with open(os.path.join(root, 'etc/fwupd/remotes.d/fwupd-tests.conf'), 'w') as f:
             f.write('[fwupd Remote]\nEnabled=true\nTitle=fwupd test suite (otaux copy)\n'
                     f'MetadataURI=file://{meta}/fwupd-tests.xml\n')
+
+    def write_metadata(self, releases=None):
+        """(Re)writes the fixed remote's metadata with only these webcam
+        releases (None: all); fwupd notices the change of a local remote."""
+        xml = self.fixed_xml
+        if releases is not None:
+            def keep(m):
+                return m.group(0) if m.group(1) in releases else ''
+            xml = re.sub(r'<release version="(1\.2\.[34])".*?</release>\s*', keep, xml,
+                         flags=re.S)
+        path = os.path.join(self.path('root'), 'metadata', 'fwupd-tests.xml')
+        with open(path + '.tmp', 'w') as f:
+            f.write(xml)
+        os.rename(path + '.tmp', path)
 
     def _fwupd_exited(self, pid, status):
         self.fwupd_status = status

@@ -138,6 +138,24 @@ def test_accept_both_installs_and_reboots():
         assert c.bridge.log.find('fwupd asks the person: ' + request) is not None
 
 
+def test_newer_release_replaces_and_gone_release_withdrawn():
+    # The remote starts with 1.2.3 only; fwupd reloads a changed local remote.
+    with Case(releases=('1.2.3',)) as c:
+        old_id = f'fwupd:{WEBCAM}:1.2.3'
+        c.agent.signals.wait('OfferAdded', timeout=30)
+        old = c.agent.get_offer(old_id)
+        assert c.agent.props(old)['Version'] == '1.2.3'
+        c.world.write_metadata(None)  # 1.2.3 and 1.2.4
+        c.agent.signals.wait('OfferRemoved', pred=lambda a: a[0] == old, timeout=30)
+        new = c.offer_path()
+        assert new != old
+        assert c.agent.props(new)['Version'] == '1.2.4'
+        assert [c.agent.props(o)['Id'] for o in c.agent.offers()] == [OFFER_ID]
+        c.world.write_metadata(())  # no release left
+        c.agent.signals.wait('OfferRemoved', pred=lambda a: a[0] == new, timeout=30)
+        assert c.agent.offers() == []
+
+
 def test_shipped_checksum_mismatch():
     # Debian's fwupd-tests.xml names other container checksums than its cab
     # files have: the download is refused with 402 (damaged package).
@@ -238,7 +256,8 @@ def test_agent_restart():
 
 
 if __name__ == '__main__':
-    main([test_offer_fields, test_accept_both_installs_and_reboots, test_shipped_checksum_mismatch,
+    main([test_offer_fields, test_accept_both_installs_and_reboots,
+          test_newer_release_replaces_and_gone_release_withdrawn, test_shipped_checksum_mismatch,
           test_cancel_is_remembered,
           test_delay_reboot_waits_for_schedule, test_fwupd_killed_mid_install,
           test_bridge_killed_picks_up, test_agent_restart])
