@@ -1,8 +1,58 @@
-/* The interface tables, for the test that checks them against the XML. */
+/* What the files of the agent's D-Bus service share: the OtauxBus itself
+ * and one set of functions per interface file (otaux-bus-agent.c,
+ * otaux-bus-offer.c, otaux-bus-testing.c). Also the interface tables, for
+ * the test that checks them against the XML. */
 #pragma once
 
+#include <dbus/dbus.h>
+
+#include "otaux-bus.h"
 #include "otaux-dbus-object.h"
+
+G_BEGIN_DECLS
+
+struct _OtauxBus {
+  OtauxAgent *agent;
+  DBusConnection *connection;
+  OtauxDBusServer *server;
+  GHashTable *offer_refs; /* serial -> OfferRef, the object data of offer paths */
+  guint listener;
+  OtauxBusLostFunc lost;
+  gpointer lost_data;
+  OtauxBusSetTimeFunc set_time;
+  gpointer set_time_data;
+  GHashTable *allowed_owners; /* unique name -> well-known name, for callers.names */
+  GHashTable *watched_names;  /* well-known names with a match rule */
+  GPtrArray *pending;         /* GetNameOwner calls in flight */
+};
+
+/* The object data of an offer path. */
+typedef struct {
+  OtauxBus *bus;
+  guint serial;
+} OtauxBusOfferRef;
 
 extern const OtauxDBusInterface otaux_bus_agent_interface;
 extern const OtauxDBusInterface otaux_bus_offer_interface;
 extern const OtauxDBusInterface otaux_bus_testing_interface;
+
+/* otaux-bus.c: callers.names, the updater methods come only from the
+ * owners of these well-known names. */
+gboolean otaux_bus_sender_allowed(OtauxBus *bus, DBusMessage *call, GError **error);
+
+/* otaux-bus-agent.c: org.otaux.Agent1 on /org/otaux/Agent. */
+void otaux_bus_agent_export(OtauxBus *bus);
+/* OfferAdded or OfferRemoved (@member), and the Offers property. */
+void otaux_bus_agent_emit_offers_changed(OtauxBus *bus, const char *member, guint serial);
+void otaux_bus_agent_emit_policy_changed(OtauxBus *bus);
+void otaux_bus_agent_emit_device_changed(OtauxBus *bus);
+
+/* otaux-bus-offer.c: org.otaux.Offer1 on each offer's path. */
+void otaux_bus_offer_export(OtauxBus *bus, guint serial);
+void otaux_bus_offer_unexport(OtauxBus *bus, guint serial);
+/* PropertiesChanged for the OtauxOfferProp bits in @changed. */
+void otaux_bus_offer_emit_changed(OtauxBus *bus, const OtauxOffer *offer, guint changed);
+void otaux_bus_offer_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
+                                  const OtauxDecisionEvent *event);
+
+G_END_DECLS
