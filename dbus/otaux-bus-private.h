@@ -22,8 +22,7 @@ struct _OtauxBus {
   OtauxBusSetTimeFunc set_time;
   gpointer set_time_data;
   GHashTable *allowed_owners; /* unique name -> well-known name, for callers.names */
-  GHashTable *watched_names;  /* well-known names with a match rule */
-  GPtrArray *pending;         /* GetNameOwner calls in flight */
+  GArray *name_watches;       /* otaux_dbus_names_watch() ids of those names */
 };
 
 /* The object data of an offer path. */

@@ -57,109 +57,34 @@ static void on_decided(OtauxAgent *agent, const OtauxOffer *offer, const OtauxDe
 
 /* ---- callers.names: follow the owners of the allowed well-known names ---- */
 
-static void add_owner(OtauxBus *bus, const char *name, const char *owner)
+/* @owner now owns the allowed @name (or nobody does): one owner per name. */
+static void on_allowed_owner(const char *name, const char *owner, gpointer data)
 {
+  OtauxBus *bus = data;
+  GHashTableIter iter;
+  gpointer had;
+
+  g_hash_table_iter_init(&iter, bus->allowed_owners);
+  while (g_hash_table_iter_next(&iter, NULL, &had))
+    if (g_str_equal(had, name))
+      g_hash_table_iter_remove(&iter);
   if (owner != NULL && owner[0] == ':')
     g_hash_table_replace(bus->allowed_owners, g_strdup(owner), g_strdup(name));
 }
 
-typedef struct {
-  OtauxBus *bus;
-  char *name;
-} OwnerLookup;
-
-static void owner_lookup_free(void *data)
-{
-  OwnerLookup *lookup = data;
-  g_free(lookup->name);
-  g_free(lookup);
-}
-
-static gboolean name_allowed(OtauxBus *bus, const char *name)
-{
-  const OtauxPolicy *p = otaux_agent_get_policy(bus->agent);
-  for (guint i = 0; i < p->n_allowed_names && i < OTAUX_POLICY_MAX_LIST; i++)
-    if (g_str_equal(p->allowed_names[i], name))
-      return TRUE;
-  return FALSE;
-}
-
-static void on_get_name_owner(DBusPendingCall *pending, void *data)
-{
-  OwnerLookup *lookup = data;
-  OtauxBus *bus = lookup->bus;
-  DBusMessage *reply = dbus_pending_call_steal_reply(pending);
-  const char *owner = NULL;
-
-  /* No owner yet (an error reply) is fine: NameOwnerChanged tells later. */
-  if (reply != NULL && dbus_message_get_type(reply) == DBUS_MESSAGE_TYPE_METHOD_RETURN &&
-      dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &owner, DBUS_TYPE_INVALID) &&
-      name_allowed(bus, lookup->name))
-    add_owner(bus, lookup->name, owner);
-  if (reply != NULL)
-    dbus_message_unref(reply);
-  g_ptr_array_remove(bus->pending, pending); /* unrefs it */
-}
-
-static void lookup_owner(OtauxBus *bus, const char *name)
-{
-  DBusMessage *call = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
-                                                   DBUS_INTERFACE_DBUS, "GetNameOwner");
-  DBusPendingCall *pending = NULL;
-  OwnerLookup *lookup;
-
-  dbus_message_append_args(call, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
-  if (!dbus_connection_send_with_reply(bus->connection, call, &pending, -1) || pending == NULL) {
-    dbus_message_unref(call);
-    return;
-  }
-  dbus_message_unref(call);
-  lookup = g_new0(OwnerLookup, 1);
-  lookup->bus = bus;
-  lookup->name = g_strdup(name);
-  g_ptr_array_add(bus->pending, pending);
-  dbus_pending_call_set_notify(pending, on_get_name_owner, lookup, owner_lookup_free);
-}
-
-static void pending_cancel(gpointer data)
-{
-  DBusPendingCall *pending = data;
-  dbus_pending_call_cancel(pending);
-  dbus_pending_call_unref(pending);
-}
-
-/* NameOwnerChanged of a watched name: follow its owner. */
-static void name_owner_changed(OtauxBus *bus, const char *name, const char *old_owner,
-                               const char *new_owner)
-{
-  if (!g_hash_table_contains(bus->watched_names, name))
-    return;
-  if (old_owner != NULL && old_owner[0] != '\0') {
-    const char *had = g_hash_table_lookup(bus->allowed_owners, old_owner);
-    if (had != NULL && g_str_equal(had, name))
-      g_hash_table_remove(bus->allowed_owners, old_owner);
-  }
-  if (new_owner != NULL && new_owner[0] != '\0' && name_allowed(bus, name))
-    add_owner(bus, name, new_owner);
-}
-
+/* Follows the names of the policy in force, and only those. */
 static void watch_names(OtauxBus *bus)
 {
   const OtauxPolicy *p = otaux_agent_get_policy(bus->agent);
+  OtauxDBusNames *names = otaux_dbus_server_get_names(bus->server);
 
+  for (guint i = 0; i < bus->name_watches->len; i++)
+    otaux_dbus_names_unwatch(names, g_array_index(bus->name_watches, guint, i));
+  g_array_set_size(bus->name_watches, 0);
   g_hash_table_remove_all(bus->allowed_owners);
   for (guint i = 0; i < p->n_allowed_names && i < OTAUX_POLICY_MAX_LIST; i++) {
-    const char *name = p->allowed_names[i];
-
-    if (!g_hash_table_contains(bus->watched_names, name)) {
-      g_autofree char *rule = g_strdup_printf("type='signal',sender='" DBUS_SERVICE_DBUS
-                                              "',interface='" DBUS_INTERFACE_DBUS
-                                              "',member='NameOwnerChanged',arg0='%s'",
-                                              name);
-      dbus_bus_add_match(bus->connection, rule, NULL);
-      g_hash_table_add(bus->watched_names, g_strdup(name));
-    }
-    lookup_owner(bus, name);
+    guint id = otaux_dbus_names_watch(names, p->allowed_names[i], on_allowed_owner, bus);
+    g_array_append_val(bus->name_watches, id);
   }
 }
 
@@ -196,13 +121,6 @@ static DBusHandlerResult connection_filter(DBusConnection *connection, DBusMessa
     if (bus->lost != NULL)
       bus->lost("the bus connection closed", bus->lost_data);
     return DBUS_HANDLER_RESULT_HANDLED;
-  }
-  if (dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameOwnerChanged")) {
-    const char *old_owner = NULL, *new_owner = NULL;
-    if (dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &old_owner,
-                              DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID))
-      name_owner_changed(bus, name, old_owner, new_owner);
-    return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
   }
   if (dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameLost") &&
       dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID) &&
@@ -255,8 +173,7 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
   bus->lost_data = user_data;
   bus->offer_refs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   bus->allowed_owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  bus->watched_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  bus->pending = g_ptr_array_new_with_free_func((GDestroyNotify)dbus_pending_call_unref);
+  bus->name_watches = g_array_new(FALSE, FALSE, sizeof(guint));
   otaux_dbus_mainloop_attach(connection, NULL);
   bus->server = otaux_dbus_server_new(connection);
   dbus_connection_add_filter(connection, connection_filter, bus, NULL);
@@ -288,11 +205,6 @@ void otaux_bus_free(OtauxBus *bus)
     return;
   if (bus->listener != 0)
     otaux_agent_remove_listener(bus->agent, bus->listener);
-  if (bus->pending != NULL) {
-    /* Cancel what is in flight: its callbacks point at this bus. */
-    g_ptr_array_set_free_func(bus->pending, pending_cancel);
-    g_clear_pointer(&bus->pending, g_ptr_array_unref);
-  }
   if (bus->connection != NULL) {
     dbus_connection_remove_filter(bus->connection, connection_filter, bus);
     g_clear_pointer(&bus->server, otaux_dbus_server_free);
@@ -302,6 +214,6 @@ void otaux_bus_free(OtauxBus *bus)
   }
   g_clear_pointer(&bus->offer_refs, g_hash_table_destroy);
   g_clear_pointer(&bus->allowed_owners, g_hash_table_destroy);
-  g_clear_pointer(&bus->watched_names, g_hash_table_destroy);
+  g_clear_pointer(&bus->name_watches, g_array_unref);
   g_free(bus);
 }

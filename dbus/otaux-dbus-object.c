@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "otaux-dbus-error.h"
+#include "otaux-dbus-names.h"
 #include "otaux-dbus-resources.h"
 #include "otaux-dbus-util.h"
 
@@ -19,7 +20,8 @@ typedef struct {
 struct _OtauxDBusServer {
   DBusConnection *connection;
   GHashTable *objects; /* path -> Object */
-  GHashTable *uids;    /* unique name -> uid, while the name lives */
+  OtauxDBusNames *names;
+  GHashTable *callers; /* unique name -> Caller, while the name lives */
   GHashTable *waiting; /* unique name -> GQueue of calls waiting for its uid */
 };
 
@@ -285,12 +287,21 @@ static DBusMessage *handle_properties(OtauxDBusServer *server, DBusMessage *call
 
 static void dispatch_call(OtauxDBusServer *server, DBusMessage *call);
 
-static char *owner_match_rule(const char *name)
+typedef struct {
+  guint32 uid;
+  guint watch; /* on the caller's unique name */
+} Caller;
+
+/* A unique name is never reused: forget its uid when it leaves. */
+static void on_caller_owner(const char *name, const char *owner, gpointer data)
 {
-  return g_strdup_printf("type='signal',sender='" DBUS_SERVICE_DBUS
-                         "',interface='" DBUS_INTERFACE_DBUS
-                         "',member='NameOwnerChanged',arg0='%s'",
-                         name);
+  OtauxDBusServer *server = data;
+  Caller *caller = g_hash_table_lookup(server->callers, name);
+
+  if (owner != NULL || caller == NULL)
+    return;
+  otaux_dbus_names_unwatch(server->names, caller->watch);
+  g_hash_table_remove(server->callers, name);
 }
 
 typedef struct {
@@ -321,9 +332,10 @@ static void uid_reply_cb(DBusPendingCall *pending, void *data)
     return;
 
   if (ok) {
-    g_autofree char *rule = owner_match_rule(lookup->sender);
-    dbus_bus_add_match(server->connection, rule, NULL); /* NULL error: does not block */
-    g_hash_table_insert(server->uids, g_strdup(lookup->sender), GUINT_TO_POINTER(uid));
+    Caller *caller = g_new0(Caller, 1);
+    caller->uid = uid;
+    g_hash_table_insert(server->callers, g_strdup(lookup->sender), caller);
+    caller->watch = otaux_dbus_names_watch(server->names, lookup->sender, on_caller_owner, server);
   }
   DBusMessage *call;
   while ((call = g_queue_pop_head(queue)) != NULL) {
@@ -343,7 +355,7 @@ static void uid_reply_cb(DBusPendingCall *pending, void *data)
 static gboolean caller_uid(OtauxDBusServer *server, DBusMessage *call, guint32 *uid)
 {
   const char *sender = dbus_message_get_sender(call);
-  gpointer value;
+  Caller *caller;
 
   if (sender == NULL) { /* a peer-to-peer connection: ask the socket */
     unsigned long u = 0;
@@ -352,8 +364,8 @@ static gboolean caller_uid(OtauxDBusServer *server, DBusMessage *call, guint32 *
     *uid = (guint32)u;
     return TRUE;
   }
-  if (g_hash_table_lookup_extended(server->uids, sender, NULL, &value)) {
-    *uid = GPOINTER_TO_UINT(value);
+  if ((caller = g_hash_table_lookup(server->callers, sender)) != NULL) {
+    *uid = caller->uid;
     return TRUE;
   }
 
@@ -383,25 +395,6 @@ static gboolean caller_uid(OtauxDBusServer *server, DBusMessage *call, guint32 *
   dbus_pending_call_set_notify(pending, uid_reply_cb, lookup, uid_lookup_free);
   dbus_pending_call_unref(pending);
   return FALSE;
-}
-
-static DBusHandlerResult filter_cb(DBusConnection *connection, DBusMessage *msg, void *data)
-{
-  OtauxDBusServer *server = data;
-  const char *name = NULL, *old_owner = NULL, *new_owner = NULL;
-
-  if (!dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameOwnerChanged") ||
-      g_strcmp0(dbus_message_get_sender(msg), DBUS_SERVICE_DBUS) != 0)
-    return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
-  if (!dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &old_owner,
-                             DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID))
-    return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
-  /* A unique name is never reused: forget its uid when it leaves. */
-  if (*new_owner == '\0' && g_hash_table_remove(server->uids, name)) {
-    g_autofree char *rule = owner_match_rule(name);
-    dbus_bus_remove_match(server->connection, rule, NULL);
-  }
-  return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 }
 
 /* ---- dispatch ---- */
@@ -477,11 +470,11 @@ OtauxDBusServer *otaux_dbus_server_new(DBusConnection *connection)
   OtauxDBusServer *server = g_new0(OtauxDBusServer, 1);
   server->connection = dbus_connection_ref(connection);
   server->objects = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, object_free);
-  server->uids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  server->names = otaux_dbus_names_new(connection);
+  server->callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   server->waiting = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, queue_free);
   /* One fallback at the root: every path reaches the one dispatcher. */
   dbus_connection_register_fallback(connection, "/", &fallback_vtable, server);
-  dbus_connection_add_filter(connection, filter_cb, server, NULL);
   return server;
 }
 
@@ -489,13 +482,18 @@ void otaux_dbus_server_free(OtauxDBusServer *server)
 {
   if (server == NULL)
     return;
-  dbus_connection_remove_filter(server->connection, filter_cb, server);
   dbus_connection_unregister_object_path(server->connection, "/");
   g_hash_table_destroy(server->objects);
-  g_hash_table_destroy(server->uids);
+  g_clear_pointer(&server->names, otaux_dbus_names_free);
+  g_hash_table_destroy(server->callers);
   g_hash_table_destroy(server->waiting);
   dbus_connection_unref(server->connection);
   g_free(server);
+}
+
+OtauxDBusNames *otaux_dbus_server_get_names(OtauxDBusServer *server)
+{
+  return server->names;
 }
 
 DBusConnection *otaux_dbus_server_get_connection(OtauxDBusServer *server)

@@ -11,6 +11,8 @@
 #include <dbus/dbus.h>
 #include <glib.h>
 
+#include "otaux-dbus-names.h"
+
 G_BEGIN_DECLS
 
 typedef struct _OtauxDBusServer OtauxDBusServer;
@@ -60,6 +62,8 @@ void otaux_dbus_server_free(OtauxDBusServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxDBusServer, otaux_dbus_server_free)
 
 DBusConnection *otaux_dbus_server_get_connection(OtauxDBusServer *server);
+/* The connection's name-owner watcher (otaux-dbus-names.h). */
+OtauxDBusNames *otaux_dbus_server_get_names(OtauxDBusServer *server);
 
 void otaux_dbus_server_register(OtauxDBusServer *server, const char *path,
                                 const OtauxDBusInterface *iface, gpointer object_data);
