@@ -4,6 +4,7 @@
 
 #include <dbus/dbus.h>
 
+#include "otaux-dbus-names.h"
 #include "otaux-sysbus.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,7 @@ struct _OtauxSysbus {
   char *owner[OTAUX_SYS_N];      /* unique name; NULL while absent */
   guint generation[OTAUX_SYS_N]; /* moves on with every owner change */
   GPtrArray *pending;            /* DBusPendingCall*, cancelled at free */
+  OtauxDBusNames *names;         /* follows the services' names */
   guint update_id;               /* idle: facts to the agent */
 
   /* ModemManager: modem path -> Modem3gpp RegistrationState + 1 */

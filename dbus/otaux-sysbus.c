@@ -284,53 +284,27 @@ static void set_owner(OtauxSysbus *sb, OtauxSysId id, const char *owner)
   otaux_sysbus_changed(sb);
 }
 
-static void on_name_owner(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
+/* From the name-owner watcher (otaux-dbus-names.c). */
+static void on_service_owner(const char *name, const char *owner, gpointer data)
 {
-  OtauxSysId id = GPOINTER_TO_UINT(data);
-  const char *owner = NULL;
+  OtauxSysbus *sb = data;
 
-  /* An error is NameHasNoOwner: absent for now (NameOwnerChanged tells us). */
-  if (reply != NULL &&
-      dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &owner, DBUS_TYPE_INVALID))
-    set_owner(sb, id, owner);
-}
-
-/* GetNameOwner goes to the bus itself, which is always "present". */
-static void lookup_owner(OtauxSysbus *sb, OtauxSysId id)
-{
-  DBusMessage *msg = dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
-                                                  DBUS_INTERFACE_DBUS, "GetNameOwner");
-  DBusPendingCall *pending = NULL;
-  Call *call;
-
-  dbus_message_append_args(msg, DBUS_TYPE_STRING, &services[id]->name, DBUS_TYPE_INVALID);
-  if (!dbus_connection_send_with_reply(sb->connection, msg, &pending, (int)sb->timeout_ms) ||
-      pending == NULL) {
-    dbus_message_unref(msg);
-    return;
-  }
-  dbus_message_unref(msg);
-  call = g_new0(Call, 1);
-  *call = (Call){ sb, id, sb->generation[id], on_name_owner, GUINT_TO_POINTER(id), NULL };
-  dbus_pending_call_set_notify(pending, on_reply, call, call_free);
-  g_ptr_array_add(sb->pending, pending);
+  for (guint id = 0; id < OTAUX_SYS_N; id++)
+    if (g_str_equal(name, services[id]->name))
+      set_owner(sb, id, owner);
 }
 
 static void add_matches(OtauxSysbus *sb, OtauxSysId id)
 {
   const OtauxSysService *s = services[id];
-  g_autofree char *owner_rule =
-      g_strdup_printf("type='signal',sender='" DBUS_SERVICE_DBUS "',interface='" DBUS_INTERFACE_DBUS
-                      "',member='NameOwnerChanged',arg0='%s'",
-                      s->name);
 
   /* Without a DBusError these do not wait for the bus's reply. */
-  dbus_bus_add_match(sb->connection, owner_rule, NULL);
   for (guint i = 0; s->matches != NULL && s->matches[i] != NULL; i++) {
     g_autofree char *rule = g_strdup_printf("type='signal',sender='%s',%s", s->name, s->matches[i]);
 
     dbus_bus_add_match(sb->connection, rule, NULL);
   }
+  otaux_dbus_names_watch(sb->names, s->name, on_service_owner, sb);
 }
 
 static DBusHandlerResult filter(DBusConnection *connection, DBusMessage *msg, void *data)
@@ -340,18 +314,6 @@ static DBusHandlerResult filter(DBusConnection *connection, DBusMessage *msg, vo
 
   if (dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_SIGNAL)
     return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
-  if (dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameOwnerChanged") &&
-      g_strcmp0(dbus_message_get_sender(msg), DBUS_SERVICE_DBUS) == 0) {
-    const char *name = NULL, *old_owner = NULL, *new_owner = NULL;
-
-    if (!dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_STRING, &old_owner,
-                               DBUS_TYPE_STRING, &new_owner, DBUS_TYPE_INVALID))
-      return DBUS_HANDLER_RESULT_HANDLED;
-    for (guint id = 0; id < OTAUX_SYS_N; id++)
-      if (g_str_equal(name, services[id]->name))
-        set_owner(sb, id, new_owner);
-    return DBUS_HANDLER_RESULT_HANDLED;
-  }
   if (dbus_message_is_signal(msg, DBUS_INTERFACE_LOCAL, "Disconnected")) {
     g_debug("the system bus went away; the updater's keys alone count now");
     for (guint id = 0; id < OTAUX_SYS_N; id++)
@@ -433,10 +395,9 @@ OtauxSysbus *otaux_sysbus_new(OtauxAgent *agent, const OtauxSysbusConfig *config
     return sb;
   otaux_dbus_mainloop_attach(sb->connection, NULL);
   dbus_connection_add_filter(sb->connection, filter, sb, NULL);
-  for (guint id = 0; id < OTAUX_SYS_N; id++) {
+  sb->names = otaux_dbus_names_new(sb->connection);
+  for (guint id = 0; id < OTAUX_SYS_N; id++)
     add_matches(sb, id);
-    lookup_owner(sb, id);
-  }
   sb->listener = otaux_agent_add_listener(agent, &listener, sb);
   return sb;
 }
@@ -452,6 +413,7 @@ void otaux_sysbus_free(OtauxSysbus *sb)
   /* Cancelling frees each call's data; late replies cannot reach us. */
   g_ptr_array_set_free_func(sb->pending, pending_cancel);
   g_clear_pointer(&sb->pending, g_ptr_array_unref);
+  g_clear_pointer(&sb->names, otaux_dbus_names_free);
   if (sb->connection != NULL) {
     dbus_connection_remove_filter(sb->connection, filter, sb);
     otaux_dbus_mainloop_detach(sb->connection);
