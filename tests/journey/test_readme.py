@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""Journey: the README's "Building by hand", run as written.
+
+The block is taken from README.md (so this breaks when the README does)
+and fed to bash on a fresh copy of the tree, on a private session bus and
+X server, as a person would type it: `meson devenv -C _build` opens the
+shell that reads the following lines. The person's part: when the pop-up
+prompter of the build tree is on the bus, they accept (otauxctl answer).
+
+One change to the block: `meson test -C _build` runs with `--suite unit`,
+because the whole suite would run this test again inside itself.
+
+Asserts: the block exits 0; the offer prints its object path and then the
+decision `accept`; the prompter started from the build tree (no "cannot
+start the pop-up prompter"); and inside `meson devenv`, LANGUAGE=de gives
+the German texts with no variable set by hand.
+
+Usage: test_readme.py SOURCE_ROOT ARTIFACTS_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import journey  # noqa: E402
+
+SRC, ARTIFACTS = sys.argv[1], sys.argv[2]
+if os.environ.get('OTAUX_JOURNEY_README'):
+    print('Bail out! test_readme.py runs inside itself')
+    sys.exit(1)
+os.environ['OTAUX_JOURNEY_README'] = '1'
+journey.need('xvfb-run', 'Xvfb', 'dbus-run-session', 'gdbus', 'meson', 'ninja')
+t = journey.Tap()
+
+block = journey.doc_block(os.path.join(SRC, 'README.md'), 'Building by hand')
+t.note('README block:\n' + block)
+lines = block.splitlines()
+t.ok(any(line.startswith('meson devenv -C _build') for line in lines),
+     'the README block uses meson devenv', block)
+
+
+def unit_only(line):
+    code, hash_, comment = line.partition('#')
+    if code.strip() != 'meson test -C _build':
+        return line
+    return code.rstrip() + ' --suite unit  ' + hash_ + comment
+
+
+run = '\n'.join(unit_only(line) for line in lines) + '\n'
+t.ok('--suite unit' in run, 'the nested meson test runs the unit suite only', run)
+
+tmp = tempfile.mkdtemp(prefix='otaux-readme-')
+work = os.path.join(tmp, 'otaux')
+journey.copy_tree(SRC, work)
+with open(os.path.join(tmp, 'block.sh'), 'w') as f:
+    f.write(run)
+os.makedirs(ARTIFACTS, exist_ok=True)
+shot = os.path.join(ARTIFACTS, 'readme-popup.png')
+# The person: waits for the pop-up (a bus name, bounded), pictures the
+# screen, accepts. Runs beside the block on the same bus and display.
+person = (
+    'gdbus wait --session --timeout 900 org.otaux.Prompter || exit 1\n'
+    'gdbus wait --session --timeout 30 org.otaux.Agent || exit 1\n'
+    'if command -v import >/dev/null; then import -window root %s || true; fi\n'
+    '_build/tools/otauxctl answer fw-1 accept\n' % shot)
+with open(os.path.join(tmp, 'person.sh'), 'w') as f:
+    f.write(person)
+env = {k: v for k, v in os.environ.items()
+       if k == 'OTAUX_JOURNEY_README' or not k.startswith(('OTAUX', 'MESON', 'G_DEBUG'))}
+env['HOME'] = tmp
+env.pop('DBUS_SESSION_BUS_ADDRESS', None)
+with open(os.path.join(tmp, 'block.sh')) as stdin:
+    r = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 360x720x24 -nolisten tcp',
+                        'dbus-run-session', '--', 'bash', '-c',
+                        'bash ../person.sh & bash -s; rc=$?; wait; exit $rc'],
+                       cwd=work, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=1500)
+out = r.stdout
+with open(os.path.join(ARTIFACTS, 'readme-journey.log'), 'w') as f:
+    f.write(out)
+t.ok(r.returncode == 0, 'the block runs to the end (exit 0)', out)
+tail = [line for line in out.splitlines() if line and not line.startswith(('dbus-daemon', 'otaux-Message'))]
+t.ok('/org/otaux/Agent/Offers/1' in out, 'otauxctl offer prints the offer path', out)
+t.ok('accept' in tail, 'otauxctl offer --wait prints the decision accept', out)
+t.ok('cannot start the pop-up prompter' not in out, 'the agent finds the built prompter', out)
+t.ok(os.path.exists(shot), 'a picture of the screen as the pop-up starts: ' + shot)
+
+de = subprocess.run(['meson', 'devenv', '-C', '_build', 'otauxctl', 'strings'], cwd=work,
+                    env=dict(env, LANGUAGE='de', LANG='C.UTF-8'), capture_output=True, text=True)
+t.ok('Das Firmware-Update' in de.stdout, 'LANGUAGE=de inside meson devenv gives German texts',
+     de.stdout[:2000] + de.stderr)
+shutil.rmtree(tmp, ignore_errors=True)
+t.done()
