@@ -6,10 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* otauxctl preview [--locale L] [--policy FILE] [--strings FILE] --output DIR:
- * runs the driver (otaux-preview.py) with the paths of the agent, the
- * prompter and the default layers. argv[0] is the command name. Returns
- * only on errors (2 usage, 1 cannot run the driver). */
+/* otauxctl preview [--locale L] [--policy FILE] [--strings FILE] --output DIR.
+ * argv[0] is the command name. Returns 0 done, 1 failed, 2 usage, 77 a
+ * program it needs is not installed. */
 int otauxctl_cmd_preview(int argc, char **argv);
 
 G_END_DECLS

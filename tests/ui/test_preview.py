@@ -1,14 +1,23 @@
 #!/usr/bin/python3
-"""otauxctl preview for English, German (long words) and Arabic (right to
-left) at 360x720: every prompter screen and notification picture exists and
-is not trivial, German and Arabic titles and buttons differ from English,
-Arabic is mirrored.
+"""otauxctl preview (C, tools/otauxctl-preview*.c): the real agent with its
+real presenters on a private bus and Xvfb, with dunst, driven through every
+prompt kind of every priority.
+
+Runs it for English, German (long words, a machine without de_DE) and
+Arabic (right to left), and once with an operator policy that makes medium
+offers pop up. Asserts: every picture PRIORITY-PRESENTATION-KIND.png exists,
+is 360x720 and not blank; preview.json lists them with the texts the agent
+showed (Prompt and Notify), each seen on screen; German titles differ from
+English; Arabic notifications start with a right-to-left mark; the medium
+popup policy gives medium-popup-*.png pictures that differ from the
+default medium-actions-*.png; the output states the locale of the numbers
+and warns when the machine lacks it.
 
 Usage: test_preview.py OTAUXCTL ARTIFACT_DIR SOURCE_ROOT
-Pictures stay in ARTIFACT_DIR/preview-<locale>/ (see preview.json there).
-TAP output; exit 77 when xvfb-run, xdotool, dunst or ImageMagick is missing
-(otauxctl preview exits 77 then)."""
+Pictures stay in ARTIFACT_DIR/preview-<run>/ (see preview.json there).
+TAP output; exit 77 when Xvfb, dunst or ImageMagick is missing."""
 import json
+import locale as pylocale
 import os
 import shutil
 import struct
@@ -18,23 +27,25 @@ import traceback
 
 OTAUXCTL, ARTIFACTS, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 
-# <serial>-<kind>: the screens the sample offers go through.
-SCREENS = ['1-download', '1-progress', '1-install', '1-install-delay', '1-delayed',
-           '1-reminder', '1-final-warning', '1-pending', '1-installing', '1-result',
-           '2-forced', '2-result']
-NOTIFICATIONS = [s for s in SCREENS if not s.endswith('-delay')]
+KINDS = ['download', 'progress', 'install', 'delayed', 'reminder', 'final-warning',
+         'pending', 'installing', 'result-success', 'forced', 'result-failure']
+DEFAULT = {'low': 'notification', 'medium': 'actions', 'high': 'popup'}
 
-# An Arabic operator catalog: only the install message (the titles stay the
-# built-in Arabic translations); German uses the example operator catalog.
 AR_CATALOG = '''<?xml version="1.0" encoding="UTF-8"?>
 <catalog locale="ar" version="1">
   <message id="welcome-5g">مع {name} {version} يدعم جهازك شبكات <b>5G</b>.</message>
 </catalog>
 '''
+MEDIUM_POPUP = '''<?xml version="1.0" encoding="UTF-8"?>
+<otaux-policy version="1">
+  <priority level="medium" presentation="popup"/>
+</otaux-policy>
+'''
 
 
 def log(*a):
-    print('#', *a, flush=True)
+    for line in ' '.join(str(x) for x in a).splitlines():
+        print('#', line, flush=True)
 
 
 def png_size(path):
@@ -50,111 +61,121 @@ def colours(path):
     return int(r.stdout.strip() or 0)
 
 
-def run_preview(locale, catalog):
-    out = os.path.join(ARTIFACTS, 'preview-' + locale)
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
-    env = dict(os.environ)
-    env.pop('DISPLAY', None)          # always on a private Xvfb: same pictures everywhere
-    env.pop('WAYLAND_DISPLAY', None)
-    argv = [OTAUXCTL, 'preview', '--locale', locale, '--output', out]
-    if catalog:
-        argv += ['--strings', catalog]
-    log(' '.join(argv))
-    r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=240)
-    for line in r.stdout.splitlines():
-        log(line)
-    assert r.returncode == 0, 'otauxctl preview --locale %s exited %d' % (locale, r.returncode)
-    return out
+class Run:
+    def __init__(self, name, locale, catalog=None, policy=None):
+        self.name, self.locale, self.catalog, self.policy = name, locale, catalog, policy
+        self.out = os.path.join(ARTIFACTS, 'preview-' + name)
+        self.output = ''
+        self.index = None
 
+    def __call__(self):
+        shutil.rmtree(self.out, ignore_errors=True)
+        env = dict(os.environ)
+        env.pop('DISPLAY', None)
+        env.pop('WAYLAND_DISPLAY', None)
+        argv = [OTAUXCTL, 'preview', '--locale', self.locale, '--output', self.out]
+        if self.catalog:
+            argv += ['--strings', self.catalog]
+        if self.policy:
+            argv += ['--policy', self.policy]
+        log(' '.join(argv))
+        r = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=400)
+        self.output = r.stdout
+        log(r.stdout)
+        assert r.returncode == 0, 'otauxctl preview exited %d' % r.returncode
+        with open(os.path.join(self.out, 'preview.json')) as f:
+            self.index = json.load(f)
+        presentation = dict(DEFAULT)
+        if self.policy:
+            presentation['medium'] = 'popup'
+        want = ['%s-%s-%s.png' % (p, presentation[p], k) for p in ('low', 'medium', 'high')
+                for k in KINDS]
+        assert [e['picture'] for e in self.index['screens']] == want, self.index['screens']
+        assert self.index['geometry'] == '360x720'
+        for e in self.index['screens']:
+            png = os.path.join(self.out, e['picture'])
+            assert png_size(png) == (360, 720), '%s is %dx%d' % ((png,) + png_size(png))
+            assert colours(png) > 16, '%s looks blank' % png
+            assert e['on-screen'], '%s: the prompt did not reach the screen' % png
+            assert e['title'], '%s: no title' % png
+        self.__name__ = 'preview_' + self.name
 
-def layouts(out):
-    res = {}
-    for s in SCREENS:
-        with open(os.path.join(out, s + '.json')) as f:
-            res[s] = json.load(f)
-    return res
-
-
-def check_pictures(out):
-    for s in SCREENS:
-        png = os.path.join(out, s + '.png')
-        assert os.path.exists(png), 'missing %s' % png
-        w, h = png_size(png)
-        assert 300 <= w <= 400 and 640 <= h <= 740, '%s is %dx%d, not about 360x720' % (png, w, h)
-        assert os.path.getsize(png) > 4000 and colours(png) > 16, '%s looks blank' % png
-    for s in NOTIFICATIONS:
-        png = os.path.join(out, 'notification-%s.png' % s)
-        assert os.path.exists(png), 'missing %s' % png
-        w, h = png_size(png)
-        assert w >= 200 and h >= 30, '%s is %dx%d' % (png, w, h)
-        assert colours(png) > 8, '%s looks blank' % png
-    with open(os.path.join(out, 'preview.json')) as f:
-        index = json.load(f)
-    assert [e['prompter'] for e in index['screens']] == [s + '.png' for s in SCREENS], index
+    def screen(self, picture):
+        return next(e for e in self.index['screens'] if e['picture'] == picture)
 
 
 def main():
-    tests = []
-    runs = {}
-
-    def run(locale, catalog):
-        def t():
-            runs[locale] = run_preview(locale, catalog)
-            check_pictures(runs[locale])
-        t.__name__ = 'preview_' + locale
-        return t
-
-    def differs(locale):
-        def t():
-            en, other = layouts(runs['en']), layouts(runs[locale])
-            for s in SCREENS:
-                log('%-16s %-40s | %s' % (s, en[s]['title'], other[s]['title']))
-                assert other[s]['title'] and other[s]['title'] != en[s]['title'], \
-                    '%s: the %s title is the English one: %r' % (s, locale, en[s]['title'])
-                en_labels = [b['label'] for b in en[s]['buttons']]
-                labels = [b['label'] for b in other[s]['buttons']]
-                assert len(labels) == len(en_labels), (s, labels, en_labels)
-                same = [lb for lb in labels if lb in en_labels]
-                assert not same, '%s: %s buttons still in English: %s' % (s, locale, same)
-        t.__name__ = locale + '_titles_and_buttons_translated'
-        return t
-
-    def directions():
-        for s in SCREENS:
-            assert layouts(runs['en'])[s].get('direction') == 'ltr', s
-            assert layouts(runs['de'])[s].get('direction') == 'ltr', s
-            assert layouts(runs['ar'])[s].get('direction') == 'rtl', \
-                '%s: Arabic is not mirrored' % s
-
-    for tool in ('xvfb-run', 'Xvfb', 'dbus-run-session', 'xdotool', 'dunst', 'import',
-                 'identify'):
+    for tool in ('Xvfb', 'dbus-daemon', 'dunst', 'import', 'convert', 'identify'):
         if shutil.which(tool) is None:
             print('1..0 # SKIP %s is not installed' % tool, flush=True)
             sys.exit(77)
-    ar_catalog = os.path.join(ARTIFACTS, 'preview-ar-catalog.xml')
     os.makedirs(ARTIFACTS, exist_ok=True)
+    ar_catalog = os.path.join(ARTIFACTS, 'preview-ar-catalog.xml')
     with open(ar_catalog, 'w') as f:
         f.write(AR_CATALOG)
+    policy = os.path.join(ARTIFACTS, 'preview-medium-popup_100.xml')
+    with open(policy, 'w') as f:
+        f.write(MEDIUM_POPUP)
     examples = os.path.join(SRC, 'data', 'examples')
-    tests = [run('en', os.path.join(examples, 'strings-en.xml')),
-             run('de', os.path.join(examples, 'strings-de.xml')),
-             run('ar', ar_catalog),
-             differs('de'), differs('ar'), directions]
+    en = Run('en', 'en', os.path.join(examples, 'strings-en.xml'))
+    de = Run('de', 'de', os.path.join(examples, 'strings-de.xml'))
+    ar = Run('ar', 'ar', ar_catalog)
+    popup = Run('en-medium-popup', 'en', os.path.join(examples, 'strings-en.xml'), policy)
+
+    def de_translated():
+        for e in en.index['screens']:
+            d = de.screen(e['picture'])
+            log('%-36s %-36s | %s' % (e['picture'], e['title'], d['title']))
+            assert d['title'] != e['title'], '%s: the German title is English' % e['picture']
+
+    def ar_right_to_left():
+        seen = 0
+        for e in ar.index['screens']:
+            n = e['notification']
+            if n:
+                seen += 1
+                assert n['summary'].startswith('\u200f'), '%s: %r' % (e['picture'], n['summary'])
+        assert seen > 0, 'no Arabic notification recorded'
+
+    def medium_popup_differs():
+        for k in KINDS:
+            a = os.path.join(en.out, 'medium-actions-%s.png' % k)
+            b = os.path.join(popup.out, 'medium-popup-%s.png' % k)
+            assert popup.screen('medium-popup-%s.png' % k)['presentation'] in ('popup', 'actions',
+                                                                                 'notification')
+        assert popup.screen('medium-popup-download.png')['presentation'] == 'popup'
+        with open(os.path.join(en.out, 'medium-actions-download.png'), 'rb') as f:
+            a = f.read()
+        with open(os.path.join(popup.out, 'medium-popup-download.png'), 'rb') as f:
+            b = f.read()
+        assert a != b, 'the medium popup policy gives the default picture'
+
+    def states_locale():
+        assert 'numbers and dates formatted in' in de.output, de.output
+        have = subprocess.run(['locale', '-a'], capture_output=True, text=True).stdout.lower()
+        if 'de_de.utf8' not in have:
+            assert 'lacks the locale de_DE.UTF-8' in de.output, de.output
+        assert de.index['lc_all'], de.index
+
+    tests = [en, de, ar, popup, de_translated, ar_right_to_left, medium_popup_differs,
+             states_locale]
     print('1..%d' % len(tests), flush=True)
     failed = 0
     for i, t in enumerate(tests, 1):
+        name = getattr(t, 'name', None)
+        name = 'preview_' + name if name else t.__name__
         try:
             t()
-            print('ok %d - %s' % (i, t.__name__), flush=True)
+            print('ok %d - %s' % (i, name), flush=True)
         except Exception:  # noqa: BLE001
             failed += 1
             for line in traceback.format_exc().splitlines():
                 log(line)
-            print('not ok %d - %s' % (i, t.__name__), flush=True)
+            print('not ok %d - %s' % (i, name), flush=True)
     sys.exit(1 if failed else 0)
 
 
 if __name__ == '__main__':
+    pylocale.setlocale(pylocale.LC_ALL, 'C.UTF-8')
     main()

@@ -1,0 +1,453 @@
+/* otauxctl-preview-walk: sample offers through every phase, for each
+ * priority, as an updater would drive them (org.otaux.Agent1 / Offer1),
+ * with the agent's test clock (org.otaux.Testing1.SetTime) bringing the
+ * reminders and the final warning at once. The agent shows each prompt as
+ * it would on the device; we wait until it is on screen and picture it. */
+#include "config.h"
+#include "otauxctl-preview-walk.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#define AGENT_NAME      "org.otaux.Agent"
+#define OFFER_IFACE     "org.otaux.Offer1"
+#define SHOW_TIMEOUT_MS 15000
+#define MB              ((guint64)1000 * 1000)
+
+void preview_json_string(GString *out, const char *text)
+{
+  g_string_append_c(out, '"');
+  for (const char *c = text != NULL ? text : ""; *c != '\0'; c++) {
+    if (*c == '"' || *c == '\\')
+      g_string_append_printf(out, "\\%c", *c);
+    else if ((guchar)*c < 0x20)
+      g_string_append_printf(out, "\\u%04x", (guchar)*c);
+    else
+      g_string_append_c(out, *c);
+  }
+  g_string_append_c(out, '"');
+}
+
+static GVariant *call(PreviewWalk *w, const char *path, const char *iface, const char *method,
+                      GVariant *params, const char *reply, GError **error)
+{
+  return g_dbus_connection_call_sync(preview_session_bus(w->session), AGENT_NAME, path, iface,
+                                     method, params, reply != NULL ? G_VARIANT_TYPE(reply) : NULL,
+                                     G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+}
+
+static gboolean call_void(PreviewWalk *w, const char *path, const char *method, GVariant *params,
+                          GError **error)
+{
+  g_autoptr(GVariant) reply = call(w, path, OFFER_IFACE, method, params, NULL, error);
+  return reply != NULL;
+}
+
+/* The agent's clock: never backwards while an offer waits for it. */
+static gboolean set_time(PreviewWalk *w, gint64 t, GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  w->clock = MAX(t, w->clock);
+  reply = call(w, "/org/otaux/Agent/Testing", "org.otaux.Testing1", "SetTime",
+               g_variant_new("(x)", w->clock), NULL, error);
+  return reply != NULL;
+}
+
+static GVariant *get_prompt(PreviewWalk *w, const char *path)
+{
+  g_autoptr(GVariant) reply = call(w, path, "org.freedesktop.DBus.Properties", "Get",
+                                   g_variant_new("(ss)", OFFER_IFACE, "Prompt"), "(v)", NULL);
+  g_autoptr(GVariant) value = NULL;
+
+  if (reply == NULL)
+    return NULL;
+  g_variant_get(reply, "(v)", &value);
+  return g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT) ? g_steal_pointer(&value) : NULL;
+}
+
+static char *prompt_string(GVariant *prompt, const char *key)
+{
+  const char *s = NULL;
+
+  if (prompt == NULL || !g_variant_lookup(prompt, key, "&s", &s))
+    s = "";
+  return g_strdup(s);
+}
+
+static gboolean has_choice(GVariant *prompt, const char *id)
+{
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *cid, *label;
+
+  if (prompt == NULL || !g_variant_lookup(prompt, "choices", "a(ss)", &iter))
+    return FALSE;
+  while (g_variant_iter_next(iter, "(&s&s)", &cid, &label))
+    if (g_str_equal(cid, id))
+      return TRUE;
+  return FALSE;
+}
+
+static gint64 prompt_int64(GVariant *prompt, const char *key)
+{
+  gint64 v = 0;
+
+  if (prompt != NULL)
+    g_variant_lookup(prompt, key, "x", &v);
+  return v;
+}
+
+/* What was on the bus and in the prompter's folder before an action. */
+typedef struct {
+  guint notifies;
+} Step;
+
+static Step step(PreviewWalk *w)
+{
+  g_autoptr(GDir) dir = g_dir_open(preview_session_shots(w->session), 0, NULL);
+  const char *name;
+
+  /* The prompter writes SERIAL-KIND.json when it has drawn a screen: an empty folder
+   * means anything that appears is new. */
+  while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+    g_autofree char *path = g_build_filename(preview_session_shots(w->session), name, NULL);
+    g_unlink(path);
+  }
+  return (Step){ preview_session_n_notifies(w->session) };
+}
+
+typedef struct {
+  PreviewWalk *w;
+  const char *path;
+  const char *const *kinds;
+  const Step *step;
+  GVariant *prompt; /* the last one read */
+  char *kind;
+} Shown;
+
+static gboolean kind_reached(gpointer data)
+{
+  Shown *sh = data;
+
+  g_clear_pointer(&sh->prompt, g_variant_unref);
+  g_clear_pointer(&sh->kind, g_free);
+  sh->prompt = get_prompt(sh->w, sh->path);
+  sh->kind = prompt_string(sh->prompt, "kind");
+  return g_strv_contains(sh->kinds, sh->kind);
+}
+
+/* The newest Notify since the step whose summary carries the title. */
+static GVariant *notify_since(PreviewWalk *w, const Step *st, const char *title)
+{
+  for (guint i = preview_session_n_notifies(w->session); i > st->notifies; i--) {
+    g_autoptr(GVariant) args = preview_session_get_notify(w->session, i - 1);
+    const char *summary = NULL;
+
+    g_variant_get_child(args, 3, "&s", &summary);
+    if (summary != NULL && strstr(summary, title) != NULL)
+      return g_steal_pointer(&args);
+  }
+  return NULL;
+}
+
+static gboolean on_screen(gpointer data)
+{
+  Shown *sh = data;
+  g_autofree char *presentation = prompt_string(sh->prompt, "presentation");
+  g_autofree char *title = prompt_string(sh->prompt, "title");
+
+  if (g_str_equal(presentation, "popup")) {
+    g_autofree char *serial = g_path_get_basename(sh->path);
+    g_autofree char *name = g_strdup_printf("%s-%s.json", serial, sh->kind);
+    g_autofree char *file = g_build_filename(preview_session_shots(sh->w->session), name, NULL);
+
+    return g_file_test(file, G_FILE_TEST_EXISTS);
+  }
+  if (g_str_equal(presentation, "notification") || g_str_equal(presentation, "actions")) {
+    g_autoptr(GVariant) args = notify_since(sh->w, sh->step, title);
+    return args != NULL;
+  }
+  return TRUE;
+}
+
+static void add_entry(PreviewWalk *w, const char *picture, const char *priority, GVariant *prompt,
+                      GVariant *notify, gboolean seen)
+{
+  static const char *const keys[] = { "kind",    "presentation", "title",   "body",
+                                      "warning", "message",      "details", NULL };
+  GString *o = w->index;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *cid, *label;
+  gboolean first = TRUE;
+
+  g_string_append_printf(o, "%s\n    {\"picture\": ", w->n_pictures > 0 ? "," : "");
+  preview_json_string(o, picture);
+  g_string_append(o, ", \"priority\": ");
+  preview_json_string(o, priority);
+  g_string_append_printf(o, ", \"on-screen\": %s", seen ? "true" : "false");
+  for (gsize i = 0; keys[i] != NULL; i++) {
+    g_autofree char *v = prompt_string(prompt, keys[i]);
+    g_string_append_printf(o, ",\n     \"%s\": ", keys[i]);
+    preview_json_string(o, v);
+  }
+  g_string_append(o, ",\n     \"choices\": [");
+  if (prompt != NULL && g_variant_lookup(prompt, "choices", "a(ss)", &iter))
+    while (g_variant_iter_next(iter, "(&s&s)", &cid, &label)) {
+      g_string_append(o, first ? "[" : ", [");
+      preview_json_string(o, cid);
+      g_string_append(o, ", ");
+      preview_json_string(o, label);
+      g_string_append(o, "]");
+      first = FALSE;
+    }
+  g_string_append(o, "],\n     \"notification\": ");
+  if (notify == NULL) {
+    g_string_append(o, "null}");
+  } else {
+    const char *summary, *body;
+    g_autoptr(GVariantIter) actions = NULL;
+    const char *a;
+
+    g_variant_get_child(notify, 3, "&s", &summary);
+    g_variant_get_child(notify, 4, "&s", &body);
+    g_variant_get_child(notify, 5, "as", &actions);
+    g_string_append(o, "{\"summary\": ");
+    preview_json_string(o, summary);
+    g_string_append(o, ", \"body\": ");
+    preview_json_string(o, body);
+    g_string_append(o, ", \"actions\": [");
+    first = TRUE;
+    while (g_variant_iter_next(actions, "&s", &a)) {
+      g_string_append(o, first ? "" : ", ");
+      preview_json_string(o, a);
+      first = FALSE;
+    }
+    g_string_append(o, "]}}");
+  }
+}
+
+/* Waits until the offer's prompt is one of @kinds and on screen, then
+ * saves the screen as PREFIX-LABEL.png and records the texts. */
+static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const char *priority,
+                       const char *prefix, const char *label, const char *const *kinds,
+                       GError **error)
+{
+  Shown sh = { w, path, kinds, st, NULL, NULL };
+  g_autofree char *what = g_strdup_printf("the %s prompt", kinds[0]);
+  g_autofree char *picture = g_strdup_printf("%s-%s.png", prefix, label);
+  g_autofree char *file = g_build_filename(w->output, picture, NULL);
+  g_autofree char *title = NULL;
+  g_autoptr(GVariant) notify = NULL;
+  gboolean seen, ok = FALSE;
+
+  if (!preview_session_wait(w->session, kind_reached, &sh, SHOW_TIMEOUT_MS, what, error))
+    goto out;
+  seen = preview_session_wait(w->session, on_screen, &sh, SHOW_TIMEOUT_MS, what, NULL);
+  if (!seen) {
+    g_autofree char *presentation = prompt_string(sh.prompt, "presentation");
+    g_printerr("otauxctl preview: %s: the %s prompt (%s) did not reach the screen in %u s\n",
+               picture, sh.kind, presentation, SHOW_TIMEOUT_MS / 1000);
+    w->n_unseen++;
+  }
+  if (!preview_session_capture(w->session, file, error))
+    goto out;
+  title = prompt_string(sh.prompt, "title");
+  notify = notify_since(w, st, title);
+  add_entry(w, picture, priority, sh.prompt, notify, seen);
+  w->n_pictures++;
+  g_print("  %-36s %s\n", picture, title);
+  ok = TRUE;
+out:
+  g_clear_pointer(&sh.prompt, g_variant_unref);
+  g_free(sh.kind);
+  return ok;
+}
+
+static char *offer(PreviewWalk *w, GVariant *package, GError **error)
+{
+  g_autoptr(GVariant) reply = call(w, "/org/otaux/Agent", "org.otaux.Agent1", "Offer",
+                                   g_variant_new_tuple(&package, 1), "(o)", error);
+  char *path = NULL;
+
+  if (reply != NULL)
+    g_variant_get(reply, "(o)", &path);
+  return path;
+}
+
+static GVariant *answer_args(const char *choice, gint64 reboot_at)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  if (reboot_at > 0)
+    g_variant_builder_add(&b, "{sv}", "reboot-at", g_variant_new_int64(reboot_at));
+  return g_variant_new("(sa{sv})", choice, &b);
+}
+
+static GVariant *state_args(guint32 state, guint64 done, guint64 total)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  if (total > 0) {
+    g_variant_builder_add(&b, "{sv}", "bytes-done", g_variant_new_uint64(done));
+    g_variant_builder_add(&b, "{sv}", "bytes-total", g_variant_new_uint64(total));
+  }
+  return g_variant_new("(ua{sv})", state, &b);
+}
+
+static gint64 real_now(void)
+{
+  return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+#define KINDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Accepted at install time: a delayed reboot, its reminder and final
+ * warning (as far as the policy allows), then the reboot time comes. */
+static gboolean walk_delay(PreviewWalk *w, const char *path, const char *priority,
+                           const char *prefix, GError **error)
+{
+  const OtauxPolicy *p = w->policy;
+  g_autoptr(GVariant) prompt = get_prompt(w, path);
+  gint64 delay_max = prompt_int64(prompt, "delay-max");
+  guint lead = 0;
+  gint64 reboot_at;
+  Step st;
+
+  if (!has_choice(prompt, "delay-reboot")) {
+    g_print("  (the policy offers no delay)\n");
+    st = step(w);
+    return call_void(w, path, "Answer", answer_args("accept", 0), error) &&
+           screen(w, &st, path, priority, prefix, "pending", KINDS("pending"), error);
+  }
+  /* A few seconds of real time before the reboot, so that the prompter's
+   * count-downs (real time) agree with the agent's clock. */
+  for (guint i = 0; i < p->n_reminders && lead == 0; i++)
+    if (p->reminders_s[i] > p->final_warning_s &&
+        (delay_max <= 0 || real_now() + p->reminders_s[i] + 5 <= delay_max))
+      lead = p->reminders_s[i];
+  reboot_at = real_now() + MAX(lead, MAX(p->final_warning_s, 60)) + 5;
+  st = step(w);
+  if (!set_time(w, real_now(), error) ||
+      !call_void(w, path, "Answer", answer_args("delay-reboot", reboot_at), error) ||
+      !screen(w, &st, path, priority, prefix, "delayed", KINDS("delayed"), error))
+    return FALSE;
+  if (lead > 0) {
+    st = step(w);
+    if (!set_time(w, reboot_at - lead, error) ||
+        !screen(w, &st, path, priority, prefix, "reminder", KINDS("reminder"), error))
+      return FALSE;
+  }
+  if (p->final_warning_s > 0) {
+    g_autoptr(GVariant) now_prompt = get_prompt(w, path);
+
+    delay_max = prompt_int64(now_prompt, "delay-max");
+    if (has_choice(now_prompt, "delay-reboot") &&
+        (delay_max <= 0 || real_now() + p->final_warning_s + 5 <= delay_max)) {
+      /* Delay again to just before the final warning, in real time. */
+      reboot_at = MAX(real_now(), w->clock) + p->final_warning_s + 5;
+      st = step(w);
+      if (!call_void(w, path, "Answer", answer_args("delay-reboot", reboot_at), error))
+        return FALSE;
+    } else {
+      st = step(w);
+    }
+    if (!set_time(w, reboot_at - p->final_warning_s, error) ||
+        !screen(w, &st, path, priority, prefix, "final-warning", KINDS("final-warning"), error))
+      return FALSE;
+  }
+  st = step(w);
+  return set_time(w, reboot_at, error) &&
+         screen(w, &st, path, priority, prefix, "pending", KINDS("pending"), error);
+}
+
+static GVariant *package(PreviewWalk *w, OtauxPriority pri, gboolean forced)
+{
+  const OtauxPolicy *p = w->policy;
+  const char *priority = otaux_priority_to_string(pri);
+  g_autofree char *id = g_strdup_printf("otaux-preview-%s%s", priority, forced ? "-forced" : "");
+  GVariantBuilder b;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&b, "{sv}", "id", g_variant_new_string(id));
+  g_variant_builder_add(&b, "{sv}", "name",
+                        g_variant_new_string(forced ? "Contoso Modem" : "Contoso Phone OS"));
+  g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string(forced ? "7.3" : "2.1.0"));
+  g_variant_builder_add(&b, "{sv}", "priority", g_variant_new_string(priority));
+  g_variant_builder_add(&b, "{sv}", "size", g_variant_new_uint64((forced ? 12 : 48) * MB));
+  g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(TRUE));
+  g_variant_builder_add(&b, "{sv}", "install-seconds", g_variant_new_uint32(forced ? 90 : 600));
+  if (w->message != NULL)
+    g_variant_builder_add(&b, "{sv}", "message", g_variant_new_string(w->message));
+  if (forced) {
+    g_variant_builder_add(&b, "{sv}", "forced", g_variant_new_boolean(TRUE));
+    g_variant_builder_add(&b, "{sv}", "state", g_variant_new_uint32(40));
+  } else {
+    /* Roaming shows the charge warning, unless the policy holds roaming offers back. */
+    if (p->roaming_present && p->roaming_download != OTAUX_ROAMING_DOWNLOAD_NO)
+      g_variant_builder_add(&b, "{sv}", "roaming", g_variant_new_boolean(TRUE));
+    g_variant_builder_add(&b, "{sv}", "release-notes",
+                          g_variant_new_string("Security fixes of November.\n"
+                                               "Better battery life on standby.\n"
+                                               "Calls over Wi-Fi in more countries."));
+  }
+  return g_variant_builder_end(&b);
+}
+
+static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
+{
+  const char *priority = otaux_priority_to_string(pri);
+  const char *presentation = otaux_presentation_to_string(w->policy->priority[pri].presentation);
+  g_autofree char *prefix = g_strdup_printf("%s-%s", priority, presentation);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  Step st;
+
+  g_print("%s priority (%s):\n", priority, presentation);
+  /* No offer is left: the clock may go back to the real time, which the
+   * prompter's count-downs use. */
+  w->clock = 0;
+  st = step(w);
+  if (!set_time(w, real_now(), error) || (a = offer(w, package(w, pri, FALSE), error)) == NULL ||
+      !screen(w, &st, a, priority, prefix, "download", KINDS("download"), error))
+    return FALSE;
+  if (!call_void(w, a, "Answer", answer_args("accept", 0), error))
+    return FALSE;
+  st = step(w);
+  if (!call_void(w, a, "SetState", state_args(30, 45 * 48 * MB / 100, 48 * MB), error) ||
+      !screen(w, &st, a, priority, prefix, "progress", KINDS("progress"), error))
+    return FALSE;
+  st = step(w);
+  if (!call_void(w, a, "SetState", state_args(40, 0, 0), error) ||
+      !screen(w, &st, a, priority, prefix, "install", KINDS("install"), error) ||
+      !walk_delay(w, a, priority, prefix, error))
+    return FALSE;
+  st = step(w);
+  if (!call_void(w, a, "SetState", state_args(60, 0, 0), error) ||
+      !screen(w, &st, a, priority, prefix, "installing", KINDS("installing"), error))
+    return FALSE;
+  st = step(w);
+  if (!call_void(w, a, "Finish", g_variant_new("(u)", 200u), error) ||
+      !screen(w, &st, a, priority, prefix, "result-success", KINDS("result"), error) ||
+      !call_void(w, a, "Withdraw", NULL, error))
+    return FALSE;
+
+  st = step(w);
+  if (!set_time(w, real_now(), error) || (b = offer(w, package(w, pri, TRUE), error)) == NULL ||
+      !screen(w, &st, b, priority, prefix, "forced", KINDS("forced", "install"), error))
+    return FALSE;
+  st = step(w);
+  return call_void(w, b, "Finish", g_variant_new("(u)", 402u), error) &&
+         screen(w, &st, b, priority, prefix, "result-failure", KINDS("result"), error) &&
+         call_void(w, b, "Withdraw", NULL, error);
+}
+
+gboolean preview_walk_run(PreviewWalk *w, GError **error)
+{
+  for (int pri = OTAUX_PRIORITY_LOW; pri < OTAUX_N_PRIORITIES; pri++)
+    if (!walk_priority(w, (OtauxPriority)pri, error))
+      return FALSE;
+  return TRUE;
+}
