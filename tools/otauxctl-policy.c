@@ -111,13 +111,13 @@ int otauxctl_cmd_policy(int argc, char **argv)
     return 2;
   }
   layers = otaux_policy_layers_load(dirs != NULL ? (const char *const *)dirs : default_dirs);
-  g_print("# layers:");
-  if (dirs != NULL)
-    for (gsize i = 0; dirs[i] != NULL; i++)
-      g_print(" %s", dirs[i]);
-  else
-    g_print(" built-in %s %s", default_dirs[0], default_dirs[1]);
-  g_print("\n# files applied: %u\n", layers->files->len);
+  /* The folders this build reads (they depend on its prefix: docs/install.md). */
+  g_print("# policy read from the built-in defaults\n");
+  for (const char *const *d = dirs != NULL ? (const char *const *)dirs : default_dirs; *d != NULL;
+       d++)
+    g_print("# policy read from %s%s\n", *d,
+            g_file_test(*d, G_FILE_TEST_IS_DIR) ? "" : " (missing)");
+  g_print("# files applied: %u\n", layers->files->len);
   for (guint i = 0; i < layers->files->len; i++)
     g_print("#   %s\n", (const char *)layers->files->pdata[i]);
   for (guint i = 0; i < otaux_policy_n_knobs(); i++) {

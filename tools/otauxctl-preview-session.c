@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define START_TIMEOUT_MS   30000
-#define CAPTURE_TIMEOUT_MS 15000
+#define CAPTURE_TIMEOUT_MS 4000
 
 struct _PreviewSession {
   char *tmp;
@@ -494,11 +494,16 @@ gboolean preview_session_capture(PreviewSession *s, const char *png, GError **er
   g_autoptr(GSubprocess) proc = NULL;
   gboolean ok;
 
-  /* Stable: two grabs in a row are equal (dunst and GTK draw after they map). */
-  ok = preview_session_wait(s, screen_stable, &st, CAPTURE_TIMEOUT_MS, "a still screen", error);
+  /* Stable: two grabs in a row are equal (dunst and GTK draw after they
+   * map). A count-down never stands still: after the bound, the last grab. */
+  ok = preview_session_wait(s, screen_stable, &st, CAPTURE_TIMEOUT_MS, "a still screen", NULL);
   if (st.error != NULL) {
     g_propagate_error(error, st.error);
     ok = FALSE;
+  } else {
+    ok = st.last != NULL;
+    if (!ok)
+      g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_FAILED, "cannot read the screen");
   }
   if (ok) {
     proc = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDIN_PIPE, error);

@@ -74,7 +74,7 @@ env.pop('DBUS_SESSION_BUS_ADDRESS', None)
 with open(os.path.join(tmp, 'block.sh')) as stdin:
     r = subprocess.run(['xvfb-run', '-a', '-s', '-screen 0 360x720x24 -nolisten tcp',
                         'dbus-run-session', '--', 'bash', '-c',
-                        'bash ../person.sh & bash -s; rc=$?; wait; exit $rc'],
+                        'bash ../person.sh & p=$!; bash -s; rc=$?; kill $p 2>/dev/null; wait; exit $rc'],
                        cwd=work, env=env, stdin=stdin, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=1500)
 out = r.stdout
