@@ -23,13 +23,8 @@ const char *otaux_fwupd_priority_from_urgency(FwupdReleaseUrgency urgency)
   }
 }
 
-/* One row per error; the first row that matches wins. stage -1 = any stage. */
-typedef struct {
-  const char *domain; /* "fwupd", "gio", "dbus", "bridge" */
-  int code;           /* -1 = any code of the domain */
-  int stage;
-  guint result;
-} ErrorRow;
+/* One row per error; the first row that matches wins. */
+typedef OtauxFwupdErrorRow ErrorRow;
 
 #define ANY -1
 #define DL  OTAUX_FWUPD_STAGE_DOWNLOAD
@@ -51,7 +46,7 @@ static const ErrorRow error_rows[] = {
   { "fwupd", FWUPD_ERROR_NOTHING_TO_DO, ANY, 405 },
   { "fwupd", FWUPD_ERROR_NOT_SUPPORTED, ANY, 408 },
   /* the download */
-  { "fwupd", FWUPD_ERROR_NOT_REACHABLE, ANY, 503 },
+  { "fwupd", FWUPD_ERROR_NOT_REACHABLE, DL, 503 },
   { "fwupd", FWUPD_ERROR_TIMED_OUT, DL, 407 },
   { "gio", G_IO_ERROR_TIMED_OUT, DL, 407 },
   { "gio", G_IO_ERROR_NOT_FOUND, DL, 411 },
@@ -83,6 +78,12 @@ static const ErrorRow error_rows[] = {
   { "gio", G_IO_ERROR_CLOSED, IN, 410 },
   { "bridge", 410, ANY, 410 },
 };
+
+const OtauxFwupdErrorRow *otaux_fwupd_error_rows(gsize *n_rows)
+{
+  *n_rows = G_N_ELEMENTS(error_rows);
+  return error_rows;
+}
 
 static const char *domain_name(GQuark domain)
 {

@@ -21,6 +21,18 @@ typedef enum {
 #define OTAUX_FWUPD_RESULT_AC_POWER 450
 #define OTAUX_FWUPD_RESULT_BATTERY  451
 
+/* One row of the error table: domain "fwupd", "gio", "dbus" or "bridge";
+ * code -1 = any code; stage -1 = any stage. */
+typedef struct {
+  const char *domain;
+  int code;
+  int stage;
+  guint result;
+} OtauxFwupdErrorRow;
+
+/* The table itself, for the test that docs/fwupd.md agrees. */
+const OtauxFwupdErrorRow *otaux_fwupd_error_rows(gsize *n_rows);
+
 const char *otaux_fwupd_priority_from_urgency(FwupdReleaseUrgency urgency);
 guint otaux_fwupd_result_from_error(const GError *error, OtauxFwupdStage stage);
 char *otaux_fwupd_markup_to_text(const char *markup);

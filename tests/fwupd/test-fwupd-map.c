@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -51,6 +52,70 @@ static void test_errors(void **unused)
   /* fallbacks: a download problem reads as the network, an install one as "not installed" */
   assert_int_equal(map(G_FILE_ERROR, G_FILE_ERROR_FAILED, dl), 503);
   assert_int_equal(map(G_FILE_ERROR, G_FILE_ERROR_FAILED, in), 410);
+}
+
+/* docs/fwupd.md's table "Failures → FUMO result codes" and the code's table
+ * name the same fwupd errors with the same stage and result. */
+static gboolean doc_row_matches(const char *line, const char *name, int stage, guint result)
+{
+  g_auto(GStrv) cells = g_strsplit(line, "|", -1);
+  g_autofree char *quoted = g_strdup_printf("`%s`", name);
+  g_autofree char *num = g_strdup_printf("%u", result);
+  const char *want_stage = stage == -1                           ? "any"
+                           : stage == OTAUX_FWUPD_STAGE_DOWNLOAD ? "download"
+                                                                 : "install";
+
+  if (g_strv_length(cells) < 5 || !g_str_has_prefix(g_strstrip(cells[1]), "fwupd "))
+    return FALSE;
+  return strstr(cells[1], quoted) != NULL && g_str_equal(g_strstrip(cells[2]), want_stage) &&
+         strstr(cells[3], num) != NULL;
+}
+
+static void test_docs_agree(void **unused)
+{
+  const char *root = g_getenv("OTAUX_SOURCE_ROOT");
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize n = 0;
+  const OtauxFwupdErrorRow *rows = otaux_fwupd_error_rows(&n);
+
+  if (root == NULL)
+    skip();
+  path = g_build_filename(root, "docs", "fwupd.md", NULL);
+  assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  lines = g_strsplit(text, "\n", -1);
+  for (gsize i = 0; i < n; i++) {
+    const char *name;
+    gboolean found = FALSE;
+    if (!g_str_equal(rows[i].domain, "fwupd") || rows[i].code < 0)
+      continue;
+    name = strrchr(fwupd_error_to_string(rows[i].code), '.') + 1;
+    for (gsize l = 0; lines[l] != NULL && !found; l++)
+      found = doc_row_matches(lines[l], name, rows[i].stage, rows[i].result);
+    if (!found)
+      fail_msg("docs/fwupd.md has no row: fwupd `%s` | %d | %u", name, rows[i].stage,
+               rows[i].result);
+  }
+  /* and back: every fwupd error the docs name is in the code's table */
+  for (gsize l = 0; lines[l] != NULL; l++) {
+    if (!g_str_has_prefix(lines[l], "| fwupd `"))
+      continue;
+    for (int code = 0; code < FWUPD_ERROR_LAST; code++) {
+      const char *name = strrchr(fwupd_error_to_string(code), '.') + 1;
+      g_autofree char *quoted = g_strdup_printf("`%s`", name);
+      gboolean in_code = FALSE;
+      g_auto(GStrv) cells = g_strsplit(lines[l], "|", -1);
+      if (strstr(cells[1], quoted) == NULL)
+        continue;
+      for (gsize i = 0; i < n && !in_code; i++)
+        in_code = g_str_equal(rows[i].domain, "fwupd") && rows[i].code == code &&
+                  doc_row_matches(lines[l], name, rows[i].stage, rows[i].result);
+      if (!in_code)
+        fail_msg("docs/fwupd.md names fwupd `%s` in a row the code's table lacks: %s", name,
+                 lines[l]);
+    }
+  }
 }
 
 static void check_text(const char *markup, const char *want)
@@ -110,8 +175,9 @@ static void test_state(void **unused)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_priority), cmocka_unit_test(test_errors), cmocka_unit_test(test_markup),
-    cmocka_unit_test(test_ids),      cmocka_unit_test(test_state),
+    cmocka_unit_test(test_priority), cmocka_unit_test(test_errors),
+    cmocka_unit_test(test_markup),   cmocka_unit_test(test_ids),
+    cmocka_unit_test(test_state),    cmocka_unit_test(test_docs_agree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
