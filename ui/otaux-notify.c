@@ -330,10 +330,15 @@ void otaux_notify_answered(OtauxNotify *notify, guint serial)
 void otaux_notify_set_on_screen(OtauxNotify *notify, guint serial, gboolean on_screen)
 {
   PopupState *state = g_hash_table_lookup(notify->popup_states, GUINT_TO_POINTER(serial));
+  const OtauxPrompt *prompt = otaux_agent_get_prompt(notify->agent, serial);
 
+  /* Only pop-up prompts stand back for the pop-up (a fallback question the
+   * server cannot ask has no buttons in its notification anyway). */
+  if (prompt->presentation != OTAUX_PRESENTATION_POPUP)
+    return;
   /* Shown before its first post got here: remember it for that kind. */
   if (state == NULL)
-    state = popup_state_new(notify, serial, otaux_agent_get_prompt(notify->agent, serial)->kind);
+    state = popup_state_new(notify, serial, prompt->kind);
   state->on_screen = on_screen;
   state->seen |= on_screen;
   g_clear_handle_id(&state->grace_id, g_source_remove);
