@@ -7,7 +7,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(otaux - agent - error - quark, otaux_agent_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-agent-error-quark, otaux_agent_error)
+// clang-format on
 
 /* A wall-clock jump (suspend, NTP) is noticed within this many seconds. */
 #define MAX_WAIT_S 60

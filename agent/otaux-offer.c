@@ -4,7 +4,10 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(otaux - offer - error - quark, otaux_offer_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-offer-error-quark, otaux_offer_error)
+// clang-format on
 
 /* ---- offer ----------------------------------------------------------- */
 

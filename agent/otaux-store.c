@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(otaux - store - error - quark, otaux_store_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-store-error-quark, otaux_store_error)
+// clang-format on
 
 #define GROUP          "offer"
 #define FORMAT_VERSION 1

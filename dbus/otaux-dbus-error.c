@@ -4,7 +4,10 @@
 #include "otaux-offer.h"
 #include "otaux-store.h"
 
-G_DEFINE_QUARK(otaux - dbus - error - quark, otaux_dbus_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-dbus-error-quark, otaux_dbus_error)
+// clang-format on
 
 const char *otaux_dbus_error_name(const GError *error)
 {

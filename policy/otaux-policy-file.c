@@ -11,7 +11,10 @@
 
 #include "otaux-policy-resources.h"
 
-G_DEFINE_QUARK(otaux - policy - file - error - quark, otaux_policy_file_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-policy-file-error-quark, otaux_policy_file_error)
+// clang-format on
 
 /* ---- problems ------------------------------------------------------------ */
 

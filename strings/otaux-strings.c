@@ -16,7 +16,10 @@
 #include "otaux-catalog-private.h"
 #include "otaux-plural.h"
 
-G_DEFINE_QUARK(otaux - strings - error - quark, otaux_strings_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-strings-error-quark, otaux_strings_error)
+// clang-format on
 
 struct _OtauxStrings {
   gatomicrefcount ref_count;
