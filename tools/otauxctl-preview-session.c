@@ -29,7 +29,10 @@ struct _PreviewSession {
   GPtrArray *notifies; /* GVariant*: Notify arguments, under lock */
 };
 
-G_DEFINE_QUARK(otaux - preview - error - quark, preview_error)
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-preview-error-quark, preview_error)
+// clang-format on
 
 GDBusConnection *preview_session_bus(PreviewSession *session)
 {
