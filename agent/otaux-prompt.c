@@ -427,6 +427,9 @@ static OtauxPromptKind pick_kind(const OtauxOffer *offer, const OtauxPolicy *pol
     case OTAUX_PHASE_DELAYED:
       if (offer->decision != OTAUX_DECISION_DELAY_REBOOT)
         return install_accepted(offer) ? OTAUX_PROMPT_PENDING : OTAUX_PROMPT_INSTALL;
+      /* No countdown to a restart that waits for the battery. */
+      if (otaux_offer_waits_for_battery(offer, policy))
+        return OTAUX_PROMPT_DELAYED;
       if (policy->final_warning_s > 0 && now >= offer->reboot_at - (gint64)policy->final_warning_s)
         return OTAUX_PROMPT_FINAL_WARNING;
       return reminder_given(offer, policy) ? OTAUX_PROMPT_REMINDER : OTAUX_PROMPT_DELAYED;

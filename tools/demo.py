@@ -18,7 +18,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'ui'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'fwupd'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'system'))
 import dbus  # noqa: E402
+import systest  # noqa: E402  (the private system bus and its mock services)
 from otauxtest import Agent, now, wait_until, wait_until_time  # noqa: E402
 import uitest  # noqa: E402
 
@@ -61,6 +63,30 @@ class Demo:
         wait_until(lambda: uitest.name_has_owner(bus, 'org.freedesktop.Notifications'), 15,
                    'the notification server')
 
+    def start_system_services(self):
+        """The device's own services, as python-dbusmock on a private system
+        bus: a modem (ModemManager) that is roaming, a battery (UPower) at
+        15 % with no charger, and logind (for the shutdown inhibitor)."""
+        say('starting a private system bus: ModemManager (roaming), UPower (15 %, on battery), '
+            'logind')
+        self.sysbus = systest.SystemBus()
+        self.modem = systest.modemmanager(self.sysbus, registration_state=5)
+        self.battery = systest.upower(self.sysbus, on_battery=True, percent=15)
+        self.logind = systest.logind(self.sysbus)
+
+    def device(self, **want):
+        """Waits until Agent1.Device says what the services said."""
+        want = {k.replace('_', '-'): v for k, v in want.items()}
+        a = self.agent
+
+        def ok():
+            d = a.prop_agent('Device')
+            return all(d.get(k) == v for k, v in want.items())
+        if not ok():
+            a.signals.wait('PropertiesChanged', '/org/otaux/Agent', lambda args: 'Device' in args[1]
+                           and all(args[1]['Device'].get(k) == v for k, v in want.items()),
+                           timeout=30)
+
     def start_agent(self):
         # The operator's catalog brings the custom install message.
         strings = os.path.join(self.out, 'operator-strings')
@@ -83,6 +109,8 @@ class Demo:
             self.agent.stop()
         for p in self.procs:
             p.stop()
+        if getattr(self, 'sysbus', None) is not None:
+            self.sysbus.close()
 
     # -- the person's side ---------------------------------------------------
 
@@ -135,18 +163,27 @@ class Demo:
 
     def first_update(self):
         a = self.agent
-        say('1. The updater offers a high-priority update while roaming')
+        say('1. The updater offers a high-priority update; the modem says it is roaming')
+        self.device(roaming=True, roaming_source='system')
         t0 = time.time()
+        # No "roaming" key: the warning comes from ModemManager, live.
         p = a.offer(id='{8f14e45f-ceea-467f-a0e6-4f1b2c3d4e5f}', name='Contoso Phone OS',
-                    version='2.1.0', priority='high', size=48 * MB, roaming=True,
+                    version='2.1.0', priority='high', size=48 * MB,
                     message='backup', correlator='dm-session-42', **{
                         'needs-reboot': True, 'install-seconds': 600,
                         'release-notes': 'Security fixes of November.\n'
                                          'Better battery life on standby.\n'
                                          'Calls over Wi-Fi in more countries.'})
         s = self.serial(p)
-        wid, lay = self.popup(s, 'download', after=t0)
-        self.screen('download-offer-roaming')
+        self.popup(s, 'download', after=t0)
+        self.screen('download-offer-roaming-from-modem')
+        say('   the phone comes home (RegistrationState 1): the warning goes at once')
+        t0b = time.time()
+        systest.set_registration(self.modem, 1)
+        a.signals.wait('PropertiesChanged', p, lambda args: 'Prompt' in args[1] and
+                       args[1]['Prompt'].get('warning') == '', timeout=30)
+        wid, lay = self.popup(s, 'download', after=t0b)
+        self.screen('download-offer-home-no-warning')
         self.click(wid, lay, 'accept')
         self.decided(p, 'accept')
 
@@ -156,15 +193,17 @@ class Demo:
             a.set_state(p, 30, bytes_done=total * pct // 100, bytes_total=total)
             self.changed(p, 'BytesDone', total * pct // 100)
             if pct == 50:
-                self.notification_shown()
+                # No notification while the pop-up shows the offer (Prompter1.Shown).
                 self.popup(s, 'progress', after=0)
                 self.screen('downloading-50-percent')
 
-        say('3. Download complete: the install prompt with the operator\'s message')
+        say('3. Download complete: the install prompt with the operator\'s message; the '
+            'battery is at 15 %, so no "install now"')
         t1 = time.time()
         a.set_state(p, 40)
         wid, lay = self.popup(s, 'install', after=t1)
-        self.screen('install-prompt')
+        assert 'accept' not in a.choices(p), a.choices(p)
+        self.screen('install-prompt-low-battery')
         self.click(wid, lay, 'delay-reboot')
         wid, lay = self.popup(s, 'install', '-delay', after=t1)
         self.screen('delay-reboot-choices')
@@ -175,16 +214,27 @@ class Demo:
         reboot_at = now() + 20
         a.answer(p, 'delay-reboot', reboot_at=reboot_at)
         self.decided(p, 'delay-reboot')
-        wid, lay = self.popup(s, 'final-warning', after=t1)
-        self.screen('final-warning-before-reboot')
-        wait_until_time(reboot_at, 'the chosen reboot time')
+        self.popup(s, 'delayed', after=t1)  # no countdown: the battery is low
+        self.screen('restart-scheduled-low-battery')
+        say('   the time comes with the battery at 15 %: the install waits and says why')
+        a.signals.wait('PropertiesChanged', p, lambda args: 'Prompt' in args[1] and
+                       args[1]['Prompt'].get('body', '').startswith('Waiting for the battery'),
+                       timeout=60)
+        self.popup(s, 'delayed', after=reboot_at)
+        assert a.signals.find('Decided', p) is None, 'Decided while the battery is low'
+        self.screen('install-held-low-battery')
+        say('   the charger is plugged in (UPower OnBattery false): the install goes ahead')
+        systest.set_battery(self.battery, on_battery=False, state=1)
         self.decided(p, 'accept')
 
         say('5. The agent said go: the updater installs')
         t2 = time.time()
         a.set_state(p, 60)
+        self.device(shutdown_inhibited=True)  # logind's inhibitor is held
+        a.signals.wait('PropertiesChanged', p, lambda args: 'Prompt' in args[1] and
+                       args[1]['Prompt'].get('warning', '') != '', timeout=30)
         self.popup(s, 'installing', after=t2)
-        self.screen('installing-do-not-power-off')
+        self.screen('installing-cannot-power-off')
         a.finish(p, 200)
         self.changed(p, 'Result', 200)
         wid, lay = self.popup(s, 'result', after=t2)
@@ -293,6 +343,7 @@ def main():
     demo = Demo(os.path.abspath(opt.build), os.path.abspath(opt.out))
     try:
         demo.start_notification_server()
+        demo.start_system_services()
         demo.start_agent()
         demo.first_update()
         demo.second_update()
