@@ -190,12 +190,20 @@ class Demo:
         say('2. The updater downloads and reports progress')
         total = 48 * MB
         for pct in (10, 25, 50, 75, 100):
+            t = time.time()
             a.set_state(p, 30, bytes_done=total * pct // 100, bytes_total=total)
             self.changed(p, 'BytesDone', total * pct // 100)
+            if pct == 25:
+                # the pop-up shows it; no notification repeats it meanwhile
+                wid, lay = self.popup(s, 'progress', after=t)
+                self.screen('downloading-25-percent-popup')
             if pct == 50:
-                # No notification while the pop-up shows the offer (Prompter1.Shown).
-                self.popup(s, 'progress', after=0)
-                self.screen('downloading-50-percent')
+                # "Hide": the download goes on, a notification keeps it in view
+                wid, lay = self.popup(s, 'progress', after=t)
+                self.click(wid, lay, 'hide')
+                uitest.no_visible_window(uitest.ere(lay['title']), 15)
+                self.notification_shown()
+                self.screen('downloading-50-percent-hidden-notification')
 
         say('3. Download complete: the install prompt with the operator\'s message; the '
             'battery is at 15 %, so no "install now"')
@@ -207,6 +215,10 @@ class Demo:
         self.click(wid, lay, 'delay-reboot')
         wid, lay = self.popup(s, 'install', '-delay', after=t1)
         self.screen('delay-reboot-choices')
+        uitest.click_option(wid, lay, 'custom')
+        say('  the person clicks "Another time": the hour and minute appear')
+        self.popup(s, 'install', '-delay-custom', after=t1)
+        self.screen('delay-reboot-another-time')
 
         say('4. The person delays the reboot by a few seconds')
         # The picker offers hours; a demo cannot wait that long, so the
