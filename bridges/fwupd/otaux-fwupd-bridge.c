@@ -86,7 +86,9 @@ static void offer_call(Job *job, const char *method, GVariant *params, GAsyncRea
 {
   OtauxFwupdBridge *bridge = job->bridge;
 
-  if (job->path == NULL || bridge->session == NULL) {
+  /* While the agent is away nothing reaches it; what matters is reported
+   * again when it is back (a re-offer, then Phase, Decision, refinish). */
+  if (job->path == NULL || bridge->session == NULL || !bridge->agent_up) {
     if (params != NULL)
       g_variant_unref(g_variant_ref_sink(params));
     return;
@@ -115,6 +117,7 @@ void bridge_finish(Job *job, guint result)
 {
   g_info("%s: finished with %u", job->id, result);
   job->work = WORK_DONE;
+  job->final_result = result;
   offer_call(job, "Finish", g_variant_new("(u)", result), NULL);
 }
 
@@ -196,6 +199,13 @@ static void act(Job *job)
     if (job->result == 401 &&
         !otaux_fwupd_state_decline(bridge->state, job->device_id, job->version, &error))
       g_warning("%s", error->message);
+    return;
+  }
+  /* The agent was away when the bridge reported the end: report it again. */
+  if (job->refinish && job->final_result != 0) {
+    job->refinish = FALSE;
+    g_info("%s: reporting %u again", job->id, job->final_result);
+    offer_call(job, "Finish", g_variant_new("(u)", job->final_result), NULL);
     return;
   }
   if (job->work != WORK_IDLE || !bridge->fwupd_up)
@@ -337,6 +347,12 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
   while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&job)) {
     if (job->seen || job->work == WORK_DOWNLOADING || job->work == WORK_INSTALLING)
       continue;
+    /* installed (so no longer an upgrade) while the agent was away: find
+     * the offer again (same id, same path) to report the result */
+    if (job->refinish && job->path == NULL && !job->offering) {
+      offer(job, NULL);
+      continue;
+    }
     if (job->path == NULL || job->offering || job->reading)
       continue;
     if (job->work == WORK_IDLE &&
@@ -554,8 +570,10 @@ static void agent_appeared(GDBusConnection *conn, const char *name, const char *
   /* Offer again: the agent answers with the same path for a known id, and
    * its Phase and Decision say where each offer is. */
   g_hash_table_iter_init(&iter, bridge->jobs);
-  while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&job))
+  while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&job)) {
     g_clear_pointer(&job->path, g_free);
+    job->refinish = job->final_result != 0;
+  }
   bridge_sync(bridge);
 }
 

@@ -29,7 +29,9 @@ typedef struct {
   char *phase;    /* as the agent last said */
   char *decision; /* of the current question */
   guint result;
-  gboolean seen; /* in the last look at fwupd */
+  guint final_result; /* what the bridge reported with Finish, 0 = nothing yet */
+  gboolean refinish;  /* the agent restarted: report final_result again */
+  gboolean seen;      /* in the last look at fwupd */
   gboolean needs_reboot;
   JobWork work;
   gboolean offering; /* an Offer call is in flight */

@@ -255,9 +255,26 @@ def test_agent_restart():
         assert c.agent.prop(path, 'State') == 40
 
 
+def test_agent_killed_mid_install():
+    # The install ends while the agent is gone: the bridge reports it again.
+    with Case(extra_test='DecompressDelay=3000') as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        c.wait_prop(path, 'Phase', 'installing')
+        c.agent.kill()
+        c.bridge.log.wait(r'finished with 200', 60)
+        start = len(c.bridge.log.lines)
+        c.agent.start()
+        c.bridge.log.wait(r'reporting 200 again', 30, start)
+        c.wait_prop(path, 'Phase', 'finished', timeout=30)
+        assert c.agent.prop(path, 'Result') == 200, c.agent.prop(path, 'Result')
+        c.assert_installed_124()
+
+
 if __name__ == '__main__':
     main([test_offer_fields, test_accept_both_installs_and_reboots,
           test_newer_release_replaces_and_gone_release_withdrawn, test_shipped_checksum_mismatch,
           test_cancel_is_remembered,
           test_delay_reboot_waits_for_schedule, test_fwupd_killed_mid_install,
-          test_bridge_killed_picks_up, test_agent_restart])
+          test_bridge_killed_picks_up, test_agent_restart, test_agent_killed_mid_install])
