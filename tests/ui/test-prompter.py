@@ -437,9 +437,12 @@ def test_installing_moves_and_hides(ctx):
     prompt = screen('installing')
     prompt['dismissible'] = dbus.Boolean(True)
     path, serial = ctx.add(prompt)
+    ctx.ctl.SetBytes(path, 48 * 1000 * 1000, 48 * 1000 * 1000)  # left from the download
     ctx.start_prompter()
     lay = ctx.layout(serial, 'installing')
     assert [b['id'] for b in lay['buttons']] == ['hide'], lay['buttons']
+    texts = [t['text'] for t in lay['labels']]
+    assert not [t for t in texts if ' of ' in t], texts  # no download bytes while installing
     assert lay['bars'][0]['pulsing'], lay['bars']  # a moving block, not an empty bar
     ctx.forget_layout(serial, 'installing')
     prompt['progress'] = dbus.Int32(30)

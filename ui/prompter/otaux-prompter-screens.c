@@ -115,7 +115,9 @@ static char *progress_line(OtauxPrompter *self, const OtauxPrompterOffer *o)
   g_autofree char *total = NULL;
   g_autofree char *left = NULL;
 
-  if (o->bytes_total == 0 || o->bytes_done > o->bytes_total)
+  /* the download's bytes; an install's own progress is the bar alone */
+  if (strcmp(self->cur->kind, "progress") != 0 || o->bytes_total == 0 ||
+      o->bytes_done > o->bytes_total)
     return NULL;
   done = format_size(self, o->bytes_done);
   total = format_size(self, o->bytes_total);
