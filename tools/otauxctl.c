@@ -8,6 +8,7 @@
  * 2 usage error, 3 cannot reach the bus or the agent, 4 timed out. */
 #include "config.h"
 #include "otauxctl-common.h"
+#include "otauxctl-keys.h"
 #include "otauxctl-offer.h"
 #include "otauxctl-policy.h"
 #include "otauxctl-preview.h"
@@ -41,6 +42,7 @@ static const OtauxctlCommand commands[] = {
     "Print the effective texts and where each comes from" },
   { "preview", otauxctl_cmd_preview, "--output DIR",
     "Render every prompt and notification as PNG files" },
+  { "keys", otauxctl_cmd_keys, "", "Print the keys an offer (or --state, --answer) takes" },
 };
 
 static void print_usage(FILE *out)
