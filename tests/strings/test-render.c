@@ -101,6 +101,10 @@ static void check_one(GString *bad, const OtauxRendered *r, const char *fallback
         g_string_append_printf(bad, "%s: a sentence starts in lower case: «%s»\n", r->where, t);
   }
 
+  /* a button on a 360 px phone: short (the prompter's Pango test checks the real fit) */
+  if (strstr(r->where, "/choice.") != NULL && g_utf8_strlen(t, -1) > 20)
+    g_string_append_printf(bad, "%s: a button label over 20 characters: «%s»\n", r->where, t);
+
   /* a number and its unit never part at a line break (the version is no quantity) */
   g_string_replace(no_version, "2.1.0", "V", 0);
   no_times = strip_times(no_version->str);
