@@ -300,6 +300,24 @@ GPtrArray *otaux_render_all(const OtauxStrings *strings, gint64 now)
     add(out, g_strdup("popup/hide"), otaux_strings_format(strings, "popup.hide", NULL));
   }
 
+  /* The pop-up's time picker lines (ui/prompter): a time today, tomorrow, next week. */
+  {
+    const gint64 times[] = { local_at(now, 0, 22), local_at(now, 1, 7), local_at(now, 7, 22) };
+    static const char *const keys[] = { "today", "tomorrow", "next-week" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(times); i++) {
+      g_autofree char *when = otaux_strings_format_time(strings, times[i], now);
+
+      add(out, g_strdup_printf("popup/latest/%s", keys[i]),
+          g_strdup_printf(g_dgettext("otaux", "Latest: %s"), when));
+      add(out, g_strdup_printf("popup/restart-at/%s", keys[i]),
+          g_strdup_printf(g_dgettext("otaux", "Restart at %s"), when));
+      add(out, g_strdup_printf("popup/too-late/%s", keys[i]),
+          g_strdup_printf(g_dgettext("otaux", "%s is too late: the latest time is %s"), when,
+                          when));
+    }
+  }
+
   for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
     render_name(out, &names[i], policy, strings, now);
 
