@@ -97,12 +97,17 @@ def screen(kind):
 
 def test_screenshots_all_screens(ctx):
     """Every screen at handset size and in a wide desktop window."""
-    for geometry in ('360x720', '360x640', '1024x700'):
-        out = os.path.join(ARTIFACTS, 'prompter-' + geometry)
+    # (de and ar: the prompter's own texts translated, ar mirrored; the
+    # prompts' texts are the English samples)
+    for geometry, lang in (('360x720', None), ('360x640', None), ('360x640', 'de'),
+                           ('360x640', 'ar'), ('1024x700', None)):
+        out = os.path.join(ARTIFACTS, 'prompter-' + geometry + ('-' + lang if lang else ''))
         os.makedirs(out, exist_ok=True)
         for f in os.listdir(out):
             os.unlink(os.path.join(out, f))
-        ctx.start_prompter(geometry=geometry, shots=out)
+        env = {'LANGUAGE': lang, 'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']} \
+            if lang else None
+        ctx.start_prompter(geometry=geometry, shots=out, env=env)
         for prompt in prompts.all_screens():
             kind = str(prompt['kind'])
             path, serial = ctx.add(prompt)
@@ -112,6 +117,8 @@ def test_screenshots_all_screens(ctx):
             # under Xvfb) takes up to 5 px on each side
             assert 0 <= w - lay['width'] <= 10 and 0 <= h - lay['height'] <= 10, lay
             assert lay['title'] == str(prompt['title']), lay['title']
+            assert lay['direction'] == ('rtl' if lang == 'ar' else 'ltr'), lay['direction']
+            assert not lay['scrolls'], (geometry, kind)  # nothing hidden below the fold
             wid = uitest.find_window(uitest.ere(str(prompt['title'])))
             ids = [b['id'] for b in lay['buttons']]
             want = [str(c[0]) for c in prompt['choices']]
