@@ -36,7 +36,7 @@ opt = {o['name']: o['value'] for o in opts}
 prefix = opt['prefix']
 tmp = tempfile.mkdtemp(prefix='otaux-install-')
 dest = os.path.join(tmp, 'dest')
-r = subprocess.run(['meson', 'install', '-C', BUILD, '--destdir', dest, '--no-rebuild'],
+r = subprocess.run(['meson', 'install', '-C', BUILD, '--destdir', dest],
                    capture_output=True, text=True)
 t.note('$ meson install -C %s --destdir %s  (prefix %s)' % (BUILD, dest, prefix))
 t.ok(r.returncode == 0, 'meson install --destdir', r.stdout + r.stderr)
