@@ -23,6 +23,7 @@ struct _OtauxDBusServer {
   OtauxDBusNames *names;
   GHashTable *callers; /* unique name -> Caller, while the name lives */
   GHashTable *waiting; /* unique name -> GQueue of calls waiting for its uid */
+  GHashTable *lookups; /* GetConnectionUnixUser calls in flight, cancelled at free */
 };
 
 static const char standard_interfaces_xml[] =
@@ -321,6 +322,8 @@ static void uid_reply_cb(DBusPendingCall *pending, void *data)
   UidLookup *lookup = data;
   OtauxDBusServer *server = lookup->server;
   g_autoptr(DBusMessage) msg = dbus_pending_call_steal_reply(pending);
+
+  g_hash_table_remove(server->lookups, pending); /* unrefs it */
   dbus_uint32_t uid = 0;
   gboolean ok = msg != NULL && dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_METHOD_RETURN &&
                 dbus_message_get_args(msg, NULL, DBUS_TYPE_UINT32, &uid, DBUS_TYPE_INVALID);
@@ -393,7 +396,7 @@ static gboolean caller_uid(OtauxDBusServer *server, DBusMessage *call, guint32 *
   lookup->server = server;
   lookup->sender = g_strdup(sender);
   dbus_pending_call_set_notify(pending, uid_reply_cb, lookup, uid_lookup_free);
-  dbus_pending_call_unref(pending);
+  g_hash_table_add(server->lookups, pending);
   return FALSE;
 }
 
@@ -473,6 +476,8 @@ OtauxDBusServer *otaux_dbus_server_new(DBusConnection *connection)
   server->names = otaux_dbus_names_new(connection);
   server->callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   server->waiting = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, queue_free);
+  server->lookups =
+      g_hash_table_new_full(NULL, NULL, (GDestroyNotify)dbus_pending_call_unref, NULL);
   /* One fallback at the root: every path reaches the one dispatcher. */
   dbus_connection_register_fallback(connection, "/", &fallback_vtable, server);
   return server;
@@ -486,6 +491,13 @@ void otaux_dbus_server_free(OtauxDBusServer *server)
   g_hash_table_destroy(server->objects);
   g_clear_pointer(&server->names, otaux_dbus_names_free);
   g_hash_table_destroy(server->callers);
+  /* Cancel the lookups in flight: their callbacks point at @server. */
+  GHashTableIter iter;
+  gpointer pending;
+  g_hash_table_iter_init(&iter, server->lookups);
+  while (g_hash_table_iter_next(&iter, &pending, NULL))
+    dbus_pending_call_cancel(pending);
+  g_hash_table_destroy(server->lookups);
   g_hash_table_destroy(server->waiting);
   dbus_connection_unref(server->connection);
   g_free(server);
