@@ -499,12 +499,18 @@ static void apply(OtauxNotifyWorker *w, guint serial, Post *post)
   entry_sync(entry);
 }
 
+static gint compare_serials(gconstpointer a, gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT(a), y = GPOINTER_TO_UINT(b);
+
+  return x < y ? -1 : x > y;
+}
+
 static gboolean on_wake(gpointer data)
 {
   OtauxNotifyWorker *w = data;
   g_autoptr(GHashTable) posts = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
+  g_autoptr(GList) serials = NULL;
 
   g_mutex_lock(&w->lock);
   w->wake_queued = FALSE;
@@ -513,9 +519,11 @@ static gboolean on_wake(gpointer data)
   if (w->quit)
     w->running = FALSE;
   g_mutex_unlock(&w->lock);
-  g_hash_table_iter_init(&iter, posts);
-  while (w->running && g_hash_table_iter_next(&iter, &key, &value)) {
-    apply(w, GPOINTER_TO_UINT(key), value);
+  /* Oldest offer first: the newest ends up on top of the server's stack. */
+  serials = g_hash_table_get_keys(posts);
+  serials = g_list_sort(serials, compare_serials);
+  for (GList *l = serials; w->running && l != NULL; l = l->next) {
+    apply(w, GPOINTER_TO_UINT(l->data), g_hash_table_lookup(posts, l->data));
     /* A stop while a call was out: show nothing more. */
     g_mutex_lock(&w->lock);
     if (w->quit)

@@ -158,7 +158,7 @@ static void set_style(OtauxNotify *notify, OtauxNotifyShow *show, const OtauxPro
       icon = "otaux-update-urgent";
       break;
     case OTAUX_PROMPT_RESULT:
-      show->urgency = MIN(show->urgency, 1);
+      show->urgency = 1; /* normal: neither hidden nor red */
       if (result_is_good(prompt->result)) {
         show->timeout = SUCCESS_TIMEOUT_MS;
         icon = prompt->result == OTAUX_RESULT_USER_CANCELLED ? "otaux-update" : "otaux-update-done";
