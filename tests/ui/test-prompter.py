@@ -8,6 +8,7 @@ ARTIFACT_DIR/prompter-1024x700/."""
 import gettext
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -525,6 +526,26 @@ def test_labels_fit_a_phone(ctx):
         log('widest %s label: %r, %d px of text in a %d px button' % (lang, label, w, bw))
     assert seen >= len(msgids) * len(LANGUAGES) - len(msgids)  # (some translations coincide)
     assert not bad, 'labels that do not fit a 360 px button:\n' + '\n'.join(bad)
+
+
+def test_window_icon_is_otaux_update(ctx):
+    """Issue 9 A.9: the pop-up's window icon is the project's otaux-update
+    (found in the source's data/icons hicolor theme, as once installed)."""
+    path, serial = ctx.add(screen('download'))
+    data = os.path.join(os.environ['OTAUX_TEST_SOURCE_ROOT'], 'data')
+    ctx.start_prompter(env={'XDG_DATA_DIRS': data + ':/usr/share'})
+    ctx.layout(serial, 'download')
+    wid = uitest.find_window('^Firmware update available$')
+    r = subprocess.run(['xprop', '-id', wid, '_NET_WM_ICON'], capture_output=True, text=True)
+    assert r.stdout.startswith('_NET_WM_ICON(CARDINAL)'), r.stdout[:200] + r.stderr
+    # without the theme's otaux-update (say, not installed) the window has none
+    ctx.prompter.stop()
+    ctx.start_prompter(env={'XDG_DATA_DIRS': '/nonexistent'})
+    ctx.forget_layout(serial, 'download')
+    ctx.layout(serial, 'download')
+    wid = uitest.find_window('^Firmware update available$')
+    r = subprocess.run(['xprop', '-id', wid, '_NET_WM_ICON'], capture_output=True, text=True)
+    assert not r.stdout.startswith('_NET_WM_ICON(CARDINAL)'), r.stdout[:200]
 
 
 def plain(text):
