@@ -365,13 +365,115 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
   }
 }
 
+/* -- offers left from an earlier run ----------------------------------------
+ * The bridge may have been stopped while a release was replaced or went
+ * away: the agent still has its offer, which no job knows. After the first
+ * look at fwupd, such "fwupd:" offers that still ask a question are
+ * withdrawn; finished and installing ones stay. */
+
+static gboolean is_ours(OtauxFwupdBridge *bridge, const char *path)
+{
+  return job_by_path(bridge, path) != NULL;
+}
+
+static void on_leftover_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  OtauxFwupdBridge *bridge = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+
+  bridge->pending--;
+  if (reply == NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug("withdrawing a left offer: %s", error->message);
+}
+
+typedef struct {
+  OtauxFwupdBridge *bridge;
+  char *path;
+} Leftover;
+
+static void on_leftover_props(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Leftover *left = user_data;
+  OtauxFwupdBridge *bridge = left->bridge;
+  g_autofree char *path = left->path;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+  g_autoptr(GVariant) props = NULL;
+  const char *id = NULL, *phase = NULL;
+
+  g_free(left);
+  bridge->pending--;
+  if (reply == NULL)
+    return;
+  props = g_variant_get_child_value(reply, 0);
+  if (!g_variant_lookup(props, "Id", "&s", &id) || !g_variant_lookup(props, "Phase", "&s", &phase))
+    return;
+  if (!g_str_has_prefix(id, "fwupd:") || is_ours(bridge, path) ||
+      g_hash_table_contains(bridge->jobs, id))
+    return;
+  if (g_strcmp0(phase, "offered") != 0 && g_strcmp0(phase, "ready") != 0 &&
+      g_strcmp0(phase, "delayed") != 0 && g_strcmp0(phase, "downloading") != 0)
+    return;
+  g_info("%s: left from an earlier run and no longer offered by fwupd: withdrawn", id);
+  bridge->pending++;
+  g_dbus_connection_call(bridge->session, AGENT_NAME, path, OFFER_IFACE, "Withdraw", NULL, NULL,
+                         G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable,
+                         on_leftover_done, bridge);
+}
+
+static void on_offers(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  OtauxFwupdBridge *bridge = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *path;
+
+  bridge->pending--;
+  if (reply == NULL)
+    return;
+  g_variant_get(reply, "(v)", &value);
+  if (!g_variant_is_of_type(value, G_VARIANT_TYPE("ao")))
+    return;
+  g_variant_get(value, "ao", &iter);
+  while (g_variant_iter_next(iter, "&o", &path)) {
+    Leftover *left;
+    if (is_ours(bridge, path))
+      continue;
+    left = g_new0(Leftover, 1);
+    left->bridge = bridge;
+    left->path = g_strdup(path);
+    bridge->pending++;
+    g_dbus_connection_call(bridge->session, AGENT_NAME, path, "org.freedesktop.DBus.Properties",
+                           "GetAll", g_variant_new("(s)", OFFER_IFACE), G_VARIANT_TYPE("(a{sv})"),
+                           G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable,
+                           on_leftover_props, left);
+  }
+}
+
+static void sweep_leftovers(OtauxFwupdBridge *bridge)
+{
+  if (bridge->swept || !bridge->agent_up)
+    return;
+  bridge->swept = TRUE;
+  bridge->pending++;
+  g_dbus_connection_call(bridge->session, AGENT_NAME, AGENT_PATH, "org.freedesktop.DBus.Properties",
+                         "Get", g_variant_new("(ss)", AGENT_IFACE, "Offers"), G_VARIANT_TYPE("(v)"),
+                         G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable, on_offers,
+                         bridge);
+}
+
 static void sync_run_done(SyncRun *run)
 {
   OtauxFwupdBridge *bridge = run->bridge;
 
   bridge->pending--;
-  if (bridge->fwupd_up && !g_cancellable_is_cancelled(bridge->cancellable))
+  if (bridge->fwupd_up && !g_cancellable_is_cancelled(bridge->cancellable)) {
     reconcile(bridge, run->found);
+    sweep_leftovers(bridge);
+  }
   g_ptr_array_unref(run->found);
   g_free(run);
   bridge->syncing = FALSE;
@@ -567,6 +669,7 @@ static void agent_appeared(GDBusConnection *conn, const char *name, const char *
 
   g_info("otaux-agent appeared (%s)", owner);
   bridge->agent_up = TRUE;
+  bridge->swept = FALSE;
   /* Offer again: the agent answers with the same path for a known id, and
    * its Phase and Decision say where each offer is. */
   g_hash_table_iter_init(&iter, bridge->jobs);

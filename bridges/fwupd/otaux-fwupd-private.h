@@ -59,6 +59,7 @@ struct _OtauxFwupdBridge {
   gboolean fwupd_up;
   gboolean syncing;
   gboolean resync;
+  gboolean swept; /* offers left from an earlier run were looked at */
   guint sync_source;
   int pending; /* calls in flight that hold the bridge */
 };

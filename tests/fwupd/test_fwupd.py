@@ -156,6 +156,21 @@ def test_newer_release_replaces_and_gone_release_withdrawn():
         assert c.agent.offers() == []
 
 
+def test_replaced_while_bridge_away():
+    # 1.2.4 comes while the bridge is stopped: the restarted bridge withdraws
+    # the 1.2.3 offer it left behind and offers 1.2.4.
+    with Case(releases=('1.2.3',)) as c:
+        c.agent.signals.wait('OfferAdded', timeout=30)
+        old = c.agent.get_offer(f'fwupd:{WEBCAM}:1.2.3')
+        assert c.bridge.stop() == 0
+        c.world.write_metadata(None)
+        c.world.fwupd_log.wait('changed, reloading all remotes', 30)
+        c.bridge.start()
+        c.agent.signals.wait('OfferRemoved', pred=lambda a: a[0] == old, timeout=30)
+        c.offer_path()
+        assert [c.agent.props(o)['Id'] for o in c.agent.offers()] == [OFFER_ID]
+
+
 def test_shipped_checksum_mismatch():
     # Debian's fwupd-tests.xml names other container checksums than its cab
     # files have: the download is refused with 402 (damaged package).
@@ -274,7 +289,8 @@ def test_agent_killed_mid_install():
 
 if __name__ == '__main__':
     main([test_offer_fields, test_accept_both_installs_and_reboots,
-          test_newer_release_replaces_and_gone_release_withdrawn, test_shipped_checksum_mismatch,
+          test_newer_release_replaces_and_gone_release_withdrawn, test_replaced_while_bridge_away,
+          test_shipped_checksum_mismatch,
           test_cancel_is_remembered,
           test_delay_reboot_waits_for_schedule, test_fwupd_killed_mid_install,
           test_bridge_killed_picks_up, test_agent_restart, test_agent_killed_mid_install])
