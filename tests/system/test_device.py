@@ -70,8 +70,11 @@ class Ctx:
 
     def done(self):
         if self.agent is not None:
+            # SIGTERM: the agent frees everything (under ASan a leak exits non-zero).
+            code = self.agent.stop() if self.agent.proc is not None else 0
             self.agent.close()
             self.agent = None
+            assert code == 0, f'the agent exited with {code}'
         for m in list(self.sysbus.mocks):
             if m.proc.poll() is None:
                 os.kill(m.proc.pid, signal.SIGCONT)
