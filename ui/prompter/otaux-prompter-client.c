@@ -351,6 +351,8 @@ static void on_answered(GObject *source, GAsyncResult *res, gpointer user_data)
     g_autofree char *text = NULL;
     g_dbus_error_strip_remote_error(error);
     g_warning("Answer on %s failed: %s %s", path, remote ? remote : "", error->message);
+    /* TRANSLATORS: the agent refused the person's answer; %s is its error message in English:
+       "The answer was not accepted: the prompt does not offer that choice". */
     text = g_strdup_printf(_("The answer was not accepted: %s"), error->message);
     otaux_prompter_window_set_error(self, text);
   }

@@ -81,6 +81,9 @@ void otaux_prompter_delay_update(OtauxPrompter *self)
       hint = g_strdup_printf(_("Restart at %s"), when);
     } else {
       g_autofree char *max = format_time(self, self->cur->delay_max);
+      /* TRANSLATORS: the picked restart time is past the latest allowed; both %s are a time
+         ("22:00") or a short day and time ("Tue 17 Mar 22:00"): "Tue 17 Mar 22:00 is too late:
+         the latest time is Mon 16 Mar 22:00". */
       hint = g_strdup_printf(_("%s is too late: the latest time is %s"), when, max);
     }
   }
@@ -138,6 +141,7 @@ static GtkWidget *build_time_row(OtauxPrompter *self, gint64 init)
   GtkWidget *colon = gtk_label_new(":");
 
   gtk_widget_set_margin_start(row, 28);
+  /* TRANSLATORS: screen-reader names of the hour and minute of the picked restart time. */
   d->hour = make_spin(self, 23, 1, _("Hour"));
   d->minute = make_spin(self, 59, 5, _("Minute"));
   if (init_dt != NULL) {
@@ -164,6 +168,7 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
 
   d->box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class(d->box, "otaux-delay");
+  /* TRANSLATORS: heading of the list of restart times ("In 1 hour", "Tonight at 22:00"...). */
   heading = gtk_label_new(_("Pick a time"));
   gtk_label_set_xalign(GTK_LABEL(heading), 0.0f);
   gtk_widget_add_css_class(heading, "heading");
@@ -194,6 +199,8 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
     g_ptr_array_add(d->checks, check);
   }
 
+  /* TRANSLATORS: the last choice of that list: shows hour and minute to pick a restart time
+     yourself (not: set the clock). */
   d->custom_check = gtk_check_button_new_with_label(_("Another time"));
   otaux_prompter_set_accessible_label(d->custom_check, _("Another time"));
   g_object_set_data(G_OBJECT(d->custom_check), "otaux-option", (gpointer) "custom");
