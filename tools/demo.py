@@ -33,9 +33,10 @@ def say(text):
 
 
 class Demo:
-    def __init__(self, build, out):
+    def __init__(self, build, out, phone=False):
         self.build = build
         self.out = out
+        self.phone = phone  # a 360x720 screen, dunst and the pop-up fitted to it
         self.shots = os.path.join(out, 'prompter')  # the prompter's own pictures
         os.makedirs(self.shots, exist_ok=True)
         self.procs = []
@@ -57,7 +58,8 @@ class Demo:
         if uitest.name_has_owner(bus, 'org.freedesktop.Notifications'):
             return
         say('starting dunst as the notification server')
-        p = uitest.Proc(['dunst', '-config', os.path.join(ROOT, 'data', 'demo', 'dunstrc')],
+        rc = 'dunstrc-phone' if self.phone else 'dunstrc'
+        p = uitest.Proc(['dunst', '-config', os.path.join(ROOT, 'data', 'demo', rc)],
                         env=uitest.gui_env(), name='dunst')
         self.procs.append(p)
         wait_until(lambda: uitest.name_has_owner(bus, 'org.freedesktop.Notifications'), 15,
@@ -94,7 +96,10 @@ class Demo:
         shutil.copy(os.path.join(ROOT, 'data', 'examples', 'strings-en.xml'), strings)
         env = uitest.gui_env({
             'OTAUX_PROMPTER': os.path.join(self.build, 'ui', 'otaux-prompter'),
-            'OTAUX_PROMPTER_ARGS': '--screenshot-dir %s --idle-timeout 120' % self.shots,
+            'OTAUX_PROMPTER_ARGS': '--screenshot-dir %s --idle-timeout 120%s' % (
+                self.shots, ' --geometry 360x720' if self.phone else ''),
+            # the icons' files before they are installed (image-path)
+            'OTAUX_ICON_DIR': os.path.join(ROOT, 'data', 'icons', 'hicolor', 'scalable', 'apps'),
             'OTAUX_LOCALEDIR': os.path.join(self.build, 'po'),
         })
         env.pop('G_DEBUG', None)
@@ -351,8 +356,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', required=True)
     ap.add_argument('--out', required=True)
+    ap.add_argument('--phone', action='store_true', help='a 360x720 screen (tools/demo --phone)')
     opt = ap.parse_args()
-    demo = Demo(os.path.abspath(opt.build), os.path.abspath(opt.out))
+    demo = Demo(os.path.abspath(opt.build), os.path.abspath(opt.out), opt.phone)
     try:
         demo.start_notification_server()
         demo.start_system_services()
