@@ -182,7 +182,7 @@ class FwupdWorld:
         conf = os.path.join(root, 'etc/fwupd/fwupd.conf')
         with open(conf, 'w') as f:
             f.write(FWUPD_CONF.format(extra_fwupd=self.extra_fwupd, extra_test=self.extra_test))
-        os.chmod(conf, 0o640)  # fwupd refuses a world-readable config with secrets
+        os.chmod(conf, 0o640)  # fwupd would otherwise "fix" it from 0644 itself
         env = dict(os.environ)
         env.update({
             'FWUPD_SYSCONFDIR': os.path.join(root, 'etc'),
