@@ -417,6 +417,10 @@ gint64 otaux_offer_timeout_at(const OtauxOffer *offer, const OtauxPolicy *policy
   pp = priority_policy(offer, policy);
   if (pp->timeout_s == 0 || !question_open(offer, policy) || otaux_offer_held(offer, policy, now))
     return 0;
+  /* A time-out that would install waits, like the person, for the battery. */
+  if (pp->timeout_answer == OTAUX_TIMEOUT_ANSWER_ACCEPT &&
+      otaux_offer_waits_for_battery(offer, policy))
+    return 0;
   return offer->asked_at + (gint64)pp->timeout_s;
 }
 

@@ -367,6 +367,38 @@ static void test_battery_rises(void **state)
   assert_string_equal(otaux_agent_get_prompt(f->agent, o->serial)->warning, "");
 }
 
+static void test_timeout_accept_waits(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  OtauxSystemFacts sys = {
+    .known = BIT(OTAUX_DEVICE_BATTERY) | BIT(OTAUX_DEVICE_ON_BATTERY),
+    .battery_present = TRUE,
+    .battery_percent = 5,
+    .on_battery = TRUE,
+  };
+  const OtauxOffer *o;
+  guint serial;
+
+  /* The question answers itself "accept" after an hour, but not on 5 %. */
+  p->priority[OTAUX_PRIORITY_MEDIUM].timeout_s = HOUR;
+  p->priority[OTAUX_PRIORITY_MEDIUM].timeout_answer = OTAUX_TIMEOUT_ANSWER_ACCEPT;
+  otaux_agent_set_policy(f->agent, p);
+  otaux_agent_set_system_facts(f->agent, &sys);
+  o = offer(f, 50, FALSE);
+  serial = o->serial;
+  assert_int_equal(otaux_agent_get_prompt(f->agent, serial)->deadline, 0);
+  f->now = T0 + 2 * HOUR;
+  otaux_agent_tick(f->agent);
+  assert_int_equal(otaux_agent_lookup(f->agent, serial)->decision, OTAUX_DECISION_NONE);
+  assert_false(has_event(f, "decided accept timeout"));
+  /* charging: the overdue time-out answers at once */
+  sys.on_battery = FALSE;
+  sys.battery_percent = 50;
+  otaux_agent_set_system_facts(f->agent, &sys);
+  assert_true(has_event(f, "decided accept timeout"));
+}
+
 static void test_installing_inhibited(void **state)
 {
   Fixture *f = *state;
@@ -393,6 +425,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_live_roaming_policy, setup, teardown),
     cmocka_unit_test_setup_teardown(test_low_battery_holds_install, setup, teardown),
     cmocka_unit_test_setup_teardown(test_battery_rises, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_timeout_accept_waits, setup, teardown),
     cmocka_unit_test_setup_teardown(test_installing_inhibited, setup, teardown),
   };
 
