@@ -837,15 +837,6 @@ void otaux_agent_set_system_facts(OtauxAgent *agent, const OtauxSystemFacts *fac
   device_refresh(agent);
 }
 
-gboolean otaux_agent_installing(OtauxAgent *agent)
-{
-  g_return_val_if_fail(agent != NULL, FALSE);
-  for (guint i = 0; i < agent->offers->len; i++)
-    if (((OtauxOffer *)g_ptr_array_index(agent->offers, i))->phase == OTAUX_PHASE_INSTALLING)
-      return TRUE;
-  return FALSE;
-}
-
 /* ---- the operator's charge-warning program ---------------------------- */
 
 static void charge_finish(OtauxAgent *agent, guint serial, gboolean yes)

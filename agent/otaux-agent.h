@@ -127,8 +127,6 @@ void otaux_agent_set_system_facts(OtauxAgent *agent, const OtauxSystemFacts *fac
 /* The device in force, as Agent1.Device shows it: the system's word merged
  * by policy with the keys of the updater's newest open offer. */
 void otaux_agent_get_device(OtauxAgent *agent, OtauxDeviceFacts *out);
-/* Whether any offer is installing (the shutdown inhibitor is held then). */
-gboolean otaux_agent_installing(OtauxAgent *agent);
 
 /* The prompt currently published for an offer (never NULL). */
 const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial);

@@ -9,6 +9,17 @@
 #define LOGIN_PATH  "/org/freedesktop/login1"
 #define LOGIN_IFACE "org.freedesktop.login1.Manager"
 
+/* Any offer installing: the inhibitor is held then. */
+static gboolean installing(OtauxSysbus *sb)
+{
+  g_autoptr(GPtrArray) offers = otaux_agent_list(sb->agent);
+
+  for (guint i = 0; i < offers->len; i++)
+    if (((const OtauxOffer *)g_ptr_array_index(offers, i))->phase == OTAUX_PHASE_INSTALLING)
+      return TRUE;
+  return FALSE;
+}
+
 static void drop(OtauxSysbus *sb)
 {
   if (sb->inhibit_fd < 0)
@@ -27,7 +38,7 @@ static void on_inhibit(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
   if (reply == NULL ||
       !dbus_message_get_args(reply, NULL, DBUS_TYPE_UNIX_FD, &fd, DBUS_TYPE_INVALID))
     return;
-  if (sb->inhibit_fd >= 0 || !otaux_agent_installing(sb->agent)) {
+  if (sb->inhibit_fd >= 0 || !installing(sb)) {
     close(fd); /* finished meanwhile, or one is held already */
     return;
   }
@@ -78,7 +89,7 @@ static gboolean on_check(gpointer data)
   OtauxSysbus *sb = data;
 
   sb->inhibit_check_id = 0;
-  if (otaux_agent_installing(sb->agent))
+  if (installing(sb))
     take(sb);
   else
     drop(sb);
