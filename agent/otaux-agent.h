@@ -64,7 +64,8 @@ typedef struct {
 
 /* Loads the saved offers and arms their schedules (an overdue delayed
  * reboot is accepted at once, reason scheduled). */
-OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error);
+OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_agent_free(OtauxAgent *agent);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxAgent, otaux_agent_free)
 
@@ -89,12 +90,14 @@ gint64 otaux_agent_now(OtauxAgent *agent);
 
 /* Who may offer and answer: the session's own uid, and the policy's
  * allowed uids (callers.uids; when empty: root). */
-gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid, GError **error);
+gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Creates an offer, or finds the one with the same id and updates its
  * descriptive fields (@created tells which). @spec must be validated. */
 gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
-                           const OtauxOffer **out_offer, gboolean *created, GError **error);
+                           const OtauxOffer **out_offer, gboolean *created,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 const OtauxOffer *otaux_agent_lookup(OtauxAgent *agent, guint serial);
 const OtauxOffer *otaux_agent_lookup_id(OtauxAgent *agent, const char *id);
@@ -103,16 +106,19 @@ GPtrArray *otaux_agent_list(OtauxAgent *agent);
 guint otaux_agent_count(OtauxAgent *agent);
 
 gboolean otaux_agent_set_state(OtauxAgent *agent, guint serial, guint32 state, guint64 bytes_done,
-                               guint64 bytes_total, GError **error);
+                               guint64 bytes_total, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The same with the updater's instruction for the installing screen:
  * NULL keeps the last one, "" clears it. */
 gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 state,
                                     guint64 bytes_done, guint64 bytes_total,
-                                    const char *instruction, GError **error);
-gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GError **error);
-gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error);
+                                    const char *instruction,
+                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice, gint64 reboot_at,
-                            GError **error);
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Runs the time-driven transitions now (schedules, countdowns, reminders).
  * The agent calls it from its own timer; tests call it after moving an

@@ -158,7 +158,8 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
 
 /* Checks every value of a spec against the limits and value sets.
  * OTAUX_OFFER_ERROR_INVALID_ARGS names the key. */
-gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error);
+gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 typedef struct {
   guint serial; /* object path /org/otaux/Agent/Offers/<serial>; stable */
@@ -214,14 +215,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxOffer, otaux_offer_free)
 void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec);
 
 gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_done,
-                               guint64 bytes_total, gint64 now, GError **error);
-gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now, GError **error);
+                               guint64 bytes_total, gint64 now,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* @choice is "accept", "cancel" or "delay-reboot" (then @reboot_at is
  * required). The choice must be one the current state offers, see
  * otaux_offer_allowed_choices(). */
 gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const char *choice,
-                            gint64 reboot_at, gint64 now, GError **error);
+                            gint64 reboot_at, gint64 now, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Time-driven transitions: a delayed offer whose reboot time passed is
  * accepted (scheduled); a forced ready offer whose countdown ended is
@@ -247,7 +250,8 @@ gboolean otaux_offer_needs_charge_program(const OtauxOffer *offer, const OtauxPo
 gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy);
 /* The program's answer: yes lets the question through (without the
  * warning); no cancels the offer (decision cancel, reason policy, 401). */
-gboolean otaux_offer_charge_answer(OtauxOffer *offer, gboolean yes, gint64 now, GError **error);
+gboolean otaux_offer_charge_answer(OtauxOffer *offer, gboolean yes, gint64 now,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* When the open question answers itself, 0 = never. */
 gint64 otaux_offer_timeout_at(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now);
 

@@ -22,7 +22,7 @@ typedef enum {
 typedef struct _OtauxStore OtauxStore;
 
 /* Creates DIR (and DIR/offers) with mode 0700 when missing. */
-OtauxStore *otaux_store_new(const char *dir, GError **error);
+OtauxStore *otaux_store_new(const char *dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_store_free(OtauxStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxStore, otaux_store_free)
 
@@ -31,18 +31,21 @@ const char *otaux_store_get_dir(const OtauxStore *store);
 /* $XDG_STATE_HOME/otaux, or ~/.local/state/otaux. */
 char *otaux_store_default_dir(void);
 
-gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer, GError **error);
-gboolean otaux_store_remove(OtauxStore *store, guint serial, GError **error);
+gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer,
+                          GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean otaux_store_remove(OtauxStore *store, guint serial,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Loads every offer, sorted by serial. A file that does not parse is
  * renamed to <name>.corrupt and reported through @on_corrupt; leftover
  * temporary files are deleted. */
 typedef void (*OtauxStoreCorruptFunc)(const char *path, const GError *error, gpointer user_data);
 GPtrArray *otaux_store_load(OtauxStore *store, OtauxStoreCorruptFunc on_corrupt, gpointer user_data,
-                            GError **error);
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Serialisation alone, for tests and tools. */
 char *otaux_store_serialize(const OtauxOffer *offer, gsize *length);
-OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error);
+OtauxOffer *otaux_store_parse(const char *data, gsize length,
+                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

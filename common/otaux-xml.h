@@ -57,16 +57,19 @@ void otaux_xml_init(void);
  * appends every problem, in file order, to @problems (may be NULL). */
 G_GNUC_WARN_UNUSED_RESULT
 xmlDoc *otaux_xml_parse(const char *what, const char *name, const char *data, gsize len,
-                        gsize max_bytes, GPtrArray *problems, GError **error);
+                        gsize max_bytes, GPtrArray *problems,
+                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Parses a RelaxNG schema from memory; keep it for the process. */
 G_GNUC_WARN_UNUSED_RESULT
-xmlRelaxNG *otaux_xml_schema_new(const char *data, gsize len, GError **error);
+xmlRelaxNG *otaux_xml_schema_new(const char *data, gsize len,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Checks @doc against @schema; FALSE (OTAUX_XML_ERROR_INVALID) with every
  * problem appended to @problems (may be NULL). */
 G_GNUC_WARN_UNUSED_RESULT
-gboolean otaux_xml_validate(xmlDoc *doc, xmlRelaxNG *schema, GPtrArray *problems, GError **error);
+gboolean otaux_xml_validate(xmlDoc *doc, xmlRelaxNG *schema, GPtrArray *problems,
+                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The line of @node, 0 when unknown. */
 guint otaux_xml_line(const xmlNode *node);

@@ -37,7 +37,8 @@ extern const OtauxDBusInterface otaux_bus_testing_interface;
 
 /* otaux-bus.c: callers.names, the updater methods come only from the
  * owners of these well-known names. */
-gboolean otaux_bus_sender_allowed(OtauxBus *bus, DBusMessage *call, GError **error);
+gboolean otaux_bus_sender_allowed(OtauxBus *bus, DBusMessage *call,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* otaux-bus-agent.c: org.otaux.Agent1 on /org/otaux/Agent. */
 void otaux_bus_agent_export(OtauxBus *bus);

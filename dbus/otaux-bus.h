@@ -32,7 +32,7 @@ typedef void (*OtauxBusLostFunc)(const char *why, gpointer user_data);
 /* Connects, exports the agent and its offers, then requests the name.
  * Fails when another agent owns it (unless @config->replace). */
 OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBusLostFunc lost,
-                        gpointer user_data, GError **error);
+                        gpointer user_data, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_bus_free(OtauxBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxBus, otaux_bus_free)
 

@@ -1,6 +1,7 @@
 /* Fuzz target: an arbitrary serialised D-Bus message handed to the Offer
  * argument parser, as the bus would deliver it. */
 #include <stdint.h>
+#include <string.h>
 
 #include "otaux-dbus-util.h"
 #include "otaux-dbus-validate.h"
@@ -26,8 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   guint64 done = 0, total = 0;
   const char *choice = NULL;
   gint64 at = 0;
-  (void)otaux_dbus_parse_set_state(msg, &state, &done, &total, NULL);
-  (void)otaux_dbus_parse_finish(msg, &result, NULL);
-  (void)otaux_dbus_parse_answer(msg, &choice, &at, NULL);
+  /* What a parser accepts holds the promises its callers rely on. */
+  if (otaux_dbus_parse_set_state(msg, &state, &done, &total, NULL))
+    g_assert(otaux_fumo_state_is_valid(state) && (total == 0 || done <= total));
+  if (otaux_dbus_parse_finish(msg, &result, NULL))
+    g_assert(otaux_fumo_result_is_valid(result));
+  if (otaux_dbus_parse_answer(msg, &choice, &at, NULL))
+    g_assert(choice != NULL && *choice != '\0' && strlen(choice) <= OTAUX_LIMIT_CHOICE_BYTES);
   return 0;
 }

@@ -48,7 +48,8 @@ OtauxPolicyFile *otaux_policy_file_parse(const char *name, const char *data, gsi
                                          GPtrArray *problems);
 /* Reads and parses @path. An unreadable (missing, too large is a problem,
  * not this) file sets @error and appends nothing. */
-OtauxPolicyFile *otaux_policy_file_load(const char *path, GPtrArray *problems, GError **error);
+OtauxPolicyFile *otaux_policy_file_load(const char *path, GPtrArray *problems,
+                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_policy_file_free(OtauxPolicyFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxPolicyFile, otaux_policy_file_free)
 

@@ -26,7 +26,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxPolicyLayers, otaux_policy_layers_free)
 
 /* Applies one file on top (a bad file: problems, nothing changes).
  * Returns FALSE when the file could not be read (@error) or had problems. */
-gboolean otaux_policy_layers_add_file(OtauxPolicyLayers *layers, const char *path, GError **error);
+gboolean otaux_policy_layers_add_file(OtauxPolicyLayers *layers, const char *path,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Applies a directory's NAME_VVV.xml files in version order. A missing
  * directory is an empty layer. */
 void otaux_policy_layers_add_dir(OtauxPolicyLayers *layers, const char *dir);

@@ -66,8 +66,9 @@ guint otaux_strings_load_dirs(OtauxStrings *strings, const char *const *dirs, GP
  * @problems (may be NULL) as "file:line: message"; on any problem returns
  * NULL and sets @error to the first one. @filename is only for messages. */
 OtauxCatalog *otaux_catalog_parse(const char *data, gsize length, const char *filename,
-                                  GPtrArray *problems, GError **error);
-OtauxCatalog *otaux_catalog_load_file(const char *path, GPtrArray *problems, GError **error);
+                                  GPtrArray *problems, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+OtauxCatalog *otaux_catalog_load_file(const char *path, GPtrArray *problems,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_catalog_free(OtauxCatalog *catalog);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxCatalog, otaux_catalog_free)
 const char *otaux_catalog_get_locale(const OtauxCatalog *catalog);

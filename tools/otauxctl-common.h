@@ -52,11 +52,12 @@ GDBusConnection *otauxctl_bus(void);
 void otauxctl_disconnect(void);
 /* A synchronous call to the agent. */
 GVariant *otauxctl_call(const char *path, const char *iface, const char *method, GVariant *params,
-                        const char *reply_type, GError **error);
+                        const char *reply_type, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* OFFER is an object path or a package id (resolved with GetOffer). */
 int otauxctl_resolve_offer(const char *arg, char **out_path);
 /* The a{sv} of Properties.GetAll. */
-GVariant *otauxctl_get_all(const char *path, const char *iface, GError **error);
+GVariant *otauxctl_get_all(const char *path, const char *iface,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -70,7 +71,8 @@ GOptionEntry *otauxctl_key_entries(const OtauxKey *keys, gsize n_keys, gsize ext
                                    GVariantDict *dict);
 void otauxctl_set_short_option(GOptionEntry *entries, const char *long_name, char letter);
 /* A KEY=VALUE or --KEY VALUE argument as the key's D-Bus type. */
-GVariant *otauxctl_key_parse(const OtauxKey *k, const char *text, GError **error);
+GVariant *otauxctl_key_parse(const OtauxKey *k, const char *text,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- values ------------------------------------------------------------- */
 
@@ -79,7 +81,8 @@ gboolean otauxctl_parse_bool(const char *text, gboolean *out);
 gboolean otauxctl_parse_u32(const char *text, guint32 *out);
 /* UNIX seconds, "+N" seconds from now (suffix s, m, h or d), or an ISO 8601
  * time (local time when it names no zone). */
-gboolean otauxctl_parse_time(const char *text, gint64 *out, GError **error);
+gboolean otauxctl_parse_time(const char *text, gint64 *out,
+                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* "T (YYYY-MM-DD HH:MM:SS +ZZZZ)", or "0". */
 char *otauxctl_format_time(gint64 t);
 /* A value on one line: plain strings bare unless they need quotes. */

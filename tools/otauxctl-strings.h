@@ -9,7 +9,7 @@ G_BEGIN_DECLS
  * NULL (with @error) when it cannot be read or has no element. Reads only
  * the start of the file; for `otauxctl check` to pick the checker:
  * "catalog" -> otauxctl_check_catalog(), else the policy checker. */
-char *otauxctl_file_root_element(const char *path, GError **error);
+char *otauxctl_file_root_element(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Checks one string catalog strictly, as the agent loads it, and prints
  * every problem as "file:line: message" on stderr. Returns TRUE when the

@@ -9,6 +9,8 @@
 3. Size: no C file outside tests/ longer than 900 lines.
 4. Error domains: G_DEFINE_QUARK names are words joined by '-' (the
    formatter once turned them into "otaux - agent - error - quark").
+5. A function that can fail (takes a GError ** and returns gboolean or a
+   pointer) is declared G_GNUC_WARN_UNUSED_RESULT in its header.
 
 Prints the table of rules, then every break as FILE:LINE: MESSAGE; exits 1
 when there is one.
@@ -118,6 +120,8 @@ def print_table():
     print('#')
     print(f'# Size: no C file outside tests/ longer than {MAX_LINES} lines.')
     print('# Error domains: G_DEFINE_QUARK(otaux-module-error-quark, ...), no spaces.')
+    print('# Functions that can fail (GError **, returning gboolean or a pointer) are')
+    print('# declared G_GNUC_WARN_UNUSED_RESULT in their headers.')
 
 
 def check_includes(root, build, problems):
@@ -203,6 +207,26 @@ def check_quarks(root, problems):
                                     'a name like otaux-agent-error-quark')
 
 
+def check_unused_result(root, problems):
+    decl = re.compile(r'(?:^|[;}/])\s*((?:const\s+)?[A-Za-z_][\w \t]*?[\s*]+)([a-z_]\w*)\s*'
+                      r'\(([^;{}()]*GError\s*\*\*[^;{}()]*)\)([^;{}()]*(?:\([^()]*\))?[^;{}()]*);', re.M)
+    for rel in source_files(root):
+        if not rel.endswith('.h') or rel.startswith(SKIPPED):
+            continue
+        with open(os.path.join(root, rel), encoding='utf-8') as f:
+            text = f.read()
+        for m in decl.finditer(text):
+            ret = ' '.join(m.group(1).split())
+            if 'typedef' in ret or 'static' in ret or '(' in ret:
+                continue
+            if not (ret.endswith('gboolean') or ret.endswith('*')):
+                continue
+            if 'G_GNUC_WARN_UNUSED_RESULT' not in m.group(4):
+                lineno = text.count('\n', 0, m.start(2)) + 1
+                problems.append(f'{rel}:{lineno}: {m.group(2)}() can fail (GError **): '
+                                'declare it G_GNUC_WARN_UNUSED_RESULT')
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -216,6 +240,7 @@ def main():
     check_programs(paths, problems)
     check_sizes(root, problems)
     check_quarks(root, problems)
+    check_unused_result(root, problems)
     for p in problems:
         print(p)
     print(f'# {len(problems)} rule(s) broken' if problems else '# every rule holds')
