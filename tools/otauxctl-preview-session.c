@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,8 +60,17 @@ static gboolean on_tick(gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-gboolean preview_session_wait(PreviewSession *session, PreviewPredicate pred, gpointer data,
-                              guint timeout_ms, const char *what, GError **error)
+/* Ctrl-C or SIGTERM: the current wait fails, and the session is torn down as usual. */
+static gboolean interrupted;
+
+static gboolean on_interrupt(gpointer data)
+{
+  interrupted = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean wait_until(PreviewPredicate pred, gpointer data, guint timeout_ms,
+                           gboolean interruptible, const char *what, GError **error)
 {
   Deadline deadline = { FALSE };
   guint timer = g_timeout_add(timeout_ms, on_deadline, &deadline);
@@ -68,15 +78,23 @@ gboolean preview_session_wait(PreviewSession *session, PreviewPredicate pred, gp
   guint tick = g_timeout_add(50, on_tick, NULL);
   gboolean ok;
 
-  while (!(ok = pred(data)) && !deadline.timed_out)
+  while (!(ok = pred(data)) && !deadline.timed_out && !(interruptible && interrupted))
     g_main_context_iteration(NULL, TRUE);
   if (!deadline.timed_out)
     g_source_remove(timer);
   g_source_remove(tick);
-  if (!ok)
+  if (!ok && interruptible && interrupted)
+    g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_FAILED, "interrupted");
+  else if (!ok)
     g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_TIMED_OUT,
                 "timed out after %u s waiting for %s", timeout_ms / 1000, what);
   return ok;
+}
+
+gboolean preview_session_wait(PreviewSession *session, PreviewPredicate pred, gpointer data,
+                              guint timeout_ms, const char *what, GError **error)
+{
+  return wait_until(pred, data, timeout_ms, TRUE, what, error);
 }
 
 /* One line a child writes on the pipe @fd (Xvfb -displayfd, dbus-daemon
@@ -112,6 +130,12 @@ static char *read_line(int fd, const char *what, GError **error)
   }
 }
 
+/* A preview interrupted (Ctrl-C) takes its X server, bus, dunst and agent with it. */
+static void die_with_parent(gpointer data)
+{
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* Starts @argv with the session's environment; with @out_fd, the child's
  * fd 3 is the write end of a pipe whose read end is returned there. */
 static GSubprocess *spawn(PreviewSession *s, const char *const *argv, const char *log, int *out_fd,
@@ -124,6 +148,7 @@ static GSubprocess *spawn(PreviewSession *s, const char *const *argv, const char
   int fds[2];
 
   g_subprocess_launcher_set_environ(launcher, s->env);
+  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
   if (log != NULL) {
     g_subprocess_launcher_set_stdout_file_path(launcher, log);
     g_subprocess_launcher_set_stderr_file_path(launcher, log);
@@ -340,6 +365,8 @@ PreviewSession *preview_session_start(const PreviewSessionConfig *config, GError
   GSubprocess *dunst;
 
   g_mutex_init(&s->lock);
+  g_unix_signal_add(SIGINT, on_interrupt, NULL);
+  g_unix_signal_add(SIGTERM, on_interrupt, NULL);
   s->procs = g_ptr_array_new_with_free_func(g_object_unref);
   s->notifies = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
   s->env = g_get_environ();
@@ -380,7 +407,7 @@ static void stop(PreviewSession *s, GSubprocess *proc)
 
   g_subprocess_send_signal(proc, SIGTERM);
   g_subprocess_wait_async(proc, NULL, on_exited, &done);
-  if (!preview_session_wait(s, is_true, &done, 5000, "a child to exit", NULL)) {
+  if (!wait_until(is_true, &done, 5000, FALSE, "a child to exit", NULL)) {
     g_subprocess_force_exit(proc);
     while (!done)
       g_main_context_iteration(NULL, TRUE);
@@ -497,6 +524,10 @@ gboolean preview_session_capture(PreviewSession *s, const char *png, GError **er
   g_autoptr(GSubprocess) proc = NULL;
   gboolean ok;
 
+  if (interrupted) {
+    g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_FAILED, "interrupted");
+    return FALSE;
+  }
   /* Stable: two grabs in a row are equal (dunst and GTK draw after they
    * map). A count-down never stands still: after the bound, the last grab. */
   ok = preview_session_wait(s, screen_stable, &st, CAPTURE_TIMEOUT_MS, "a still screen", NULL);

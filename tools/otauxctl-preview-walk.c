@@ -239,11 +239,16 @@ static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const c
   g_autofree char *file = g_build_filename(w->output, picture, NULL);
   g_autofree char *title = NULL;
   g_autoptr(GVariant) notify = NULL;
+  g_autoptr(GError) unseen = NULL;
   gboolean seen, ok = FALSE;
 
   if (!preview_session_wait(w->session, kind_reached, &sh, SHOW_TIMEOUT_MS, what, error))
     goto out;
-  seen = preview_session_wait(w->session, on_screen, &sh, SHOW_TIMEOUT_MS, what, NULL);
+  seen = preview_session_wait(w->session, on_screen, &sh, SHOW_TIMEOUT_MS, what, &unseen);
+  if (!seen && g_error_matches(unseen, PREVIEW_ERROR, PREVIEW_ERROR_FAILED)) { /* interrupted */
+    g_propagate_error(error, g_steal_pointer(&unseen));
+    goto out;
+  }
   if (!seen) {
     g_autofree char *presentation = prompt_string(sh.prompt, "presentation");
     g_printerr("otauxctl preview: %s: the %s prompt (%s) did not reach the screen in %u s\n",
