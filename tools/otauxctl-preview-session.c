@@ -14,8 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define START_TIMEOUT_MS   30000
-#define CAPTURE_TIMEOUT_MS 4000
+#define START_TIMEOUT_MS        30000
+#define CAPTURE_TIMEOUT_MS      4000
+#define CAPTURE_NEWS_TIMEOUT_MS 10000
 
 struct _PreviewSession {
   char *tmp;
@@ -28,6 +29,7 @@ struct _PreviewSession {
   GDBusConnection *monitor;
   GMutex lock;
   GPtrArray *notifies; /* GVariant*: Notify arguments, under lock */
+  GBytes *previous;    /* the last picture taken */
 };
 
 /* clang-format would turn the quark name into a subtraction. */
@@ -444,6 +446,7 @@ void preview_session_free(PreviewSession *s)
   g_clear_object(&s->bus);
   g_ptr_array_unref(s->procs);
   g_ptr_array_unref(s->notifies);
+  g_clear_pointer(&s->previous, g_bytes_unref);
   g_mutex_clear(&s->lock);
   if (s->tmp != NULL)
     remove_tree(s->tmp);
@@ -498,27 +501,48 @@ static GBytes *grab(PreviewSession *s, GError **error)
 
 typedef struct {
   PreviewSession *s;
+  gboolean news; /* something new is to be on screen */
   GBytes *last;
   GError *error;
 } Stable;
+
+/* One colour all over (PPM: the pixels follow three header lines). */
+static gboolean uniform(GBytes *ppm)
+{
+  gsize len = 0;
+  const guchar *d = g_bytes_get_data(ppm, &len);
+  gsize i = 0;
+
+  for (int lines = 0; i < len && lines < 3; i++)
+    if (d[i] == '\n')
+      lines++;
+  for (gsize j = i + 3; j < len; j++)
+    if (d[j] != d[i + (j - i) % 3])
+      return FALSE;
+  return TRUE;
+}
 
 static gboolean screen_stable(gpointer data)
 {
   Stable *st = data;
   g_autoptr(GBytes) now = grab(st->s, &st->error);
+  gboolean same;
 
   if (now == NULL)
     return TRUE;
-  if (st->last != NULL && g_bytes_equal(st->last, now))
-    return TRUE;
+  same = st->last != NULL && g_bytes_equal(st->last, now);
   g_clear_pointer(&st->last, g_bytes_unref);
   st->last = g_steal_pointer(&now);
-  return FALSE;
+  if (!same)
+    return FALSE;
+  /* Still, but maybe still the screen before: dunst and GTK draw a while after the call. */
+  return !st->news || (!uniform(st->last) &&
+                       (st->s->previous == NULL || !g_bytes_equal(st->s->previous, st->last)));
 }
 
-gboolean preview_session_capture(PreviewSession *s, const char *png, GError **error)
+gboolean preview_session_capture(PreviewSession *s, const char *png, gboolean news, GError **error)
 {
-  Stable st = { s, NULL, NULL };
+  Stable st = { s, news, NULL, NULL };
   g_autofree char *target = g_strconcat("png:", png, NULL);
   const char *argv[] = { "convert", "ppm:-", "-strip", target, NULL };
   g_autoptr(GSubprocess) proc = NULL;
@@ -528,9 +552,12 @@ gboolean preview_session_capture(PreviewSession *s, const char *png, GError **er
     g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_FAILED, "interrupted");
     return FALSE;
   }
-  /* Stable: two grabs in a row are equal (dunst and GTK draw after they
-   * map). A count-down never stands still: after the bound, the last grab. */
-  ok = preview_session_wait(s, screen_stable, &st, CAPTURE_TIMEOUT_MS, "a still screen", NULL);
+  /* Stable: two grabs in a row are equal, and show something new when
+   * something is due. A count-down never stands still, and a prompt may
+   * look like the one before: after the bound, the last grab. */
+  ok = preview_session_wait(s, screen_stable, &st,
+                            news ? CAPTURE_NEWS_TIMEOUT_MS : CAPTURE_TIMEOUT_MS, "a still screen",
+                            NULL);
   if (st.error != NULL) {
     g_propagate_error(error, st.error);
     ok = FALSE;
@@ -538,6 +565,10 @@ gboolean preview_session_capture(PreviewSession *s, const char *png, GError **er
     ok = st.last != NULL;
     if (!ok)
       g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_FAILED, "cannot read the screen");
+  }
+  if (ok) {
+    g_clear_pointer(&s->previous, g_bytes_unref);
+    s->previous = g_bytes_ref(st.last);
   }
   if (ok) {
     proc = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDIN_PIPE, error);

@@ -240,6 +240,7 @@ static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const c
   g_autofree char *title = NULL;
   g_autoptr(GVariant) notify = NULL;
   g_autoptr(GError) unseen = NULL;
+  g_autofree char *presentation = NULL;
   gboolean seen, ok = FALSE;
 
   if (!preview_session_wait(w->session, kind_reached, &sh, SHOW_TIMEOUT_MS, what, error))
@@ -250,12 +251,13 @@ static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const c
     goto out;
   }
   if (!seen) {
-    g_autofree char *presentation = prompt_string(sh.prompt, "presentation");
+    g_autofree char *shown_as = prompt_string(sh.prompt, "presentation");
     g_printerr("otauxctl preview: %s: the %s prompt (%s) did not reach the screen in %u s\n",
-               picture, sh.kind, presentation, SHOW_TIMEOUT_MS / 1000);
+               picture, sh.kind, shown_as, SHOW_TIMEOUT_MS / 1000);
     w->n_unseen++;
   }
-  if (!preview_session_capture(w->session, file, error))
+  presentation = prompt_string(sh.prompt, "presentation");
+  if (!preview_session_capture(w->session, file, !g_str_equal(presentation, "silent"), error))
     goto out;
   title = prompt_string(sh.prompt, "title");
   notify = notify_since(w, st, title);
