@@ -131,6 +131,35 @@ class Demo:
 
     # -- the updater's side --------------------------------------------------
 
+    def watch_notifications(self):
+        """Records the agent's Notify calls (the session bus lets its own user
+        eavesdrop), so a picture can wait for the notification it shows."""
+        self.notifies = []
+        bus = dbus.SessionBus()
+
+        def on_message(bus, msg):
+            if msg.get_member() == 'Notify' and msg.get_interface() == \
+                    'org.freedesktop.Notifications':
+                args = msg.get_args_list()
+                self.notifies.append((str(args[2]), dict(args[6])))
+        bus.add_match_string("eavesdrop='true',type='method_call',"
+                             "interface='org.freedesktop.Notifications',member='Notify'")
+        bus.add_message_filter(on_message)
+
+    def notified(self, path, icon):
+        """Waits until the agent sent the offer's notification with that icon,
+        and dunst drew it (its window stays the same size twice in a row)."""
+        wait_until(lambda: any(i == icon and str(h.get('x-otaux-offer')) == path
+                               for i, h in self.notifies), 15, 'the %s notification' % icon)
+        sizes = []
+
+        def settled():
+            rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
+            geo = [uitest.xdotool('getwindowgeometry', w)[1] for w in out.split()] if out else []
+            sizes.append(geo)
+            return len(sizes) > 1 and sizes[-1] == sizes[-2]
+        uitest.wait_for(settled, 10, 'dunst to draw it', interval=0.2)
+
     def notification_shown(self):
         """Waits until the notification server has a window on screen."""
         def shown():
@@ -281,6 +310,7 @@ class Demo:
         self.changed(p, 'Result', 402)
         prompt = a.props(p)['Prompt']
         say('  the person reads: "%s"' % prompt['body'])
+        self.notified(p, 'otaux-update-failed')
         self.screen('failed-402-plain-words')
 
     # -- a real updater: fwupd's fake device through otaux-fwupd -------------
@@ -361,6 +391,7 @@ def main():
     demo = Demo(os.path.abspath(opt.build), os.path.abspath(opt.out), opt.phone)
     try:
         demo.start_notification_server()
+        demo.watch_notifications()
         demo.start_system_services()
         demo.start_agent()
         demo.first_update()
