@@ -11,7 +11,8 @@
 
 The installed files name their absolute paths (Exec=PREFIX/libexec/...),
 so the bus runs in a private mount namespace (unshare) in which D's PREFIX
-is bind-mounted over PREFIX: the installed tree at the place it names.
+(for /usr: D's /usr/libexec) is bind-mounted over it: the installed tree at
+the place it names.
 
 Usage: test_install.py SOURCE_ROOT BUILD_DIR
 """
@@ -101,9 +102,12 @@ with open(conf, 'w') as f:
   </policy>
 </busconfig>
 ''' % (tmp, service_dir))
-otauxctl = os.path.join(prefix, 'bin', 'otauxctl')
+otauxctl = inst(os.path.join(prefix, 'bin', 'otauxctl'))
+# /usr itself cannot be covered (the shell and dbus-daemon live there): then
+# only its libexec, where the service file points.
+mount_at = os.path.dirname(exec_line) if prefix == '/usr' else prefix
 inner = '''set -e
-mount --bind "$DEST$PREFIX" "$PREFIX"
+mount --bind "$DEST$MOUNT" "$MOUNT"
 exec dbus-run-session --config-file="$CONF" -- sh -c '
   echo "$ otauxctl offer id=journey-1 name=Journey version=1.0 priority=low"
   "$OTAUXCTL" offer id=journey-1 name=Journey version=1.0 priority=low
@@ -114,7 +118,7 @@ exec dbus-run-session --config-file="$CONF" -- sh -c '
 unshare = ['unshare', '--mount', '--propagation', 'private']
 if os.geteuid() != 0:
     unshare.insert(1, '--map-root-user')
-env = dict(os.environ, EXEC=exec_line, DEST=dest, PREFIX=prefix, CONF=conf, OTAUXCTL=otauxctl, HOME=tmp,
+env = dict(os.environ, EXEC=exec_line, DEST=dest, MOUNT=mount_at, CONF=conf, OTAUXCTL=otauxctl, HOME=tmp,
            XDG_STATE_HOME=os.path.join(tmp, 'state'), XDG_RUNTIME_DIR=tmp)
 env.pop('DBUS_SESSION_BUS_ADDRESS', None)
 r = subprocess.run(unshare + ['sh', '-c', inner], env=env, capture_output=True, text=True,
