@@ -306,15 +306,15 @@ GPtrArray *otaux_render_all(const OtauxStrings *strings, gint64 now)
     static const char *const keys[] = { "today", "tomorrow", "next-week" };
 
     for (gsize i = 0; i < G_N_ELEMENTS(times); i++) {
-      g_autofree char *when = otaux_strings_format_time(strings, times[i], now);
+      g_autofree char *when = otaux_strings_format_when(strings, times[i], now);
+      const char *kv[] = { "when", when, NULL };
 
       add(out, g_strdup_printf("popup/latest/%s", keys[i]),
-          g_strdup_printf(g_dgettext("otaux", "Latest: %s"), when));
+          otaux_strings_format(strings, "popup.delay.latest", kv));
       add(out, g_strdup_printf("popup/restart-at/%s", keys[i]),
-          g_strdup_printf(g_dgettext("otaux", "Restart at %s"), when));
+          otaux_strings_format(strings, "popup.delay.restart", kv));
       add(out, g_strdup_printf("popup/too-late/%s", keys[i]),
-          g_strdup_printf(g_dgettext("otaux", "%s is too late: the latest time is %s"), when,
-                          when));
+          otaux_strings_format(strings, "popup.delay.too-late", kv));
     }
   }
 

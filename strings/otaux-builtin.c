@@ -143,6 +143,19 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      "20.2 MB of 48.0 MB, about 2 minutes left". */
   { "popup.progress.bytes-left", N_("{done} of {total}, about {duration} left"), NULL,
     "done! total! duration!", VALUE },
+  /* TRANSLATORS: pop-up, under "Pick a time": the latest restart the operator allows.
+     {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*):
+     "Restart tomorrow at 07:00 at the latest". */
+  { "popup.delay.latest", N_("Restart {when} at the latest"), NULL, "when!", VALUE },
+  /* TRANSLATORS: pop-up, under the hour and minute the person picked: when the device will
+     restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
+     (when.*): "Restart tomorrow at 07:00". */
+  { "popup.delay.restart", N_("Restart {when}"), NULL, "when!", VALUE },
+  /* TRANSLATORS: pop-up, in red under the hour and minute the person picked, when that is
+     past the latest restart (shown on the line above). {when} is the picked restart, "at
+     23:00", "tomorrow at 06:00" or "on Tuesday 17 March at 22:00" (when.*): "Restarting
+     tomorrow at 06:00 is too late". */
+  { "popup.delay.too-late", N_("Restarting {when} is too late"), NULL, "when!", VALUE },
   /* TRANSLATORS: pop-up button while the update downloads or installs: hides the window;
      the download or install goes on. Keep it short (a phone button). */
   { "popup.hide", N_("Hide"), NULL, "", LABEL },

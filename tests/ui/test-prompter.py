@@ -5,6 +5,7 @@ Usage: test-prompter.py PROMPTER ARTIFACT_DIR [TEST...]
 TAP output; exit 77 when xvfb-run/xdotool are missing.
 Screenshots of every screen go to ARTIFACT_DIR/prompter-360x720/ and
 ARTIFACT_DIR/prompter-1024x700/."""
+import datetime
 import gettext
 import os
 import re
@@ -342,6 +343,16 @@ def test_next_popup_question_keeps_shown(ctx):
     assert ctx.signals() == [('Shown', path), ('Hidden', path)], ctx.signals()
 
 
+def is_latest(text):
+    """The picker's "Restart {when} at the latest" line (English)."""
+    return text.startswith('Restart ') and text.endswith(' at the latest')
+
+
+def is_hint(text):
+    """The picker's "Restart {when}" line under the time row (English)."""
+    return text.startswith('Restart ') and not is_latest(text)
+
+
 def test_delay_picker_fits_360x640(ctx):
     """Issue 9 A.6: at 360x640 the picker, its "Latest" line, the time
     spinners (only after "Another time") and the buttons all fit without
@@ -361,16 +372,16 @@ def test_delay_picker_fits_360x640(ctx):
         texts = [t['text'] for t in dl['labels']]
         assert not dl['scrolls'], (kind, 'the picker scrolls at 360x640')
         assert [o['id'] for o in dl['options']][-1] == 'custom', dl['options']
-        assert any(t.startswith('Latest: ') for t in texts), texts
-        assert not any(t.startswith('Restart at ') for t in texts), texts  # no time row yet
+        assert any(is_latest(t) for t in texts), texts
+        assert not any(is_hint(t) for t in texts), texts  # no time row yet
         for item in dl['options'] + dl['buttons'] + dl['labels']:
             assert uitest.inside(dl, item), (kind, item)
         uitest.click_option(wid, dl, 'custom')
         cl = uitest.read_layout(out, serial, kind, '-delay-custom')
         texts = [t['text'] for t in cl['labels']]
         assert not cl['scrolls'], (kind, 'the picker with the time row scrolls at 360x640')
-        assert any(t.startswith('Restart at ') for t in texts), texts
-        assert any(t.startswith('Latest: ') for t in texts), texts
+        assert any(is_hint(t) for t in texts), texts
+        assert any(is_latest(t) for t in texts), texts
         for item in cl['options'] + cl['buttons'] + cl['labels']:
             assert uitest.inside(cl, item), (kind, item)
         uitest.click_button(wid, cl, 'delay-confirm')
@@ -555,10 +566,38 @@ def plain(text):
     return text.replace('\u200f', '').replace('\u00a0', ' ').translate(digits)
 
 
+def when_text(lang, t, now):
+    """{when} for the restart at t as the strings library words it
+    (when.today, when.tomorrow, when.other-day; TZ=UTC, LC_ALL=C.UTF-8 like
+    the prompter)."""
+    days = (datetime.datetime.fromtimestamp(t, datetime.timezone.utc).date()
+            - datetime.datetime.fromtimestamp(now, datetime.timezone.utc).date()).days
+    clock = time.strftime(translate(lang, '%H:%M'), time.gmtime(t))
+    date = time.strftime(translate(lang, '%A %d %B'), time.gmtime(t))
+    msgid = ('at {time}' if days == 0 else 'tomorrow at {time}' if days == 1
+             else 'on {date} at {time}')
+    return translate(lang, msgid).replace('{time}', clock).replace('{date}', date)
+
+
+def custom_start(prompt):
+    """The restart the time row starts at: the first option's hour and
+    minute (minutes down to a multiple of 5), today or else tomorrow."""
+    first = time.gmtime(int(prompt['delay-options'][0][1]))
+    now = time.time()
+    day = datetime.datetime.fromtimestamp(now, datetime.timezone.utc).replace(
+        hour=first.tm_hour, minute=first.tm_min // 5 * 5, second=0, microsecond=0)
+    if day.timestamp() <= now:
+        day += datetime.timedelta(days=1)
+    return int(day.timestamp())
+
+
 def test_times_follow_the_language(ctx):
-    """Issue 12: the picker's "Latest: %s" and "Restart at %s" use the
-    translated format.date-time and format.time, not a fixed "%H:%M"."""
-    for lang in ('de', 'ar'):
+    """Issue 12: the picker's lines put the restart into a sentence worded
+    by its day ("Restart at 21:00", "Restart tomorrow at 07:00", "Restart on
+    Tuesday 17 March at 22:00 at the latest"), in each language's grammar
+    and formats (format.time, format.date), for a time today and one on
+    another day."""
+    for lang in ('en', 'de', 'ar'):
         out = os.path.join(ARTIFACTS, 'prompter-times-' + lang)
         os.makedirs(out, exist_ok=True)
         for f in os.listdir(out):
@@ -566,26 +605,43 @@ def test_times_follow_the_language(ctx):
         ctx.start_prompter(geometry='360x720', shots=out,
                            env={'LANGUAGE': lang,
                                 'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        # delay-max three days ahead: another day
         prompt = screen('install')
+        now = int(time.time())
         path, serial = ctx.add(prompt)
         lay = uitest.read_layout(out, serial, 'install')
         wid = uitest.find_window(uitest.ere(str(prompt['title'])))
         uitest.click_button(wid, lay, 'delay-reboot')
         dl = uitest.read_layout(out, serial, 'install', '-delay')
-        # the prompter runs with TZ=UTC and LC_ALL=C.UTF-8, like this script's strftime
-        latest = translate(lang, 'Latest: %s') % time.strftime(
-            translate(lang, '%a %d %b %H:%M'), time.gmtime(int(prompt['delay-max'])))
-        # (the strings library joins the parts of a time with no-break spaces
-        # and writes the language's digits)
+        latest = translate(lang, 'Restart {when} at the latest').replace(
+            '{when}', when_text(lang, int(prompt['delay-max']), now))
         texts = [plain(t['text']) for t in dl['labels']]
         assert plain(latest) in texts, (latest, texts)
+        if lang == 'de':
+            assert 'am ' in latest and ' um ' in latest, latest
+        # the time row starts one hour ahead: today (tomorrow after 23:00)
         uitest.click_option(wid, dl, 'custom')
         cl = uitest.read_layout(out, serial, 'install', '-delay-custom')
         texts = [plain(t['text']) for t in cl['labels']]
-        prefix = plain(translate(lang, 'Restart at %s').split('%s')[0])
-        hint = next((t for t in texts if t.startswith(prefix)), None)
-        assert hint is not None, (prefix, texts)
+        start = custom_start(prompt)
+        hint = translate(lang, 'Restart {when}').replace('{when}', when_text(lang, start, now))
+        assert plain(hint) in texts, (hint, texts)
         log(lang, repr(latest), repr(hint))
+        ctx.ctl.Remove(path)
+        # delay-max in five minutes: today (but in the last five before midnight)
+        prompt = screen('install')
+        now = int(time.time())
+        prompt['delay-max'] = dbus.Int64(now + 300)
+        path, serial = ctx.add(prompt)
+        lay = uitest.read_layout(out, serial, 'install')
+        wid = uitest.find_window(uitest.ere(str(prompt['title'])))
+        uitest.click_button(wid, lay, 'delay-reboot')
+        dl = uitest.read_layout(out, serial, 'install', '-delay')
+        latest = translate(lang, 'Restart {when} at the latest').replace(
+            '{when}', when_text(lang, now + 300, now))
+        texts = [plain(t['text']) for t in dl['labels']]
+        assert plain(latest) in texts, (latest, texts)
+        log(lang, repr(latest))
         ctx.ctl.Remove(path)
         ctx.prompter.stop()
 

@@ -32,10 +32,15 @@ static gint64 custom_time(OtauxPrompterDelay *d)
   return g_date_time_to_unix(at);
 }
 
-/* In the language's own format (format.time, format.date-time). */
-static char *format_time(OtauxPrompter *self, gint64 t)
+/* A picker line about the restart at @t: the sentence @id with {when}
+ * worded by the day ("at 22:00", "tomorrow at 07:00", "on Tuesday 17 March
+ * at 22:00"), so each language puts the day and time into its own grammar. */
+static char *format_line(OtauxPrompter *self, const char *id, gint64 t)
 {
-  return otaux_strings_format_time(self->strings, t, now_s());
+  g_autofree char *when = otaux_strings_format_when(self->strings, t, now_s());
+  const char *kv[] = { "when", when, NULL };
+
+  return otaux_strings_format(self->strings, id, kv);
 }
 
 gint64 otaux_prompter_delay_selected(OtauxPrompter *self)
@@ -68,25 +73,11 @@ void otaux_prompter_delay_update(OtauxPrompter *self)
   gtk_widget_set_visible(d->time_row, custom);
   t = otaux_prompter_delay_selected(self);
   ok = t > now_s() && (self->cur->delay_max <= 0 || t <= self->cur->delay_max);
-  if (self->cur->delay_max > 0) {
-    g_autofree char *when = format_time(self, self->cur->delay_max);
-    /* TRANSLATORS: under "Pick a time": the latest restart time the
-       operator allows; %s is a time ("22:00") or a day and time. */
-    latest = g_strdup_printf(_("Latest: %s"), when);
-  }
-  if (custom && t > 0) {
-    g_autofree char *when = format_time(self, t);
-    if (ok) {
-      /* TRANSLATORS: the restart time the person picked; %s is a time or a day and time. */
-      hint = g_strdup_printf(_("Restart at %s"), when);
-    } else {
-      g_autofree char *max = format_time(self, self->cur->delay_max);
-      /* TRANSLATORS: the picked restart time is past the latest allowed; both %s are a time
-         ("22:00") or a short day and time ("Tue 17 Mar 22:00"): "Tue 17 Mar 22:00 is too late:
-         the latest time is Mon 16 Mar 22:00". */
-      hint = g_strdup_printf(_("%s is too late: the latest time is %s"), when, max);
-    }
-  }
+  if (self->cur->delay_max > 0)
+    latest = format_line(self, "popup.delay.latest", self->cur->delay_max);
+  /* past the latest, the line above names the limit */
+  if (custom && t > 0)
+    hint = format_line(self, ok ? "popup.delay.restart" : "popup.delay.too-late", t);
   otaux_prompter_set_label(d->latest, NULL, latest);
   otaux_prompter_set_label(d->hint, NULL, hint);
   if (ok)
