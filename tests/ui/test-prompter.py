@@ -350,7 +350,8 @@ def is_latest(text):
 
 def is_hint(text):
     """The picker's "Restart {when}" line under the time row (English)."""
-    return text.startswith('Restart ') and not is_latest(text)
+    return (re.match(r'Restart (at|tomorrow at|on .* at) \d\d:\d\d$', text) is not None
+            and not is_latest(text))
 
 
 def test_delay_picker_fits_360x640(ctx):
