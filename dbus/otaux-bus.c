@@ -135,25 +135,12 @@ static DBusHandlerResult connection_filter(DBusConnection *connection, DBusMessa
 static DBusConnection *connect_bus(const char *address, GError **error)
 {
   g_auto(DBusError) err = DBUS_ERROR_INIT;
-  DBusConnection *connection;
+  DBusConnection *connection = otaux_dbus_connect(DBUS_BUS_SESSION, address, &err);
 
-  if (address == NULL) {
-    connection = dbus_bus_get_private(DBUS_BUS_SESSION, &err);
-  } else {
-    connection = dbus_connection_open_private(address, &err);
-    if (connection != NULL && !dbus_bus_register(connection, &err)) {
-      dbus_connection_close(connection);
-      dbus_connection_unref(connection);
-      connection = NULL;
-    }
-  }
-  if (connection == NULL) {
+  if (connection == NULL)
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_CONNECT,
                 "Cannot connect to the session bus: %s",
                 err.message != NULL ? err.message : "unknown error");
-    return NULL;
-  }
-  dbus_connection_set_exit_on_disconnect(connection, FALSE);
   return connection;
 }
 

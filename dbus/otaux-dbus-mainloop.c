@@ -246,3 +246,22 @@ void otaux_dbus_mainloop_detach(DBusConnection *connection)
   dbus_connection_set_wakeup_main_function(connection, NULL, NULL, NULL);
   dbus_connection_set_data(connection, glue_slot, NULL, NULL);
 }
+
+DBusConnection *otaux_dbus_connect(DBusBusType type, const char *address, DBusError *err)
+{
+  DBusConnection *connection;
+
+  if (address == NULL)
+    connection = dbus_bus_get_private(type, err);
+  else {
+    connection = dbus_connection_open_private(address, err);
+    if (connection != NULL && !dbus_bus_register(connection, err)) {
+      dbus_connection_close(connection);
+      dbus_connection_unref(connection);
+      connection = NULL;
+    }
+  }
+  if (connection != NULL)
+    dbus_connection_set_exit_on_disconnect(connection, FALSE);
+  return connection;
+}

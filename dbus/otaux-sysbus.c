@@ -356,24 +356,11 @@ static const OtauxAgentListener listener = {
 static DBusConnection *connect_system(const char *address)
 {
   g_auto(DBusError) err = DBUS_ERROR_INIT;
-  DBusConnection *connection;
+  DBusConnection *connection = otaux_dbus_connect(DBUS_BUS_SYSTEM, address, &err);
 
-  if (address == NULL) {
-    connection = dbus_bus_get_private(DBUS_BUS_SYSTEM, &err);
-  } else {
-    connection = dbus_connection_open_private(address, &err);
-    if (connection != NULL && !dbus_bus_register(connection, &err)) {
-      dbus_connection_close(connection);
-      dbus_connection_unref(connection);
-      connection = NULL;
-    }
-  }
-  if (connection == NULL) {
+  if (connection == NULL)
     g_debug("no system bus (%s): the updater's keys alone count",
             err.message != NULL ? err.message : "unknown error");
-    return NULL;
-  }
-  dbus_connection_set_exit_on_disconnect(connection, FALSE);
   return connection;
 }
 
