@@ -27,21 +27,6 @@
 #define MAX_MESSAGE_ID 64
 #define MAX_NESTING    8
 
-/* Whether @word (@len bytes) is one of the space-separated @words. */
-static gboolean word_in(const char *word, gsize len, const char *words)
-{
-  for (const char *p = words; *p != '\0';) {
-    gsize n = strcspn(p, " ");
-
-    if (n == len && memcmp(p, word, len) == 0)
-      return TRUE;
-    p += n;
-    while (*p == ' ')
-      p++;
-  }
-  return FALSE;
-}
-
 /* -- the parser ------------------------------------------------------------ */
 
 typedef struct {
@@ -95,7 +80,7 @@ static gboolean check_attributes(Parser *p, const xmlNode *node, const char *all
   for (const xmlAttr *a = node->properties; a != NULL; a = a->next) {
     const char *name = (const char *)a->name;
 
-    if (a->ns != NULL || !word_in(name, strlen(name), allowed)) {
+    if (a->ns != NULL || !otaux_plural_word_in(name, strlen(name), allowed)) {
       problem(p, otaux_xml_line(node), "<%s> has an unknown attribute '%s'", node->name, name);
       ok = FALSE;
     }

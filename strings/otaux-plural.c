@@ -181,7 +181,7 @@ static const PluralRules plural_rules[] = {
 
 static const PluralRules english_rules = { "en", "one other", rule_one };
 
-static gboolean word_in(const char *word, gsize len, const char *words)
+gboolean otaux_plural_word_in(const char *word, gsize len, const char *words)
 {
   for (const char *p = words; *p != '\0';) {
     gsize n = strcspn(p, " ");
@@ -200,7 +200,7 @@ static const PluralRules *rules_for(const char *language)
   gsize len = language != NULL ? strcspn(language, "_.@") : 0;
 
   for (gsize i = 0; i < G_N_ELEMENTS(plural_rules); i++)
-    if (word_in(language, len, plural_rules[i].languages))
+    if (otaux_plural_word_in(language, len, plural_rules[i].languages))
       return &plural_rules[i];
   return &english_rules;
 }
@@ -219,7 +219,7 @@ const char *otaux_plural_category_lookup(const char *language, const char *name)
 {
   static const char *const all[] = { "zero", "one", "two", "few", "many", "other" };
 
-  if (name == NULL || !word_in(name, strlen(name), rules_for(language)->categories))
+  if (name == NULL || !otaux_plural_word_in(name, strlen(name), rules_for(language)->categories))
     return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS(all); i++)
     if (g_str_equal(all[i], name))

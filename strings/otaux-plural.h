@@ -9,6 +9,9 @@ G_BEGIN_DECLS
  * the integer @n in @language ("de", "ar", "pt_BR"...; unknown languages
  * follow English). */
 const char *otaux_plural_category(const char *language, guint64 n);
+/* Whether @word (@len bytes) is one of the space-separated @words: the form
+ * of the category and language lists, and of the catalog's allowed attributes. */
+gboolean otaux_plural_word_in(const char *word, gsize len, const char *words);
 
 /* The categories @language uses, space-separated ("one few many other"). */
 const char *otaux_plural_categories(const char *language);
