@@ -416,7 +416,7 @@ static void stop(PreviewSession *s, GSubprocess *proc)
   }
 }
 
-static void remove_tree(const char *path)
+void preview_session_remove_tree(const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
   const char *name;
@@ -424,7 +424,7 @@ static void remove_tree(const char *path)
   while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
     g_autofree char *child = g_build_filename(path, name, NULL);
     if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree(child);
+      preview_session_remove_tree(child);
     else
       g_unlink(child);
   }
@@ -449,7 +449,7 @@ void preview_session_free(PreviewSession *s)
   g_clear_pointer(&s->previous, g_bytes_unref);
   g_mutex_clear(&s->lock);
   if (s->tmp != NULL)
-    remove_tree(s->tmp);
+    preview_session_remove_tree(s->tmp);
   g_free(s->tmp);
   g_free(s->shots);
   g_strfreev(s->env);

@@ -37,6 +37,8 @@ PreviewSession *preview_session_start(const PreviewSessionConfig *config,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Stops the parts (newest first) and removes the temporary folder. */
 void preview_session_free(PreviewSession *session);
+/* Removes PATH and everything below it (symbolic links are not followed). */
+void preview_session_remove_tree(const char *path);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PreviewSession, preview_session_free)
 
 GDBusConnection *preview_session_bus(PreviewSession *session);

@@ -160,21 +160,6 @@ static gboolean write_index(const PreviewWalk *w, const char *locale, const char
   return g_file_set_contents(file, out->str, (gssize)out->len, error);
 }
 
-static void remove_tree(const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-    g_autofree char *child = g_build_filename(path, name, NULL);
-    if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree(child);
-    else
-      g_unlink(child);
-  }
-  g_rmdir(path);
-}
-
 typedef struct {
   const char *locale, *policy, *strings, *output;
 } Request;
@@ -328,6 +313,6 @@ int otauxctl_cmd_preview(int argc, char **argv)
   }
   req = (Request){ locale, policy, strings, output };
   rc = run(&req, tmp);
-  remove_tree(tmp);
+  preview_session_remove_tree(tmp);
   return rc;
 }
