@@ -25,6 +25,11 @@ class Tap:
             self.failed += 1
             for line in str(detail).splitlines()[-60:]:
                 print('# ' + line, flush=True)
+            # meson --print-errorlogs shows only stderr for TAP tests: repeat
+            # the reason there, so a CI log says why.
+            print('not ok %d - %s' % (self.n, what), file=sys.stderr)
+            for line in str(detail).splitlines()[-60:]:
+                print('  ' + line, file=sys.stderr, flush=True)
         return cond
 
     def note(self, text):
