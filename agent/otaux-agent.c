@@ -248,7 +248,11 @@ static void rearm(OtauxAgent *agent)
   for (guint i = 0; i < agent->offers->len; i++) {
     const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
     gint64 when = otaux_offer_next_wakeup(offer, policy_for(agent, offer), now);
+    const OtauxPrompt *prompt = prompt_of(agent, offer->serial);
 
+    /* A countdown in the texts ticks too; otaux_agent_tick() rebuilds it. */
+    if (prompt != NULL && prompt->refresh_at > now && (when <= 0 || prompt->refresh_at < when))
+      when = prompt->refresh_at;
     if (when > 0 && (next == 0 || when < next))
       next = when;
   }
@@ -773,6 +777,8 @@ void otaux_agent_tick(OtauxAgent *agent)
     if (!prompt_same_but_times(prompt_of(agent, offer->serial), prompt)) {
       set_prompt(agent, offer->serial, g_steal_pointer(&prompt));
       emit(agent, EV_CHANGED, offer, OTAUX_OFFER_PROP_PROMPT, NULL);
+    } else { /* woken early: keep waiting for the countdown's next change */
+      prompt_of(agent, offer->serial)->refresh_at = prompt->refresh_at;
     }
   }
   rearm(agent);

@@ -89,6 +89,7 @@ typedef struct {
   char *date;
   char *when;
   char *countdown;
+  gint64 countdown_to; /* the time {countdown} counts to, or 0 */
   char *operator_;
   const char *kv[22];
 } Ctx;
@@ -129,6 +130,7 @@ static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *polic
   ctx->date = when > 0 ? otaux_strings_format_clock(strings, when, "format.date") : g_strdup("");
   ctx->when = when > 0 ? otaux_strings_format_when(strings, when, now) : g_strdup("");
   ctx->countdown = otaux_strings_format_duration(strings, when > now ? when - now : 0);
+  ctx->countdown_to = when;
   ctx->operator_ = otaux_strings_format(strings, "operator.name", NULL);
 
   {
@@ -442,6 +444,17 @@ static OtauxPromptKind pick_kind(const OtauxOffer *offer, const OtauxPolicy *pol
   }
 }
 
+/* Whether one of the prompt's texts says @words. */
+static gboolean says(const OtauxPrompt *prompt, const char *words)
+{
+  const char *const texts[] = { prompt->title, prompt->body, prompt->warning, prompt->message };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    if (texts[i] != NULL && strstr(texts[i], words) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *policy,
                                 const OtauxStrings *strings, gint64 now)
 {
@@ -585,6 +598,11 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       break;
   }
 
+  /* A text that counts down ("Restarting in 5 minutes…") is stale once its
+   * wording would change: say when, so the agent rebuilds it then. */
+  if (ctx.countdown_to > now && says(prompt, ctx.countdown))
+    prompt->refresh_at =
+        ctx.countdown_to - otaux_strings_duration_next_change(ctx.countdown_to - now);
   ctx_clear(&ctx);
   return prompt;
 }

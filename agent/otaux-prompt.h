@@ -66,6 +66,8 @@ struct _OtauxPrompt {
   guint32 result;                 /* "result" u, 0 unless kind result */
   gboolean dismissible;           /* "dismissible" b */
   gboolean sound;                 /* "sound" b */
+  gint64 refresh_at;              /* not on the bus: when a countdown text next reads
+                                   * differently, so the prompt must be rebuilt; 0 = never */
 };
 
 const char *otaux_prompt_kind_to_string(OtauxPromptKind kind);

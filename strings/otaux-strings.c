@@ -634,25 +634,48 @@ char *otaux_strings_format_size(guint64 bytes)
   return format_size(builtin, bytes);
 }
 
+/* Each unit from the largest that fits: the count is rounded to the
+ * nearest whole unit (seconds are exact). */
+static const struct {
+  gint64 size;
+  const char *id;
+} duration_units[] = {
+  { 86400, "unit.days" },
+  { 3600, "unit.hours" },
+  { 60, "unit.minutes" },
+  { 1, "unit.seconds" },
+};
+
+static guint duration_unit(gint64 seconds)
+{
+  guint u = 0;
+
+  while (u + 1 < G_N_ELEMENTS(duration_units) && seconds < duration_units[u].size)
+    u++;
+  return u;
+}
+
 char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds)
 {
-  const char *id;
-  gint64 n;
+  gint64 s = MAX(seconds, 0);
+  guint u = duration_unit(s);
+  gint64 size = duration_units[u].size;
 
-  if (seconds < 60) {
-    n = MAX(seconds, 0);
-    id = "unit.seconds";
-  } else if (seconds < 3600) {
-    n = (seconds + 30) / 60;
-    id = "unit.minutes";
-  } else if (seconds < 86400) {
-    n = (seconds + 1800) / 3600;
-    id = "unit.hours";
-  } else {
-    n = (seconds + 43200) / 86400;
-    id = "unit.days";
-  }
-  return otaux_strings_format_plural(strings, id, n, NULL);
+  return otaux_strings_format_plural(strings, duration_units[u].id, (s + size / 2) / size, NULL);
+}
+
+gint64 otaux_strings_duration_next_change(gint64 seconds)
+{
+  guint u;
+  gint64 size, n;
+
+  if (seconds <= 0)
+    return -1;
+  u = duration_unit(seconds);
+  size = duration_units[u].size;
+  n = (seconds + size / 2) / size;
+  /* Below n - 1/2 units the count drops; below one unit the unit does. */
+  return MAX(n * size - size / 2 - 1, size - 1);
 }
 
 /* @dt in the format of @id, with the language's digits, and its spaces

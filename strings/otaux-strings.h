@@ -137,6 +137,10 @@ char *otaux_strings_format_size_full(const OtauxStrings *strings, guint64 bytes)
 /* "45 seconds", "5 minutes", "2 hours", "3 days": rounded to the largest
  * unit that fits, with the plural rules of the language. */
 char *otaux_strings_format_duration(const OtauxStrings *strings, gint64 seconds);
+/* The largest count of seconds below @seconds that
+ * otaux_strings_format_duration() words differently (a countdown's next
+ * change), or -1 when there is none (@seconds <= 0). */
+gint64 otaux_strings_duration_next_change(gint64 seconds);
 
 /* @when as a time of day ("22:00") when it is on the same local day as
  * @now, else with the short date ("Tue 17 Mar 22:00"), for lines that are

@@ -323,11 +323,19 @@ static void test_delay_then_scheduled_accept(void **state)
   assert_int_equal(otaux_agent_get_prompt(f->agent, s)->kind, OTAUX_PROMPT_REMINDER);
   assert_int_equal(otaux_agent_lookup(f->agent, s)->reminder_index, 2);
 
-  /* The final warning. */
+  /* The final warning, whose title counts down: the agent wakes when its
+   * wording changes and republishes it. */
   f->now = at - 30;
   otaux_agent_tick(f->agent);
   expect_events(f, m_prompt, NULL);
   assert_int_equal(otaux_agent_get_prompt(f->agent, s)->kind, OTAUX_PROMPT_FINAL_WARNING);
+  assert_string_equal(otaux_agent_get_prompt(f->agent, s)->title, "Restarting in 30\u00a0seconds…");
+  assert_int_equal(otaux_agent_get_prompt(f->agent, s)->refresh_at, at - 29);
+  f->now = at - 11;
+  otaux_agent_tick(f->agent);
+  expect_events(f, m_prompt, NULL);
+  assert_string_equal(otaux_agent_get_prompt(f->agent, s)->title, "Restarting in 11\u00a0seconds…");
+  assert_int_equal(otaux_agent_get_prompt(f->agent, s)->refresh_at, at - 10);
 
   f->now = at;
   otaux_agent_tick(f->agent);

@@ -119,6 +119,28 @@ def test_walk_through(a):
     assert a.prompt_kind(path) == 'result'
 
 
+def test_final_warning_counts_down(a):
+    """The final warning's title says the time left, and the agent wakes by
+    itself to say it again when the wording changes (nobody calls it)."""
+    path = a.offer(id='fw-py-countdown', priority='medium')
+    a.answer(path, 'accept')
+    a.set_state(path, 40)
+    a.signals.changed(path, 'Phase', 'ready')
+    a.signals.clear(a)
+    a.answer(path, 'delay-reboot', reboot_at=now() + 8)
+
+    def titled(args):
+        p = args[1].get('Prompt')
+        return p is not None and p.get('kind') == 'final-warning'
+    first = a.signals.wait('PropertiesChanged', path, titled)[1]['Prompt']['title']
+    assert first.startswith('Restarting in ') and 'second' in first, first
+    then = a.signals.wait('PropertiesChanged', path, titled, timeout=3)[1]['Prompt']['title']
+    assert then != first and 'second' in then, (first, then)
+    left = [int(''.join(c for c in t if c.isdigit())) for t in (first, then)]
+    assert left[1] < left[0], (first, then)
+    a.withdraw(path)
+
+
 def test_cancel(a):
     a.signals.clear(a)
     path = a.offer(id='fw-py-cancel', priority='medium', correlator='c2')
@@ -155,5 +177,5 @@ def test_withdraw(a):
 
 if __name__ == '__main__':
     main([test_agent_properties, test_introspect, test_offer_and_properties,
-          test_offer_is_idempotent, test_walk_through, test_cancel,
+          test_offer_is_idempotent, test_walk_through, test_final_warning_counts_down, test_cancel,
           test_silent_offer_is_accepted_by_policy, test_withdraw], setup, teardown)

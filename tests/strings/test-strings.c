@@ -212,6 +212,44 @@ static void test_bidi_mark(void **state)
   assert_null(otaux_strings_bidi_mark(NULL));
 }
 
+static void test_duration_and_next_change(void **state)
+{
+  static const struct {
+    gint64 seconds, next;
+    const char *text;
+  } rows[] = {
+    { 0, -1, "0\u00a0seconds" },           { 1, 0, "1\u00a0second" },
+    { 59, 58, "59\u00a0seconds" },         { 60, 59, "1\u00a0minute" },
+    { 89, 59, "1\u00a0minute" },           { 90, 89, "2\u00a0minutes" },
+    { 300, 269, "5\u00a0minutes" },        { 3599, 3569, "60\u00a0minutes" },
+    { 3600, 3599, "1\u00a0hour" },         { 5399, 3599, "1\u00a0hour" },
+    { 5400, 5399, "2\u00a0hours" },        { 86400, 86399, "1\u00a0day" },
+    { 216000, 216000 - 1, "3\u00a0days" },
+  };
+  g_autoptr(OtauxStrings) s = otaux_strings_new_builtin();
+
+  for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+    g_autofree char *text = otaux_strings_format_duration(s, rows[i].seconds);
+
+    assert_string_equal(text, rows[i].text);
+    assert_int_equal(otaux_strings_duration_next_change(rows[i].seconds), rows[i].next);
+  }
+  /* Over four days, second by second: the wording holds from each count
+   * down to just above its next change, and differs at the change. */
+  for (gint64 sec = 4 * 86400; sec > 0;) {
+    g_autofree char *here = otaux_strings_format_duration(s, sec);
+    gint64 next = otaux_strings_duration_next_change(sec);
+    g_autofree char *above = otaux_strings_format_duration(s, next + 1);
+    g_autofree char *then = otaux_strings_format_duration(s, next);
+
+    assert_true(next >= 0 && next < sec);
+    assert_string_equal(above, here);
+    assert_string_not_equal(then, here);
+    sec = next;
+  }
+  assert_int_equal(otaux_strings_duration_next_change(-5), -1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -225,6 +263,7 @@ int main(void)
     cmocka_unit_test(test_result_texts),
     cmocka_unit_test(test_result_texts_distinct),
     cmocka_unit_test(test_format_size),
+    cmocka_unit_test(test_duration_and_next_change),
     cmocka_unit_test(test_bidi_mark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
