@@ -607,6 +607,12 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
   return prompt;
 }
 
+gboolean otaux_prompt_asks(const OtauxPrompt *prompt)
+{
+  return prompt != NULL && prompt->choices->len > 0 && prompt->kind != OTAUX_PROMPT_PROGRESS &&
+         prompt->kind != OTAUX_PROMPT_DELAYED;
+}
+
 gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b)
 {
   if (a == b)

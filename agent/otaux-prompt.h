@@ -80,6 +80,9 @@ void otaux_prompt_free(OtauxPrompt *prompt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxPrompt, otaux_prompt_free)
 
 gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b);
+/* Whether the prompt is a question the person is expected to answer
+ * (progress only offers to stop, a scheduled reboot is an answer already). */
+gboolean otaux_prompt_asks(const OtauxPrompt *prompt);
 gboolean otaux_prompt_has_choice(const OtauxPrompt *prompt, const char *choice);
 
 G_END_DECLS

@@ -342,7 +342,8 @@ static void entry_sync(Entry *entry)
   call_begin(w);
   if (!notify_notification_show(entry->n, &error)) {
     call_failed(w, "Notify", error);
-    entry_drop(entry); /* its id, if any, is unknown now */
+    entry_drop(entry);   /* its id, if any, is unknown now */
+    entry->dirty = TRUE; /* tried again at the next post, even of the same show */
   }
   call_end(w);
 }
@@ -464,6 +465,31 @@ static void on_server_vanished(GDBusConnection *bus, const char *name, gpointer 
 
 /* ---- the thread --------------------------------------------------------- */
 
+static gboolean show_equal(const OtauxNotifyShow *a, const OtauxNotifyShow *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (a->kind != b->kind || !a->shows != !b->shows || a->urgency != b->urgency ||
+      a->timeout != b->timeout || !a->resident != !b->resident || !a->transient != !b->transient ||
+      !a->suppress_sound != !b->suppress_sound || a->value != b->value ||
+      !a->has_default != !b->has_default || a->actions->len != b->actions->len)
+    return FALSE;
+  if (g_strcmp0(a->summary, b->summary) != 0 || g_strcmp0(a->body, b->body) != 0 ||
+      g_strcmp0(a->body_markup, b->body_markup) != 0 || g_strcmp0(a->icon, b->icon) != 0 ||
+      g_strcmp0(a->image_path, b->image_path) != 0 ||
+      g_strcmp0(a->offer_path, b->offer_path) != 0 ||
+      g_strcmp0(a->default_label, b->default_label) != 0)
+    return FALSE;
+  for (guint i = 0; i < a->actions->len; i++) {
+    const OtauxNotifyAction *x = g_ptr_array_index(a->actions, i);
+    const OtauxNotifyAction *y = g_ptr_array_index(b->actions, i);
+
+    if (g_strcmp0(x->id, y->id) != 0 || g_strcmp0(x->label, y->label) != 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static Entry *entry_get(OtauxNotifyWorker *w, guint serial)
 {
   Entry *entry = g_hash_table_lookup(w->entries, GUINT_TO_POINTER(serial));
@@ -492,9 +518,12 @@ static void apply(OtauxNotifyWorker *w, guint serial, Post *post)
     return;
   }
   if (post->show != NULL) {
+    /* The same again (a server change re-posts every offer): no call. */
+    gboolean same = !post->close_first && show_equal(entry->show, post->show);
+
     otaux_notify_show_unref(entry->show);
     entry->show = g_steal_pointer(&post->show);
-    entry->dirty = TRUE;
+    entry->dirty |= !same;
   }
   entry_sync(entry);
 }

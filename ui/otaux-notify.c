@@ -178,7 +178,7 @@ static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxP
 {
   OtauxNotifyShow *show = otaux_notify_show_new();
   GString *body, *markup;
-  gboolean popup = prompt->presentation == OTAUX_PRESENTATION_POPUP;
+  gboolean popup = otaux_notify_popup_asks(notify, prompt);
   gboolean asks = prompt->presentation == OTAUX_PRESENTATION_ACTIONS || popup;
   gboolean low = prompt->urgency == OTAUX_URGENCY_LOW && !popup;
 
@@ -206,7 +206,9 @@ static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxP
   append_markup(markup, prompt->warning_markup, prompt->warning);
   show->body_markup = g_string_free(markup, FALSE);
 
-  set_style(notify, show, prompt, popup, asks);
+  /* The urgent look is for pop-up prompts, not for a question that went
+   * to the pop-up only because the server shows no buttons. */
+  set_style(notify, show, prompt, prompt->presentation == OTAUX_PRESENTATION_POPUP, asks);
   /* A result is read, not answered: it may go. */
   show->resident = asks && prompt->kind != OTAUX_PROMPT_RESULT;
   show->transient = low;
@@ -317,6 +319,14 @@ OtauxNotifyAsk otaux_notify_can_ask(OtauxNotify *notify)
   return server->has_actions ? OTAUX_NOTIFY_ASK_YES : OTAUX_NOTIFY_ASK_NO;
 }
 
+gboolean otaux_notify_popup_asks(OtauxNotify *notify, const OtauxPrompt *prompt)
+{
+  if (prompt->presentation == OTAUX_PRESENTATION_POPUP)
+    return TRUE;
+  return notify->popups && prompt->presentation == OTAUX_PRESENTATION_ACTIONS &&
+         otaux_prompt_asks(prompt) && otaux_notify_can_ask(notify) == OTAUX_NOTIFY_ASK_NO;
+}
+
 void otaux_notify_update(OtauxNotify *notify, guint serial)
 {
   post(notify, serial, FALSE);
@@ -332,9 +342,8 @@ void otaux_notify_set_on_screen(OtauxNotify *notify, guint serial, gboolean on_s
   PopupState *state = g_hash_table_lookup(notify->popup_states, GUINT_TO_POINTER(serial));
   const OtauxPrompt *prompt = otaux_agent_get_prompt(notify->agent, serial);
 
-  /* Only pop-up prompts stand back for the pop-up (a fallback question the
-   * server cannot ask has no buttons in its notification anyway). */
-  if (prompt->presentation != OTAUX_PRESENTATION_POPUP)
+  /* Only what the pop-up asks stands back for it. */
+  if (!otaux_notify_popup_asks(notify, prompt))
     return;
   /* Shown before its first post got here: remember it for that kind. */
   if (state == NULL)

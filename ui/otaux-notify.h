@@ -30,6 +30,10 @@ void otaux_notify_free(OtauxNotify *notify);
 
 /* Whether a notification can ask (carry the choices as actions). */
 OtauxNotifyAsk otaux_notify_can_ask(OtauxNotify *notify);
+/* Whether the pop-up asks @prompt's question: a pop-up prompt, or a
+ * question for buttons that the server cannot show. Its notification then
+ * stands back while the pop-up is on screen. */
+gboolean otaux_notify_popup_asks(OtauxNotify *notify, const OtauxPrompt *prompt);
 /* The offer's prompt changed (or is new): show, replace or close. */
 void otaux_notify_update(OtauxNotify *notify, guint serial);
 /* The offer was decided: close its notification; the next prompt gets a new one. */

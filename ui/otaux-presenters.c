@@ -3,9 +3,10 @@
  *
  * Which presenter shows a prompt is the prompt's presentation (policy,
  * quiet hours already applied by the agent): notification, actions (a
- * notification with the choices), popup (a critical notification and the
- * pop-up). A question that a notification cannot ask (no server, or one
- * without actions) goes to the pop-up instead. */
+ * notification with the choices), popup (the pop-up, and a notification
+ * that leads back to it while it is not on screen). A question that a
+ * notification cannot ask (no server, or one without actions) goes to the
+ * pop-up instead, and is then treated as a pop-up prompt. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -21,14 +22,6 @@ struct _OtauxPresenters {
   OtauxNotify *notify;
   OtauxPopup *popup;
 };
-
-/* A question the person is expected to answer (progress only offers to
- * cancel, a scheduled reboot is already an answer). */
-static gboolean prompt_asks(const OtauxPrompt *prompt)
-{
-  return prompt->choices->len > 0 && prompt->kind != OTAUX_PROMPT_PROGRESS &&
-         prompt->kind != OTAUX_PROMPT_DELAYED;
-}
 
 static void update_popup(OtauxPresenters *p, guint serial)
 {
@@ -46,22 +39,27 @@ static void update_popup(OtauxPresenters *p, guint serial)
   }
   needed = prompt->presentation == OTAUX_PRESENTATION_POPUP;
   if (!needed && p->notify != NULL && prompt->presentation == OTAUX_PRESENTATION_ACTIONS &&
-      prompt_asks(prompt)) {
-    OtauxNotifyAsk ask = otaux_notify_can_ask(p->notify);
-
-    if (ask == OTAUX_NOTIFY_ASK_UNKNOWN)
+      otaux_prompt_asks(prompt)) {
+    if (otaux_notify_can_ask(p->notify) == OTAUX_NOTIFY_ASK_UNKNOWN)
       return; /* decided when the server tells (server_changed) */
-    needed = ask == OTAUX_NOTIFY_ASK_NO;
+    needed = otaux_notify_popup_asks(p->notify, prompt);
   }
   otaux_popup_set_need(p->popup, serial, kind, needed);
 }
 
-static void update_all_popups(OtauxPresenters *p)
+/* The server came, went or told what it shows: which questions the pop-up
+ * asks may have changed, and with it what each notification says. */
+static void update_all(OtauxPresenters *p)
 {
   g_autoptr(GPtrArray) offers = otaux_agent_list(p->agent);
 
-  for (guint i = 0; i < offers->len; i++)
-    update_popup(p, ((const OtauxOffer *)offers->pdata[i])->serial);
+  for (guint i = 0; i < offers->len; i++) {
+    guint serial = ((const OtauxOffer *)offers->pdata[i])->serial;
+
+    if (p->notify != NULL)
+      otaux_notify_update(p->notify, serial);
+    update_popup(p, serial);
+  }
 }
 
 static void on_offer_added(OtauxAgent *agent, const OtauxOffer *offer, gpointer data)
@@ -119,7 +117,7 @@ static void on_popup_visible(guint serial, gboolean shown, gpointer data)
 
 static void on_server_changed(gpointer data)
 {
-  update_all_popups(data);
+  update_all(data);
 }
 
 static char **prompter_args(void)

@@ -306,14 +306,26 @@ def test_result_failure_has_its_icon(ctx):
 
 
 def test_no_actions_falls_back_to_popup(ctx):
+    """A medium question on a server without buttons goes to the pop-up, and
+    is then asked once: no notification repeats it while the pop-up shows
+    it; hidden, a plain one (not the urgent look) says it is still there."""
     # The template's own capabilities: no "actions", no "body-markup" here.
     mock = ctx.mock('body')
     ctx.start_agent()
     path = ctx.offer('medium', name='<b>Free</b> &')
+    wid, title = ctx.window(path)
+    uitest.read_layout(ctx.shots, path.rsplit('/', 1)[1], 'download')
+    wait(lambda: not mock.open_ids(), 10, 'no notification while the pop-up asks')
+    before = len(mock.calls('Notify'))
+    uitest.key(wid, 'Escape')
+    uitest.no_visible_window(uitest.ere(title), 10)
+    wait(lambda: len(mock.calls('Notify')) > before and mock.open_ids(), 10,
+         'the notification once the pop-up is hidden')
     n = mock.notify(what='the medium Notify')
+    log('hidden fallback pop-up: Notify', n)
     assert n['actions'] == [], n
     assert '<b>Free</b> &' in n['body'], n['body']  # plain text server: as is
-    ctx.window(path)
+    assert urgency(n) == 1 and n['icon'] == 'otaux-update', n
 
 
 def test_no_server_falls_back_to_popup(ctx):
@@ -350,12 +362,17 @@ def test_server_restart_asks_again(ctx):
     mock.stop()
     ctx.procs.remove(mock)
     wait(lambda: not bus_daemon(ctx.bus).NameHasOwner(NOTIFY_NAME), 10, 'the server to go')
-    # the new server has no actions: asked again, the question moves to the pop-up
+    # the new server has no actions: asked again, the question moves to the
+    # pop-up, which asks it alone
     mock = ctx.mock('body')
+    wait(lambda: len(mock.calls('GetCapabilities')) == 1, 10, 'GetCapabilities on the new server')
+    wid, title = ctx.window(path)
+    wait(lambda: not mock.open_ids(), 10, 'no notification while the pop-up asks')
+    assert len(mock.calls('GetCapabilities')) == 1
+    uitest.key(wid, 'Escape')
+    uitest.no_visible_window(uitest.ere(title), 10)
     n = mock.notify(lambda n: n['replaces'] == 0, what='the notification shown again')
     assert n['replaces'] == 0 and n['actions'] == [], n
-    assert len(mock.calls('GetCapabilities')) == 1
-    ctx.window(path)
 
 
 def test_bus_address_reaches_presenters(ctx):
