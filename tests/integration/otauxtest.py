@@ -56,13 +56,16 @@ def now():
 
 
 def wait_until(pred, timeout=10.0, what='a condition'):
-    """Runs the GLib main loop until pred() is true; fails after timeout."""
+    """Runs the GLib main loop until pred() is true; fails after timeout.
+    pred() runs after every event and at least every 50 ms: some conditions
+    (a window, a file, a process) come with no D-Bus message to wake us."""
     expired = []
 
     def on_timeout():
         expired.append(True)
         return False
     tid = GLib.timeout_add(int(timeout * 1000), on_timeout)
+    tick = GLib.timeout_add(50, lambda: True)
     ctx = GLib.MainContext.default()
     try:
         while not pred():
@@ -70,6 +73,7 @@ def wait_until(pred, timeout=10.0, what='a condition'):
                 raise Timeout(f'timed out after {timeout} s waiting for {what}')
             ctx.iteration(True)
     finally:
+        GLib.source_remove(tick)
         if not expired:
             GLib.source_remove(tid)
 
