@@ -11,6 +11,8 @@
    formatter once turned them into "otaux - agent - error - quark").
 5. A function that can fail (takes a GError ** and returns gboolean or a
    pointer) is declared G_GNUC_WARN_UNUSED_RESULT in its header.
+6. The map is whole: docs/architecture.md names every C file outside
+   tests/, fuzz/ and bench/, so a newcomer finds each one's job there.
 
 Prints the table of rules, then every break as FILE:LINE: MESSAGE; exits 1
 when there is one.
@@ -227,6 +229,16 @@ def check_unused_result(root, problems):
                                 'declare it G_GNUC_WARN_UNUSED_RESULT')
 
 
+def check_map(root, problems):
+    with open(os.path.join(root, 'docs', 'architecture.md'), encoding='utf-8') as f:
+        doc = f.read()
+    for rel in source_files(root):
+        if rel.endswith('.c') and not rel.startswith(('tests/', 'fuzz/', 'bench/')) and \
+                os.path.basename(rel) not in doc:
+            problems.append(f'{rel}:1: docs/architecture.md does not name this file: '
+                            'add it, with its job, to the table of its folder')
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -241,6 +253,7 @@ def main():
     check_sizes(root, problems)
     check_quarks(root, problems)
     check_unused_result(root, problems)
+    check_map(root, problems)
     for p in problems:
         print(p)
     print(f'# {len(problems)} rule(s) broken' if problems else '# every rule holds')
