@@ -1,8 +1,6 @@
 /* otaux-agent: the offer registry, the lifecycle driver, schedules and
  * persistence. Every change is saved before anyone hears of it. */
-#include "otaux-agent.h"
-
-#include "otaux-charge.h"
+#include "otaux-agent-private.h"
 
 #include <sys/types.h>
 #include <unistd.h>
@@ -14,47 +12,6 @@ G_DEFINE_QUARK(otaux-agent-error-quark, otaux_agent_error)
 
 /* A wall-clock jump (suspend, NTP) is noticed within this many seconds. */
 #define MAX_WAIT_S 60
-
-typedef struct {
-  guint handle;
-  OtauxAgentListener listener;
-  gpointer user_data;
-} Listener;
-
-struct _OtauxAgent {
-  OtauxStore *store;
-  OtauxPolicy *policy;
-  OtauxStrings *strings;
-  OtauxClockFunc clock;
-  gpointer clock_data;
-
-  GPtrArray *offers;     /* OtauxOffer*, owned, oldest (lowest serial) first */
-  GHashTable *by_serial; /* GUINT_TO_POINTER(serial) -> OtauxOffer*, borrowed */
-  GHashTable *by_id;     /* id (borrowed from the offer) -> OtauxOffer* */
-  /* serial -> OtauxPrompt*, owned: the prompt published for each offer,
-   * derived from offer + policy + strings and never persisted. */
-  GHashTable *prompts;
-  guint next_serial;
-
-  GArray *listeners; /* of Listener */
-  guint next_handle;
-
-  guint timer_id;
-  OtauxPrompt *empty_prompt; /* for unknown serials: never NULL */
-
-  char **policy_problems; /* "file:line: message", never NULL */
-  /* serial -> OtauxPolicy*: the policy a prompt on screen was shown with at
-   * a reload; it keeps it until its question changes (then: the new one). */
-  GHashTable *pinned;
-  OtauxCharge *charge; /* the operator's charge-warning programs */
-
-  OtauxSystemFacts system; /* what the system's services say (dbus/otaux-sysbus.c) */
-  OtauxDeviceFacts device; /* Agent1.Device as last told to the listeners */
-};
-
-static void check_charge_programs(OtauxAgent *agent);
-static void on_charge_done(guint serial, gboolean yes, gpointer data);
-static void device_refresh(OtauxAgent *agent);
 
 gint64 otaux_agent_now(OtauxAgent *agent)
 {
@@ -98,12 +55,10 @@ static gboolean listener_present(OtauxAgent *agent, guint handle)
   return FALSE;
 }
 
-typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY, EV_DEVICE } EventKind;
-
 /* Calls every listener in registration order. A listener may remove
  * itself or others while this runs: iterate over a snapshot, skip the gone. */
-static void emit(OtauxAgent *agent, EventKind kind, const OtauxOffer *offer, guint changed,
-                 const OtauxDecisionEvent *event)
+void otaux_agent_emit(OtauxAgent *agent, EventKind kind, const OtauxOffer *offer, guint changed,
+                      const OtauxDecisionEvent *event)
 {
   g_autoptr(GArray) snapshot = NULL;
 
@@ -157,7 +112,7 @@ static void emit_decided(OtauxAgent *agent, const OtauxOffer *offer)
     .reboot_at = offer->reboot_at,
   };
 
-  emit(agent, EV_DECIDED, offer, 0, &event);
+  otaux_agent_emit(agent, EV_DECIDED, offer, 0, &event);
 }
 
 /* ---- registry -------------------------------------------------------- */
@@ -213,7 +168,7 @@ static OtauxOffer *find(OtauxAgent *agent, guint serial, GError **error)
 }
 
 /* The policy that rules @offer: pinned at a reload while its prompt shows. */
-static const OtauxPolicy *policy_for(OtauxAgent *agent, const OtauxOffer *offer)
+const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent, const OtauxOffer *offer)
 {
   const OtauxPolicy *pinned = g_hash_table_lookup(agent->pinned, GUINT_TO_POINTER(offer->serial));
 
@@ -222,7 +177,7 @@ static const OtauxPolicy *policy_for(OtauxAgent *agent, const OtauxOffer *offer)
 
 static OtauxPrompt *build_prompt(OtauxAgent *agent, const OtauxOffer *offer, gint64 now)
 {
-  return otaux_prompt_build(offer, policy_for(agent, offer), agent->strings, now);
+  return otaux_prompt_build(offer, otaux_agent_policy_for(agent, offer), agent->strings, now);
 }
 
 /* ---- timer ----------------------------------------------------------- */
@@ -247,7 +202,7 @@ static void rearm(OtauxAgent *agent)
   g_clear_handle_id(&agent->timer_id, g_source_remove);
   for (guint i = 0; i < agent->offers->len; i++) {
     const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
-    gint64 when = otaux_offer_next_wakeup(offer, policy_for(agent, offer), now);
+    gint64 when = otaux_offer_next_wakeup(offer, otaux_agent_policy_for(agent, offer), now);
     const OtauxPrompt *prompt = prompt_of(agent, offer->serial);
 
     /* A countdown in the texts ticks too; otaux_agent_tick() rebuilds it. */
@@ -304,8 +259,8 @@ static gboolean still_current(OtauxAgent *agent, guint serial, const OtauxOffer 
 /* Saves @fresh (a changed copy of @old), then swaps it in and notifies.
  * On a failed save nothing changes and nobody hears anything. */
 
-static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* transfer full */,
-                       gint64 now, GError **error)
+gboolean otaux_agent_commit(OtauxAgent *agent, OtauxOffer *old,
+                            OtauxOffer *fresh /* transfer full */, gint64 now, GError **error)
 {
   g_autoptr(OtauxOffer) previous = NULL;
   g_autoptr(OtauxPrompt) old_prompt = NULL;
@@ -336,14 +291,14 @@ static gboolean commit(OtauxAgent *agent, OtauxOffer *old, OtauxOffer *fresh /* 
   previous = registry_swap(agent, old, fresh);
 
   if (mask != 0)
-    emit(agent, EV_CHANGED, fresh, mask, NULL);
+    otaux_agent_emit(agent, EV_CHANGED, fresh, mask, NULL);
   /* A listener may have withdrawn or changed the offer meanwhile (it then
    * heard of that itself); never hand out a freed one. */
   if (decided && still_current(agent, serial, fresh))
     emit_decided(agent, fresh);
   rearm(agent);
-  check_charge_programs(agent);
-  device_refresh(agent);
+  otaux_agent_check_charge_programs(agent);
+  otaux_agent_device_refresh(agent);
   return TRUE;
 }
 
@@ -374,7 +329,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
   agent->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
   agent->next_serial = 1;
   agent->policy_problems = g_new0(char *, 1);
-  agent->charge = otaux_charge_new(on_charge_done, agent);
+  agent->charge = otaux_charge_new(otaux_agent_on_charge_done, agent);
   agent->pinned =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)otaux_policy_free);
   if (config != NULL) {
@@ -467,12 +422,12 @@ void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
   for (guint i = 0; i < agent->offers->len; i++) {
     OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
 
-    otaux_offer_see_device(offer, &agent->system, policy_for(agent, offer));
+    otaux_offer_see_device(offer, &agent->system, otaux_agent_policy_for(agent, offer));
   }
   rearm(agent);
-  emit(agent, EV_POLICY, NULL, 0, NULL);
-  check_charge_programs(agent);
-  device_refresh(agent);
+  otaux_agent_emit(agent, EV_POLICY, NULL, 0, NULL);
+  otaux_agent_check_charge_programs(agent);
+  otaux_agent_device_refresh(agent);
 }
 
 void otaux_agent_set_policy_problems(OtauxAgent *agent, const char *const *problems)
@@ -577,10 +532,10 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     serial = existing->serial;
 
     otaux_offer_update(fresh, spec);
-    otaux_offer_see_device(fresh, &agent->system, policy_for(agent, existing));
+    otaux_offer_see_device(fresh, &agent->system, otaux_agent_policy_for(agent, existing));
     /* A re-offer may end a hold (no longer roaming): let the policy act now. */
-    (void)otaux_offer_tick(fresh, policy_for(agent, existing), now);
-    if (!commit(agent, existing, fresh, now, error))
+    (void)otaux_offer_tick(fresh, otaux_agent_policy_for(agent, existing), now);
+    if (!otaux_agent_commit(agent, existing, fresh, now, error))
       return FALSE;
     if (out_offer != NULL)
       *out_offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
@@ -608,7 +563,7 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
   registry_insert(agent, offer);
 
   serial = offer->serial;
-  emit(agent, EV_ADDED, offer, 0, NULL);
+  otaux_agent_emit(agent, EV_ADDED, offer, 0, NULL);
   /* Silent and forced offers are accepted at creation: say so. */
   if (still_current(agent, serial, offer) && offer->decision != OTAUX_DECISION_NONE)
     emit_decided(agent, offer);
@@ -620,8 +575,8 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
 
   prune_finished(agent);
   rearm(agent);
-  check_charge_programs(agent);
-  device_refresh(agent);
+  otaux_agent_check_charge_programs(agent);
+  otaux_agent_device_refresh(agent);
   return TRUE;
 }
 
@@ -681,7 +636,7 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
     g_free(fresh->instruction);
     fresh->instruction = instruction[0] != '\0' ? g_strdup(instruction) : NULL;
   }
-  return commit(agent, offer, g_steal_pointer(&fresh), now, error);
+  return otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, error);
 }
 
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GError **error)
@@ -697,7 +652,7 @@ gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GEr
   fresh = otaux_offer_copy(offer);
   if (!otaux_offer_finish(fresh, result, now, error))
     return FALSE;
-  if (!commit(agent, offer, g_steal_pointer(&fresh), now, error))
+  if (!otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, error))
     return FALSE;
   prune_finished(agent);
   return TRUE;
@@ -715,9 +670,10 @@ gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice,
     return FALSE;
   now = otaux_agent_now(agent);
   fresh = otaux_offer_copy(offer);
-  if (!otaux_offer_answer(fresh, policy_for(agent, offer), choice, reboot_at, now, error))
+  if (!otaux_offer_answer(fresh, otaux_agent_policy_for(agent, offer), choice, reboot_at, now,
+                          error))
     return FALSE;
-  if (!commit(agent, offer, g_steal_pointer(&fresh), now, error))
+  if (!otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, error))
     return FALSE;
   prune_finished(agent);
   return TRUE;
@@ -734,13 +690,13 @@ gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial, GError **error)
     return FALSE;
   otaux_charge_stop(agent->charge, serial);
   g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial));
-  emit(agent, EV_REMOVED, offer, 0, NULL);
+  otaux_agent_emit(agent, EV_REMOVED, offer, 0, NULL);
   /* A listener may not free it, but may have looked it up again: re-find. */
   offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
   if (offer != NULL)
     registry_remove(agent, offer);
   rearm(agent);
-  device_refresh(agent);
+  otaux_agent_device_refresh(agent);
   return TRUE;
 }
 
@@ -767,8 +723,8 @@ void otaux_agent_tick(OtauxAgent *agent)
     if (offer == NULL)
       continue;
     fresh = otaux_offer_copy(offer);
-    if (otaux_offer_tick(fresh, policy_for(agent, offer), now)) {
-      if (!commit(agent, offer, g_steal_pointer(&fresh), now, &local))
+    if (otaux_offer_tick(fresh, otaux_agent_policy_for(agent, offer), now)) {
+      if (!otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, &local))
         g_warning("cannot save offer %u: %s; retrying later", offer->serial, local->message);
       continue;
     }
@@ -776,7 +732,7 @@ void otaux_agent_tick(OtauxAgent *agent)
     prompt = build_prompt(agent, offer, now);
     if (!prompt_same_but_times(prompt_of(agent, offer->serial), prompt)) {
       set_prompt(agent, offer->serial, g_steal_pointer(&prompt));
-      emit(agent, EV_CHANGED, offer, OTAUX_OFFER_PROP_PROMPT, NULL);
+      otaux_agent_emit(agent, EV_CHANGED, offer, OTAUX_OFFER_PROP_PROMPT, NULL);
     } else { /* woken early: keep waiting for the countdown's next change */
       prompt_of(agent, offer->serial)->refresh_at = prompt->refresh_at;
     }
@@ -791,105 +747,4 @@ const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial)
   g_return_val_if_fail(agent != NULL, NULL);
   prompt = prompt_of(agent, serial);
   return prompt != NULL ? prompt : agent->empty_prompt;
-}
-
-/* ---- the device ------------------------------------------------------ */
-
-void otaux_agent_get_device(OtauxAgent *agent, OtauxDeviceFacts *out)
-{
-  const OtauxOffer *newest = NULL;
-  OtauxUpdaterFacts updater = { 0 };
-
-  g_return_if_fail(agent != NULL && out != NULL);
-  /* The updater speaks through its offers: the newest open one is its word. */
-  for (guint i = 0; i < agent->offers->len; i++) {
-    const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
-
-    if (offer->phase != OTAUX_PHASE_FINISHED &&
-        (newest == NULL || offer->changed_at >= newest->changed_at))
-      newest = offer;
-  }
-  if (newest != NULL)
-    otaux_offer_spec_updater_facts(&newest->spec, &updater);
-  otaux_device_merge(&agent->system, &updater, agent->policy->device_trust, out);
-}
-
-static void device_refresh(OtauxAgent *agent)
-{
-  OtauxDeviceFacts now;
-
-  otaux_agent_get_device(agent, &now);
-  if (otaux_device_facts_equal(&now, &agent->device))
-    return;
-  agent->device = now;
-  emit(agent, EV_DEVICE, NULL, 0, NULL);
-}
-
-void otaux_agent_set_system_facts(OtauxAgent *agent, const OtauxSystemFacts *facts)
-{
-  g_return_if_fail(agent != NULL && facts != NULL);
-  if (otaux_system_facts_equal(&agent->system, facts))
-    return;
-  agent->system = *facts;
-  /* Derived, not saved: update in place; the tick commits what moves on
-   * (a released hold, a scheduled install) and republishes the prompts. */
-  for (guint i = 0; i < agent->offers->len; i++) {
-    OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
-
-    otaux_offer_see_device(offer, &agent->system, policy_for(agent, offer));
-  }
-  otaux_agent_tick(agent);
-  check_charge_programs(agent);
-  device_refresh(agent);
-}
-
-/* ---- the operator's charge-warning program ---------------------------- */
-
-static void charge_finish(OtauxAgent *agent, guint serial, gboolean yes)
-{
-  OtauxOffer *offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
-  g_autoptr(OtauxOffer) fresh = NULL;
-  g_autoptr(GError) local = NULL;
-  gint64 now = otaux_agent_now(agent);
-
-  if (offer == NULL || !otaux_offer_needs_charge_program(offer, agent->policy))
-    return;
-  fresh = otaux_offer_copy(offer);
-  if (!otaux_offer_charge_answer(fresh, yes, now, &local) ||
-      !commit(agent, offer, g_steal_pointer(&fresh), now, &local))
-    g_warning("offer %u: cannot record the charge warning's answer: %s", serial,
-              local != NULL ? local->message : "?");
-}
-
-static void on_charge_done(guint serial, gboolean yes, gpointer data)
-{
-  OtauxAgent *agent = data;
-
-  g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial));
-  charge_finish(agent, serial, yes);
-}
-
-/* Starts the program for every offer that waits for it and has none running. */
-static void check_charge_programs(OtauxAgent *agent)
-{
-  g_autoptr(GArray) due = g_array_new(FALSE, FALSE, sizeof(guint));
-
-  if (agent->policy->charge_program[0] == '\0')
-    return;
-  for (guint i = 0; i < agent->offers->len; i++) {
-    const OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
-
-    if (otaux_offer_needs_charge_program(offer, agent->policy) &&
-        !otaux_charge_running(agent->charge, offer->serial))
-      g_array_append_val(due, offer->serial);
-  }
-  /* Serials, not pointers: a failed start commits, which swaps offers. */
-  for (guint i = 0; i < due->len; i++) {
-    const OtauxOffer *offer = otaux_agent_lookup(agent, g_array_index(due, guint, i));
-
-    if (offer != NULL && otaux_offer_needs_charge_program(offer, agent->policy) &&
-        !otaux_charge_running(agent->charge, offer->serial))
-      otaux_charge_start(agent->charge, offer, agent->policy->charge_program,
-                         agent->policy->charge_program_timeout_s);
-  }
 }

@@ -1,0 +1,69 @@
+/* otaux-agent-private: the registry's insides, shared by its two files
+ * (otaux-agent.c: offers, timers, listeners; otaux-agent-device.c: the
+ * device facts and the operator's charge-warning program). Nothing
+ * outside agent/ includes it. */
+#pragma once
+
+#include "otaux-agent.h"
+#include "otaux-charge.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint handle;
+  OtauxAgentListener listener;
+  gpointer user_data;
+} Listener;
+
+struct _OtauxAgent {
+  OtauxStore *store;
+  OtauxPolicy *policy;
+  OtauxStrings *strings;
+  OtauxClockFunc clock;
+  gpointer clock_data;
+
+  GPtrArray *offers;     /* OtauxOffer*, owned, oldest (lowest serial) first */
+  GHashTable *by_serial; /* GUINT_TO_POINTER(serial) -> OtauxOffer*, borrowed */
+  GHashTable *by_id;     /* id (borrowed from the offer) -> OtauxOffer* */
+  /* serial -> OtauxPrompt*, owned: the prompt published for each offer,
+   * derived from offer + policy + strings and never persisted. */
+  GHashTable *prompts;
+  guint next_serial;
+
+  GArray *listeners; /* of Listener */
+  guint next_handle;
+
+  guint timer_id;
+  OtauxPrompt *empty_prompt; /* for unknown serials: never NULL */
+
+  char **policy_problems; /* "file:line: message", never NULL */
+  /* serial -> OtauxPolicy*: the policy a prompt on screen was shown with at
+   * a reload; it keeps it until its question changes (then: the new one). */
+  GHashTable *pinned;
+  OtauxCharge *charge; /* the operator's charge-warning programs */
+
+  OtauxSystemFacts system; /* what the system's services say (dbus/otaux-sysbus.c) */
+  OtauxDeviceFacts device; /* Agent1.Device as last told to the listeners */
+};
+
+typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY, EV_DEVICE } EventKind;
+
+/* Tells every listener, in registration order. */
+G_GNUC_INTERNAL void otaux_agent_emit(OtauxAgent *agent, EventKind kind, const OtauxOffer *offer,
+                                      guint changed, const OtauxDecisionEvent *event);
+/* Saves @fresh (a changed copy of @old), then swaps it in and notifies. */
+G_GNUC_INTERNAL gboolean otaux_agent_commit(OtauxAgent *agent, OtauxOffer *old,
+                                            OtauxOffer *fresh /* transfer full */, gint64 now,
+                                            GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The policy an offer's prompt follows (pinned at a reload, or the current one). */
+G_GNUC_INTERNAL const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent,
+                                                          const OtauxOffer *offer);
+
+/* otaux-agent-device.c */
+/* Tells the listeners (EV_DEVICE) when Agent1.Device changed. */
+G_GNUC_INTERNAL void otaux_agent_device_refresh(OtauxAgent *agent);
+/* Starts the charge-warning program for every offer that waits for it. */
+G_GNUC_INTERNAL void otaux_agent_check_charge_programs(OtauxAgent *agent);
+G_GNUC_INTERNAL void otaux_agent_on_charge_done(guint serial, gboolean yes, gpointer data);
+
+G_END_DECLS
