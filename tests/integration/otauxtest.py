@@ -57,7 +57,7 @@ def now():
 
 def wait_until(pred, timeout=10.0, what='a condition'):
     """Runs the GLib main loop until pred() is true; fails after timeout.
-    pred() runs after every event and at least every 50 ms: some conditions
+    pred() runs after every event and at least every 200 ms: some conditions
     (a window, a file, a process) come with no D-Bus message to wake us."""
     expired = []
 
@@ -65,7 +65,7 @@ def wait_until(pred, timeout=10.0, what='a condition'):
         expired.append(True)
         return False
     tid = GLib.timeout_add(int(timeout * 1000), on_timeout)
-    tick = GLib.timeout_add(50, lambda: True)
+    tick = GLib.timeout_add(200, lambda: True)
     ctx = GLib.MainContext.default()
     try:
         while not pred():

@@ -548,7 +548,7 @@ def test_window_icon_is_otaux_update(ctx):
     ctx.start_prompter(env={'XDG_DATA_DIRS': data + ':/usr/share'})
     ctx.layout(serial, 'download')
     wid = uitest.find_window('^Firmware update available$')
-    r = subprocess.run(['xprop', '-id', wid, '_NET_WM_ICON'], capture_output=True, text=True)
+    r = uitest.x_client(['xprop', '-id', wid, '_NET_WM_ICON'])
     assert r.stdout.startswith('_NET_WM_ICON(CARDINAL)'), r.stdout[:200] + r.stderr
     # without the theme's otaux-update (say, not installed) the window has none
     ctx.prompter.stop()
@@ -556,7 +556,7 @@ def test_window_icon_is_otaux_update(ctx):
     ctx.forget_layout(serial, 'download')
     ctx.layout(serial, 'download')
     wid = uitest.find_window('^Firmware update available$')
-    r = subprocess.run(['xprop', '-id', wid, '_NET_WM_ICON'], capture_output=True, text=True)
+    r = uitest.x_client(['xprop', '-id', wid, '_NET_WM_ICON'])
     assert not r.stdout.startswith('_NET_WM_ICON(CARDINAL)'), r.stdout[:200]
 
 

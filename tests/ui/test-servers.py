@@ -62,7 +62,7 @@ DUNSTRC = '''[global]
 
 
 def wait(pred, timeout=10.0, what='a condition'):
-    """pred() after every D-Bus event and every 50 ms, until true."""
+    """pred() after every D-Bus event and every 200 ms, until true."""
     return otauxtest.wait_until(pred, timeout, what)
 
 
@@ -76,8 +76,7 @@ def visible_windows():
     rc, out = uitest.xdotool('search', '--onlyvisible', '--name', '.*')
     wins = []
     for wid in (out.split() if rc == 0 else []):
-        r = subprocess.run(['xprop', '-id', wid, 'WM_CLASS', '_NET_WM_NAME', 'WM_NAME'],
-                           capture_output=True, text=True)
+        r = uitest.x_client(['xprop', '-id', wid, 'WM_CLASS', '_NET_WM_NAME', 'WM_NAME'])
         cls, name = '', ''
         for line in r.stdout.splitlines():
             if line.startswith('WM_CLASS') and '=' in line:
@@ -145,8 +144,9 @@ class Ctx:
             raise otauxtest.Skip('%s is not installed (its Debian package is missing)' % argv[0])
         # There is no window manager: say where the desktop is, as one would
         # (notification-daemon stacks its bubbles in the work area).
-        subprocess.run(['xprop', '-root', '-f', '_NET_WORKAREA', '32c', '-set', '_NET_WORKAREA',
-                        '0, 0, 1280, 1024'], check=True)
+        r = uitest.x_client(['xprop', '-root', '-f', '_NET_WORKAREA', '32c', '-set',
+                             '_NET_WORKAREA', '0, 0, 1280, 1024'])
+        assert r.returncode == 0, r.stderr
         log('start', ' '.join(argv))
         with open(self.server_log, 'w') as f:
             self.server = subprocess.Popen(argv, env=uitest.gui_env(), stdout=f,
@@ -193,7 +193,8 @@ class Ctx:
     def screenshot(self, what):
         self.n_shots += 1
         path = os.path.join(self.shots, '%02d-%s.png' % (self.n_shots, what))
-        subprocess.run(['import', '-window', 'root', path], check=True, capture_output=True)
+        r = uitest.x_client(['import', '-window', 'root', path])
+        assert r.returncode == 0, r.stderr
         log('screenshot', path)
         return path
 

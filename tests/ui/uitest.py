@@ -116,9 +116,22 @@ def start_fake_agent():
 
 # ---- xdotool ---------------------------------------------------------------
 
+def x_client(argv, timeout=15):
+    """Runs an X client (xdotool, xprop, import): a CompletedProcess. A busy
+    Xvfb now and then refuses a connection (seen: 1 in some hundreds while
+    other X servers start and stop on the machine); that is tried again,
+    a few times, and is not what a test tests."""
+    for attempt in range(4):
+        r = subprocess.run([str(a) for a in argv], capture_output=True, text=True, timeout=timeout)
+        if r.returncode == 0 or 'open display' not in r.stderr.lower():
+            return r
+        log('%s could not reach the X server (attempt %d): %s'
+            % (argv[0], attempt + 1, r.stderr.strip()))
+    return r
+
+
 def xdotool(*args, timeout=15):
-    r = subprocess.run(['xdotool'] + [str(a) for a in args], capture_output=True,
-                       text=True, timeout=timeout)
+    r = x_client(['xdotool'] + list(args), timeout=timeout)
     return r.returncode, r.stdout.strip()
 
 
