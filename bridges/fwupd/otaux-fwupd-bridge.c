@@ -119,6 +119,7 @@ void bridge_finish(Job *job, guint result)
   job->work = WORK_DONE;
   job->final_result = result;
   offer_call(job, "Finish", g_variant_new("(u)", result), NULL);
+  flow_prune_cache(job->bridge);
 }
 
 static GVariant *offer_package(Job *job, const char *install_message)
@@ -276,6 +277,7 @@ static void withdraw(Job *job)
     g_cancellable_cancel(job->cancellable);
   job->work = WORK_DONE;
   offer_call(job, "Withdraw", NULL, NULL);
+  flow_prune_cache(job->bridge);
 }
 
 /* Decided and PropertiesChanged (Phase, Decision) of our offers. */
@@ -363,6 +365,7 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
       continue;
     g_hash_table_iter_remove(&iter);
   }
+  flow_prune_cache(bridge);
 }
 
 /* -- offers left from an earlier run ----------------------------------------

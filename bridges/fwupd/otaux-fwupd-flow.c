@@ -2,6 +2,8 @@
  * install through fwupd (SetState 60 …, Finish), reboot through logind. */
 #include "otaux-fwupd-private.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define CHUNK_BYTES       (256 * 1024)
@@ -44,6 +46,41 @@ static char *cache_path(Job *job)
   const char *sum = best_checksum(job->release);
   g_autofree char *name = g_strdup_printf("%s.cab", sum ? sum : job->version);
   return g_build_filename(job->bridge->config.cache_dir, name, NULL);
+}
+
+/* Keeps in the cache only the files of releases still in play: a finished,
+ * withdrawn, declined or vanished release's file goes (fwupd copies what
+ * it needs for a later reboot into its own folders). */
+void flow_prune_cache(OtauxFwupdBridge *bridge)
+{
+  g_autoptr(GHashTable) keep = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) dir = g_dir_open(bridge->config.cache_dir, 0, NULL);
+  GHashTableIter iter;
+  Job *job;
+  const char *name;
+
+  if (dir == NULL)
+    return; /* nothing downloaded yet */
+  g_hash_table_iter_init(&iter, bridge->jobs);
+  while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&job)) {
+    g_autofree char *path = NULL;
+
+    if (job->work == WORK_DONE || job->release == NULL)
+      continue;
+    path = cache_path(job);
+    g_hash_table_add(keep, g_path_get_basename(path));
+  }
+  while ((name = g_dir_read_name(dir)) != NULL) {
+    g_autofree char *path = NULL;
+
+    if (!g_str_has_suffix(name, ".cab") || g_hash_table_contains(keep, name))
+      continue;
+    path = g_build_filename(bridge->config.cache_dir, name, NULL);
+    if (g_unlink(path) == 0)
+      g_info("cache: removed %s", name);
+    else
+      g_warning("cache: cannot remove %s: %s", path, g_strerror(errno));
+  }
 }
 
 static gboolean verify(Job *job, GBytes *bytes, GError **error)

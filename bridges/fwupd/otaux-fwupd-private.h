@@ -80,6 +80,7 @@ void flow_download(Job *job, gboolean then_install);
 void flow_install(Job *job);
 void flow_resume_installing(Job *job);
 void flow_fwupd_vanished(OtauxFwupdBridge *bridge);
+void flow_prune_cache(OtauxFwupdBridge *bridge);
 void flow_on_percentage(OtauxFwupdBridge *bridge);
 void flow_on_device_request(OtauxFwupdBridge *bridge, FwupdRequest *request);
 

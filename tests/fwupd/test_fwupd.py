@@ -83,6 +83,14 @@ class Case:
         # 2 = FWUPD_UPDATE_STATE_SUCCESS (4 = needs reboot)
         assert int(res['UpdateState']) in (2, 4), f'UpdateState {res["UpdateState"]}'
 
+    def cached(self):
+        """The firmware files in the bridge's download cache."""
+        d = self.bridge.cache_dir
+        return sorted(f for f in os.listdir(d) if f.endswith('.cab')) if os.path.isdir(d) else []
+
+    def wait_cache_empty(self):
+        wait_until(lambda: not self.cached(), 20, 'an empty download cache')
+
     def assert_nothing_installed(self):
         assert self.world.results() is None, 'fwupd has a result: something was installed'
         assert str(self.world.webcam()['Version']) == '1.2.2'
@@ -116,6 +124,7 @@ def test_accept_both_installs_and_reboots():
                              lambda a: a[1].get('State') == 30, timeout=30)
         c.wait_prop(path, 'Phase', 'ready')
         assert c.agent.prop(path, 'State') == 40
+        assert len(c.cached()) == 1, c.cached()  # the checked download, kept for the install
         # fwupd's UpdateMessage is the install-message, shown on the install question
         prompt = c.agent.prop(path, 'Prompt')
         assert prompt['kind'] == 'install', prompt['kind']
@@ -126,6 +135,7 @@ def test_accept_both_installs_and_reboots():
         c.wait_prop(path, 'Phase', 'finished', timeout=60)
         assert c.agent.prop(path, 'Result') == 200, c.agent.prop(path, 'Result')
         c.assert_installed_124()
+        c.wait_cache_empty()  # installed: its file is not kept
         wait_until(lambda: c.world.reboots, 20, 'Reboot on logind')
         assert c.world.reboots == [[False]], c.world.reboots
         # fwupd's DeviceRequest reached the person on the installing screen
@@ -151,9 +161,12 @@ def test_newer_release_replaces_and_gone_release_withdrawn():
         assert new != old
         assert c.agent.props(new)['Version'] == '1.2.4'
         assert [c.agent.props(o)['Id'] for o in c.agent.offers()] == [OFFER_ID]
+        c.download(new)
+        assert len(c.cached()) == 1, c.cached()
         c.world.write_metadata(())  # no release left
         c.agent.signals.wait('OfferRemoved', pred=lambda a: a[0] == new, timeout=30)
         assert c.agent.offers() == []
+        c.wait_cache_empty()  # withdrawn: its downloaded file goes too
 
 
 def test_replaced_while_bridge_away():
