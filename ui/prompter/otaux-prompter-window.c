@@ -233,6 +233,45 @@ void otaux_prompter_window_arm_idle(OtauxPrompter *self, guint seconds)
   self->idle_id = g_timeout_add_seconds(seconds, idle_exit, self);
 }
 
+/* ------------------------------------------------------------------ */
+/* Shown: after a painted frame                                        */
+
+static void shown_cancel(OtauxPrompter *self)
+{
+  if (self->paint_id != 0)
+    g_signal_handler_disconnect(self->paint_clock, self->paint_id);
+  self->paint_id = 0;
+  g_clear_object(&self->paint_clock);
+}
+
+/* A mapped window is not yet a drawn one (a cold font cache makes the first
+ * frame late), and whoever pictures the screen on Shown must see the
+ * question. So Shown waits for the frame clock's first paint of this
+ * question, then for the display server to have handled the drawing. */
+static void on_after_paint(GdkFrameClock *clock, gpointer user_data)
+{
+  OtauxPrompter *self = user_data;
+
+  shown_cancel(self);
+  if (self->cur_path == NULL || !gtk_widget_get_mapped(GTK_WIDGET(self->window)))
+    return;
+  gdk_display_sync(gtk_widget_get_display(GTK_WIDGET(self->window)));
+  otaux_prompter_client_set_on_screen(self, self->cur_path);
+}
+
+static void shown_after_paint(OtauxPrompter *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock(GTK_WIDGET(self->window));
+
+  if (g_strcmp0(self->on_screen, self->cur_path) == 0 || clock == NULL)
+    return;
+  if (self->paint_id == 0) {
+    self->paint_clock = g_object_ref(clock);
+    self->paint_id = g_signal_connect(clock, "after-paint", G_CALLBACK(on_after_paint), self);
+  }
+  gtk_widget_queue_draw(GTK_WIDGET(self->window));
+}
+
 static void show_nothing(OtauxPrompter *self)
 {
   if (self->cur != NULL) {
@@ -243,6 +282,7 @@ static void show_nothing(OtauxPrompter *self)
     otaux_prompter_shot_cancel(self);
   }
   gtk_widget_set_visible(GTK_WIDGET(self->window), FALSE);
+  shown_cancel(self);
   otaux_prompter_client_set_on_screen(self, NULL);
   if (self->idle_id == 0)
     otaux_prompter_window_arm_idle(self, self->idle_timeout_s);
@@ -275,9 +315,9 @@ static void show_offer(OtauxPrompter *self, OtauxPrompterOffer *o)
   }
   if (!gtk_widget_get_visible(GTK_WIDGET(self->window)))
     gtk_window_present(self->window);
-  /* Shown once it is mapped (on_map), at once when it already is */
+  /* Shown once a frame of it is painted (on_map arms it when it is not mapped yet) */
   if (gtk_widget_get_mapped(GTK_WIDGET(self->window)))
-    otaux_prompter_client_set_on_screen(self, self->cur_path);
+    shown_after_paint(self);
 }
 
 void otaux_prompter_window_refresh(OtauxPrompter *self)
@@ -318,7 +358,8 @@ static gboolean on_close_request(GtkWindow *window, gpointer user_data)
 static void on_map(GtkWidget *widget, gpointer user_data)
 {
   OtauxPrompter *self = user_data;
-  otaux_prompter_client_set_on_screen(self, self->cur_path);
+  if (self->cur_path != NULL)
+    shown_after_paint(self);
 }
 
 static void update_wide(OtauxPrompter *self)
@@ -432,6 +473,7 @@ void otaux_prompter_window_destroy(OtauxPrompter *self)
 {
   otaux_prompter_screens_clear(self);
   otaux_prompter_shot_cancel(self);
+  shown_cancel(self);
   g_clear_pointer(&self->cur, otaux_prompt_free);
   g_clear_pointer(&self->cur_path, g_free);
   if (self->window != NULL) {

@@ -143,8 +143,10 @@ typedef struct {
   gboolean agent_present;
   guint pending_loads; /* initial GetAll replies outstanding */
   GCancellable *agent_cancel;
-  GHashTable *offers; /* path -> OtauxPrompterOffer* */
-  char *on_screen;    /* the offer whose Shown was sent last, until its Hidden */
+  GHashTable *offers;         /* path -> OtauxPrompterOffer* */
+  char *on_screen;            /* the offer whose Shown was sent last, until its Hidden */
+  GdkFrameClock *paint_clock; /* waiting for a painted frame before Shown */
+  gulong paint_id;
   guint idle_id;
 
   /* the window and the prompt on it */
