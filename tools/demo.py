@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'fwupd'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'system'))
 import dbus  # noqa: E402
 import systest  # noqa: E402  (the private system bus and its mock services)
-from otauxtest import Agent, now, wait_until, wait_until_time  # noqa: E402
+from otauxtest import Agent, PrompterShown, now, wait_until, wait_until_time  # noqa: E402
 import uitest  # noqa: E402
 
 MB = 1000 * 1000
@@ -122,6 +122,7 @@ class Demo:
     def popup(self, serial, kind, suffix='', after=0.0):
         """Waits for the pop-up to draw a prompt; returns (window, layout)."""
         lay = uitest.read_layout(self.shots, serial, kind, suffix, after=after, timeout=20)
+        self.shown.wait('/org/otaux/Agent/Offers/%s' % serial)
         wid = uitest.find_window(uitest.ere(lay['title']), 20)
         return wid, lay
 
@@ -392,6 +393,7 @@ def main():
     try:
         demo.start_notification_server()
         demo.watch_notifications()
+        demo.shown = PrompterShown(dbus.SessionBus())  # a picture waits for a drawn pop-up
         demo.start_system_services()
         demo.start_agent()
         demo.first_update()

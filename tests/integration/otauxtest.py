@@ -133,6 +133,23 @@ def expect_error(name, fn, /, *args, **kw):
     return got
 
 
+class PrompterShown:
+    """Records the pop-up prompter's Shown(o offer) signals, whichever process
+    owns org.otaux.Prompter. The prompter sends Shown after the question's
+    first painted frame, so a picture of the screen taken after wait() shows
+    the question (a mapped window is not yet a drawn one)."""
+
+    def __init__(self, bus):
+        self.shown = []
+        self.match = bus.add_signal_receiver(
+            lambda offer: self.shown.append(str(offer)), signal_name='Shown',
+            dbus_interface='org.otaux.Prompter1', path='/org/otaux/Prompter')
+
+    def wait(self, offer, timeout=30.0):
+        wait_until(lambda: offer in self.shown, timeout,
+                   'the pop-up of %s drawn (Prompter1.Shown)' % offer)
+
+
 class Signals:
     """Records every signal from the agent; wait() takes the first match."""
 

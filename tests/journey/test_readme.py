@@ -15,7 +15,8 @@ because the whole suite would run this test again inside itself.
 Asserts, for each shell: the block exits 0; the offer prints its object
 path and then the decision `accept`; the prompter started from the build
 tree (no "cannot start the pop-up prompter"); a picture of the screen once
-the pop-up's window is mapped is not one flat colour. Then, inside `meson
+the pop-up says its question is drawn (Prompter1.Shown) is not one flat
+colour. Then, inside `meson
 devenv`, LANGUAGE=de gives the German texts with no variable set by hand.
 Pictures and logs: ARTIFACTS_DIR/readme-popup-{sh,bash}.png and
 readme-journey-{sh,bash}.log.
@@ -36,7 +37,7 @@ if os.environ.get('OTAUX_JOURNEY_README'):
     print('Bail out! test_readme.py runs inside itself')
     sys.exit(1)
 os.environ['OTAUX_JOURNEY_README'] = '1'
-journey.need('xvfb-run', 'Xvfb', 'dbus-run-session', 'gdbus', 'meson', 'ninja', 'xdotool', 'import', 'identify')
+journey.need('xvfb-run', 'Xvfb', 'dbus-run-session', 'gdbus', 'meson', 'ninja', 'dbus-monitor', 'import', 'identify')
 t = journey.Tap()
 
 block = journey.doc_block(os.path.join(SRC, 'README.md'), 'Building by hand')
@@ -64,12 +65,18 @@ def play(shell, shot):
     journey.copy_tree(SRC, work)
     with open(os.path.join(tmp, 'block.sh'), 'w') as f:
         f.write(run)
-    # The person: waits for the pop-up (a bus name, bounded), pictures the
+    # The person: waits for the pop-up's question to be drawn, pictures the
     # screen, accepts. Runs beside the block on the same bus and display.
+    # A mapped window is not yet a drawn one: the prompter says
+    # Prompter1.Shown after its first painted frame, and dbus-monitor (on
+    # the bus before the block has built anything) hears it.
     person = (
+        'dbus-monitor --session "type=\'signal\',interface=\'org.otaux.Prompter1\',member=\'Shown\'"'
+        ' >../shown.log 2>&1 & m=$!\n'
         'gdbus wait --session --timeout 900 org.otaux.Prompter || exit 1\n'
         'gdbus wait --session --timeout 30 org.otaux.Agent || exit 1\n'
-        'timeout 30 xdotool search --sync --onlyvisible --class otaux-prompter >/dev/null || exit 1\n'
+        'timeout 60 sh -c \'until grep -q "member=Shown" ../shown.log; do sleep 0.1; done\'; s=$?\n'
+        'kill $m; [ $s = 0 ] || exit 1\n'
         'import -window root %s\n'
         '_build/tools/otauxctl answer fw-1 accept\n' % shot)
     with open(os.path.join(tmp, 'person.sh'), 'w') as f:

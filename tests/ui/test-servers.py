@@ -121,6 +121,7 @@ class Ctx:
         self.server_log = os.path.join(self.tmp, 'server.log')
         self.agent = None
         self.n_shots = 0
+        self.shown = otauxtest.PrompterShown(self.bus)
         # every Notify the agent sends (the test bus lets us eavesdrop)
         NOTIFIES.clear()
         self.notifies = NOTIFIES
@@ -206,10 +207,13 @@ class Ctx:
         return path
 
     def popup_window(self, path):
+        """The pop-up's window, once the prompter says its question is drawn."""
+        self.shown.wait(path)
         title = self.agent.prop(path, 'Prompt')['title']
         return uitest.find_window(uitest.ere(title), 15), title
 
     def close(self):
+        self.shown.match.remove()
         if self.agent is not None:
             if self.agent.proc is not None:
                 self.agent.stop()
