@@ -647,6 +647,46 @@ def test_times_follow_the_language(ctx):
         ctx.prompter.stop()
 
 
+def test_phone_fit(ctx):
+    """Issue 18 item 5, at 360x720 in every language: the title bar has a
+    close button and no minimize or maximize, and its title fits on one
+    line; the operator's message comes after the body and the warning; the
+    delay picker's rows are at least 48 px high (a finger)."""
+    for lang in LANGUAGES:
+        out = os.path.join(ARTIFACTS, 'prompter-phone-fit-' + lang)
+        os.makedirs(out, exist_ok=True)
+        for f in os.listdir(out):
+            os.unlink(os.path.join(out, f))
+        ctx.start_prompter(geometry='360x720', shots=out,
+                           env={'LANGUAGE': lang,
+                                'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        prompt = screen('install')
+        prompt['warning'] = dbus.String('The battery is at 15 %. Plug in the charger.')
+        path, serial = ctx.add(prompt)
+        lay = uitest.read_layout(out, serial, 'install')
+        head = lay['header']
+        assert head['title'] == translate(lang, 'Firmware update'), head
+        assert head['lines'] == 1 and not head['ellipsized'], (lang, 'the title is cut', head)
+        assert head['controls'] == ['close'], (lang, head['controls'])
+        ys = {}
+        for t in lay['labels']:
+            for what in ('body', 'warning', 'message'):
+                if t['text'] == str(prompt[what]):
+                    ys[what] = t['y']
+        assert set(ys) == {'body', 'warning', 'message'}, (ys, lay['labels'])
+        assert ys['body'] < ys['warning'] < ys['message'], (lang, ys)
+        wid = uitest.find_window(uitest.ere(str(prompt['title'])))
+        uitest.click_button(wid, lay, 'delay-reboot')
+        dl = uitest.read_layout(out, serial, 'install', '-delay')
+        assert len(dl['options']) >= 2, dl['options']
+        short = [(o['label'], o['height']) for o in dl['options'] if o['height'] < 48]
+        assert not short, (lang, 'picker rows lower than 48 px', short)
+        ctx.ctl.Remove(path)
+        ctx.prompter.stop()
+        log(lang, 'title %r in %d px; picker rows %s px' % (
+            head['title'], head['text_width'], sorted({o['height'] for o in dl['options']})))
+
+
 TESTS = [v for k, v in list(globals().items()) if k.startswith('test_')]
 
 if __name__ == '__main__':

@@ -178,6 +178,7 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
       continue;
     }
     check = gtk_check_button_new_with_label(o->label);
+    gtk_widget_set_size_request(check, -1, OTAUX_PROMPTER_ROW_MIN);
     if (group != NULL)
       gtk_check_button_set_group(GTK_CHECK_BUTTON(check), GTK_CHECK_BUTTON(group));
     else
@@ -193,6 +194,7 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
   /* TRANSLATORS: the last choice of that list: shows hour and minute to pick a restart time
      yourself (not: set the clock). */
   d->custom_check = gtk_check_button_new_with_label(_("Another time"));
+  gtk_widget_set_size_request(d->custom_check, -1, OTAUX_PROMPTER_ROW_MIN);
   otaux_prompter_set_accessible_label(d->custom_check, _("Another time"));
   g_object_set_data(G_OBJECT(d->custom_check), "otaux-option", (gpointer) "custom");
   if (group != NULL)

@@ -1,4 +1,4 @@
-/* The screens: one column of title, operator message, body, warning,
+/* The screens: one column of title, body, warning, operator message,
  * facts (name, version, size), progress, countdown, release notes, the
  * delay picker and an error line, built for a prompt's kind and then
  * updated in place while the question stays the same. Every text comes
@@ -341,17 +341,18 @@ void otaux_prompter_screens_build(OtauxPrompter *self, const OtauxPrompterOffer 
                                  1, -1);
   gtk_box_append(col, self->title_label);
 
-  /* The operator's install message, prominent */
+  self->body_label = otaux_prompter_make_label("", NULL, 50);
+  gtk_box_append(col, self->body_label);
+
+  build_warning(self, col);
+
+  /* The operator's install message, set off in its own box, after what the
+   * question is and what it costs (the body and the warning come first). */
   self->message_box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class(self->message_box, "otaux-message");
   self->message_label = otaux_prompter_make_label("", NULL, 50);
   gtk_box_append(GTK_BOX(self->message_box), self->message_label);
   gtk_box_append(col, self->message_box);
-
-  self->body_label = otaux_prompter_make_label("", NULL, 50);
-  gtk_box_append(col, self->body_label);
-
-  build_warning(self, col);
 
   if (is_download) {
     self->info_grid = gtk_grid_new();

@@ -108,6 +108,39 @@ static void walk(Walk *w, GtkWidget *widget)
   }
 }
 
+/* The window controls drawn in the title bar (GtkWindowControls' buttons
+ * carry these classes): a phone pop-up has a close button at most. */
+static void find_controls(GtkWidget *widget, GString *out)
+{
+  static const char *const kinds[] = { "minimize", "maximize", "close" };
+
+  for (GtkWidget *child = gtk_widget_get_first_child(widget); child != NULL;
+       child = gtk_widget_get_next_sibling(child)) {
+    if (!gtk_widget_is_drawable(child))
+      continue;
+    for (gsize i = 0; GTK_IS_BUTTON(child) && i < G_N_ELEMENTS(kinds); i++)
+      if (gtk_widget_has_css_class(child, kinds[i])) {
+        g_string_append(out, out->len > 1 ? ", " : "");
+        json_escape(out, kinds[i]);
+      }
+    find_controls(child, out);
+  }
+}
+
+/* The title bar: its title must fit a phone's width in every language. */
+static void append_header(GString *out, OtauxPrompter *self)
+{
+  GtkWidget *bar = gtk_window_get_titlebar(self->window);
+  g_autoptr(GString) controls = g_string_new("[");
+
+  g_string_append(out, ",\n  \"header\": {\"title\": ");
+  json_escape(out, gtk_label_get_text(GTK_LABEL(self->header_title)));
+  add_label_fit(out, self->header_title);
+  if (bar != NULL)
+    find_controls(bar, controls);
+  g_string_append_printf(out, ", \"controls\": %s]}", controls->str);
+}
+
 static void append_list(GString *out, const char *name, GString *items)
 {
   g_string_append_printf(out, ",\n  \"%s\": [%s\n  ]", name, items->str);
@@ -178,6 +211,7 @@ static void take(OtauxPrompter *self)
       width, height, self->delay_mode ? "true" : "false",
       gtk_widget_get_direction(w) == GTK_TEXT_DIR_RTL ? "rtl" : "ltr",
       gtk_adjustment_get_upper(adj) > gtk_adjustment_get_page_size(adj) + 0.5 ? "true" : "false");
+  append_header(out, self);
   append_list(out, "buttons", walk_data.buttons);
   append_list(out, "options", walk_data.options);
   append_list(out, "labels", walk_data.labels);

@@ -433,6 +433,9 @@ void otaux_prompter_window_build(OtauxPrompter *self)
   gtk_widget_add_css_class(GTK_WIDGET(self->window), "otaux-prompter");
 
   header = gtk_header_bar_new();
+  /* A question to answer, not a document: no minimize or maximize, and the
+   * title gets their room on a phone's 360 px. */
+  gtk_header_bar_set_decoration_layout(GTK_HEADER_BAR(header), ":close");
   self->header_title = gtk_label_new(_("Firmware update"));
   gtk_label_set_ellipsize(GTK_LABEL(self->header_title), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class(self->header_title, "title");

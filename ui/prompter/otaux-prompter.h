@@ -31,10 +31,12 @@ G_BEGIN_DECLS
 #define OTAUX_PROMPTER_AGENT_IFACE  "org.otaux.Agent1"
 #define OTAUX_PROMPTER_OFFER_IFACE  "org.otaux.Offer1"
 #define OTAUX_PROMPTER_OFFER_PREFIX "/org/otaux/Agent/Offers/"
-#define OTAUX_PROMPTER_NAME         "org.otaux.Prompter"
-#define OTAUX_PROMPTER_PATH         "/org/otaux/Prompter"
-#define OTAUX_PROMPTER_IFACE        "org.otaux.Prompter1"
-#define OTAUX_PROMPTER_PROPS_IFACE  "org.freedesktop.DBus.Properties"
+/* A row the person taps (the delay picker's choices): a finger's height. */
+#define OTAUX_PROMPTER_ROW_MIN     48
+#define OTAUX_PROMPTER_NAME        "org.otaux.Prompter"
+#define OTAUX_PROMPTER_PATH        "/org/otaux/Prompter"
+#define OTAUX_PROMPTER_IFACE       "org.otaux.Prompter1"
+#define OTAUX_PROMPTER_PROPS_IFACE "org.freedesktop.DBus.Properties"
 
 /* ---- the prompt model (otaux-prompter-prompt.c) ---- */
 
