@@ -579,7 +579,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
       if (offer->result == OTAUX_RESULT_USER_CANCELLED)
         title_id = "result.title.cancelled";
-      else if (offer->result == 200 || (offer->result >= 250 && offer->result <= 299))
+      else if (otaux_prompt_result_is_success(offer->result))
         title_id = "result.title.success";
       else
         title_id = "result.title.failure";
@@ -589,6 +589,9 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_str(&prompt->body_markup,
               otaux_strings_result_text_full(strings, offer->result, OTAUX_TEXT_MARKUP));
       prompt->result = offer->result;
+      /* News, not an alarm: a result is never critical, whatever the
+       * offer's priority (what cannot wait is a question, a countdown). */
+      prompt->urgency = MIN(prompt->urgency, OTAUX_URGENCY_NORMAL);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       break;
     }
@@ -605,6 +608,11 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         ctx.countdown_to - otaux_strings_duration_next_change(ctx.countdown_to - now);
   ctx_clear(&ctx);
   return prompt;
+}
+
+gboolean otaux_prompt_result_is_success(guint32 result)
+{
+  return result == 200 || (result >= 250 && result <= 299);
 }
 
 gboolean otaux_prompt_asks(const OtauxPrompt *prompt)

@@ -84,5 +84,7 @@ gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b);
  * (progress only offers to stop, a scheduled reboot is an answer already). */
 gboolean otaux_prompt_asks(const OtauxPrompt *prompt);
 gboolean otaux_prompt_has_choice(const OtauxPrompt *prompt, const char *choice);
+/* FUMO's successful results: 200 and the 250-299 range (docs/dbus-api.md). */
+gboolean otaux_prompt_result_is_success(guint32 result);
 
 G_END_DECLS

@@ -286,7 +286,10 @@ class Demo:
         self.changed(p, 'Result', 200)
         wid, lay = self.popup(s, 'result', after=t2)
         self.screen('finished-success')
-        self.click(wid, lay, 'close')
+        say('  a success needs no reading: the pop-up closes itself, the notification stays')
+        uitest.no_visible_window(uitest.ere(lay['title']), 30)
+        self.notified(p, 'otaux-update-done')
+        self.screen('finished-success-notification')
         return p
 
     def second_update(self):

@@ -88,12 +88,15 @@ static gboolean popup_needs_notification(OtauxNotify *notify, guint serial,
   }
   if (state->on_screen || state->grace_id != 0)
     return FALSE;
-  return !(state->seen && prompt->kind == OTAUX_PROMPT_RESULT);
+  /* A failure read in the pop-up is not repeated; a success that the
+   * pop-up showed (and closed by itself) stays as the expiring notification. */
+  return !(state->seen && prompt->kind == OTAUX_PROMPT_RESULT &&
+           !otaux_prompt_result_is_success(prompt->result));
 }
 
 static gboolean result_is_good(guint32 result)
 {
-  return result == 200 || (result >= 250 && result <= 299) || result == OTAUX_RESULT_USER_CANCELLED;
+  return otaux_prompt_result_is_success(result) || result == OTAUX_RESULT_USER_CANCELLED;
 }
 
 static char *icon_file(OtauxNotify *notify, const char *icon)

@@ -479,6 +479,27 @@ static void test_results(void **state)
   }
 }
 
+/* Issue 18: a result is calm, even at high priority, whose questions are
+ * critical: a success (or failure) is news, not an alarm. */
+static void test_result_never_critical(void **state)
+{
+  Fixture *f = *state;
+  static const guint32 results[] = { 200, 250, 410 };
+
+  assert_int_equal(f->policy->priority[OTAUX_PRIORITY_HIGH].urgency, OTAUX_URGENCY_CRITICAL);
+  for (gsize i = 0; i < G_N_ELEMENTS(results); i++) {
+    g_autoptr(OtauxOffer) o = new_offer(f->policy, 60, OTAUX_PRIORITY_HIGH, T0);
+    g_autoptr(OtauxPrompt) p = NULL;
+
+    assert_true(otaux_offer_finish(o, results[i], T0, NULL));
+    p = otaux_prompt_build(o, f->policy, f->strings, T0);
+    assert_int_equal(p->kind, OTAUX_PROMPT_RESULT);
+    assert_int_equal(p->urgency, OTAUX_URGENCY_NORMAL);
+  }
+  assert_true(otaux_prompt_result_is_success(200) && otaux_prompt_result_is_success(299));
+  assert_false(otaux_prompt_result_is_success(401) || otaux_prompt_result_is_success(300));
+}
+
 static void test_cancelled_by_person(void **state)
 {
   Fixture *f = *state;
@@ -584,6 +605,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_skipped_reminder_is_not_shown, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scheduled_accept_is_pending, setup, teardown),
     cmocka_unit_test_setup_teardown(test_results, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_result_never_critical, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_equal, setup, teardown),

@@ -288,6 +288,33 @@ def test_result_success_is_normal_and_expires(ctx):
     assert n['hints'].get('image-path', '').endswith('/otaux-update-done.svg'), n
 
 
+def test_success_popup_closes_itself(ctx):
+    """Issue 18 item 4: a success is calm everywhere. At high priority its
+    Prompt is not critical; the pop-up that shows it closes by itself (in
+    OTAUX_PROMPTER_SUCCESS_CLOSE_S = 5 s) and the news stays as the
+    expiring notification."""
+    mock = ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('high')
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.finish(path, 200)
+    prompt = ctx.agent.prop(path, 'Prompt')
+    assert prompt['kind'] == 'result' and prompt['urgency'] == 'normal', prompt
+    wid, title = ctx.window(path)
+    assert not [a for a in mock.calls('Notify') if a[2] == 'otaux-update-done'], \
+        'a success notification while the pop-up shows it'
+    shown = time.monotonic()
+    uitest.no_visible_window(uitest.ere(title), 30)
+    took = time.monotonic() - shown
+    log('the success pop-up closed itself after %.1f s' % took)
+    assert took >= 3, took  # not at once: there is time to read it
+    n = mock.notify(lambda n: n['hints'].get('x-otaux-offer') == path and
+                    n['icon'] == 'otaux-update-done', what='the success notification')
+    assert urgency(n) == 1 and n['timeout'] > 0, n
+
+
 def test_result_failure_has_its_icon(ctx):
     mock = ctx.mock()
     ctx.start_agent()

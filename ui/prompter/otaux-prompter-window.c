@@ -272,8 +272,26 @@ static void shown_after_paint(OtauxPrompter *self)
   gtk_widget_queue_draw(GTK_WIDGET(self->window));
 }
 
+/* FUMO's successful results (200, 250-299), as docs/dbus-api.md lists them. */
+static gboolean shows_success(const OtauxPrompt *p)
+{
+  return p != NULL && strcmp(p->kind, "result") == 0 &&
+         (p->result == 200 || (p->result >= 250 && p->result <= 299));
+}
+
+static gboolean on_success_close(gpointer user_data)
+{
+  OtauxPrompter *self = user_data;
+
+  self->success_close_id = 0;
+  if (shows_success(self->cur))
+    otaux_prompter_client_hide_current(self);
+  return G_SOURCE_REMOVE;
+}
+
 static void show_nothing(OtauxPrompter *self)
 {
+  g_clear_handle_id(&self->success_close_id, g_source_remove);
   if (self->cur != NULL) {
     g_debug("hiding %s", self->cur_path);
     otaux_prompter_screens_clear(self);
@@ -306,6 +324,7 @@ static void show_offer(OtauxPrompter *self, OtauxPrompterOffer *o)
     otaux_prompter_shot_request(self, self->delay_mode ? "-delay" : NULL);
   } else {
     g_debug("showing %s (%s)", o->path, o->prompt->kind);
+    g_clear_handle_id(&self->success_close_id, g_source_remove);
     g_clear_pointer(&self->cur, otaux_prompt_free);
     g_free(self->cur_path);
     self->cur_path = g_strdup(o->path);
@@ -313,6 +332,9 @@ static void show_offer(OtauxPrompter *self, OtauxPrompterOffer *o)
     otaux_prompter_screens_build(self, o);
     otaux_prompter_shot_request(self, NULL);
   }
+  if (shows_success(self->cur) && self->success_close_id == 0)
+    self->success_close_id =
+        g_timeout_add_seconds(OTAUX_PROMPTER_SUCCESS_CLOSE_S, on_success_close, self);
   if (!gtk_widget_get_visible(GTK_WIDGET(self->window)))
     gtk_window_present(self->window);
   /* Shown once a frame of it is painted (on_map arms it when it is not mapped yet) */
@@ -477,6 +499,7 @@ void otaux_prompter_window_destroy(OtauxPrompter *self)
   otaux_prompter_screens_clear(self);
   otaux_prompter_shot_cancel(self);
   shown_cancel(self);
+  g_clear_handle_id(&self->success_close_id, g_source_remove);
   g_clear_pointer(&self->cur, otaux_prompt_free);
   g_clear_pointer(&self->cur_path, g_free);
   if (self->window != NULL) {

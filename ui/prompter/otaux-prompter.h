@@ -32,11 +32,14 @@ G_BEGIN_DECLS
 #define OTAUX_PROMPTER_OFFER_IFACE  "org.otaux.Offer1"
 #define OTAUX_PROMPTER_OFFER_PREFIX "/org/otaux/Agent/Offers/"
 /* A row the person taps (the delay picker's choices): a finger's height. */
-#define OTAUX_PROMPTER_ROW_MIN     48
-#define OTAUX_PROMPTER_NAME        "org.otaux.Prompter"
-#define OTAUX_PROMPTER_PATH        "/org/otaux/Prompter"
-#define OTAUX_PROMPTER_IFACE       "org.otaux.Prompter1"
-#define OTAUX_PROMPTER_PROPS_IFACE "org.freedesktop.DBus.Properties"
+#define OTAUX_PROMPTER_ROW_MIN 48
+/* A success needs no reading: the pop-up closes itself after this, and the
+ * agent's expiring notification keeps the news. */
+#define OTAUX_PROMPTER_SUCCESS_CLOSE_S 5
+#define OTAUX_PROMPTER_NAME            "org.otaux.Prompter"
+#define OTAUX_PROMPTER_PATH            "/org/otaux/Prompter"
+#define OTAUX_PROMPTER_IFACE           "org.otaux.Prompter1"
+#define OTAUX_PROMPTER_PROPS_IFACE     "org.freedesktop.DBus.Properties"
 
 /* ---- the prompt model (otaux-prompter-prompt.c) ---- */
 
@@ -181,7 +184,8 @@ typedef struct {
   GtkWidget *info_name, *info_version, *info_size;
   guint pulse_id;
   guint countdown_id;
-  gint64 rate_t0; /* for the time-left estimate: the first bytes report seen */
+  guint success_close_id; /* a success closes itself (OTAUX_PROMPTER_SUCCESS_CLOSE_S) */
+  gint64 rate_t0;         /* for the time-left estimate: the first bytes report seen */
   guint64 rate_b0;
 
   OtauxPrompterDelay delay;
