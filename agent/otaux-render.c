@@ -3,6 +3,8 @@
 
 #include "otaux-prompt.h"
 
+#include <string.h>
+
 static void rendered_free(gpointer data)
 {
   OtauxRendered *r = data;
@@ -216,23 +218,87 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     add_prompt(out, where, o, policy, strings, now);
   }
 
-  /* installing, finished */
+  /* installing: with logind's inhibitor held, and an update that needs no restart */
   o->phase = OTAUX_PHASE_INSTALLING;
   o->decision = OTAUX_DECISION_ACCEPT;
   add_prompt(out, n->key, o, policy, strings, now);
-  o->phase = OTAUX_PHASE_FINISHED;
-  for (guint r = 200; r < 600; r++) {
-    g_autofree char *where = NULL;
+  {
+    g_autofree char *inhibited = g_strdup_printf("%s/inhibited", n->key);
+    g_autofree char *no_restart = g_strdup_printf("%s/no-restart", n->key);
 
-    /* one of each text: the ranges share theirs */
-    if (!(r == 200 || r == 250 || (r >= 400 && r <= 412) || r == 450 || (r >= 500 && r <= 503) ||
-          r == 550 || r == 599))
-      continue;
-    where = g_strdup_printf("%s/%u", n->key, r);
-    o->result = r;
-    add_prompt(out, where, o, policy, strings, now);
+    o->device.shutdown_inhibited = TRUE;
+    add_prompt(out, inhibited, o, policy, strings, now);
+    o->device.shutdown_inhibited = FALSE;
+    o->spec.needs_reboot = FALSE;
+    add_prompt(out, no_restart, o, policy, strings, now);
+    o->spec.needs_reboot = TRUE;
+  }
+  /* finished: one of each result text (the FUMO table's ranges share theirs) */
+  o->phase = OTAUX_PHASE_FINISHED;
+  {
+    g_autofree guint *codes = otaux_strings_result_samples();
+
+    for (gsize i = 0; codes[i] != 0; i++) {
+      g_autofree char *where = g_strdup_printf("%s/%u", n->key, codes[i]);
+
+      o->result = codes[i];
+      add_prompt(out, where, o, policy, strings, now);
+    }
   }
   otaux_offer_free(o);
+}
+
+/* Every built-in text once more on its own, with sample values: whatever
+ * the walk above does not reach (a battery that needs the charger, a
+ * vendor result range) is still there to review. */
+static void render_texts(GPtrArray *out, const OtauxStrings *strings, gint64 now)
+{
+  g_autofree const char **ids = otaux_strings_builtin_ids();
+  g_autofree char *operator_ = otaux_strings_format(strings, "operator.name", NULL);
+  g_autofree char *size = otaux_strings_format_size_full(strings, 48000000);
+  g_autofree char *done = otaux_strings_format_size_full(strings, 20200000);
+  g_autofree char *duration = otaux_strings_format_duration(strings, 300);
+  g_autofree char *countdown = otaux_strings_format_duration(strings, 30);
+  g_autofree char *when = otaux_strings_format_when(strings, local_at(now, 1, 7), now);
+  g_autofree char *time = otaux_strings_format_clock(strings, local_at(now, 0, 22), "format.time");
+  g_autofree char *date = otaux_strings_format_clock(strings, local_at(now, 7, 22), "format.date");
+  const char *kv[] = { "name",      "Contoso Phone OS",
+                       "version",   "2.1.0",
+                       "size",      size,
+                       "operator",  operator_,
+                       "duration",  duration,
+                       "countdown", countdown,
+                       "when",      when,
+                       "time",      time,
+                       "date",      date,
+                       "percent",   "40",
+                       "hours",     "4",
+                       "minutes",   "30",
+                       "done",      done,
+                       "total",     size,
+                       "code",      "410",
+                       NULL };
+
+  for (gsize i = 0; ids[i] != NULL; i++) {
+    char *text = g_str_has_prefix(ids[i], "format.") && strcmp(ids[i], "format.digits") != 0
+                     ? otaux_strings_format_clock(strings, local_at(now, 7, 22), ids[i])
+                     : otaux_strings_format_full(strings, ids[i], 3, kv, OTAUX_TEXT_PLAIN);
+
+    add(out, g_strdup_printf("text/%s", ids[i]), text);
+  }
+}
+
+/* The pop-up's own words (its buttons and headings), in the current language. */
+static void render_prompter_words(GPtrArray *out)
+{
+  const char *const *words = otaux_strings_prompter_words();
+
+  for (gsize i = 0; words[i] != NULL; i++) {
+    /* "%s" is the agent's error message, shown as it is */
+    g_auto(GStrv) parts = g_strsplit(otaux_strings_translate(words[i]), "%s", -1);
+
+    add(out, g_strdup_printf("prompter/%s", words[i]), g_strjoinv("the time has passed", parts));
+  }
 }
 
 GPtrArray *otaux_render_all(const OtauxStrings *strings, gint64 now)
@@ -324,5 +390,7 @@ GPtrArray *otaux_render_all(const OtauxStrings *strings, gint64 now)
   /* Status lines */
   for (guint s = 10; s <= 200; s += 10)
     add(out, g_strdup_printf("state/%u", s), otaux_strings_state_text(strings, s));
+  render_texts(out, strings, now);
+  render_prompter_words(out);
   return out;
 }

@@ -502,3 +502,26 @@ const OtauxResultCode otaux_result_codes[] = {
 };
 
 const gsize otaux_n_result_codes = G_N_ELEMENTS(otaux_result_codes);
+
+/* The pop-up's own words (ui/prompter translates them where they are used):
+ * listed here only so that review tools print them (otauxctl strings
+ * --render). tests/rules checks that this list and the _() texts of
+ * ui/prompter are the same. */
+const char *const otaux_prompter_words[] = {
+  N_("Another time"),
+  N_("Back"),
+  N_("Close"),
+  N_("Delay"),
+  N_("Firmware update"),
+  N_("Hour"),
+  N_("Minute"),
+  N_("Name"),
+  N_("Pick a time"),
+  N_("Progress"),
+  N_("Release notes"),
+  N_("Size"),
+  N_("The answer was not accepted: %s"),
+  N_("Version"),
+  N_("Warning"),
+  NULL,
+};

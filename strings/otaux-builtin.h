@@ -41,6 +41,9 @@ typedef struct {
 extern const OtauxResultCode otaux_result_codes[];
 extern const gsize otaux_n_result_codes;
 
+/* The pop-up's own words, as msgids (NULL-terminated). */
+extern const char *const otaux_prompter_words[];
+
 /* The placeholders an operator install message (<message>) may use. */
 #define OTAUX_MESSAGE_PLACEHOLDERS "name version size operator duration time countdown"
 

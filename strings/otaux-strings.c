@@ -77,6 +77,29 @@ const char **otaux_strings_builtin_ids(void)
   return ids;
 }
 
+guint *otaux_strings_result_samples(void)
+{
+  guint *codes = g_new0(guint, otaux_n_result_codes + 2);
+  guint unknown = 100;
+
+  for (gsize i = 0; i < otaux_n_result_codes; i++)
+    codes[i] = otaux_result_codes[i].first;
+  while (strcmp(otaux_strings_result_id(unknown), "result.unknown") != 0)
+    unknown++;
+  codes[otaux_n_result_codes] = unknown;
+  return codes;
+}
+
+const char *const *otaux_strings_prompter_words(void)
+{
+  return otaux_prompter_words;
+}
+
+const char *otaux_strings_translate(const char *msgid)
+{
+  return g_dgettext(GETTEXT_PACKAGE, msgid);
+}
+
 const OtauxBuiltinText *otaux_builtin_lookup(const char *id)
 {
   static GHashTable *table; /* built once; read-only after */

@@ -181,4 +181,14 @@ char **otaux_strings_message_ids(const OtauxStrings *strings);
  * free the array only (g_free). */
 const char **otaux_strings_builtin_ids(void);
 
+/* One code of each result text: the first of each range of the FUMO table
+ * (the one source), then a code that no range holds (result.unknown).
+ * 0-terminated; free with g_free(). */
+guint *otaux_strings_result_samples(void);
+
+/* The pop-up's own words (ui/prompter) as gettext msgids, NULL-terminated,
+ * and one of them in the current language. For review tools. */
+const char *const *otaux_strings_prompter_words(void);
+const char *otaux_strings_translate(const char *msgid);
+
 G_END_DECLS

@@ -239,6 +239,31 @@ def check_map(root, problems):
                             'add it, with its job, to the table of its folder')
 
 
+def check_prompter_words(root, problems):
+    """strings/otaux-builtin.c lists the pop-up's own words for the review
+    tools (otauxctl strings --render): the same set as the _() texts of
+    ui/prompter (GTK's own "default:LTR" aside)."""
+    used = {}
+    folder = os.path.join(root, 'ui', 'prompter')
+    for name in sorted(os.listdir(folder)):
+        if name.endswith('.c'):
+            with open(os.path.join(folder, name), encoding='utf-8') as f:
+                for m in re.finditer(r'\b_\("((?:[^"\\]|\\.)*)"\)', f.read()):
+                    used.setdefault(m.group(1), 'ui/prompter/' + name)
+    used.pop('default:LTR', None)
+    with open(os.path.join(root, 'strings', 'otaux-builtin.c'), encoding='utf-8') as f:
+        text = f.read()
+    table = re.search(r'otaux_prompter_words\[\] = \{(.*?)\};', text, re.S)
+    listed = set(re.findall(r'N_\("((?:[^"\\]|\\.)*)"\)', table.group(1))) if table else set()
+    for word in sorted(set(used) - listed):
+        problems.append(f'{used[word]}:1: _("{word}") is missing from otaux_prompter_words '
+                        '(strings/otaux-builtin.c)')
+    for word in sorted(listed - set(used)):
+        problems.append(f'strings/otaux-builtin.c:1: otaux_prompter_words lists "{word}", '
+                        'which ui/prompter no longer uses')
+    print(f'# {len(listed)} prompter words listed for the review tools')
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -254,6 +279,7 @@ def main():
     check_quarks(root, problems)
     check_unused_result(root, problems)
     check_map(root, problems)
+    check_prompter_words(root, problems)
     for p in problems:
         print(p)
     print(f'# {len(problems)} rule(s) broken' if problems else '# every rule holds')
