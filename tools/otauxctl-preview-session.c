@@ -499,6 +499,35 @@ static GBytes *grab(PreviewSession *s, GError **error)
   return out;
 }
 
+gboolean preview_session_xdotool(PreviewSession *s, const char *const *args, GError **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) proc = NULL;
+
+  g_autofree char *found = g_find_program_in_path("xdotool");
+
+  if (found == NULL) {
+    g_set_error_literal(error, PREVIEW_ERROR, PREVIEW_ERROR_MISSING,
+                        "xdotool is not installed (Debian package xdotool)");
+    return FALSE;
+  }
+  g_ptr_array_add(argv, (gpointer) "xdotool");
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add(argv, (gpointer)args[i]);
+  g_ptr_array_add(argv, NULL);
+  g_subprocess_launcher_set_environ(launcher, s->env);
+  proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, error);
+  if (proc == NULL || !g_subprocess_wait(proc, NULL, error))
+    return FALSE;
+  if (!g_subprocess_get_successful(proc)) {
+    g_set_error(error, PREVIEW_ERROR, PREVIEW_ERROR_FAILED, "xdotool %s failed", args[0]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 typedef struct {
   PreviewSession *s;
   gboolean news; /* something new is to be on screen */
@@ -540,11 +569,22 @@ static gboolean screen_stable(gpointer data)
                        (st->s->previous == NULL || !g_bytes_equal(st->s->previous, st->last)));
 }
 
-gboolean preview_session_capture(PreviewSession *s, const char *png, gboolean news, GError **error)
+gboolean preview_session_capture(PreviewSession *s, const char *png, gboolean news,
+                                 const char *caption, GError **error)
 {
   Stable st = { s, news, NULL, NULL };
   g_autofree char *target = g_strconcat("png:", png, NULL);
-  const char *argv[] = { "convert", "ppm:-", "-strip", target, NULL };
+  g_autofree char *escaped = caption != NULL ? g_markup_escape_text(caption, -1) : NULL;
+  g_autofree char *text = escaped != NULL ? g_strconcat("pango:", escaped, NULL) : NULL;
+  g_autofree char *width = g_strdup_printf("%dx", PREVIEW_WIDTH - 16);
+  /* A caption (what dunst does not draw: the buttons) goes over the foot of
+   * the screen, through Pango so that every script is shaped. */
+  const char *plain_argv[] = { "convert", "ppm:-", "-strip", target, NULL };
+  const char *caption_argv[] = { "convert",     "ppm:-",    "(",     "-size",     width,
+                                 "-background", "#202020",  "-fill", "white",     text,
+                                 ")",           "-gravity", "South", "-geometry", "+0+8",
+                                 "-composite",  "-strip",   target,  NULL };
+  const char *const *argv = text != NULL ? caption_argv : plain_argv;
   g_autoptr(GSubprocess) proc = NULL;
   gboolean ok;
 

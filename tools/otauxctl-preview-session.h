@@ -56,9 +56,13 @@ guint preview_session_n_notifies(PreviewSession *session);
 /* The @i-th Notify call's arguments (susssasa{sv}i); a new reference. */
 GVariant *preview_session_get_notify(PreviewSession *session, guint i);
 
+/* Runs xdotool ARGS... on the preview's screen (a real click on the pop-up). */
+gboolean preview_session_xdotool(PreviewSession *session, const char *const *args,
+                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Saves the whole screen as PNG once it has stopped changing and, with
  * @news, once it shows something other than the last picture. */
 gboolean preview_session_capture(PreviewSession *session, const char *png, gboolean news,
-                                 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                 const char *caption, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "otauxctl-preview-walk.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -227,6 +228,21 @@ static void add_entry(PreviewWalk *w, const char *picture, const char *priority,
   }
 }
 
+/* dunst draws no buttons: the picture of an "actions" notification says
+ * which ones the server was given, "[Download] [Not now]". NULL if none. */
+static char *buttons_caption(GVariant *prompt)
+{
+  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr(GString) out = g_string_new(NULL);
+  const char *cid, *label;
+
+  if (prompt == NULL || !g_variant_lookup(prompt, "choices", "a(ss)", &iter))
+    return NULL;
+  while (g_variant_iter_next(iter, "(&s&s)", &cid, &label))
+    g_string_append_printf(out, "%s[%s]", out->len > 0 ? "  " : "", label);
+  return out->len > 0 ? g_strdup(out->str) : NULL;
+}
+
 /* Waits until the offer's prompt is one of @kinds and on screen, then
  * saves the screen as PREFIX-LABEL.png and records the texts. */
 static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const char *priority,
@@ -241,6 +257,7 @@ static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const c
   g_autoptr(GVariant) notify = NULL;
   g_autoptr(GError) unseen = NULL;
   g_autofree char *presentation = NULL;
+  g_autofree char *caption = NULL;
   gboolean seen, ok = FALSE;
 
   if (!preview_session_wait(w->session, kind_reached, &sh, SHOW_TIMEOUT_MS, what, error))
@@ -257,7 +274,9 @@ static gboolean screen(PreviewWalk *w, const Step *st, const char *path, const c
     w->n_unseen++;
   }
   presentation = prompt_string(sh.prompt, "presentation");
-  if (!preview_session_capture(w->session, file, !g_str_equal(presentation, "silent"), error))
+  caption = g_str_equal(presentation, "actions") ? buttons_caption(sh.prompt) : NULL;
+  if (!preview_session_capture(w->session, file, !g_str_equal(presentation, "silent"), caption,
+                               error))
     goto out;
   title = prompt_string(sh.prompt, "title");
   notify = notify_since(w, st, title);
@@ -311,18 +330,105 @@ static gint64 real_now(void)
 
 #define KINDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+static gboolean shown_as_popup(GVariant *prompt)
+{
+  g_autofree char *presentation = prompt_string(prompt, "presentation");
+
+  return g_str_equal(presentation, "popup");
+}
+
+static gboolean file_exists(gpointer data)
+{
+  return g_file_test(data, G_FILE_TEST_EXISTS);
+}
+
+/* The pop-up's delay picker: a real click on its delay button (where the
+ * prompter's own layout file says it is), a picture, then Escape back to
+ * the question. Without xdotool it is left out, with a note. */
+static gboolean picker(PreviewWalk *w, const char *path, const char *priority, const char *prefix,
+                       GError **error)
+{
+  const char *shots = preview_session_shots(w->session);
+  g_autofree char *serial = g_path_get_basename(path);
+  g_autofree char *layout_name = g_strdup_printf("%s-install.json", serial);
+  g_autofree char *layout = g_build_filename(shots, layout_name, NULL);
+  g_autofree char *delay_name = g_strdup_printf("%s-install-delay.json", serial);
+  g_autofree char *delay = g_build_filename(shots, delay_name, NULL);
+  g_autofree char *picture = g_strdup_printf("%s-install-delay.png", prefix);
+  g_autofree char *file = g_build_filename(w->output, picture, NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GRegex) button = g_regex_new(
+      "\\{\"id\": \"delay-reboot\"[^{}]*\"x\": (\\d+), \"y\": (\\d+), \"width\": (\\d+), "
+      "\"height\": (\\d+)\\}",
+      0, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GVariant) prompt = NULL;
+  g_autofree char *x = NULL, *y = NULL;
+
+  if (!g_file_get_contents(layout, &json, NULL, NULL) || !g_regex_match(button, json, 0, &m)) {
+    g_print("  (no picture of the delay picker: the pop-up shows no delay button)\n");
+    return TRUE;
+  }
+  {
+    g_autofree char *bx = g_match_info_fetch(m, 1), *by = g_match_info_fetch(m, 2);
+    g_autofree char *bw = g_match_info_fetch(m, 3), *bh = g_match_info_fetch(m, 4);
+
+    x = g_strdup_printf("%d", atoi(bx) + atoi(bw) / 2);
+    y = g_strdup_printf("%d", atoi(by) + atoi(bh) / 2);
+  }
+  (void)step(w); /* empties the prompter's folder: the picker's layout file is new */
+  if (!preview_session_xdotool(w->session,
+                               (const char *const[]){ "search", "--onlyvisible", "--class",
+                                                      "otaux-prompter", "mousemove", "--window",
+                                                      "%1", x, y, "click", "1", NULL },
+                               &local)) {
+    if (!g_error_matches(local, PREVIEW_ERROR, PREVIEW_ERROR_MISSING)) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return FALSE;
+    }
+    g_print("  (no picture of the delay picker: %s)\n", local->message);
+    return TRUE;
+  }
+  if (!preview_session_wait(w->session, file_exists, delay, SHOW_TIMEOUT_MS, "the delay picker",
+                            error) ||
+      !preview_session_capture(w->session, file, TRUE, NULL, error))
+    return FALSE;
+  prompt = get_prompt(w, path);
+  add_entry(w, picture, priority, prompt, NULL, TRUE);
+  w->n_pictures++;
+  g_print("  %-36s %s\n", picture, "(the delay picker)");
+  return preview_session_xdotool(w->session,
+                                 (const char *const[]){ "search", "--onlyvisible", "--class",
+                                                        "otaux-prompter", "key", "--window", "%1",
+                                                        "Escape", NULL },
+                                 error);
+}
+
+/* @t, or the end of this priority's quiet hours when @t falls in them: the
+ * agent refuses a restart there, and the walk uses only allowed times. */
+static gint64 after_quiet_hours(const OtauxPolicy *p, OtauxPriority pri, gint64 t)
+{
+  return otaux_policy_may_interrupt(p, pri, t) ? t : otaux_policy_quiet_next_change(p, t);
+}
+
 /* Accepted at install time: a delayed reboot, its reminder and final
  * warning (as far as the policy allows), then the reboot time comes. */
-static gboolean walk_delay(PreviewWalk *w, const char *path, const char *priority,
-                           const char *prefix, GError **error)
+static gboolean walk_delay(PreviewWalk *w, const char *path, OtauxPriority pri, const char *prefix,
+                           GError **error)
 {
   const OtauxPolicy *p = w->policy;
+  const char *priority = otaux_priority_to_string(pri);
+  gint64 start = real_now();
   g_autoptr(GVariant) prompt = get_prompt(w, path);
   gint64 delay_max = prompt_int64(prompt, "delay-max");
   guint lead = 0;
   gint64 reboot_at;
   Step st;
 
+  if (has_choice(prompt, "delay-reboot") && shown_as_popup(prompt) &&
+      !picker(w, path, priority, prefix, error))
+    return FALSE;
   if (!has_choice(prompt, "delay-reboot")) {
     g_print("  (the policy offers no delay)\n");
     st = step(w);
@@ -335,9 +441,20 @@ static gboolean walk_delay(PreviewWalk *w, const char *path, const char *priorit
     if (p->reminders_s[i] > p->final_warning_s &&
         (delay_max <= 0 || real_now() + p->reminders_s[i] + 5 <= delay_max))
       lead = p->reminders_s[i];
-  reboot_at = real_now() + MAX(lead, MAX(p->final_warning_s, 60)) + 5;
+  reboot_at = start + MAX(lead, MAX(p->final_warning_s, 60)) + 5;
+  /* A restart inside this priority's quiet hours is refused: walk on from
+   * the end of quiet hours on the agent's clock. (The pop-up's own
+   * count-down bar runs on real time; the texts are the agent's.) */
+  if (after_quiet_hours(p, pri, reboot_at) != reboot_at) {
+    gint64 end = after_quiet_hours(p, pri, reboot_at);
+
+    g_print("  (quiet hours for %s priority: the delay is walked from the end of them)\n",
+            priority);
+    reboot_at += end - start;
+    start = end;
+  }
   st = step(w);
-  if (!set_time(w, real_now(), error) ||
+  if (!set_time(w, start, error) ||
       !call_void(w, path, "Answer", answer_args("delay-reboot", reboot_at), error) ||
       !screen(w, &st, path, priority, prefix, "delayed", KINDS("delayed"), error))
     return FALSE;
@@ -350,13 +467,24 @@ static gboolean walk_delay(PreviewWalk *w, const char *path, const char *priorit
   if (p->final_warning_s > 0) {
     g_autoptr(GVariant) now_prompt = get_prompt(w, path);
 
+    gint64 base = MAX(real_now(), w->clock);
+    gint64 allowed = after_quiet_hours(p, pri, base + p->final_warning_s + 5);
+
+    /* never into quiet hours: from their end, on the agent's clock */
+    if (allowed != base + p->final_warning_s + 5) {
+      g_print("  (quiet hours for %s priority: the final warning is walked from the end of "
+              "them)\n",
+              priority);
+      base = allowed - p->final_warning_s - 5;
+    }
     delay_max = prompt_int64(now_prompt, "delay-max");
     if (has_choice(now_prompt, "delay-reboot") &&
-        (delay_max <= 0 || real_now() + p->final_warning_s + 5 <= delay_max)) {
+        (delay_max <= 0 || base + p->final_warning_s + 5 <= delay_max)) {
       /* Delay again to just before the final warning, in real time. */
-      reboot_at = MAX(real_now(), w->clock) + p->final_warning_s + 5;
+      reboot_at = base + p->final_warning_s + 5;
       st = step(w);
-      if (!call_void(w, path, "Answer", answer_args("delay-reboot", reboot_at), error))
+      if (!set_time(w, base, error) ||
+          !call_void(w, path, "Answer", answer_args("delay-reboot", reboot_at), error))
         return FALSE;
     } else {
       st = step(w);
@@ -429,7 +557,7 @@ static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
   st = step(w);
   if (!call_void(w, a, "SetState", state_args(40, 0, 0), error) ||
       !screen(w, &st, a, priority, prefix, "install", KINDS("install"), error) ||
-      !walk_delay(w, a, priority, prefix, error))
+      !walk_delay(w, a, pri, prefix, error))
     return FALSE;
   st = step(w);
   if (!call_void(w, a, "SetState", state_args(60, 0, 0), error) ||

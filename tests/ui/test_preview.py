@@ -4,8 +4,12 @@ real presenters on a private bus and Xvfb, with dunst, driven through every
 prompt kind of every priority.
 
 Runs it for English, German (long words, a machine without de_DE) and
-Arabic (right to left), and once with an operator policy that makes medium
-offers pop up. Asserts: every picture PRIORITY-PRESENTATION-KIND.png exists,
+Arabic (right to left), once with an operator policy that makes medium
+offers pop up, and once with quiet hours around the current minute (the
+delays are walked from their end). A pop-up's install question is also
+pictured with its delay picker open (a real click), and a picture of an
+"actions" notification (dunst draws no buttons) carries its button labels
+at its foot. Asserts: every picture PRIORITY-PRESENTATION-KIND.png exists,
 is 360x720 and not blank; preview.json lists them with the texts the agent
 showed (Prompt and Notify), each seen on screen; German titles differ from
 English; Arabic notifications start with a right-to-left mark; the medium
@@ -23,6 +27,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import traceback
 
 OTAUXCTL, ARTIFACTS, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
@@ -35,6 +40,11 @@ AR_CATALOG = '''<?xml version="1.0" encoding="UTF-8"?>
 <catalog locale="ar" version="1">
   <message id="welcome-5g">مع {name} {version} يدعم جهازك شبكات <b>5G</b>.</message>
 </catalog>
+'''
+QUIET_NOW = '''<?xml version="1.0" encoding="UTF-8"?>
+<otaux-policy version="1">
+  <quiet-hours start="%02d:%02d" end="%02d:%02d"/>
+</otaux-policy>
 '''
 MEDIUM_POPUP = '''<?xml version="1.0" encoding="UTF-8"?>
 <otaux-policy version="1">
@@ -62,8 +72,9 @@ def colours(path):
 
 
 class Run:
-    def __init__(self, name, locale, catalog=None, policy=None):
+    def __init__(self, name, locale, catalog=None, policy=None, medium='actions'):
         self.name, self.locale, self.catalog, self.policy = name, locale, catalog, policy
+        self.medium = medium
         self.out = os.path.join(ARTIFACTS, 'preview-' + name)
         self.output = ''
         self.index = None
@@ -86,11 +97,14 @@ class Run:
         assert r.returncode == 0, 'otauxctl preview exited %d' % r.returncode
         with open(os.path.join(self.out, 'preview.json')) as f:
             self.index = json.load(f)
-        presentation = dict(DEFAULT)
-        if self.policy:
-            presentation['medium'] = 'popup'
-        want = ['%s-%s-%s.png' % (p, presentation[p], k) for p in ('low', 'medium', 'high')
-                for k in KINDS]
+        presentation = dict(DEFAULT, medium=self.medium)
+        # a pop-up's install question is pictured with its delay picker open too
+        want = []
+        for p in ('low', 'medium', 'high'):
+            for k in KINDS:
+                want.append('%s-%s-%s.png' % (p, presentation[p], k))
+                if k == 'install' and presentation[p] == 'popup':
+                    want.append('%s-popup-install-delay.png' % p)
         assert [e['picture'] for e in self.index['screens']] == want, self.index['screens']
         assert self.index['geometry'] == '360x720'
         for e in self.index['screens']:
@@ -121,7 +135,17 @@ def main():
     en = Run('en', 'en', os.path.join(examples, 'strings-en.xml'))
     de = Run('de', 'de', os.path.join(examples, 'strings-de.xml'))
     ar = Run('ar', 'ar', ar_catalog)
-    popup = Run('en-medium-popup', 'en', os.path.join(examples, 'strings-en.xml'), policy)
+    popup = Run('en-medium-popup', 'en', os.path.join(examples, 'strings-en.xml'), policy,
+                medium='popup')
+    # Quiet hours around this very minute (they hold back low and medium):
+    # the preview still walks every screen, on times the policy allows.
+    now = time.localtime()
+    start = (now.tm_hour * 60 + now.tm_min - 60) % 1440
+    end = (now.tm_hour * 60 + now.tm_min + 120) % 1440
+    quiet_policy = os.path.join(ARTIFACTS, 'preview-quiet-now_100.xml')
+    with open(quiet_policy, 'w') as f:
+        f.write(QUIET_NOW % (start // 60, start % 60, end // 60, end % 60))
+    quiet = Run('en-quiet-hours-now', 'en', policy=quiet_policy)
 
     def de_translated():
         for e in en.index['screens']:
@@ -158,7 +182,25 @@ def main():
             assert 'lacks the locale de_DE.UTF-8' in de.output, de.output
         assert de.index['lc_all'], de.index
 
-    tests = [en, de, ar, popup, de_translated, ar_right_to_left, medium_popup_differs,
+    def picker_and_captions():
+        e = en.screen('high-popup-install-delay.png')
+        assert e['on-screen'] and e['kind'] == 'install', e
+        # dunst draws no buttons: an actions picture carries their labels at its foot
+        for picture in ('medium-actions-download.png', 'medium-actions-install.png'):
+            foot = subprocess.run(['convert', os.path.join(en.out, picture), '-gravity', 'South',
+                                   '-crop', '360x40+0+0', '-format', '%k', 'info:'],
+                                  capture_output=True, text=True)
+            assert int(foot.stdout or 0) > 2, '%s: no caption of its buttons' % picture
+        plain = subprocess.run(['convert', os.path.join(en.out, 'low-notification-install.png'),
+                                '-gravity', 'South', '-crop', '360x40+0+0', '-format', '%k',
+                                'info:'], capture_output=True, text=True)
+        assert int(plain.stdout or 0) <= 2, 'a notification without buttons has a caption'
+
+    def quiet_walked_after_them():
+        assert 'quiet hours for low priority' in quiet.output, quiet.output
+        assert quiet.screen('low-notification-delayed.png')['title'], quiet.index
+
+    tests = [en, de, ar, popup, quiet, quiet_walked_after_them, picker_and_captions, de_translated, ar_right_to_left, medium_popup_differs,
              states_locale]
     print('1..%d' % len(tests), flush=True)
     failed = 0
