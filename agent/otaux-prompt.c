@@ -601,6 +601,14 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       break;
   }
 
+  /* A restart's time never slips by quietly (issue 18): the forced
+   * countdown and the reminder are at least normal, and the final warning
+   * is critical, whatever the offer's priority. */
+  if (prompt->kind == OTAUX_PROMPT_FORCED || prompt->kind == OTAUX_PROMPT_REMINDER)
+    prompt->urgency = MAX(prompt->urgency, OTAUX_URGENCY_NORMAL);
+  else if (prompt->kind == OTAUX_PROMPT_FINAL_WARNING)
+    prompt->urgency = OTAUX_URGENCY_CRITICAL;
+
   /* A text that counts down ("Restarting in 5 minutes…") is stale once its
    * wording would change: say when, so the agent rebuilds it then. */
   if (ctx.countdown_to > now && says(prompt, ctx.countdown))

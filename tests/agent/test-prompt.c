@@ -479,6 +479,32 @@ static void test_results(void **state)
   }
 }
 
+/* Issue 18: prompts about a restart's time are loud enough at any
+ * priority: the reminder at least normal, the final warning critical. */
+static void test_restart_time_is_heard(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0);
+  g_autoptr(OtauxPrompt) reminder = NULL;
+  g_autoptr(OtauxPrompt) final = NULL;
+
+  assert_int_equal(f->policy->priority[OTAUX_PRIORITY_LOW].urgency, OTAUX_URGENCY_LOW);
+  o->phase = OTAUX_PHASE_DELAYED;
+  o->decision = OTAUX_DECISION_DELAY_REBOOT;
+  o->decided_in = OTAUX_PHASE_READY;
+  o->ready_at = T0;
+  o->reboot_at = T0 + 600;
+  o->changed_at = T0 - 7 * 86400;
+  o->reminder_index = 1; /* the first reminder was given */
+  reminder = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(reminder->kind, OTAUX_PROMPT_REMINDER);
+  assert_int_equal(reminder->urgency, OTAUX_URGENCY_NORMAL);
+  o->reboot_at = T0 + 30;
+  final = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(final->kind, OTAUX_PROMPT_FINAL_WARNING);
+  assert_int_equal(final->urgency, OTAUX_URGENCY_CRITICAL);
+}
+
 /* Issue 18: a result is calm, even at high priority, whose questions are
  * critical: a success (or failure) is news, not an alarm. */
 static void test_result_never_critical(void **state)
@@ -606,6 +632,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_scheduled_accept_is_pending, setup, teardown),
     cmocka_unit_test_setup_teardown(test_results, setup, teardown),
     cmocka_unit_test_setup_teardown(test_result_never_critical, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_restart_time_is_heard, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_equal, setup, teardown),

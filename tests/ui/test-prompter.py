@@ -451,6 +451,29 @@ def test_final_warning_one_countdown_default_button(ctx):
     assert ctx.answers() == [(path, 'accept', {})], ctx.answers()
 
 
+def test_countdown_only_in_its_last_minutes(ctx):
+    """Issue 18 item 3: a countdown bar with hours to go says nothing one can
+    read: a restart scheduled in 4 hours has none; 5 minutes before, one
+    bar, full as it comes on screen (it drains over at most 10 minutes)."""
+    now = int(time.time())
+    far = screen('delayed')
+    far['deadline'] = dbus.Int64(now + 4 * 3600)
+    far['deadline-choice'] = 'accept'
+    path, serial = ctx.add(far)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'delayed')
+    assert lay['bars'] == [], lay['bars']
+    ctx.ctl.Remove(path)
+    near = screen('delayed')
+    near['title'] = 'Restart soon'
+    near['deadline'] = dbus.Int64(now + 300)
+    near['deadline-choice'] = 'accept'
+    path, serial = ctx.add(near)
+    lay = ctx.layout(serial, 'delayed')
+    assert len(lay['bars']) == 1, lay['bars']
+    assert 0.9 < lay['bars'][0]['fraction'] <= 1.0, lay['bars']
+
+
 def test_installing_moves_and_hides(ctx):
     """Issue 9 A.8: the installing bar is never an empty bar (it pulses, or
     shows the updater's percentage), and its only button is "Hide"."""

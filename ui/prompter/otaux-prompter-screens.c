@@ -76,7 +76,9 @@ static gboolean pulse_cb(gpointer user_data)
 }
 
 /* The countdown drains a bar; the prompt's texts say the time ("Restarting
- * in 1 minute"), so the pop-up does not state it a second time. */
+ * in 1 minute"), so the pop-up does not state it a second time. A bar with
+ * hours to go says nothing a person can read (issue 18): it comes on
+ * screen only for the last OTAUX_PROMPTER_COUNTDOWN_S, and drains over them. */
 static gboolean countdown_cb(gpointer user_data)
 {
   OtauxPrompter *self = user_data;
@@ -88,7 +90,8 @@ static gboolean countdown_cb(gpointer user_data)
     return G_SOURCE_REMOVE;
   }
   left = MAX(self->cur->deadline - now, 0);
-  total = MAX(self->cur->deadline - self->countdown_from, 1);
+  total = CLAMP(self->cur->deadline - self->countdown_from, 1, OTAUX_PROMPTER_COUNTDOWN_S);
+  gtk_widget_set_visible(self->countdown_bar, left <= OTAUX_PROMPTER_COUNTDOWN_S);
   gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(self->countdown_bar),
                                 CLAMP((double)left / (double)total, 0.0, 1.0));
   return G_SOURCE_CONTINUE;
@@ -236,7 +239,7 @@ void otaux_prompter_screens_update(OtauxPrompter *self, const OtauxPrompterOffer
   update_info(self, o);
   update_progress(self, o);
   if (self->countdown_bar != NULL) {
-    gtk_widget_set_visible(self->countdown_bar, p->deadline > 0);
+    gtk_widget_set_visible(self->countdown_bar, FALSE); /* countdown_cb says when */
     if (p->deadline > 0) {
       countdown_cb(self);
       if (self->countdown_id == 0)

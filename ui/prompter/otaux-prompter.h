@@ -35,6 +35,8 @@ G_BEGIN_DECLS
 #define OTAUX_PROMPTER_ROW_MIN 48
 /* A success needs no reading: the pop-up closes itself after this, and the
  * agent's expiring notification keeps the news. */
+/* The countdown bar shows the last this many seconds before a deadline. */
+#define OTAUX_PROMPTER_COUNTDOWN_S     600
 #define OTAUX_PROMPTER_SUCCESS_CLOSE_S 5
 #define OTAUX_PROMPTER_NAME            "org.otaux.Prompter"
 #define OTAUX_PROMPTER_PATH            "/org/otaux/Prompter"
