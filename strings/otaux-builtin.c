@@ -76,15 +76,15 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* xgettext:no-c-format */
   { "format.time", N_("%H:%M"), NULL, "", FORMAT },
   /* TRANSLATORS: a day other than today and tomorrow, as a g_date_time_format() format:
-     %A weekday, %d day of month, %B month name. Gives {date} in "on {date} at {time}":
-     "Tuesday 17 March". */
+     %A weekday, %-d day of month (no leading zero), %B month name. Gives {date} in "on {date} at
+     {time}": "Tuesday 17 March". */
   /* xgettext:no-c-format */
-  { "format.date", N_("%A %d %B"), NULL, "", FORMAT },
+  { "format.date", N_("%A %-d %B"), NULL, "", FORMAT },
   /* TRANSLATORS: a short time on another day, for lines without a sentence, as a
-     g_date_time_format() format: %a short weekday, %d day, %b short month, %H:%M the time:
+     g_date_time_format() format: %a short weekday, %-d day, %b short month, %H:%M the time:
      "Tue 17 Mar 22:00". */
   /* xgettext:no-c-format */
-  { "format.date-time", N_("%a %d %b %H:%M"), NULL, "", FORMAT },
+  { "format.date-time", N_("%a %-d %b %H:%M"), NULL, "", FORMAT },
   /* TRANSLATORS: {when} for a restart later today; {time} is a time of day ("22:00"):
      "The device restarts at 22:00 to install Contoso Phone OS." */
   { "when.today", N_("at {time}"), NULL, "time!", VALUE },

@@ -183,7 +183,11 @@ static gboolean has_line(GPtrArray *all, const char *prefix, const char *suffix)
  * phases used to miss. */
 static void test_every_text(void **state)
 {
-  g_autoptr(OtauxStrings) strings = otaux_strings_new_builtin();
+  g_autoptr(OtauxStrings) strings = NULL;
+
+  g_setenv("LANGUAGE", "en", TRUE);
+  assert_non_null(setlocale(LC_ALL, "en_US.UTF-8"));
+  strings = otaux_strings_new_builtin();
   g_autoptr(GPtrArray) all = otaux_render_all(strings, NOW);
   g_autofree const char **ids = otaux_strings_builtin_ids();
   const char *const *words = otaux_strings_prompter_words();
@@ -209,6 +213,23 @@ static void test_every_text(void **state)
       !has_line(all, "result/", "/100/body"))
     g_string_append(missing, "results 451, 452 (client-vendor), 100 (unknown)\n");
   assert_true(g_strv_length((char **)words) >= 15);
+  /* a day of the month has no leading zero: "Saturday 7 March", not "07" (issue 18) */
+  {
+    g_autoptr(GDateTime) seventh = g_date_time_new_utc(2026, 3, 7, 22, 0, 0);
+    g_autofree char *date =
+        otaux_strings_format_clock(strings, g_date_time_to_unix(seventh), "format.date");
+    g_autofree char *date_time =
+        otaux_strings_format_clock(strings, g_date_time_to_unix(seventh), "format.date-time");
+
+    /* (the day and its month are held together by no-break spaces) */
+    g_auto(GStrv) d = g_strsplit(date, "\u00a0", -1);
+    g_auto(GStrv) dt = g_strsplit(date_time, "\u00a0", -1);
+    g_autofree char *date_plain = g_strjoinv(" ", d);
+    g_autofree char *date_time_plain = g_strjoinv(" ", dt);
+
+    assert_string_equal(date_plain, "Saturday 7 March");
+    assert_string_equal(date_time_plain, "Sat 7 Mar 22:00");
+  }
   if (missing->len > 0)
     fail_msg("not rendered:\n%s", missing->str);
   g_string_free(missing, TRUE);
