@@ -479,6 +479,10 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
   if (prompt->presentation == OTAUX_PRESENTATION_POPUP &&
       !otaux_policy_may_interrupt(policy, priority, now))
     prompt->presentation = OTAUX_PRESENTATION_ACTIONS;
+  /* quiet-notify="no": inside its quiet hours the priority shows nothing
+   * at all (the Prompt is still there); the agent republishes at their end. */
+  if (!otaux_policy_may_notify(policy, priority, now))
+    prompt->presentation = OTAUX_PRESENTATION_SILENT;
   prompt->urgency = pp->urgency;
   prompt->sound = pp->sound;
 

@@ -52,9 +52,31 @@ const char *const otaux_policy_level_names[] = { "low", "medium", "high", NULL }
         0,                                                                                         \
         0,                                                                                         \
         timeout_answer_names },                                                                    \
+      { "priority." str ".interrupt-quiet-hours",                                                  \
+        "priority",                                                                                \
+        lvl,                                                                                       \
+        "interrupt-quiet-hours",                                                                   \
+        K_BOOL,                                                                                    \
+        OFF(priority[lvl].quiet_interrupt),                                                        \
+        0,                                                                                         \
+        0,                                                                                         \
+        0,                                                                                         \
+        NULL },                                                                                    \
+      { "priority." str ".quiet-start",                                                            \
+        "priority",                                                                                \
+        lvl,                                                                                       \
+        "quiet-start",                                                                             \
+        K_MINUTE_OF_DAY,                                                                           \
+        OFF(priority[lvl].quiet_start_min),                                                        \
+        0,                                                                                         \
+        0,                                                                                         \
+        0,                                                                                         \
+        NULL },                                                                                    \
+      { "priority." str ".quiet-end",     "priority", lvl, "quiet-end", K_MINUTE_OF_DAY,           \
+        OFF(priority[lvl].quiet_end_min), 0,          0,   0,           NULL },                    \
   {                                                                                                \
-    "priority." str ".interrupt-quiet-hours", "priority", lvl, "interrupt-quiet-hours", K_BOOL,    \
-        OFF(priority[lvl].quiet_interrupt), 0, 0, 0, NULL                                          \
+    "priority." str ".quiet-notify", "priority", lvl, "quiet-notify", K_BOOL,                      \
+        OFF(priority[lvl].quiet_notify), 0, 0, 0, NULL                                             \
   }
 
 static const OtauxPolicyKnob knobs[] = {

@@ -13,18 +13,21 @@ OtauxPolicy *otaux_policy_new_default(void)
     .urgency = OTAUX_URGENCY_LOW,
     .sound = FALSE,
     .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
+    .quiet_notify = TRUE,
   };
   policy->priority[OTAUX_PRIORITY_MEDIUM] = (OtauxPriorityPolicy){
     .presentation = OTAUX_PRESENTATION_ACTIONS,
     .urgency = OTAUX_URGENCY_NORMAL,
     .sound = TRUE,
     .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
+    .quiet_notify = TRUE,
   };
   policy->priority[OTAUX_PRIORITY_HIGH] = (OtauxPriorityPolicy){
     .presentation = OTAUX_PRESENTATION_POPUP,
     .urgency = OTAUX_URGENCY_CRITICAL,
     .sound = TRUE,
     .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
+    .quiet_notify = TRUE,
     .quiet_interrupt = TRUE,
   };
 
@@ -132,14 +135,10 @@ static gint minute_of_day(gint64 when)
   return dt != NULL ? g_date_time_get_hour(dt) * 60 + g_date_time_get_minute(dt) : 0;
 }
 
-gboolean otaux_policy_in_quiet_hours(const OtauxPolicy *policy, gint64 now)
+static gboolean in_window(gint start, gint end, gint64 now)
 {
   gint m;
-  gint start, end;
 
-  g_return_val_if_fail(policy != NULL, FALSE);
-  start = policy->quiet_start_min;
-  end = policy->quiet_end_min;
   if (start == end)
     return FALSE;
   m = minute_of_day(now);
@@ -147,13 +146,19 @@ gboolean otaux_policy_in_quiet_hours(const OtauxPolicy *policy, gint64 now)
   return start < end ? (m >= start && m < end) : (m >= start || m < end);
 }
 
-gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now)
+gboolean otaux_policy_in_quiet_hours(const OtauxPolicy *policy, gint64 now)
+{
+  g_return_val_if_fail(policy != NULL, FALSE);
+  return in_window(policy->quiet_start_min, policy->quiet_end_min, now);
+}
+
+/* The next start or end of one window after @now, 0 for none. */
+static gint64 window_next_change(gint start, gint end, gint64 now)
 {
   g_autoptr(GDateTime) dt = NULL;
   gint64 best = 0;
 
-  g_return_val_if_fail(policy != NULL, 0);
-  if (policy->quiet_start_min == policy->quiet_end_min)
+  if (start == end)
     return 0;
   dt = g_date_time_new_from_unix_local(now);
   if (dt == NULL)
@@ -162,7 +167,7 @@ gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now)
    * a missing local time is skipped by GDateTime's normalisation). */
   for (gint day = 0; day < 2; day++) {
     for (gint which = 0; which < 2; which++) {
-      gint m = which == 0 ? policy->quiet_start_min : policy->quiet_end_min;
+      gint m = which == 0 ? start : end;
       g_autoptr(GDateTime) d = g_date_time_add_days(dt, day);
       g_autoptr(GDateTime) at = NULL;
       gint64 t;
@@ -181,10 +186,43 @@ gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now)
   return best;
 }
 
-gboolean otaux_policy_may_interrupt(const OtauxPolicy *policy, OtauxPriority priority, gint64 when)
+gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now)
 {
-  g_return_val_if_fail(policy != NULL, TRUE);
+  gint64 best;
+
+  g_return_val_if_fail(policy != NULL, 0);
+  best = window_next_change(policy->quiet_start_min, policy->quiet_end_min, now);
+  for (guint i = 0; i < OTAUX_N_PRIORITIES; i++) {
+    const OtauxPriorityPolicy *pp = &policy->priority[i];
+    gint64 t = window_next_change(pp->quiet_start_min, pp->quiet_end_min, now);
+
+    if (t > 0 && (best == 0 || t < best))
+      best = t;
+  }
+  return best;
+}
+
+static const OtauxPriorityPolicy *priority_policy(const OtauxPolicy *policy, OtauxPriority priority)
+{
   if ((guint)priority >= OTAUX_N_PRIORITIES)
     priority = OTAUX_PRIORITY_MEDIUM;
-  return policy->priority[priority].quiet_interrupt || !otaux_policy_in_quiet_hours(policy, when);
+  return &policy->priority[priority];
+}
+
+gboolean otaux_policy_may_interrupt(const OtauxPolicy *policy, OtauxPriority priority, gint64 when)
+{
+  const OtauxPriorityPolicy *pp;
+
+  g_return_val_if_fail(policy != NULL, TRUE);
+  pp = priority_policy(policy, priority);
+  if (in_window(pp->quiet_start_min, pp->quiet_end_min, when))
+    return FALSE;
+  return pp->quiet_interrupt || !otaux_policy_in_quiet_hours(policy, when);
+}
+
+gboolean otaux_policy_may_notify(const OtauxPolicy *policy, OtauxPriority priority, gint64 when)
+{
+  g_return_val_if_fail(policy != NULL, TRUE);
+  return priority_policy(policy, priority)->quiet_notify ||
+         otaux_policy_may_interrupt(policy, priority, when);
 }

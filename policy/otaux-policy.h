@@ -72,6 +72,11 @@ typedef struct {
   guint timeout_s;                   /* the question answers itself after this (MAXDT); 0 = never */
   OtauxTimeoutAnswer timeout_answer; /* ... with this answer (DR) */
   gboolean quiet_interrupt;          /* may pop up and reboot inside quiet hours */
+  /* This priority's own quiet hours (minutes of the day; start == end:
+   * none), on top of the global ones: "quiet hours for low only". */
+  gint quiet_start_min;
+  gint quiet_end_min;
+  gboolean quiet_notify; /* notifies inside its quiet hours; FALSE: waits for their end */
 } OtauxPriorityPolicy;
 
 typedef struct {
@@ -139,9 +144,14 @@ gboolean otaux_policy_equal(const OtauxPolicy *a, const OtauxPolicy *b);
 
 /* Quiet hours at @now (unix seconds, local time of day). */
 gboolean otaux_policy_in_quiet_hours(const OtauxPolicy *policy, gint64 now);
-/* The next time quiet hours start or end after @now, 0 when there are none. */
+/* The next time any quiet hours (the global ones or a priority's own) start
+ * or end after @now, 0 when there are none. */
 gint64 otaux_policy_quiet_next_change(const OtauxPolicy *policy, gint64 now);
-/* Whether an offer of @priority may pop up / reboot at @when. */
+/* Whether an offer of @priority may pop up / reboot at @when: outside the
+ * global quiet hours (or it may interrupt them) and outside its own. */
 gboolean otaux_policy_may_interrupt(const OtauxPolicy *policy, OtauxPriority priority, gint64 when);
+/* Whether an offer of @priority may show anything at @when: only
+ * quiet-notify="no" inside its quiet hours holds its notifications back. */
+gboolean otaux_policy_may_notify(const OtauxPolicy *policy, OtauxPriority priority, gint64 when);
 
 G_END_DECLS

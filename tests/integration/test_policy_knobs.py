@@ -191,6 +191,28 @@ def test_quiet_hours_hold_a_popup_back():
                             'interrupt-quiet-hours="yes"/>'}, check)
 
 
+def test_quiet_hours_for_low_only_and_waiting_notifications():
+    """Issue 18 item 7: quiet hours of one priority, written directly; with
+    quiet-notify="no" its notifications wait for their end."""
+    def check(a):
+        a.set_time(NOON + 11 * HOUR)  # 23:00, inside low's 22:00-07:00
+        low = a.offer(id='pol-low-night', priority='low', state=40)
+        med = a.offer(id='pol-medium-night', priority='medium', state=40)
+        assert a.prompt(low)['presentation'] == 'silent', a.prompt(low)  # waits
+        assert a.prompt(low)['kind'] == 'install', a.prompt(low)         # still there
+        assert a.prompt(med)['presentation'] == 'actions', a.prompt(med)
+        # low may not restart inside its own quiet hours; medium may
+        expect_error(ERR + 'NotAllowed', a.answer, low, 'delay-reboot', NOON + 13 * HOUR)
+        a.answer(med, 'delay-reboot', reboot_at=NOON + 13 * HOUR)
+        a.signals.clear(a)
+        a.set_time(NOON + 19 * HOUR)  # 07:00: low's quiet hours are over
+        a.signals.changed(low, 'Prompt')
+        assert a.prompt(low)['presentation'] == 'notification', a.prompt(low)
+        a.answer(low, 'delay-reboot', reboot_at=NOON + 20 * HOUR)
+    run_agent({'q_100.xml': '<priority level="low" quiet-start="22:00" quiet-end="07:00" '
+                            'quiet-notify="no"/>'}, check)
+
+
 def write_program(dirname, body):
     path = os.path.join(dirname, 'warn.sh')
     with open(path, 'w') as f:
@@ -344,6 +366,7 @@ if __name__ == '__main__':
           test_later_hides_the_question_until_it_comes_back,
           test_delay_stops_after_the_maximum_number_of_delays,
           test_quiet_hours_hold_a_popup_back,
+          test_quiet_hours_for_low_only_and_waiting_notifications,
           test_charge_program_no_becomes_cancel,
           test_charge_program_crash_is_no_and_yes_accepts,
           test_roaming_hides_offers,

@@ -113,6 +113,25 @@ static void test_quiet_hours(void **state)
   p->quiet_end_min = 17 * 60;
   assert_true(otaux_policy_in_quiet_hours(p, midnight + 9 * 3600));
   assert_false(otaux_policy_in_quiet_hours(p, midnight + 17 * 3600));
+
+  /* A priority's own window, with no global one: "quiet hours for low only" */
+  p->quiet_start_min = p->quiet_end_min = 0;
+  p->priority[OTAUX_PRIORITY_LOW].quiet_start_min = 22 * 60;
+  p->priority[OTAUX_PRIORITY_LOW].quiet_end_min = 7 * 60;
+  assert_false(otaux_policy_in_quiet_hours(p, midnight + 3600));
+  assert_false(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_LOW, midnight + 3600));
+  assert_true(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_MEDIUM, midnight + 3600));
+  assert_true(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_LOW, midnight + 12 * 3600));
+  /* its own window holds it even where it may interrupt the global one */
+  p->priority[OTAUX_PRIORITY_LOW].quiet_interrupt = TRUE;
+  assert_false(otaux_policy_may_interrupt(p, OTAUX_PRIORITY_LOW, midnight + 3600));
+  assert_int_equal(otaux_policy_quiet_next_change(p, midnight + 3600), midnight + 7 * 3600);
+  /* notifications: shown inside quiet hours unless quiet-notify="no" */
+  assert_true(otaux_policy_may_notify(p, OTAUX_PRIORITY_LOW, midnight + 3600));
+  p->priority[OTAUX_PRIORITY_LOW].quiet_notify = FALSE;
+  assert_false(otaux_policy_may_notify(p, OTAUX_PRIORITY_LOW, midnight + 3600));
+  assert_true(otaux_policy_may_notify(p, OTAUX_PRIORITY_LOW, midnight + 12 * 3600));
+  assert_true(otaux_policy_may_notify(p, OTAUX_PRIORITY_MEDIUM, midnight + 3600));
 }
 
 int main(void)
