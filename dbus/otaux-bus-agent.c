@@ -1,5 +1,6 @@
 /* org.otaux.Agent1 on /org/otaux/Agent: the agent's methods (Offer,
- * GetOffer), its properties, and its signals (OfferAdded, OfferRemoved).
+ * GetOffer), its properties, and its signals (OfferAdded, OfferRemoved,
+ * Decided).
  * The object is the core's OtauxAgent (agent/otaux-agent.c). */
 #include <string.h>
 
@@ -173,6 +174,7 @@ static const OtauxDBusProperty agent_properties[] = {
 static const OtauxDBusSignal agent_signals[] = {
   { "OfferAdded", "o" },
   { "OfferRemoved", "o" },
+  { "Decided", "osa{sv}" },
   { NULL },
 };
 
@@ -193,6 +195,23 @@ void otaux_bus_agent_emit_offers_changed(OtauxBus *bus, const char *member, guin
   dbus_message_append_args(msg, DBUS_TYPE_OBJECT_PATH, &p, DBUS_TYPE_INVALID);
   otaux_dbus_server_send(bus->server, msg);
   otaux_dbus_server_emit_properties_changed(bus->server, OTAUX_AGENT_PATH, offers_prop);
+}
+
+/* Agent1.Decided: Offer1.Decided with the offer's path first, so an
+ * updater hears every decision on one object, also one made during its
+ * own Offer call (a silent offer). */
+void otaux_bus_agent_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
+                                  const OtauxDecisionEvent *event)
+{
+  g_autofree char *path = otaux_bus_offer_path(offer->serial);
+  const char *p = path;
+  DBusMessageIter iter;
+
+  DBusMessage *msg = dbus_message_new_signal(OTAUX_AGENT_PATH, OTAUX_AGENT_IFACE, "Decided");
+  dbus_message_iter_init_append(msg, &iter);
+  dbus_message_iter_append_basic(&iter, DBUS_TYPE_OBJECT_PATH, &p);
+  otaux_bus_append_decided(&iter, offer, event);
+  otaux_dbus_server_send(bus->server, msg);
 }
 
 void otaux_bus_agent_emit_policy_changed(OtauxBus *bus)

@@ -345,25 +345,35 @@ void otaux_bus_offer_emit_changed(OtauxBus *bus, const OtauxOffer *offer, guint 
   otaux_dbus_server_emit_properties_changed(bus->server, path, names);
 }
 
-void otaux_bus_offer_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
-                                  const OtauxDecisionEvent *event)
+/* The arguments of Offer1.Decided and Agent1.Decided, after the path:
+ * (s decision, a{sv} details). One builder, so both say the same. */
+void otaux_bus_append_decided(DBusMessageIter *iter, const OtauxOffer *offer,
+                              const OtauxDecisionEvent *event)
 {
-  g_autofree char *path = otaux_bus_offer_path(offer->serial);
   const char *decision = otaux_decision_to_string(event->decision);
   const char *phase = otaux_phase_to_string(event->phase);
   const char *reason = otaux_reason_to_string(event->reason);
   dbus_int64_t reboot_at = event->reboot_at;
-  DBusMessageIter iter, dict;
+  DBusMessageIter dict;
 
-  DBusMessage *msg = dbus_message_new_signal(path, OTAUX_OFFER_IFACE, "Decided");
-  dbus_message_iter_init_append(msg, &iter);
-  dbus_message_iter_append_basic(&iter, DBUS_TYPE_STRING, &decision);
-  dbus_message_iter_open_container(&iter, DBUS_TYPE_ARRAY, "{sv}", &dict);
+  dbus_message_iter_append_basic(iter, DBUS_TYPE_STRING, &decision);
+  dbus_message_iter_open_container(iter, DBUS_TYPE_ARRAY, "{sv}", &dict);
   append_string_entry(&dict, "id", offer->spec.id);
   append_string_entry(&dict, "phase", phase);
   append_string_entry(&dict, "reason", reason);
   otaux_dbus_append_entry(&dict, "reboot-at", DBUS_TYPE_INT64, &reboot_at);
   append_string_entry(&dict, "correlator", offer->spec.correlator);
-  dbus_message_iter_close_container(&iter, &dict);
+  dbus_message_iter_close_container(iter, &dict);
+}
+
+void otaux_bus_offer_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
+                                  const OtauxDecisionEvent *event)
+{
+  g_autofree char *path = otaux_bus_offer_path(offer->serial);
+  DBusMessageIter iter;
+
+  DBusMessage *msg = dbus_message_new_signal(path, OTAUX_OFFER_IFACE, "Decided");
+  dbus_message_iter_init_append(msg, &iter);
+  otaux_bus_append_decided(&iter, offer, event);
   otaux_dbus_server_send(bus->server, msg);
 }
