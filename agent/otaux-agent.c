@@ -641,6 +641,12 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
 
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GError **error)
 {
+  return otaux_agent_finish_full(agent, serial, result, NULL, error);
+}
+
+gboolean otaux_agent_finish_full(OtauxAgent *agent, guint serial, guint32 result,
+                                 const char *message, GError **error)
+{
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
   gint64 now;
@@ -652,6 +658,9 @@ gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GEr
   fresh = otaux_offer_copy(offer);
   if (!otaux_offer_finish(fresh, result, now, error))
     return FALSE;
+  /* The words go with this result only: a Finish without them shows none. */
+  g_free(fresh->finish_message);
+  fresh->finish_message = message != NULL && message[0] != '\0' ? g_strdup(message) : NULL;
   if (!otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, error))
     return FALSE;
   prune_finished(agent);

@@ -115,6 +115,11 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with the updater's words about the result (FinishWithDetails
+ * "message", plain text, validated): shown under the result's own text.
+ * NULL or "" shows none. */
+gboolean otaux_agent_finish_full(OtauxAgent *agent, guint serial, guint32 result,
+                                 const char *message, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice, gint64 reboot_at,

@@ -64,6 +64,14 @@ const OtauxKey otaux_state_keys[] = {
 const gsize otaux_n_state_keys = G_N_ELEMENTS(otaux_state_keys);
 G_STATIC_ASSERT(G_N_ELEMENTS(otaux_state_keys) <= OTAUX_KEYS_MAX);
 
+const OtauxKey otaux_finish_keys[] = {
+  { "message", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxFinishDetails, message), 0,
+    OTAUX_LIMIT_FINISH_MSG_BYTES, "1024 bytes", "TEXT",
+    "The updater's words about the result, shown under it (plain text)" },
+};
+const gsize otaux_n_finish_keys = G_N_ELEMENTS(otaux_finish_keys);
+G_STATIC_ASSERT(G_N_ELEMENTS(otaux_finish_keys) <= OTAUX_KEYS_MAX);
+
 const OtauxKey otaux_answer_keys[] = {
   { "reboot-at", OTAUX_KEY_TIME, G_STRUCT_OFFSET(OtauxAnswerDetails, reboot_at), 0, 0,
     "in the future, ≤ `Prompt[\"delay-max\"]`", "TIME",

@@ -1,5 +1,5 @@
-/* The keys of the a{sv} arguments of the D-Bus API: Offer, SetState's and
- * Answer's details. One table per argument, pure data: the D-Bus validator
+/* The keys of the a{sv} arguments of the D-Bus API: Offer, SetState's,
+ * FinishWithDetails' and Answer's details. One table per argument, pure data: the D-Bus validator
  * reads arguments through it, otauxctl builds its options and --help from
  * it, and tests/agent/test-keys.c checks that docs/dbus-api.md agrees. */
 #pragma once
@@ -37,6 +37,11 @@ typedef struct {
   char *instruction; /* owned; NULL when not given */
 } OtauxStateDetails;
 
+/* The details of FinishWithDetails (the target of otaux_finish_keys). */
+typedef struct {
+  char *message; /* owned; NULL when not given */
+} OtauxFinishDetails;
+
 /* The details of Answer (the target of otaux_answer_keys). */
 typedef struct {
   gint64 reboot_at;
@@ -48,6 +53,9 @@ extern const gsize otaux_n_offer_keys;
 /* SetState(u, a{sv}) into OtauxStateDetails. */
 extern const OtauxKey otaux_state_keys[];
 extern const gsize otaux_n_state_keys;
+/* FinishWithDetails(u, a{sv}) into OtauxFinishDetails. */
+extern const OtauxKey otaux_finish_keys[];
+extern const gsize otaux_n_finish_keys;
 /* Answer(s, a{sv}) into OtauxAnswerDetails. */
 extern const OtauxKey otaux_answer_keys[];
 extern const gsize otaux_n_answer_keys;

@@ -127,6 +127,7 @@ OtauxOffer *otaux_offer_copy(const OtauxOffer *offer)
   copy = g_memdup2(offer, sizeof *offer);
   otaux_offer_spec_copy(&copy->spec, &offer->spec);
   copy->instruction = g_strdup(offer->instruction);
+  copy->finish_message = g_strdup(offer->finish_message);
   return copy;
 }
 
@@ -136,6 +137,7 @@ void otaux_offer_free(OtauxOffer *offer)
     return;
   otaux_offer_spec_clear(&offer->spec);
   g_free(offer->instruction);
+  g_free(offer->finish_message);
   g_free(offer);
 }
 

@@ -393,6 +393,20 @@ static void set_updater_message(OtauxPrompt *prompt, const char *text, gboolean 
   set_str(&prompt->message_markup, g_markup_escape_text(text, -1));
 }
 
+/* The updater's words about its result (FinishWithDetails "message"), on a
+ * line of their own under the result's text: plain text, escaped for the
+ * markup form as names are, never read as markup. */
+static void add_finish_message(OtauxPrompt *prompt, const char *words)
+{
+  g_autofree char *escaped = NULL;
+
+  if (words == NULL || words[0] == '\0')
+    return;
+  escaped = g_markup_escape_text(words, -1);
+  set_str(&prompt->body, g_strconcat(prompt->body, "\n", words, NULL));
+  set_str(&prompt->body_markup, g_strconcat(prompt->body_markup, "\n", escaped, NULL));
+}
+
 static gboolean install_accepted(const OtauxOffer *offer)
 {
   return offer->decision == OTAUX_DECISION_ACCEPT &&
@@ -589,6 +603,7 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_str(&prompt->body_markup,
               otaux_strings_result_text_full(strings, offer->result, OTAUX_TEXT_MARKUP));
       prompt->result = offer->result;
+      add_finish_message(prompt, offer->finish_message);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       break;
     }

@@ -98,6 +98,7 @@ static void get_limits(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
     { "max-message-bytes", OTAUX_LIMIT_MESSAGE_BYTES },
     { "max-install-message-bytes", OTAUX_LIMIT_INSTALL_MSG_BYTES },
     { "max-instruction-bytes", OTAUX_LIMIT_INSTRUCTION_BYTES },
+    { "max-finish-message-bytes", OTAUX_LIMIT_FINISH_MSG_BYTES },
     { "max-correlator-bytes", OTAUX_LIMIT_CORRELATOR_BYTES },
     { "max-choice-bytes", OTAUX_LIMIT_CHOICE_BYTES },
     { "max-dict-entries", OTAUX_LIMIT_DICT_ENTRIES },

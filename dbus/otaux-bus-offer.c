@@ -1,5 +1,5 @@
 /* org.otaux.Offer1 on /org/otaux/Agent/Offers/N: an offer's methods
- * (SetState, Finish, Withdraw, Answer), its properties and the Prompt, and
+ * (SetState, Finish, FinishWithDetails, Withdraw, Answer), its properties and the Prompt, and
  * its signals (PropertiesChanged, Decided). The object is the core's
  * OtauxOffer (agent/otaux-offer.c), looked up by serial at each call. */
 #include <string.h>
@@ -87,6 +87,25 @@ static DBusMessage *offer_finish(OtauxDBusServer *server, DBusMessage *call, gui
     return refused;
   gboolean ok = otaux_dbus_parse_finish(call, &result, &error) &&
                 otaux_agent_finish(ref->bus->agent, ref->serial, result, &error);
+  return result_reply(call, ok, error);
+}
+
+static DBusMessage *offer_finish_with_details(OtauxDBusServer *server, DBusMessage *call,
+                                              guint32 uid, gpointer data)
+{
+  OtauxBusOfferRef *ref = data;
+  const OtauxOffer *offer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 result = 0;
+  OtauxFinishDetails details = { 0 };
+  DBusMessage *refused = offer_call_prologue(call, uid, data, &offer);
+
+  if (refused != NULL)
+    return refused;
+  gboolean ok =
+      otaux_dbus_parse_finish_details(call, &result, &details, &error) &&
+      otaux_agent_finish_full(ref->bus->agent, ref->serial, result, details.message, &error);
+  g_free(details.message);
   return result_reply(call, ok, error);
 }
 
@@ -252,6 +271,7 @@ static void get_prompt(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
 static const OtauxDBusMethod offer_methods[] = {
   { "SetState", "ua{sv}", "", offer_set_state, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "Finish", "u", "", offer_finish, OTAUX_DBUS_METHOD_NEEDS_UID },
+  { "FinishWithDetails", "ua{sv}", "", offer_finish_with_details, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "Withdraw", "", "", offer_withdraw, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "Answer", "sa{sv}", "", offer_answer, OTAUX_DBUS_METHOD_NEEDS_UID },
   { NULL },

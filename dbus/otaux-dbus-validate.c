@@ -211,6 +211,40 @@ gboolean otaux_dbus_parse_finish(DBusMessage *msg, guint32 *result, GError **err
   return TRUE;
 }
 
+gboolean otaux_dbus_parse_finish_details(DBusMessage *msg, guint32 *result, OtauxFinishDetails *out,
+                                         GError **error)
+{
+  DBusMessageIter iter;
+  OtauxFinishDetails details = { 0 };
+  guint64 seen = 0;
+
+  memset(out, 0, sizeof *out);
+  if (!check_signature(msg, "ua{sv}", error))
+    return FALSE;
+  dbus_message_iter_init(msg, &iter);
+  dbus_message_iter_get_basic(&iter, result);
+  dbus_message_iter_next(&iter);
+  if (!parse_dict(&iter, otaux_finish_keys, otaux_n_finish_keys, &details, &seen, error)) {
+    g_free(details.message);
+    return FALSE;
+  }
+  /* Plain text, checked as names are: shown, escaped, never read as markup. */
+  if (details.message != NULL && !g_utf8_validate(details.message, -1, NULL)) {
+    g_free(details.message);
+    g_set_error_literal(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
+                        "'message' is not valid UTF-8");
+    return FALSE;
+  }
+  if (!otaux_fumo_result_is_valid(*result)) {
+    g_free(details.message);
+    g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
+                "%u is not a FUMO result code (200, 250-299, 400-599)", *result);
+    return FALSE;
+  }
+  *out = details;
+  return TRUE;
+}
+
 gboolean otaux_dbus_parse_answer(DBusMessage *msg, const char **choice, gint64 *reboot_at,
                                  GError **error)
 {

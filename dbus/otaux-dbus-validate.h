@@ -29,6 +29,13 @@ gboolean otaux_dbus_parse_set_state_details(DBusMessage *msg, guint32 *state,
 gboolean otaux_dbus_parse_finish(DBusMessage *msg, guint32 *result,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* FinishWithDetails(u, a{sv}): the result code as for Finish, and
+ * "message" s (valid UTF-8, at most OTAUX_LIMIT_FINISH_MSG_BYTES); the caller
+ * frees @details->message. */
+gboolean otaux_dbus_parse_finish_details(DBusMessage *msg, guint32 *result,
+                                         OtauxFinishDetails *details,
+                                         GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Answer(s, a{sv}): "reboot-at" x. @choice is owned by @msg. */
 gboolean otaux_dbus_parse_answer(DBusMessage *msg, const char **choice, gint64 *reboot_at,
                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;

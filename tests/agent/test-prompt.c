@@ -331,6 +331,29 @@ static void test_updater_message_and_instruction(void **state)
   assert_string_equal(result->message, "Keep the <b>dock</b> plugged in.");
 }
 
+/* FinishWithDetails' "message": under the result's own text, plain in
+ * "body", escaped in "body-markup" (as a name is), never read as markup. */
+static void test_finish_message(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 60, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) plain = NULL;
+  g_autoptr(OtauxPrompt) worded = NULL;
+
+  assert_true(otaux_offer_finish(o, 410, T0, NULL));
+  plain = otaux_prompt_build(o, f->policy, f->strings, T0);
+  o->finish_message = g_strdup("Compatible <b>mismatch</b> & acme-tablet");
+  worded = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(worded->kind, OTAUX_PROMPT_RESULT);
+  g_autofree char *body =
+      g_strconcat(plain->body, "\nCompatible <b>mismatch</b> & acme-tablet", NULL);
+  assert_string_equal(worded->body, body);
+  g_autofree char *markup = g_strconcat(
+      plain->body_markup, "\nCompatible &lt;b&gt;mismatch&lt;/b&gt; &amp; acme-tablet", NULL);
+  assert_string_equal(worded->body_markup, markup);
+  assert_string_equal(worded->title, plain->title);
+}
+
 static void test_forced(void **state)
 {
   Fixture *f = *state;
@@ -578,6 +601,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_operator_message_and_no_reboot, setup, teardown),
     cmocka_unit_test_setup_teardown(test_updater_message_and_instruction, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_finish_message, setup, teardown),
     cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pending_and_installing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_delayed_reminder_final_warning, setup, teardown),

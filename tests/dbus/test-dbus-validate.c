@@ -363,6 +363,65 @@ static void test_finish(void **state)
   }
 }
 
+static DBusMessage *finish_details_msg(dbus_uint32_t code, const Entry *details)
+{
+  DBusMessage *msg = new_call("FinishWithDetails");
+  DBusMessageIter iter;
+  dbus_message_iter_init_append(msg, &iter);
+  dbus_message_iter_append_basic(&iter, DBUS_TYPE_UINT32, &code);
+  append_dict(&iter, details);
+  return msg;
+}
+
+/* FinishWithDetails: the codes of Finish; "message" a string up to its
+ * limit, of type s; unknown keys ignored; anything else InvalidArgs. */
+static void test_finish_with_details(void **state)
+{
+  g_autofree char *at_limit = g_strnfill(OTAUX_LIMIT_FINISH_MSG_BYTES, 'x');
+  g_autofree char *over = g_strnfill(OTAUX_LIMIT_FINISH_MSG_BYTES + 1, 'x');
+  dbus_uint32_t number = 7;
+  Entry ok[] = { STR("message", "<b>Compatible</b> & mismatch"),
+                 STR("unknown-key", "x"),
+                 { NULL } };
+  Entry full[] = { STR("message", at_limit), { NULL } };
+  Entry long_[] = { STR("message", over), { NULL } };
+  Entry typed[] = { { "message", DBUS_TYPE_UINT32, &number }, { NULL } };
+  Entry twice[] = { STR("message", "a"), STR("message", "b"), { NULL } };
+  Entry none[] = { { NULL } };
+  OtauxFinishDetails d = { 0 };
+  guint32 result = 0;
+
+  g_autoptr(DBusMessage) m1 = finish_details_msg(410, ok);
+  assert_true(otaux_dbus_parse_finish_details(m1, &result, &d, NULL));
+  assert_int_equal(result, 410);
+  assert_string_equal(d.message, "<b>Compatible</b> & mismatch"); /* as sent: plain text */
+  g_clear_pointer(&d.message, g_free);
+
+  g_autoptr(DBusMessage) m2 = finish_details_msg(200, full);
+  assert_true(otaux_dbus_parse_finish_details(m2, &result, &d, NULL));
+  assert_int_equal(strlen(d.message), OTAUX_LIMIT_FINISH_MSG_BYTES);
+  g_clear_pointer(&d.message, g_free);
+
+  g_autoptr(DBusMessage) m3 = finish_details_msg(200, none);
+  assert_true(otaux_dbus_parse_finish_details(m3, &result, &d, NULL));
+  assert_null(d.message);
+
+  const Entry *bad[] = { long_, typed, twice };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DBusMessage) m = finish_details_msg(410, bad[i]);
+    assert_false(otaux_dbus_parse_finish_details(m, &result, &d, &error));
+    assert_string_equal(otaux_dbus_error_name(error), OTAUX_ERROR_INVALID_ARGS);
+    assert_non_null(strstr(error->message, "'message'"));
+    assert_null(d.message);
+  }
+  g_autoptr(GError) e4 = NULL;
+  g_autoptr(DBusMessage) m4 = finish_details_msg(300, ok);
+  assert_false(otaux_dbus_parse_finish_details(m4, &result, &d, &e4));
+  assert_string_equal(otaux_dbus_error_name(e4), OTAUX_ERROR_INVALID_ARGS);
+  assert_null(d.message);
+}
+
 static DBusMessage *answer_msg(const char *choice, const Entry *details)
 {
   DBusMessage *msg = new_call("Answer");
@@ -445,6 +504,7 @@ int main(void)
     cmocka_unit_test(test_set_state),
     cmocka_unit_test(test_set_state_instruction),
     cmocka_unit_test(test_finish),
+    cmocka_unit_test(test_finish_with_details),
     cmocka_unit_test(test_answer),
     cmocka_unit_test(test_error_names),
   };

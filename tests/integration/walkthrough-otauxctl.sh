@@ -98,6 +98,19 @@ expect_eq "phase finished" "$(prop "$path" Phase)" finished
 expect_eq "result" "$(prop "$path" Result)" 200
 expect_match "list: finished" "$(ctl list)" "^$path	fw-walk-1	high	finished	accept	"
 
+# -- finish with the updater's words (FinishWithDetails) ----------------------------
+ctl offer id=fw-walk-words priority=low state=40 >/dev/null
+ctl answer fw-walk-words accept
+ctl state fw-walk-words 60
+expect_rc "finish --message: too long" 1 ctl finish fw-walk-words 410 --message "$(head -c 1025 /dev/zero | tr '\0' x)"
+expect_match "finish --message: the refusal names the error" "$(cat "$tmp/err")" \
+  "org\.otaux\.Error\.InvalidArgs.*'message'"
+ctl finish fw-walk-words 410 --message "Compatible <b>mismatch</b> & more"
+expect_eq "finish --message: result" "$(prop fw-walk-words Result)" 410
+expect_match "finish --message: the words under the result" "$(ctl show fw-walk-words)" \
+  '^ +Compatible <b>mismatch</b> & more$'
+ctl withdraw fw-walk-words
+
 # -- --wait, exit codes -------------------------------------------------------------
 out=$(ctl offer --id fw-walk-silent --priority low --silent --wait --timeout 10)
 expect_match "offer --wait on a silent offer" "$out" '^accept$'

@@ -305,6 +305,35 @@ def test_result_failure_has_its_icon(ctx):
         mock.calls('Notify')
 
 
+def test_result_failure_with_updater_words(ctx):
+    """FinishWithDetails 410 with a message that holds markup characters: the
+    words reach the Notify body under the result's own text, escaped for
+    the body-markup server, and the Prompt (plain in body, escaped in
+    body-markup)."""
+    mock = ctx.mock()
+    ctx.start_agent()
+    words = "Compatible <b>mismatch</b> & expected 'acme-phone'"
+    path = ctx.offer('medium', state=40, install_message='Keep it plugged in.')
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    ctx.agent.finish_with_details(path, 410, {'message': words})
+    n = mock.notify(lambda n: n['hints'].get('x-otaux-offer') == path and
+                    n['icon'] == 'otaux-update-failed', what='the failure notification')
+    log('failure with words, Notify:', n)
+    prompt = ctx.agent.prop(path, 'Prompt')
+    result_text = prompt['body'].split('\n')[0]
+    assert prompt['body'] == result_text + '\n' + words, prompt['body']
+    escaped = 'Compatible &lt;b&gt;mismatch&lt;/b&gt; &amp; expected '
+    assert prompt['body-markup'].split('\n')[1].startswith(escaped), prompt['body-markup']
+    assert escaped in n['body'], n['body']
+    assert '<b>mismatch' not in n['body'], n['body']
+    lines = n['body'].split('\n')
+    at = [i for i, line in enumerate(lines) if escaped in line]
+    assert at and at[0] > 0 and lines[at[0] - 1].endswith(prompt['body-markup'].split('\n')[0]), \
+        ('the words are not under the result text', lines)
+
+
 def test_no_actions_falls_back_to_popup(ctx):
     """A medium question on a server without buttons goes to the pop-up, and
     is then asked once: no notification repeats it while the pop-up shows
