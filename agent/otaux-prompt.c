@@ -603,8 +603,9 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_str(&prompt->body_markup,
               otaux_strings_result_text_full(strings, offer->result, OTAUX_TEXT_MARKUP));
       prompt->result = offer->result;
+      /* The install message was for the install: a result says only what
+       * happened, with the updater's words about that (FinishWithDetails). */
       add_finish_message(prompt, offer->finish_message);
-      set_updater_message(prompt, offer->spec.install_message, FALSE);
       break;
     }
 

@@ -326,9 +326,19 @@ static void test_updater_message_and_instruction(void **state)
   asked = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(asked->message, "Keep the <b>dock</b> plugged in.");
 
+  /* a result never repeats the install message: success nor failure */
   assert_true(otaux_offer_finish(o, 200, T0, NULL));
   result = otaux_prompt_build(o, f->policy, f->strings, T0);
-  assert_string_equal(result->message, "Keep the <b>dock</b> plugged in.");
+  assert_int_equal(result->kind, OTAUX_PROMPT_RESULT);
+  assert_string_equal(result->message, "");
+  assert_string_equal(result->message_markup, "");
+  assert_null(strstr(result->body, "dock"));
+  o->finish_reported = FALSE; /* as after a cancel: one more Finish is taken */
+  assert_true(otaux_offer_finish(o, 410, T0, NULL));
+  g_clear_pointer(&result, otaux_prompt_free);
+  result = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(result->message, "");
+  assert_null(strstr(result->body, "dock"));
 }
 
 /* FinishWithDetails' "message": under the result's own text, plain in

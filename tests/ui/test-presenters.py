@@ -309,7 +309,7 @@ def test_result_failure_with_updater_words(ctx):
     """FinishWithDetails 410 with a message that holds markup characters: the
     words reach the Notify body under the result's own text, escaped for
     the body-markup server, and the Prompt (plain in body, escaped in
-    body-markup)."""
+    body-markup); the install message is not repeated on the result."""
     mock = ctx.mock()
     ctx.start_agent()
     words = "Compatible <b>mismatch</b> & expected 'acme-phone'"
@@ -332,6 +332,7 @@ def test_result_failure_with_updater_words(ctx):
     at = [i for i, line in enumerate(lines) if escaped in line]
     assert at and at[0] > 0 and lines[at[0] - 1].endswith(prompt['body-markup'].split('\n')[0]), \
         ('the words are not under the result text', lines)
+    assert 'Keep it plugged in.' not in n['body'] and prompt['message'] == '', (n, prompt)
 
 
 def test_no_actions_falls_back_to_popup(ctx):
