@@ -54,12 +54,15 @@ G_STATIC_ASSERT(G_N_ELEMENTS(otaux_offer_keys) <= OTAUX_KEYS_MAX);
 
 const OtauxKey otaux_state_keys[] = {
   { "bytes-done", OTAUX_KEY_UINT64, G_STRUCT_OFFSET(OtauxStateDetails, bytes_done), 0, 0,
-    "≤ `bytes-total`", "N", "Bytes downloaded so far" },
+    "≤ `bytes-total`", "N", "Bytes done so far (downloaded; installed with state 60)" },
   { "bytes-total", OTAUX_KEY_UINT64, G_STRUCT_OFFSET(OtauxStateDetails, bytes_total), 0, 0, "", "N",
     "Bytes in all" },
   { "instruction", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, instruction), 0,
     OTAUX_LIMIT_INSTRUCTION_BYTES, "1024 bytes", "TEXT",
     "What the person must do now, for the installing screen (plain text; \"\" clears)" },
+  { "step", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, step), 0, OTAUX_LIMIT_STEP_BYTES,
+    "256 bytes", "TEXT",
+    "The install step now, shown as secondary text (plain text; \"\" clears)" },
 };
 const gsize otaux_n_state_keys = G_N_ELEMENTS(otaux_state_keys);
 G_STATIC_ASSERT(G_N_ELEMENTS(otaux_state_keys) <= OTAUX_KEYS_MAX);

@@ -99,6 +99,7 @@ static void get_limits(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
     { "max-install-message-bytes", OTAUX_LIMIT_INSTALL_MSG_BYTES },
     { "max-instruction-bytes", OTAUX_LIMIT_INSTRUCTION_BYTES },
     { "max-finish-message-bytes", OTAUX_LIMIT_FINISH_MSG_BYTES },
+    { "max-step-bytes", OTAUX_LIMIT_STEP_BYTES },
     { "max-correlator-bytes", OTAUX_LIMIT_CORRELATOR_BYTES },
     { "max-choice-bytes", OTAUX_LIMIT_CHOICE_BYTES },
     { "max-dict-entries", OTAUX_LIMIT_DICT_ENTRIES },

@@ -67,10 +67,11 @@ static DBusMessage *offer_set_state(OtauxDBusServer *server, DBusMessage *call, 
 
   if (refused != NULL)
     return refused;
-  gboolean ok = otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
-                otaux_agent_set_state_full(ref->bus->agent, ref->serial, state, details.bytes_done,
-                                           details.bytes_total, details.instruction, &error);
+  gboolean ok =
+      otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
+      otaux_agent_set_state_details(ref->bus->agent, ref->serial, state, &details, &error);
   g_free(details.instruction);
+  g_free(details.step);
   return result_reply(call, ok, error);
 }
 
@@ -207,6 +208,7 @@ static void append_prompt(DBusMessageIter *iter, const OtauxPrompt *prompt)
   append_string_entry(&dict, "warning-markup", prompt->warning_markup);
   append_string_entry(&dict, "message-markup", prompt->message_markup);
   append_string_entry(&dict, "details", prompt->details);
+  append_string_entry(&dict, "step", prompt->step);
   append_string_entry(&dict, "urgency", otaux_urgency_to_string(prompt->urgency));
   append_string_entry(&dict, "presentation", otaux_presentation_to_string(prompt->presentation));
   append_string_entry(&dict, "priority", otaux_priority_to_string(prompt->priority));

@@ -342,6 +342,45 @@ static void test_set_state_instruction(void **state)
   assert_null(d.instruction);
 }
 
+/* SetState's "step": a string up to 256 bytes, beside "instruction". */
+static void test_set_state_step(void **state)
+{
+  g_autofree char *at_limit = g_strnfill(OTAUX_LIMIT_STEP_BYTES, 'x');
+  g_autofree char *over = g_strnfill(OTAUX_LIMIT_STEP_BYTES + 1, 'x');
+  dbus_uint32_t number = 3;
+  Entry ok[] = { STR("step", "Copying image to rootfs.1"),
+                 STR("instruction", "Keep it plugged"),
+                 { NULL } };
+  Entry full[] = { STR("step", at_limit), { NULL } };
+  Entry long_[] = { STR("step", over), STR("instruction", "x"), { NULL } };
+  Entry typed[] = { { "step", DBUS_TYPE_UINT32, &number }, { NULL } };
+  OtauxStateDetails d = { 0 };
+  guint32 st = 0;
+
+  g_autoptr(DBusMessage) m1 = set_state_msg(60, ok);
+  assert_true(otaux_dbus_parse_set_state_details(m1, &st, &d, NULL));
+  assert_string_equal(d.step, "Copying image to rootfs.1");
+  assert_string_equal(d.instruction, "Keep it plugged");
+  g_clear_pointer(&d.step, g_free);
+  g_clear_pointer(&d.instruction, g_free);
+
+  g_autoptr(DBusMessage) m2 = set_state_msg(60, full);
+  assert_true(otaux_dbus_parse_set_state_details(m2, &st, &d, NULL));
+  assert_int_equal(strlen(d.step), OTAUX_LIMIT_STEP_BYTES);
+  g_clear_pointer(&d.step, g_free);
+
+  const Entry *bad[] = { long_, typed };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DBusMessage) m = set_state_msg(60, bad[i]);
+    assert_false(otaux_dbus_parse_set_state_details(m, &st, &d, &error));
+    assert_string_equal(otaux_dbus_error_name(error), OTAUX_ERROR_INVALID_ARGS);
+    assert_non_null(strstr(error->message, "'step'"));
+    assert_null(d.step);
+    assert_null(d.instruction);
+  }
+}
+
 static void test_finish(void **state)
 {
   static const struct {
@@ -503,6 +542,7 @@ int main(void)
     cmocka_unit_test(test_offer_wrong_signature),
     cmocka_unit_test(test_set_state),
     cmocka_unit_test(test_set_state_instruction),
+    cmocka_unit_test(test_set_state_step),
     cmocka_unit_test(test_finish),
     cmocka_unit_test(test_finish_with_details),
     cmocka_unit_test(test_answer),

@@ -383,6 +383,70 @@ def test_progress_value_and_replace(ctx):
     assert [1] in mock.calls('CloseNotification'), mock.calls('CloseNotification')
 
 
+def set_state_60(ctx, path, done, total, step):
+    ctx.agent.offer_iface(path).SetState(dbus.UInt32(60), dbus.Dictionary({
+        'bytes-done': dbus.UInt64(done), 'bytes-total': dbus.UInt64(total),
+        'step': dbus.String(step)}, signature='sv'))
+
+
+def test_installing_progress_and_step_notify(ctx):
+    """Issue 16 item 4: SetState 60 with bytes and a step: the installing
+    notification carries the percentage (value hint and a line of text) and
+    the step, escaped, under the text; the Prompt has them too."""
+    mock = ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('medium', state=40)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    n = mock.notify(lambda n: n['summary'].startswith('Installing'), what='the installing Notify')
+    assert 'value' not in n['hints'] and '%' not in n['body'], n  # no bytes yet: unknown
+    step = 'Copying image to rootfs.1 <&>'
+    set_state_60(ctx, path, 45, 100, step)
+    n = mock.notify(lambda n: n['hints'].get('value') == 45, what='Notify with value 45')
+    log('installing with progress and step, Notify:', n)
+    lines = n['body'].split('\n')
+    assert '45% installed' in lines, lines
+    assert 'Copying image to rootfs.1 &lt;&amp;&gt;' in lines, lines
+    assert lines.index('Copying image to rootfs.1 &lt;&amp;&gt;') > lines.index('45% installed')
+    prompt = ctx.agent.prop(path, 'Prompt')
+    assert prompt['kind'] == 'installing' and prompt['progress'] == 45, prompt
+    assert prompt['step'] == step and step not in prompt['message'], prompt
+
+
+def test_installing_progress_and_step_popup(ctx):
+    """The same in the pop-up (a high offer): the bar at 45 % and the step
+    under it, in the prompter's picture of the installing screen."""
+    ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('high', state=40)
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    step = 'Copying image to rootfs.1'
+    set_state_60(ctx, path, 45, 100, step)
+    serial = path.rsplit('/', 1)[1]
+    json_path = os.path.join(ctx.shots, '%s-installing.json' % serial)
+
+    def pictured():
+        try:
+            with open(json_path) as f:
+                lay = json.load(f)
+        except (OSError, ValueError):
+            return None
+        texts = [t['text'] for t in lay['labels']]
+        return lay if step in texts and lay['bars'] and \
+            abs(lay['bars'][0]['fraction'] - 0.45) < 0.01 else None
+    lay = wait(pictured, 15, 'a picture of the installing screen with 45 % and the step')
+    log('installing picture:', json_path.replace('.json', '.png'))
+    assert os.path.isfile(json_path.replace('.json', '.png'))
+    bar = lay['bars'][0]
+    label = next(t for t in lay['labels'] if t['text'] == step)
+    assert label['y'] >= bar['y'] + bar['height'], (label, bar)
+    assert any(t['text'].endswith('45% installed') for t in lay['labels']), lay['labels']
+
+
 def test_server_restart_asks_again(ctx):
     mock = ctx.mock()
     ctx.start_agent()
