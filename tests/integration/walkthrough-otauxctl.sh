@@ -93,6 +93,11 @@ expect_eq "DecisionReason" "$(prop "$path" DecisionReason)" scheduled
 # -- install, finish -------------------------------------------------------------
 ctl state fw-walk-1 60
 expect_eq "phase installing" "$(prop "$path" Phase)" installing
+ctl state fw-walk-1 60 --bytes-done 50 --bytes-total 100 --step "Copying image to rootfs.1"
+show=$(ctl show fw-walk-1)
+expect_match "install progress: the prompt's percentage" "$show" '^    progress: +50$'
+expect_match "install progress: the body says it" "$show" '^ +50% installed$'
+expect_match "install step: the prompt's step" "$show" '^    step: +Copying image to rootfs\.1$'
 ctl finish fw-walk-1 200
 expect_eq "phase finished" "$(prop "$path" Phase)" finished
 expect_eq "result" "$(prop "$path" Result)" 200

@@ -335,6 +335,30 @@ def test_result_failure_with_updater_words(ctx):
     assert 'Keep it plugged in.' not in n['body'] and prompt['message'] == '', (n, prompt)
 
 
+def test_result_failure_words_in_popup(ctx):
+    """The updater's words in the pop-up: the result of a high offer shows
+    them literally (markup characters as text) under the result's own text,
+    in the prompter's picture."""
+    ctx.mock()
+    ctx.start_agent()
+    words = 'Compatible <b>mismatch</b> & acme-tablet'
+    path = ctx.offer('high', state=40)
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    ctx.agent.finish_with_details(path, 410, {'message': words})
+    ctx.window(path)
+    serial = path.rsplit('/', 1)[1]
+    lay = uitest.read_layout(ctx.shots, serial, 'result')
+    log('result picture:', os.path.join(ctx.shots, '%s-result.png' % serial))
+    result_text = ctx.agent.prop(path, 'Prompt')['body'].split('\n')[0]
+    label = next((t for t in lay['labels'] if words in t['text']), None)
+    assert label is not None, lay['labels']
+    # one label, two lines: the result's text, then the words
+    assert label['text'].split('\n') == [result_text, words], label['text']
+
+
 def test_no_actions_falls_back_to_popup(ctx):
     """A medium question on a server without buttons goes to the pop-up, and
     is then asked once: no notification repeats it while the pop-up shows
