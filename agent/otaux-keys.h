@@ -1,7 +1,8 @@
 /* The keys of the a{sv} arguments of the D-Bus API: Offer, SetState's,
- * FinishWithDetails' and Answer's details. One table per argument, pure data: the D-Bus validator
- * reads arguments through it, otauxctl builds its options and --help from
- * it, and tests/agent/test-keys.c checks that docs/dbus-api.md agrees. */
+ * FinishWithDetails' and Answer's details. One table per argument, pure
+ * data: the D-Bus validator reads arguments through it, otauxctl builds its
+ * options and --help from it, and tests/agent/test-keys.c checks that
+ * docs/dbus-api.md agrees. */
 #pragma once
 
 #include <glib.h>

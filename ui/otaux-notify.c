@@ -197,9 +197,9 @@ static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxP
   show->summary = otaux_strings_bidi_mark(prompt->title != NULL && *prompt->title != '\0'
                                               ? prompt->title
                                               : otaux_prompt_kind_to_string(prompt->kind));
-  /* the updater's step ("Copying image to rootfs.1"): secondary, under the text */
   append_part(body, prompt->message);
   append_part(body, prompt->body);
+  /* the updater's step ("Copying image to rootfs.1"): secondary, under the text */
   append_part(body, prompt->step);
   append_part(body, prompt->warning);
   show->body = g_string_free(body, FALSE);
