@@ -621,25 +621,53 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
                                     guint64 bytes_done, guint64 bytes_total,
                                     const char *instruction, GError **error)
 {
+  OtauxStateDetails details = {
+    .bytes_done = bytes_done,
+    .bytes_total = bytes_total,
+    .instruction = (char *)instruction,
+  };
+
+  return otaux_agent_set_state_details(agent, serial, state, &details, error);
+}
+
+/* NULL keeps @field, "" clears it. */
+static void take_text(char **field, const char *text)
+{
+  if (text == NULL)
+    return;
+  g_free(*field);
+  *field = text[0] != '\0' ? g_strdup(text) : NULL;
+}
+
+gboolean otaux_agent_set_state_details(OtauxAgent *agent, guint serial, guint32 state,
+                                       const OtauxStateDetails *details, GError **error)
+{
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
   gint64 now;
 
-  g_return_val_if_fail(agent != NULL, FALSE);
+  g_return_val_if_fail(agent != NULL && details != NULL, FALSE);
   if ((offer = find(agent, serial, error)) == NULL)
     return FALSE;
   now = otaux_agent_now(agent);
   fresh = otaux_offer_copy(offer);
-  if (!otaux_offer_set_state(fresh, state, bytes_done, bytes_total, now, error))
+  if (!otaux_offer_set_state(fresh, state, details->bytes_done, details->bytes_total, now, error))
     return FALSE;
-  if (instruction != NULL) {
-    g_free(fresh->instruction);
-    fresh->instruction = instruction[0] != '\0' ? g_strdup(instruction) : NULL;
-  }
+  /* "Verifying the download" is not a step of the install that follows. */
+  if (fresh->phase != offer->phase)
+    g_clear_pointer(&fresh->step, g_free);
+  take_text(&fresh->instruction, details->instruction);
+  take_text(&fresh->step, details->step);
   return otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, error);
 }
 
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GError **error)
+{
+  return otaux_agent_finish_full(agent, serial, result, NULL, error);
+}
+
+gboolean otaux_agent_finish_full(OtauxAgent *agent, guint serial, guint32 result,
+                                 const char *message, GError **error)
 {
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
@@ -652,6 +680,9 @@ gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result, GEr
   fresh = otaux_offer_copy(offer);
   if (!otaux_offer_finish(fresh, result, now, error))
     return FALSE;
+  /* The words go with this result only: a Finish without them shows none. */
+  g_free(fresh->finish_message);
+  fresh->finish_message = message != NULL && message[0] != '\0' ? g_strdup(message) : NULL;
   if (!otaux_agent_commit(agent, offer, g_steal_pointer(&fresh), now, error))
     return FALSE;
   prune_finished(agent);

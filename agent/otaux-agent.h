@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include "otaux-device.h"
+#include "otaux-keys.h"
 #include "otaux-offer.h"
 #include "otaux-policy.h"
 #include "otaux-prompt.h"
@@ -113,8 +114,19 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
                                     guint64 bytes_done, guint64 bytes_total,
                                     const char *instruction,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with every SetState detail (agent/otaux-keys.h): "instruction"
+ * and "step" keep the last one when NULL, "" clears. A step belongs to
+ * its phase: a new phase starts without one unless given. */
+gboolean otaux_agent_set_state_details(OtauxAgent *agent, guint serial, guint32 state,
+                                       const OtauxStateDetails *details,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with the updater's words about the result (FinishWithDetails
+ * "message", plain text, validated): shown under the result's own text.
+ * NULL or "" shows none. */
+gboolean otaux_agent_finish_full(OtauxAgent *agent, guint serial, guint32 result,
+                                 const char *message, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial,
                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice, gint64 reboot_at,

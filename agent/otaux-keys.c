@@ -54,15 +54,26 @@ G_STATIC_ASSERT(G_N_ELEMENTS(otaux_offer_keys) <= OTAUX_KEYS_MAX);
 
 const OtauxKey otaux_state_keys[] = {
   { "bytes-done", OTAUX_KEY_UINT64, G_STRUCT_OFFSET(OtauxStateDetails, bytes_done), 0, 0,
-    "≤ `bytes-total`", "N", "Bytes downloaded so far" },
+    "≤ `bytes-total`", "N", "Bytes done so far (downloaded; installed with state 60)" },
   { "bytes-total", OTAUX_KEY_UINT64, G_STRUCT_OFFSET(OtauxStateDetails, bytes_total), 0, 0, "", "N",
     "Bytes in all" },
   { "instruction", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, instruction), 0,
     OTAUX_LIMIT_INSTRUCTION_BYTES, "1024 bytes", "TEXT",
     "What the person must do now, for the installing screen (plain text; \"\" clears)" },
+  { "step", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, step), 0, OTAUX_LIMIT_STEP_BYTES,
+    "256 bytes", "TEXT",
+    "The install step now, shown as secondary text (plain text; \"\" clears)" },
 };
 const gsize otaux_n_state_keys = G_N_ELEMENTS(otaux_state_keys);
 G_STATIC_ASSERT(G_N_ELEMENTS(otaux_state_keys) <= OTAUX_KEYS_MAX);
+
+const OtauxKey otaux_finish_keys[] = {
+  { "message", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxFinishDetails, message), 0,
+    OTAUX_LIMIT_FINISH_MSG_BYTES, "1024 bytes", "TEXT",
+    "The updater's words about the result, shown under it (plain text)" },
+};
+const gsize otaux_n_finish_keys = G_N_ELEMENTS(otaux_finish_keys);
+G_STATIC_ASSERT(G_N_ELEMENTS(otaux_finish_keys) <= OTAUX_KEYS_MAX);
 
 const OtauxKey otaux_answer_keys[] = {
   { "reboot-at", OTAUX_KEY_TIME, G_STRUCT_OFFSET(OtauxAnswerDetails, reboot_at), 0, 0,

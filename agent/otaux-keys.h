@@ -1,7 +1,8 @@
-/* The keys of the a{sv} arguments of the D-Bus API: Offer, SetState's and
- * Answer's details. One table per argument, pure data: the D-Bus validator
- * reads arguments through it, otauxctl builds its options and --help from
- * it, and tests/agent/test-keys.c checks that docs/dbus-api.md agrees. */
+/* The keys of the a{sv} arguments of the D-Bus API: Offer, SetState's,
+ * FinishWithDetails' and Answer's details. One table per argument, pure
+ * data: the D-Bus validator reads arguments through it, otauxctl builds its
+ * options and --help from it, and tests/agent/test-keys.c checks that
+ * docs/dbus-api.md agrees. */
 #pragma once
 
 #include <glib.h>
@@ -35,7 +36,13 @@ typedef struct {
   guint64 bytes_done;
   guint64 bytes_total;
   char *instruction; /* owned; NULL when not given */
+  char *step;        /* owned; NULL when not given */
 } OtauxStateDetails;
+
+/* The details of FinishWithDetails (the target of otaux_finish_keys). */
+typedef struct {
+  char *message; /* owned; NULL when not given */
+} OtauxFinishDetails;
 
 /* The details of Answer (the target of otaux_answer_keys). */
 typedef struct {
@@ -48,6 +55,9 @@ extern const gsize otaux_n_offer_keys;
 /* SetState(u, a{sv}) into OtauxStateDetails. */
 extern const OtauxKey otaux_state_keys[];
 extern const gsize otaux_n_state_keys;
+/* FinishWithDetails(u, a{sv}) into OtauxFinishDetails. */
+extern const OtauxKey otaux_finish_keys[];
+extern const gsize otaux_n_finish_keys;
 /* Answer(s, a{sv}) into OtauxAnswerDetails. */
 extern const OtauxKey otaux_answer_keys[];
 extern const gsize otaux_n_answer_keys;

@@ -127,6 +127,8 @@ OtauxOffer *otaux_offer_copy(const OtauxOffer *offer)
   copy = g_memdup2(offer, sizeof *offer);
   otaux_offer_spec_copy(&copy->spec, &offer->spec);
   copy->instruction = g_strdup(offer->instruction);
+  copy->step = g_strdup(offer->step);
+  copy->finish_message = g_strdup(offer->finish_message);
   return copy;
 }
 
@@ -136,6 +138,8 @@ void otaux_offer_free(OtauxOffer *offer)
     return;
   otaux_offer_spec_clear(&offer->spec);
   g_free(offer->instruction);
+  g_free(offer->step);
+  g_free(offer->finish_message);
   g_free(offer);
 }
 
@@ -270,11 +274,10 @@ gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_d
       }
       if (state == OTAUX_FUMO_UPDATING && install_accepted(offer)) {
         offer->state = state;
-        /* Install progress replaces the download's bytes only when given. */
-        if (bytes_done > 0 || bytes_total > 0) {
-          offer->bytes_done = bytes_done;
-          offer->bytes_total = bytes_total;
-        }
+        /* The install's own progress starts: the download's bytes are not
+         * its percentage (0 of 0 = unknown, unless given). */
+        offer->bytes_done = bytes_done;
+        offer->bytes_total = bytes_total;
         offer->phase = OTAUX_PHASE_INSTALLING;
         offer->changed_at = now;
         return TRUE;

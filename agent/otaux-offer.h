@@ -152,6 +152,8 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
 #define OTAUX_LIMIT_MESSAGE_BYTES       256
 #define OTAUX_LIMIT_INSTALL_MSG_BYTES   1024
 #define OTAUX_LIMIT_INSTRUCTION_BYTES   1024
+#define OTAUX_LIMIT_FINISH_MSG_BYTES    1024
+#define OTAUX_LIMIT_STEP_BYTES          256
 #define OTAUX_LIMIT_CORRELATOR_BYTES    256
 #define OTAUX_LIMIT_CHOICE_BYTES        64
 #define OTAUX_LIMIT_DICT_ENTRIES        64
@@ -183,6 +185,10 @@ typedef struct {
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
   char *instruction;    /* the updater's word for the installing screen; NULL = none */
+  char *step;           /* the updater's install step ("Copying image to rootfs.1"),
+                         * plain text; NULL = none */
+  char *finish_message; /* the updater's words with its result (FinishWithDetails
+                         * "message"), plain text; NULL = none */
   /* The device as this offer sees it: its keys merged with the system's
    * word by policy (otaux_offer_see_device). Derived, not persisted. */
   OtauxDeviceFacts device;

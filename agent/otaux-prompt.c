@@ -41,6 +41,7 @@ static OtauxPrompt *prompt_new(void)
   prompt->warning_markup = g_strdup("");
   prompt->message_markup = g_strdup("");
   prompt->details = g_strdup("");
+  prompt->step = g_strdup("");
   prompt->suggested = g_strdup("");
   prompt->deadline_choice = g_strdup("");
   prompt->choices = g_ptr_array_new_with_free_func(choice_free);
@@ -63,6 +64,7 @@ void otaux_prompt_free(OtauxPrompt *prompt)
   g_free(prompt->warning_markup);
   g_free(prompt->message_markup);
   g_free(prompt->details);
+  g_free(prompt->step);
   g_free(prompt->suggested);
   g_free(prompt->deadline_choice);
   g_clear_pointer(&prompt->choices, g_ptr_array_unref);
@@ -98,7 +100,11 @@ static void ctx_init(Ctx *ctx, const OtauxOffer *offer, const OtauxPolicy *polic
                      const OtauxStrings *strings, gint64 now)
 {
   const OtauxOfferSpec *spec = &offer->spec;
-  guint64 total = offer->bytes_total > 0 ? offer->bytes_total : spec->size;
+  /* The download's percentage may fall back on the offered size; the
+   * install's is only what the updater reports with SetState 60. */
+  guint64 total = offer->bytes_total > 0 || offer->phase == OTAUX_PHASE_INSTALLING
+                      ? offer->bytes_total
+                      : spec->size;
   gint64 when = 0;
 
   memset(ctx, 0, sizeof *ctx);
@@ -393,6 +399,20 @@ static void set_updater_message(OtauxPrompt *prompt, const char *text, gboolean 
   set_str(&prompt->message_markup, g_markup_escape_text(text, -1));
 }
 
+/* The updater's words about its result (FinishWithDetails "message"), on a
+ * line of their own under the result's text: plain text, escaped for the
+ * markup form as names are, never read as markup. */
+static void add_finish_message(OtauxPrompt *prompt, const char *words)
+{
+  g_autofree char *escaped = NULL;
+
+  if (words == NULL || words[0] == '\0')
+    return;
+  escaped = g_markup_escape_text(words, -1);
+  set_str(&prompt->body, g_strconcat(prompt->body, "\n", words, NULL));
+  set_str(&prompt->body_markup, g_strconcat(prompt->body_markup, "\n", escaped, NULL));
+}
+
 static gboolean install_accepted(const OtauxOffer *offer)
 {
   return offer->decision == OTAUX_DECISION_ACCEPT &&
@@ -576,6 +596,18 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       if (offer->device.shutdown_inhibited)
         set_text(&prompt->warning, &prompt->warning_markup, &ctx, "installing.inhibited");
+      /* SetState 60 with bytes: the install's percentage, in the text (for
+       * notifications) and as "progress" (the bar). */
+      if (ctx.percent[0] != '\0') {
+        g_autofree char *line = text(&ctx, "installing.progress");
+        g_autofree char *line_markup = text_markup(&ctx, "installing.progress");
+
+        prompt->progress = (gint)g_ascii_strtoll(ctx.percent, NULL, 10);
+        set_str(&prompt->body, g_strconcat(prompt->body, "\n", line, NULL));
+        set_str(&prompt->body_markup, g_strconcat(prompt->body_markup, "\n", line_markup, NULL));
+      }
+      /* what the updater is doing now: secondary, plain text */
+      set_str(&prompt->step, g_strdup(offer->step != NULL ? offer->step : ""));
       break;
 
     case OTAUX_PROMPT_RESULT: {
@@ -596,7 +628,9 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       /* News, not an alarm: a result is never critical, whatever the
        * offer's priority (what cannot wait is a question, a countdown). */
       prompt->urgency = MIN(prompt->urgency, OTAUX_URGENCY_NORMAL);
-      set_updater_message(prompt, offer->spec.install_message, FALSE);
+      /* The install message was for the install: a result says only what
+       * happened, with the updater's words about that (FinishWithDetails). */
+      add_finish_message(prompt, offer->finish_message);
       break;
     }
 
@@ -649,7 +683,8 @@ gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b)
       g_strcmp0(a->body_markup, b->body_markup) != 0 ||
       g_strcmp0(a->warning_markup, b->warning_markup) != 0 ||
       g_strcmp0(a->message_markup, b->message_markup) != 0 ||
-      g_strcmp0(a->details, b->details) != 0 || g_strcmp0(a->suggested, b->suggested) != 0 ||
+      g_strcmp0(a->details, b->details) != 0 || g_strcmp0(a->step, b->step) != 0 ||
+      g_strcmp0(a->suggested, b->suggested) != 0 ||
       g_strcmp0(a->deadline_choice, b->deadline_choice) != 0)
     return FALSE;
   if (a->choices->len != b->choices->len || a->delay_options->len != b->delay_options->len)

@@ -53,6 +53,7 @@ struct _OtauxPrompt {
   char *warning_markup;           /* "warning-markup" s, or "" */
   char *message_markup;           /* "message-markup" s, or "" */
   char *details;                  /* "details" s, release notes or "" */
+  char *step;                     /* "step" s, the updater's install step (plain text) or "" */
   OtauxUrgency urgency;           /* "urgency" s: low | normal | critical */
   OtauxPresentation presentation; /* "presentation" s: silent | notification | actions | popup */
   OtauxPriority priority;         /* "priority" s */

@@ -174,6 +174,8 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_int(out, "later-until", offer->later_until);
   put_bool(out, "charge-ok", offer->charge_ok);
   put_string(out, "instruction", offer->instruction);
+  put_string(out, "step", offer->step);
+  put_string(out, "finish-message", offer->finish_message);
 
   if (length != NULL)
     *length = out->len;
@@ -368,6 +370,19 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
       (strlen(offer->instruction) > OTAUX_LIMIT_INSTRUCTION_BYTES ||
        !g_utf8_validate(offer->instruction, -1, NULL)))
     corrupt(&r, "instruction", "too long or not UTF-8");
+  offer->step = has_key(&r, "step") ? read_string(&r, "step") : NULL;
+  if (r.ok && offer->step != NULL && offer->step[0] == '\0')
+    g_clear_pointer(&offer->step, g_free);
+  if (r.ok && offer->step != NULL &&
+      (strlen(offer->step) > OTAUX_LIMIT_STEP_BYTES || !g_utf8_validate(offer->step, -1, NULL)))
+    corrupt(&r, "step", "too long or not UTF-8");
+  offer->finish_message = has_key(&r, "finish-message") ? read_string(&r, "finish-message") : NULL;
+  if (r.ok && offer->finish_message != NULL && offer->finish_message[0] == '\0')
+    g_clear_pointer(&offer->finish_message, g_free);
+  if (r.ok && offer->finish_message != NULL &&
+      (strlen(offer->finish_message) > OTAUX_LIMIT_FINISH_MSG_BYTES ||
+       !g_utf8_validate(offer->finish_message, -1, NULL)))
+    corrupt(&r, "finish-message", "too long or not UTF-8");
   if (r.ok && offer->phase == OTAUX_PHASE_DELAYED &&
       offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->reboot_at == 0)
     corrupt(&r, "reboot-at", "a delayed reboot needs a time");

@@ -1,5 +1,6 @@
 /* org.otaux.Agent1 on /org/otaux/Agent: the agent's methods (Offer,
- * GetOffer), its properties, and its signals (OfferAdded, OfferRemoved).
+ * GetOffer), its properties, and its signals (OfferAdded, OfferRemoved,
+ * Decided).
  * The object is the core's OtauxAgent (agent/otaux-agent.c). */
 #include <string.h>
 
@@ -97,6 +98,8 @@ static void get_limits(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
     { "max-message-bytes", OTAUX_LIMIT_MESSAGE_BYTES },
     { "max-install-message-bytes", OTAUX_LIMIT_INSTALL_MSG_BYTES },
     { "max-instruction-bytes", OTAUX_LIMIT_INSTRUCTION_BYTES },
+    { "max-finish-message-bytes", OTAUX_LIMIT_FINISH_MSG_BYTES },
+    { "max-step-bytes", OTAUX_LIMIT_STEP_BYTES },
     { "max-correlator-bytes", OTAUX_LIMIT_CORRELATOR_BYTES },
     { "max-choice-bytes", OTAUX_LIMIT_CHOICE_BYTES },
     { "max-dict-entries", OTAUX_LIMIT_DICT_ENTRIES },
@@ -173,6 +176,7 @@ static const OtauxDBusProperty agent_properties[] = {
 static const OtauxDBusSignal agent_signals[] = {
   { "OfferAdded", "o" },
   { "OfferRemoved", "o" },
+  { "Decided", "osa{sv}" },
   { NULL },
 };
 
@@ -193,6 +197,23 @@ void otaux_bus_agent_emit_offers_changed(OtauxBus *bus, const char *member, guin
   dbus_message_append_args(msg, DBUS_TYPE_OBJECT_PATH, &p, DBUS_TYPE_INVALID);
   otaux_dbus_server_send(bus->server, msg);
   otaux_dbus_server_emit_properties_changed(bus->server, OTAUX_AGENT_PATH, offers_prop);
+}
+
+/* Agent1.Decided: Offer1.Decided with the offer's path first, so an
+ * updater hears every decision on one object, also one made during its
+ * own Offer call (a silent offer). */
+void otaux_bus_agent_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
+                                  const OtauxDecisionEvent *event)
+{
+  g_autofree char *path = otaux_bus_offer_path(offer->serial);
+  const char *p = path;
+  DBusMessageIter iter;
+
+  DBusMessage *msg = dbus_message_new_signal(OTAUX_AGENT_PATH, OTAUX_AGENT_IFACE, "Decided");
+  dbus_message_iter_init_append(msg, &iter);
+  dbus_message_iter_append_basic(&iter, DBUS_TYPE_OBJECT_PATH, &p);
+  otaux_bus_append_decided(&iter, offer, event);
+  otaux_dbus_server_send(bus->server, msg);
 }
 
 void otaux_bus_agent_emit_policy_changed(OtauxBus *bus)

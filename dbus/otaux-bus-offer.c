@@ -1,5 +1,5 @@
 /* org.otaux.Offer1 on /org/otaux/Agent/Offers/N: an offer's methods
- * (SetState, Finish, Withdraw, Answer), its properties and the Prompt, and
+ * (SetState, Finish, FinishWithDetails, Withdraw, Answer), its properties and the Prompt, and
  * its signals (PropertiesChanged, Decided). The object is the core's
  * OtauxOffer (agent/otaux-offer.c), looked up by serial at each call. */
 #include <string.h>
@@ -67,10 +67,11 @@ static DBusMessage *offer_set_state(OtauxDBusServer *server, DBusMessage *call, 
 
   if (refused != NULL)
     return refused;
-  gboolean ok = otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
-                otaux_agent_set_state_full(ref->bus->agent, ref->serial, state, details.bytes_done,
-                                           details.bytes_total, details.instruction, &error);
+  gboolean ok =
+      otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
+      otaux_agent_set_state_details(ref->bus->agent, ref->serial, state, &details, &error);
   g_free(details.instruction);
+  g_free(details.step);
   return result_reply(call, ok, error);
 }
 
@@ -87,6 +88,25 @@ static DBusMessage *offer_finish(OtauxDBusServer *server, DBusMessage *call, gui
     return refused;
   gboolean ok = otaux_dbus_parse_finish(call, &result, &error) &&
                 otaux_agent_finish(ref->bus->agent, ref->serial, result, &error);
+  return result_reply(call, ok, error);
+}
+
+static DBusMessage *offer_finish_with_details(OtauxDBusServer *server, DBusMessage *call,
+                                              guint32 uid, gpointer data)
+{
+  OtauxBusOfferRef *ref = data;
+  const OtauxOffer *offer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 result = 0;
+  OtauxFinishDetails details = { 0 };
+  DBusMessage *refused = offer_call_prologue(call, uid, data, &offer);
+
+  if (refused != NULL)
+    return refused;
+  gboolean ok =
+      otaux_dbus_parse_finish_details(call, &result, &details, &error) &&
+      otaux_agent_finish_full(ref->bus->agent, ref->serial, result, details.message, &error);
+  g_free(details.message);
   return result_reply(call, ok, error);
 }
 
@@ -188,6 +208,7 @@ static void append_prompt(DBusMessageIter *iter, const OtauxPrompt *prompt)
   append_string_entry(&dict, "warning-markup", prompt->warning_markup);
   append_string_entry(&dict, "message-markup", prompt->message_markup);
   append_string_entry(&dict, "details", prompt->details);
+  append_string_entry(&dict, "step", prompt->step);
   append_string_entry(&dict, "urgency", otaux_urgency_to_string(prompt->urgency));
   append_string_entry(&dict, "presentation", otaux_presentation_to_string(prompt->presentation));
   append_string_entry(&dict, "priority", otaux_priority_to_string(prompt->priority));
@@ -252,6 +273,7 @@ static void get_prompt(OtauxDBusServer *server, DBusMessageIter *iter, gpointer 
 static const OtauxDBusMethod offer_methods[] = {
   { "SetState", "ua{sv}", "", offer_set_state, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "Finish", "u", "", offer_finish, OTAUX_DBUS_METHOD_NEEDS_UID },
+  { "FinishWithDetails", "ua{sv}", "", offer_finish_with_details, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "Withdraw", "", "", offer_withdraw, OTAUX_DBUS_METHOD_NEEDS_UID },
   { "Answer", "sa{sv}", "", offer_answer, OTAUX_DBUS_METHOD_NEEDS_UID },
   { NULL },
@@ -345,25 +367,35 @@ void otaux_bus_offer_emit_changed(OtauxBus *bus, const OtauxOffer *offer, guint 
   otaux_dbus_server_emit_properties_changed(bus->server, path, names);
 }
 
-void otaux_bus_offer_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
-                                  const OtauxDecisionEvent *event)
+/* The arguments of Offer1.Decided and Agent1.Decided, after the path:
+ * (s decision, a{sv} details). One builder, so both say the same. */
+void otaux_bus_append_decided(DBusMessageIter *iter, const OtauxOffer *offer,
+                              const OtauxDecisionEvent *event)
 {
-  g_autofree char *path = otaux_bus_offer_path(offer->serial);
   const char *decision = otaux_decision_to_string(event->decision);
   const char *phase = otaux_phase_to_string(event->phase);
   const char *reason = otaux_reason_to_string(event->reason);
   dbus_int64_t reboot_at = event->reboot_at;
-  DBusMessageIter iter, dict;
+  DBusMessageIter dict;
 
-  DBusMessage *msg = dbus_message_new_signal(path, OTAUX_OFFER_IFACE, "Decided");
-  dbus_message_iter_init_append(msg, &iter);
-  dbus_message_iter_append_basic(&iter, DBUS_TYPE_STRING, &decision);
-  dbus_message_iter_open_container(&iter, DBUS_TYPE_ARRAY, "{sv}", &dict);
+  dbus_message_iter_append_basic(iter, DBUS_TYPE_STRING, &decision);
+  dbus_message_iter_open_container(iter, DBUS_TYPE_ARRAY, "{sv}", &dict);
   append_string_entry(&dict, "id", offer->spec.id);
   append_string_entry(&dict, "phase", phase);
   append_string_entry(&dict, "reason", reason);
   otaux_dbus_append_entry(&dict, "reboot-at", DBUS_TYPE_INT64, &reboot_at);
   append_string_entry(&dict, "correlator", offer->spec.correlator);
-  dbus_message_iter_close_container(&iter, &dict);
+  dbus_message_iter_close_container(iter, &dict);
+}
+
+void otaux_bus_offer_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
+                                  const OtauxDecisionEvent *event)
+{
+  g_autofree char *path = otaux_bus_offer_path(offer->serial);
+  DBusMessageIter iter;
+
+  DBusMessage *msg = dbus_message_new_signal(path, OTAUX_OFFER_IFACE, "Decided");
+  dbus_message_iter_init_append(msg, &iter);
+  otaux_bus_append_decided(&iter, offer, event);
   otaux_dbus_server_send(bus->server, msg);
 }

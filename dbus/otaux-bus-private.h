@@ -44,6 +44,10 @@ gboolean otaux_bus_sender_allowed(OtauxBus *bus, DBusMessage *call,
 void otaux_bus_agent_export(OtauxBus *bus);
 /* OfferAdded or OfferRemoved (@member), and the Offers property. */
 void otaux_bus_agent_emit_offers_changed(OtauxBus *bus, const char *member, guint serial);
+/* Agent1.Decided (o offer, s decision, a{sv} details), sent with every
+ * Offer1.Decided. */
+void otaux_bus_agent_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
+                                  const OtauxDecisionEvent *event);
 void otaux_bus_agent_emit_policy_changed(OtauxBus *bus);
 void otaux_bus_agent_emit_device_changed(OtauxBus *bus);
 
@@ -54,5 +58,9 @@ void otaux_bus_offer_unexport(OtauxBus *bus, guint serial);
 void otaux_bus_offer_emit_changed(OtauxBus *bus, const OtauxOffer *offer, guint changed);
 void otaux_bus_offer_emit_decided(OtauxBus *bus, const OtauxOffer *offer,
                                   const OtauxDecisionEvent *event);
+/* Appends (s decision, a{sv} details) of a decision: the one builder of
+ * both Decided signals. */
+void otaux_bus_append_decided(DBusMessageIter *iter, const OtauxOffer *offer,
+                              const OtauxDecisionEvent *event);
 
 G_END_DECLS

@@ -52,7 +52,9 @@ static void on_offer_changed(OtauxAgent *agent, const OtauxOffer *offer, guint c
 static void on_decided(OtauxAgent *agent, const OtauxOffer *offer, const OtauxDecisionEvent *event,
                        gpointer data)
 {
+  /* Both, at once and in this order: the offer's own, then the agent's. */
   otaux_bus_offer_emit_decided(data, offer, event);
+  otaux_bus_agent_emit_decided(data, offer, event);
 }
 
 /* ---- callers.names: follow the owners of the allowed well-known names ---- */

@@ -143,6 +143,12 @@ fail:
   return FALSE;
 }
 
+static void state_details_clear(OtauxStateDetails *details)
+{
+  g_clear_pointer(&details->instruction, g_free);
+  g_clear_pointer(&details->step, g_free);
+}
+
 gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *bytes_done,
                                     guint64 *bytes_total, GError **error)
 {
@@ -150,7 +156,7 @@ gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *b
 
   if (!otaux_dbus_parse_set_state_details(msg, state, &details, error))
     return FALSE;
-  g_free(details.instruction);
+  state_details_clear(&details);
   *bytes_done = details.bytes_done;
   *bytes_total = details.bytes_total;
   return TRUE;
@@ -170,23 +176,29 @@ gboolean otaux_dbus_parse_set_state_details(DBusMessage *msg, guint32 *state,
   dbus_message_iter_get_basic(&iter, state);
   dbus_message_iter_next(&iter);
   if (!parse_dict(&iter, otaux_state_keys, otaux_n_state_keys, &details, &seen, error)) {
-    g_free(details.instruction);
+    state_details_clear(&details);
     return FALSE;
   }
   if (details.instruction != NULL && !g_utf8_validate(details.instruction, -1, NULL)) {
-    g_free(details.instruction);
+    state_details_clear(&details);
     g_set_error_literal(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
                         "'instruction' is not valid UTF-8");
     return FALSE;
   }
+  if (details.step != NULL && !g_utf8_validate(details.step, -1, NULL)) {
+    state_details_clear(&details);
+    g_set_error_literal(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
+                        "'step' is not valid UTF-8");
+    return FALSE;
+  }
   if (!otaux_fumo_state_is_valid(*state)) {
-    g_free(details.instruction);
+    state_details_clear(&details);
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS, "%u is not a FUMO state",
                 *state);
     return FALSE;
   }
   if (details.bytes_total > 0 && details.bytes_done > details.bytes_total) {
-    g_free(details.instruction);
+    state_details_clear(&details);
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
                 "'bytes-done' (%" G_GUINT64_FORMAT ") exceeds 'bytes-total' (%" G_GUINT64_FORMAT
                 ")",
@@ -208,6 +220,40 @@ gboolean otaux_dbus_parse_finish(DBusMessage *msg, guint32 *result, GError **err
                 "%u is not a FUMO result code (200, 250-299, 400-599)", *result);
     return FALSE;
   }
+  return TRUE;
+}
+
+gboolean otaux_dbus_parse_finish_details(DBusMessage *msg, guint32 *result, OtauxFinishDetails *out,
+                                         GError **error)
+{
+  DBusMessageIter iter;
+  OtauxFinishDetails details = { 0 };
+  guint64 seen = 0;
+
+  memset(out, 0, sizeof *out);
+  if (!check_signature(msg, "ua{sv}", error))
+    return FALSE;
+  dbus_message_iter_init(msg, &iter);
+  dbus_message_iter_get_basic(&iter, result);
+  dbus_message_iter_next(&iter);
+  if (!parse_dict(&iter, otaux_finish_keys, otaux_n_finish_keys, &details, &seen, error)) {
+    g_free(details.message);
+    return FALSE;
+  }
+  /* Plain text, checked as names are: shown, escaped, never read as markup. */
+  if (details.message != NULL && !g_utf8_validate(details.message, -1, NULL)) {
+    g_free(details.message);
+    g_set_error_literal(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
+                        "'message' is not valid UTF-8");
+    return FALSE;
+  }
+  if (!otaux_fumo_result_is_valid(*result)) {
+    g_free(details.message);
+    g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
+                "%u is not a FUMO result code (200, 250-299, 400-599)", *result);
+    return FALSE;
+  }
+  *out = details;
   return TRUE;
 }
 

@@ -32,6 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_assert(otaux_fumo_state_is_valid(state) && (total == 0 || done <= total));
   if (otaux_dbus_parse_finish(msg, &result, NULL))
     g_assert(otaux_fumo_result_is_valid(result));
+  OtauxFinishDetails words = { 0 };
+  if (otaux_dbus_parse_finish_details(msg, &result, &words, NULL)) {
+    g_assert(otaux_fumo_result_is_valid(result));
+    g_assert(words.message == NULL || (strlen(words.message) <= OTAUX_LIMIT_FINISH_MSG_BYTES &&
+                                       g_utf8_validate(words.message, -1, NULL)));
+    g_free(words.message);
+  }
   if (otaux_dbus_parse_answer(msg, &choice, &at, NULL))
     g_assert(choice != NULL && *choice != '\0' && strlen(choice) <= OTAUX_LIMIT_CHOICE_BYTES);
   return 0;

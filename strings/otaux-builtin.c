@@ -267,6 +267,11 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
        while the update installs. This takes about 5 minutes." */
     N_("You can keep using the device while the update installs. This takes {duration}."), NULL,
     "duration " OFFER, BODY },
+  /* TRANSLATORS: while the update installs, on a line under installing.body: how much of the
+     install is done, when the updater says; {percent} a whole number 0-100: "40% installed".
+     Write the percent sign as your language does (French "40 %"). */
+  /* xgettext:no-c-format */
+  { "installing.progress", N_("{percent}% installed"), NULL, "percent! " OFFER, BODY },
   /* TRANSLATORS: warning while the update installs and the agent holds off shutdown and
      suspend (logind inhibitor): the power menu cannot turn the device off now. */
   { "installing.inhibited", N_("The device cannot be turned off until the update is installed."),

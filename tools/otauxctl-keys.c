@@ -8,12 +8,14 @@
 
 int otauxctl_cmd_keys(int argc, char **argv)
 {
-  gboolean state = FALSE, answer = FALSE;
+  gboolean state = FALSE, answer = FALSE, finish = FALSE;
   GOptionEntry entries[] = {
     { "state", 0, 0, G_OPTION_ARG_NONE, &state, "The keys of SetState's details (otauxctl state)",
       NULL },
     { "answer", 0, 0, G_OPTION_ARG_NONE, &answer, "The keys of Answer's details (otauxctl answer)",
       NULL },
+    { "finish", 0, 0, G_OPTION_ARG_NONE, &finish,
+      "The keys of FinishWithDetails' details (otauxctl finish)", NULL },
     G_OPTION_ENTRY_NULL,
   };
   const OtauxKey *keys = otaux_offer_keys;
@@ -26,11 +28,14 @@ int otauxctl_cmd_keys(int argc, char **argv)
 
   if (rc >= 0)
     return rc;
-  if (state && answer)
-    return otauxctl_usage_error("--state and --answer exclude each other");
+  if (state + answer + finish > 1)
+    return otauxctl_usage_error("--state, --answer and --finish exclude each other");
   if (state) {
     keys = otaux_state_keys;
     n = otaux_n_state_keys;
+  } else if (finish) {
+    keys = otaux_finish_keys;
+    n = otaux_n_finish_keys;
   } else if (answer) {
     keys = otaux_answer_keys;
     n = otaux_n_answer_keys;

@@ -348,17 +348,26 @@ int otauxctl_cmd_state(int argc, char **argv)
 
 int otauxctl_cmd_finish(int argc, char **argv)
 {
+  g_autoptr(GVariantDict) details = g_variant_dict_new(NULL);
+  g_autofree GOptionEntry *entries =
+      otauxctl_key_entries(otaux_finish_keys, otaux_n_finish_keys, 0, details);
+  otauxctl_set_short_option(entries, "message", 'm');
   int rc =
-      otauxctl_parse_options(NULL,
+      otauxctl_parse_options(entries,
                              "FUMO result codes: 200 successful, 250-299 successful (vendor),\n"
-                             "400-599 failures (401 user cancelled, 402 corrupted package, ...).",
+                             "400-599 failures (401 user cancelled, 402 corrupted package, ...).\n"
+                             "With --message: FinishWithDetails, the words shown under the result.",
                              &argc, &argv, 2, 2);
   if (rc >= 0)
     return rc;
   guint32 result = 0;
   if (!otauxctl_parse_u32(argv[2], &result))
     return otauxctl_usage_error("'%s' is not a FUMO result code", argv[2]);
-  return simple_call(argv[1], "Finish", g_variant_new("(u)", result));
+  g_autoptr(GVariant) dict = g_variant_ref_sink(g_variant_dict_end(details));
+  /* Finish(u) when there are no details: it works with older agents too. */
+  if (g_variant_n_children(dict) == 0)
+    return simple_call(argv[1], "Finish", g_variant_new("(u)", result));
+  return simple_call(argv[1], "FinishWithDetails", g_variant_new("(u@a{sv})", result, dict));
 }
 
 int otauxctl_cmd_withdraw(int argc, char **argv)

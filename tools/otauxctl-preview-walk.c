@@ -323,6 +323,28 @@ static GVariant *state_args(guint32 state, guint64 done, guint64 total)
   return g_variant_new("(ua{sv})", state, &b);
 }
 
+/* SetState 60 as an updater reports its install: bytes and its step. */
+static GVariant *install_args(guint64 done, guint64 total, const char *step_text)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&b, "{sv}", "bytes-done", g_variant_new_uint64(done));
+  g_variant_builder_add(&b, "{sv}", "bytes-total", g_variant_new_uint64(total));
+  g_variant_builder_add(&b, "{sv}", "step", g_variant_new_string(step_text));
+  return g_variant_new("(ua{sv})", 60u, &b);
+}
+
+/* FinishWithDetails with the updater's own words about a failure. */
+static GVariant *finish_words_args(guint32 result, const char *words)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&b, "{sv}", "message", g_variant_new_string(words));
+  return g_variant_new("(ua{sv})", result, &b);
+}
+
 static gint64 real_now(void)
 {
   return g_get_real_time() / G_USEC_PER_SEC;
@@ -560,7 +582,9 @@ static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
       !walk_delay(w, a, pri, prefix, error))
     return FALSE;
   st = step(w);
+  /* the updater's own progress and step (updater words: not translated) */
   if (!call_void(w, a, "SetState", state_args(60, 0, 0), error) ||
+      !call_void(w, a, "SetState", install_args(45, 100, "Copying image to rootfs.1"), error) ||
       !screen(w, &st, a, priority, prefix, "installing", KINDS("installing"), error))
     return FALSE;
   st = step(w);
@@ -574,7 +598,10 @@ static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
       !screen(w, &st, b, priority, prefix, "forced", KINDS("forced", "install"), error))
     return FALSE;
   st = step(w);
-  return call_void(w, b, "Finish", g_variant_new("(u)", 402u), error) &&
+  return call_void(w, b, "FinishWithDetails",
+                   finish_words_args(402u, "Compatible mismatch: expected 'acme-phone', got "
+                                           "'acme-tablet'"),
+                   error) &&
          screen(w, &st, b, priority, prefix, "result-failure", KINDS("result"), error) &&
          call_void(w, b, "Withdraw", NULL, error);
 }

@@ -142,10 +142,10 @@ static void show_prompt(GVariant *prompt)
   }
   g_print("  Prompt:\n");
   static const char *const order[] = {
-    "kind",      "title",         "body",         "warning",  "message",
-    "details",   "urgency",       "presentation", "priority", "choices",
-    "suggested", "delay-options", "delay-max",    "deadline", "deadline-choice",
-    "progress",  "result",        "dismissible",  "sound"
+    "kind",          "title",     "body",         "warning",         "message",  "step",
+    "details",       "urgency",   "presentation", "priority",        "choices",  "suggested",
+    "delay-options", "delay-max", "deadline",     "deadline-choice", "progress", "result",
+    "dismissible",   "sound"
   };
   g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) keys = g_ptr_array_new();

@@ -202,10 +202,13 @@ static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxP
                                               : otaux_prompt_kind_to_string(prompt->kind));
   append_part(body, prompt->message);
   append_part(body, prompt->body);
+  /* the updater's step ("Copying image to rootfs.1"): secondary, under the text */
+  append_part(body, prompt->step);
   append_part(body, prompt->warning);
   show->body = g_string_free(body, FALSE);
   append_markup(markup, prompt->message_markup, prompt->message);
   append_markup(markup, prompt->body_markup, prompt->body);
+  append_markup(markup, NULL, prompt->step); /* plain text: escaped */
   append_markup(markup, prompt->warning_markup, prompt->warning);
   show->body_markup = g_string_free(markup, FALSE);
 

@@ -26,13 +26,14 @@ typedef struct {
 static const char *const offer_own[] = { "help", "wait", "timeout", "verbose", NULL };
 static const char *const other_own[] = { "help", NULL };
 
-static Table tables[3];
+static Table tables[4];
 
 static void init_tables(void)
 {
   tables[0] = (Table){ "offer", "offer", otaux_offer_keys, otaux_n_offer_keys, offer_own };
   tables[1] = (Table){ "state", "state", otaux_state_keys, otaux_n_state_keys, other_own };
   tables[2] = (Table){ "answer", "answer", otaux_answer_keys, otaux_n_answer_keys, other_own };
+  tables[3] = (Table){ "finish", "finish", otaux_finish_keys, otaux_n_finish_keys, other_own };
 }
 
 static void test_rows(void **state)
@@ -221,6 +222,12 @@ static void test_otauxctl_accepts(void **state)
     g_autofree char *option =
         g_strdup_printf("--%s=%s", otaux_state_keys[i].name, sample(otaux_state_keys[i].kind));
     const char *args[] = { "state", "fw", "30", option, NULL };
+    assert_int_equal(run_otauxctl(args, NULL), 3);
+  }
+  for (gsize i = 0; i < otaux_n_finish_keys; i++) {
+    g_autofree char *option =
+        g_strdup_printf("--%s=%s", otaux_finish_keys[i].name, sample(otaux_finish_keys[i].kind));
+    const char *args[] = { "finish", "fw", "410", option, NULL };
     assert_int_equal(run_otauxctl(args, NULL), 3);
   }
   for (gsize i = 0; i < otaux_n_answer_keys; i++) {

@@ -326,9 +326,42 @@ static void test_updater_message_and_instruction(void **state)
   asked = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_string_equal(asked->message, "Keep the <b>dock</b> plugged in.");
 
+  /* a result never repeats the install message: success nor failure */
   assert_true(otaux_offer_finish(o, 200, T0, NULL));
   result = otaux_prompt_build(o, f->policy, f->strings, T0);
-  assert_string_equal(result->message, "Keep the <b>dock</b> plugged in.");
+  assert_int_equal(result->kind, OTAUX_PROMPT_RESULT);
+  assert_string_equal(result->message, "");
+  assert_string_equal(result->message_markup, "");
+  assert_null(strstr(result->body, "dock"));
+  o->finish_reported = FALSE; /* as after a cancel: one more Finish is taken */
+  assert_true(otaux_offer_finish(o, 410, T0, NULL));
+  g_clear_pointer(&result, otaux_prompt_free);
+  result = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(result->message, "");
+  assert_null(strstr(result->body, "dock"));
+}
+
+/* FinishWithDetails' "message": under the result's own text, plain in
+ * "body", escaped in "body-markup" (as a name is), never read as markup. */
+static void test_finish_message(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 60, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) plain = NULL;
+  g_autoptr(OtauxPrompt) worded = NULL;
+
+  assert_true(otaux_offer_finish(o, 410, T0, NULL));
+  plain = otaux_prompt_build(o, f->policy, f->strings, T0);
+  o->finish_message = g_strdup("Compatible <b>mismatch</b> & acme-tablet");
+  worded = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(worded->kind, OTAUX_PROMPT_RESULT);
+  g_autofree char *body =
+      g_strconcat(plain->body, "\nCompatible <b>mismatch</b> & acme-tablet", NULL);
+  assert_string_equal(worded->body, body);
+  g_autofree char *markup = g_strconcat(
+      plain->body_markup, "\nCompatible &lt;b&gt;mismatch&lt;/b&gt; &amp; acme-tablet", NULL);
+  assert_string_equal(worded->body_markup, markup);
+  assert_string_equal(worded->title, plain->title);
 }
 
 static void test_forced(void **state)
@@ -381,6 +414,54 @@ static void test_pending_and_installing(void **state)
       "This takes about 5\u00a0minutes. Do not turn it off.");
   assert_int_equal(installing->choices->len, 0);
   assert_int_equal(installing->progress, -1);
+}
+
+/* SetState 60 with bytes: the install's percentage, as "progress" and on a
+ * line under the body; the updater's step as "step", apart from "message".
+ * The download's bytes and the offered size are not the install's. */
+static void test_installing_progress_and_step(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 30, OTAUX_PRIORITY_MEDIUM, T0);
+  const char *body = "The device cannot be used until the update is done, and restarts when it "
+                     "is. This takes about 5\u00a0minutes. Do not turn it off.";
+  g_autoptr(OtauxPrompt) unknown = NULL;
+  g_autoptr(OtauxPrompt) known = NULL;
+  g_autoptr(OtauxPrompt) done = NULL;
+
+  assert_true(otaux_offer_set_state(o, 40, 1000, 1000, T0, NULL));
+  assert_true(otaux_offer_answer(o, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(o, 60, 0, 0, T0, NULL));
+  assert_true(o->bytes_done == 0 && o->bytes_total == 0);
+  unknown = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(unknown->progress, -1);
+  assert_string_equal(unknown->body, body);
+  assert_string_equal(unknown->step, "");
+
+  assert_true(otaux_offer_set_state(o, 60, 450, 1000, T0, NULL));
+  o->step = g_strdup("Copying <image> to rootfs.1 & more");
+  o->instruction = g_strdup("Keep the charger plugged in.");
+  known = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(known->kind, OTAUX_PROMPT_INSTALLING);
+  assert_int_equal(known->progress, 45);
+  g_autofree char *with_percent = g_strconcat(body, "\n45% installed", NULL);
+  assert_string_equal(known->body, with_percent);
+  assert_true(g_str_has_suffix(known->body_markup, "\n45% installed"));
+  assert_string_equal(known->step, "Copying <image> to rootfs.1 & more");
+  assert_string_equal(known->message, "Keep the charger plugged in.");
+  assert_false(otaux_prompt_equal(unknown, known));
+
+  /* a missing bytes-total keeps the last one */
+  assert_true(otaux_offer_set_state(o, 60, 1000, 0, T0, NULL));
+  done = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(done->progress, 100);
+
+  /* no step on a result */
+  assert_true(otaux_offer_finish(o, 200, T0, NULL));
+  g_clear_pointer(&done, otaux_prompt_free);
+  done = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(done->step, "");
+  assert_int_equal(done->progress, -1);
 }
 
 static void test_delayed_reminder_final_warning(void **state)
@@ -625,8 +706,10 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_operator_message_and_no_reboot, setup, teardown),
     cmocka_unit_test_setup_teardown(test_updater_message_and_instruction, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_finish_message, setup, teardown),
     cmocka_unit_test_setup_teardown(test_forced, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pending_and_installing, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_installing_progress_and_step, setup, teardown),
     cmocka_unit_test_setup_teardown(test_delayed_reminder_final_warning, setup, teardown),
     cmocka_unit_test_setup_teardown(test_skipped_reminder_is_not_shown, setup, teardown),
     cmocka_unit_test_setup_teardown(test_scheduled_accept_is_pending, setup, teardown),

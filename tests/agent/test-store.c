@@ -110,6 +110,8 @@ static OtauxOffer *full_offer(guint serial)
   g_free(o->spec.install_message);
   o->spec.install_message = g_strdup("Keep the dock plugged in.\nThen restart.");
   o->instruction = g_strdup("Replug the device");
+  o->step = g_strdup("Copying image to rootfs.1");
+  o->finish_message = g_strdup("Compatible mismatch: expected 'acme-phone' <b>&</b>");
   return o;
 }
 
@@ -126,6 +128,9 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_string_equal(a->spec.install_message, b->spec.install_message);
   assert_string_equal(a->instruction != NULL ? a->instruction : "",
                       b->instruction != NULL ? b->instruction : "");
+  assert_string_equal(a->step != NULL ? a->step : "", b->step != NULL ? b->step : "");
+  assert_string_equal(a->finish_message != NULL ? a->finish_message : "",
+                      b->finish_message != NULL ? b->finish_message : "");
   assert_int_equal(a->spec.priority, b->spec.priority);
   assert_true(a->spec.size == b->spec.size);
   assert_int_equal(a->spec.state, b->spec.state);
@@ -242,6 +247,9 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_int64(kf, "offer", "later-until", o->later_until);
   g_key_file_set_boolean(kf, "offer", "charge-ok", o->charge_ok);
   g_key_file_set_string(kf, "offer", "instruction", o->instruction != NULL ? o->instruction : "");
+  g_key_file_set_string(kf, "offer", "step", o->step != NULL ? o->step : "");
+  g_key_file_set_string(kf, "offer", "finish-message",
+                        o->finish_message != NULL ? o->finish_message : "");
   return g_key_file_to_data(kf, length, NULL);
 }
 
@@ -269,6 +277,10 @@ static void test_serialize_matches_keyfile(void **state)
     o->spec.release_notes = g_strdup(values[(i + 7) % G_N_ELEMENTS(values)]);
     g_free(o->instruction);
     o->instruction = i % 2 == 0 ? g_strdup(values[(i + 3) % G_N_ELEMENTS(values)]) : NULL;
+    g_free(o->step);
+    o->step = i % 3 == 1 ? g_strdup(values[(i + 2) % G_N_ELEMENTS(values)]) : NULL;
+    g_free(o->finish_message);
+    o->finish_message = i % 2 == 1 ? g_strdup(values[(i + 5) % G_N_ELEMENTS(values)]) : NULL;
     o->reboot_at = i % 3 == 0 ? G_MININT64 : (gint64)i * 1000;
     o->spec.size = i % 2 == 0 ? G_MAXUINT64 : i;
     o->charge_ok = i % 2;

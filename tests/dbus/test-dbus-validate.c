@@ -342,6 +342,45 @@ static void test_set_state_instruction(void **state)
   assert_null(d.instruction);
 }
 
+/* SetState's "step": a string up to 256 bytes, beside "instruction". */
+static void test_set_state_step(void **state)
+{
+  g_autofree char *at_limit = g_strnfill(OTAUX_LIMIT_STEP_BYTES, 'x');
+  g_autofree char *over = g_strnfill(OTAUX_LIMIT_STEP_BYTES + 1, 'x');
+  dbus_uint32_t number = 3;
+  Entry ok[] = { STR("step", "Copying image to rootfs.1"),
+                 STR("instruction", "Keep it plugged"),
+                 { NULL } };
+  Entry full[] = { STR("step", at_limit), { NULL } };
+  Entry long_[] = { STR("step", over), STR("instruction", "x"), { NULL } };
+  Entry typed[] = { { "step", DBUS_TYPE_UINT32, &number }, { NULL } };
+  OtauxStateDetails d = { 0 };
+  guint32 st = 0;
+
+  g_autoptr(DBusMessage) m1 = set_state_msg(60, ok);
+  assert_true(otaux_dbus_parse_set_state_details(m1, &st, &d, NULL));
+  assert_string_equal(d.step, "Copying image to rootfs.1");
+  assert_string_equal(d.instruction, "Keep it plugged");
+  g_clear_pointer(&d.step, g_free);
+  g_clear_pointer(&d.instruction, g_free);
+
+  g_autoptr(DBusMessage) m2 = set_state_msg(60, full);
+  assert_true(otaux_dbus_parse_set_state_details(m2, &st, &d, NULL));
+  assert_int_equal(strlen(d.step), OTAUX_LIMIT_STEP_BYTES);
+  g_clear_pointer(&d.step, g_free);
+
+  const Entry *bad[] = { long_, typed };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DBusMessage) m = set_state_msg(60, bad[i]);
+    assert_false(otaux_dbus_parse_set_state_details(m, &st, &d, &error));
+    assert_string_equal(otaux_dbus_error_name(error), OTAUX_ERROR_INVALID_ARGS);
+    assert_non_null(strstr(error->message, "'step'"));
+    assert_null(d.step);
+    assert_null(d.instruction);
+  }
+}
+
 static void test_finish(void **state)
 {
   static const struct {
@@ -361,6 +400,65 @@ static void test_finish(void **state)
     else
       assert_string_equal(otaux_dbus_error_name(error), OTAUX_ERROR_INVALID_ARGS);
   }
+}
+
+static DBusMessage *finish_details_msg(dbus_uint32_t code, const Entry *details)
+{
+  DBusMessage *msg = new_call("FinishWithDetails");
+  DBusMessageIter iter;
+  dbus_message_iter_init_append(msg, &iter);
+  dbus_message_iter_append_basic(&iter, DBUS_TYPE_UINT32, &code);
+  append_dict(&iter, details);
+  return msg;
+}
+
+/* FinishWithDetails: the codes of Finish; "message" a string up to its
+ * limit, of type s; unknown keys ignored; anything else InvalidArgs. */
+static void test_finish_with_details(void **state)
+{
+  g_autofree char *at_limit = g_strnfill(OTAUX_LIMIT_FINISH_MSG_BYTES, 'x');
+  g_autofree char *over = g_strnfill(OTAUX_LIMIT_FINISH_MSG_BYTES + 1, 'x');
+  dbus_uint32_t number = 7;
+  Entry ok[] = { STR("message", "<b>Compatible</b> & mismatch"),
+                 STR("unknown-key", "x"),
+                 { NULL } };
+  Entry full[] = { STR("message", at_limit), { NULL } };
+  Entry long_[] = { STR("message", over), { NULL } };
+  Entry typed[] = { { "message", DBUS_TYPE_UINT32, &number }, { NULL } };
+  Entry twice[] = { STR("message", "a"), STR("message", "b"), { NULL } };
+  Entry none[] = { { NULL } };
+  OtauxFinishDetails d = { 0 };
+  guint32 result = 0;
+
+  g_autoptr(DBusMessage) m1 = finish_details_msg(410, ok);
+  assert_true(otaux_dbus_parse_finish_details(m1, &result, &d, NULL));
+  assert_int_equal(result, 410);
+  assert_string_equal(d.message, "<b>Compatible</b> & mismatch"); /* as sent: plain text */
+  g_clear_pointer(&d.message, g_free);
+
+  g_autoptr(DBusMessage) m2 = finish_details_msg(200, full);
+  assert_true(otaux_dbus_parse_finish_details(m2, &result, &d, NULL));
+  assert_int_equal(strlen(d.message), OTAUX_LIMIT_FINISH_MSG_BYTES);
+  g_clear_pointer(&d.message, g_free);
+
+  g_autoptr(DBusMessage) m3 = finish_details_msg(200, none);
+  assert_true(otaux_dbus_parse_finish_details(m3, &result, &d, NULL));
+  assert_null(d.message);
+
+  const Entry *bad[] = { long_, typed, twice };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DBusMessage) m = finish_details_msg(410, bad[i]);
+    assert_false(otaux_dbus_parse_finish_details(m, &result, &d, &error));
+    assert_string_equal(otaux_dbus_error_name(error), OTAUX_ERROR_INVALID_ARGS);
+    assert_non_null(strstr(error->message, "'message'"));
+    assert_null(d.message);
+  }
+  g_autoptr(GError) e4 = NULL;
+  g_autoptr(DBusMessage) m4 = finish_details_msg(300, ok);
+  assert_false(otaux_dbus_parse_finish_details(m4, &result, &d, &e4));
+  assert_string_equal(otaux_dbus_error_name(e4), OTAUX_ERROR_INVALID_ARGS);
+  assert_null(d.message);
 }
 
 static DBusMessage *answer_msg(const char *choice, const Entry *details)
@@ -444,7 +542,9 @@ int main(void)
     cmocka_unit_test(test_offer_wrong_signature),
     cmocka_unit_test(test_set_state),
     cmocka_unit_test(test_set_state_instruction),
+    cmocka_unit_test(test_set_state_step),
     cmocka_unit_test(test_finish),
+    cmocka_unit_test(test_finish_with_details),
     cmocka_unit_test(test_answer),
     cmocka_unit_test(test_error_names),
   };

@@ -9,7 +9,9 @@ for tool in busctl gdbus dbus-send; do
 done
 tmp=$(mktemp -d)
 agent_pid=
-trap '[ -n "$agent_pid" ] && kill -KILL "$agent_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+monitor_pid=
+trap '[ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
+      [ -n "$agent_pid" ] && kill -KILL "$agent_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 n=0
 fail() { echo "not ok $((n + 1)) - $*"; echo "1..$((n + 1))"; exit 1; }
@@ -20,10 +22,27 @@ contains() { grep -Fq -- "$3" <<<"$2" || fail "$1: '$3' not in: $2"; n=$((n + 1)
 A=(org.otaux.Agent /org/otaux/Agent)
 O=(org.otaux.Agent /org/otaux/Agent/Offers/1)
 get() { busctl --user get-property "${O[@]}" org.otaux.Offer1 "$@"; }
+# Waits (at most 10 s) for a line matching $2 (grep -E) in file $1.
+wait_line() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    grep -Eq -- "$2" "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 "$OTAUX_AGENT" --state-dir "$tmp/state" &
 agent_pid=$!
 gdbus wait --session --timeout 15 org.otaux.Agent
+
+# the updater's one subscription, before the first Offer: Agent1.Decided
+gdbus monitor --session --dest org.otaux.Agent --object-path /org/otaux/Agent \
+  >"$tmp/agent-monitor" &
+monitor_pid=$!
+# its owner lookup is answered after its match rule is in place
+wait_line "$tmp/agent-monitor" '^The name org.otaux.Agent is owned by' ||
+  fail "gdbus monitor did not start"
 
 # 1. offer, with busctl and (idempotent) with gdbus
 expect "busctl Offer" "$(busctl --user call "${A[@]}" org.otaux.Agent1 Offer 'a{sv}' 6 \
@@ -61,6 +80,14 @@ x $at"
 # 6. the schedule accepts (waiting on the event, bounded)
 "$OTAUXCTL" wait-decision fw-2024.1 --until accept --timeout 30 >/dev/null
 expect "scheduled accept" "$(get Decision DecisionReason)" $'s "accept"\ns "scheduled"'
+decided="^/org/otaux/Agent: org.otaux.Agent1.Decided \(objectpath '/org/otaux/Agent/Offers/1',"
+for want in "'accept', .*'phase': <'offered'>, 'reason': <'user'>.*'correlator': <'dm-4711'>" \
+  "'delay-reboot', .*'reason': <'user'>, 'reboot-at': <int64 $at>" \
+  "'accept', .*'phase': <'delayed'>, 'reason': <'scheduled'>"; do
+  wait_line "$tmp/agent-monitor" "$decided $want" ||
+    fail "Agent1.Decided $want not heard: $(cat "$tmp/agent-monitor")"
+  n=$((n + 1)); echo "ok $n - Agent1.Decided ${want%%,*}"
+done
 
 # 7. install, finish
 busctl --user call "${O[@]}" org.otaux.Offer1 SetState 'ua{sv}' 60 0

@@ -40,6 +40,7 @@ OFFER_KEYS = {
     'release-notes': dbus.String, 'message': dbus.String,
     'deadline': dbus.Int64, 'install-seconds': dbus.UInt32,
     'correlator': dbus.String,
+    'install-message': dbus.String,
 }
 
 
@@ -308,6 +309,13 @@ class Agent:
 
     def finish(self, path, result):
         self.offer_iface(path).Finish(dbus.UInt32(result))
+
+    def finish_with_details(self, path, result, details):
+        """FinishWithDetails; details: a dict of raw dbus values or str."""
+        d = {k: (v if isinstance(v, dbus.String) or not isinstance(v, str) else dbus.String(v))
+             for k, v in details.items()}
+        self.offer_iface(path).FinishWithDetails(dbus.UInt32(result),
+                                                 dbus.Dictionary(d, signature='sv'))
 
     def withdraw(self, path):
         self.offer_iface(path).Withdraw()

@@ -164,6 +164,34 @@ def test_bad_finish(a):
         refused(a, INVALID, a.finish, ctx['ready'], code)
 
 
+def test_bad_finish_with_details(a):
+    """FinishWithDetails: a named error (InvalidArgs, NotAllowed), the message
+    naming the key, and nothing changes; at the limit it is taken."""
+    limit = a.limits()['max-finish-message-bytes']
+    assert limit == 1024, a.limits()
+    p = ctx['ready']
+    for details in ({'message': 'x' * (limit + 1)}, {'message': 'é' * (limit // 2) + 'x'},
+                    {'message': dbus.UInt32(1)}, {'message': dbus.Array(['a'], signature='s')}):
+        try:
+            before = snapshot(a)
+            a.finish_with_details(p, 410, details)
+            raise AssertionError(f'{details!r} was taken')
+        except dbus.exceptions.DBusException as e:
+            assert e.get_dbus_name() == INVALID, e.get_dbus_name()
+            assert "'message'" in e.get_dbus_message(), e.get_dbus_message()
+        assert snapshot(a) == before and a.alive()
+    for code in (0, 199, 300, 600):
+        refused(a, INVALID, a.finish_with_details, p, code, {'message': 'x'})
+    refused(a, NOT_ALLOWED, a.finish_with_details, ctx['finished'], 410, {'message': 'again'})
+    refused(a, INVALID, a.call, p, OFFER_IFACE, 'FinishWithDetails', 'u', 410)
+    # at the limit (in bytes: two-byte characters count twice), and unknown keys ignored
+    q = a.offer(id='bad-finish-words', priority='high', state=40)
+    a.finish_with_details(q, 410, {'message': 'é' * (limit // 2), 'x-future': 'ignored'})
+    assert a.prop(q, 'Result') == 410
+    assert a.prop(q, 'Prompt')['body'].endswith('\n' + 'é' * (limit // 2))
+    a.withdraw(q)
+
+
 def test_refused_transitions(a):
     refused(a, NOT_ALLOWED, a.set_state, ctx['offered'], 60)   # nobody accepted
     refused(a, NOT_ALLOWED, a.set_state, ctx['ready'], 60)     # asked, not answered
@@ -215,5 +243,5 @@ if __name__ == '__main__':
     main([test_wrong_types, test_missing_or_empty_id, test_unknown_values, test_string_limits,
           test_too_many_dict_entries, test_wrong_signature, test_unknown_method_interface_object,
           test_answer_not_offered, test_answer_when_nothing_is_asked, test_bad_delay,
-          test_bad_finish, test_refused_transitions, test_properties_are_read_only,
+          test_bad_finish, test_bad_finish_with_details, test_refused_transitions, test_properties_are_read_only,
           test_too_many_offers], setup, teardown)

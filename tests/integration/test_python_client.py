@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """An independent client (python3-dbus) walks offers through the real agent:
-properties, PropertiesChanged, Decided details, idempotent Offer, Withdraw,
+properties, PropertiesChanged, Decided details (Offer1's and Agent1's), idempotent Offer, Withdraw,
 Introspect."""
 import os
 import sys
@@ -164,6 +164,34 @@ def test_silent_offer_is_accepted_by_policy(a):
     expect_error('org.otaux.Error.NotAllowed', a.set_state, path, 60)
 
 
+def test_silent_offer_is_heard_on_agent_decided(a):
+    """Agent1.Decided: a silent offer decided inside the Offer call is heard
+    on /org/otaux/Agent, with the offer's path and the same decision and
+    details as its Offer1.Decided, before the Offer reply is handled."""
+    a.signals.clear(a)
+    path = a.offer(id='fw-py-silent-agent', priority='low', silent=True, correlator='c-agent')
+    # The signals were sent before the reply: they are queued already.
+    args = a.signals.wait('Decided', '/org/otaux/Agent', lambda x: x[0] == path, timeout=5)
+    ev = a.signals.find('Decided', path)
+    assert ev is not None and ev[0] == OFFER_IFACE, 'Offer1.Decided missing'
+    assert args[1:] == ev[3], (args, ev[3])
+    assert args[1] == 'accept', args
+    d = args[2]
+    assert d['id'] == 'fw-py-silent-agent' and d['reason'] == 'policy', d
+    assert d['phase'] == 'offered' and d['correlator'] == 'c-agent', d
+    assert sorted(d) == ['correlator', 'id', 'phase', 'reason', 'reboot-at'], d
+    # and one Agent1.Decided per Offer1.Decided: a user's answer too
+    a.set_state(path, 40)
+    a.signals.clear(a)
+    a.answer(path, 'cancel')
+    offer_d = decided(a, path, 'cancel')
+    agent_args = a.signals.wait('Decided', '/org/otaux/Agent', lambda x: x[0] == path)
+    assert agent_args[1] == 'cancel' and agent_args[2] == offer_d, (agent_args, offer_d)
+    a.withdraw(path)  # its reply comes after any signal sent before it
+    a.signals.wait('OfferRemoved', '/org/otaux/Agent')
+    assert a.signals.find('Decided', '/org/otaux/Agent') is None, 'a second Agent1.Decided'
+
+
 def test_withdraw(a):
     path = a.offer(id='fw-py-withdraw', name='to withdraw')
     a.signals.clear(a)
@@ -178,4 +206,5 @@ def test_withdraw(a):
 if __name__ == '__main__':
     main([test_agent_properties, test_introspect, test_offer_and_properties,
           test_offer_is_idempotent, test_walk_through, test_final_warning_counts_down, test_cancel,
-          test_silent_offer_is_accepted_by_policy, test_withdraw], setup, teardown)
+          test_silent_offer_is_accepted_by_policy, test_silent_offer_is_heard_on_agent_decided,
+          test_withdraw], setup, teardown)

@@ -93,10 +93,28 @@ expect_eq "DecisionReason" "$(prop "$path" DecisionReason)" scheduled
 # -- install, finish -------------------------------------------------------------
 ctl state fw-walk-1 60
 expect_eq "phase installing" "$(prop "$path" Phase)" installing
+ctl state fw-walk-1 60 --bytes-done 50 --bytes-total 100 --step "Copying image to rootfs.1"
+show=$(ctl show fw-walk-1)
+expect_match "install progress: the prompt's percentage" "$show" '^    progress: +50$'
+expect_match "install progress: the body says it" "$show" '^ +50% installed$'
+expect_match "install step: the prompt's step" "$show" '^    step: +Copying image to rootfs\.1$'
 ctl finish fw-walk-1 200
 expect_eq "phase finished" "$(prop "$path" Phase)" finished
 expect_eq "result" "$(prop "$path" Result)" 200
 expect_match "list: finished" "$(ctl list)" "^$path	fw-walk-1	high	finished	accept	"
+
+# -- finish with the updater's words (FinishWithDetails) ----------------------------
+ctl offer id=fw-walk-words priority=low state=40 >/dev/null
+ctl answer fw-walk-words accept
+ctl state fw-walk-words 60
+expect_rc "finish --message: too long" 1 ctl finish fw-walk-words 410 --message "$(head -c 1025 /dev/zero | tr '\0' x)"
+expect_match "finish --message: the refusal names the error" "$(cat "$tmp/err")" \
+  "org\.otaux\.Error\.InvalidArgs.*'message'"
+ctl finish fw-walk-words 410 --message "Compatible <b>mismatch</b> & more"
+expect_eq "finish --message: result" "$(prop fw-walk-words Result)" 410
+expect_match "finish --message: the words under the result" "$(ctl show fw-walk-words)" \
+  '^ +Compatible <b>mismatch</b> & more$'
+ctl withdraw fw-walk-words
 
 # -- --wait, exit codes -------------------------------------------------------------
 out=$(ctl offer --id fw-walk-silent --priority low --silent --wait --timeout 10)

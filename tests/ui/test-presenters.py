@@ -332,6 +332,60 @@ def test_result_failure_has_its_icon(ctx):
         mock.calls('Notify')
 
 
+def test_result_failure_with_updater_words(ctx):
+    """FinishWithDetails 410 with a message that holds markup characters: the
+    words reach the Notify body under the result's own text, escaped for
+    the body-markup server, and the Prompt (plain in body, escaped in
+    body-markup); the install message is not repeated on the result."""
+    mock = ctx.mock()
+    ctx.start_agent()
+    words = "Compatible <b>mismatch</b> & expected 'acme-phone'"
+    path = ctx.offer('medium', state=40, install_message='Keep it plugged in.')
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    ctx.agent.finish_with_details(path, 410, {'message': words})
+    n = mock.notify(lambda n: n['hints'].get('x-otaux-offer') == path and
+                    n['icon'] == 'otaux-update-failed', what='the failure notification')
+    log('failure with words, Notify:', n)
+    prompt = ctx.agent.prop(path, 'Prompt')
+    result_text = prompt['body'].split('\n')[0]
+    assert prompt['body'] == result_text + '\n' + words, prompt['body']
+    escaped = 'Compatible &lt;b&gt;mismatch&lt;/b&gt; &amp; expected '
+    assert prompt['body-markup'].split('\n')[1].startswith(escaped), prompt['body-markup']
+    assert escaped in n['body'], n['body']
+    assert '<b>mismatch' not in n['body'], n['body']
+    lines = n['body'].split('\n')
+    at = [i for i, line in enumerate(lines) if escaped in line]
+    assert at and at[0] > 0 and lines[at[0] - 1].endswith(prompt['body-markup'].split('\n')[0]), \
+        ('the words are not under the result text', lines)
+    assert 'Keep it plugged in.' not in n['body'] and prompt['message'] == '', (n, prompt)
+
+
+def test_result_failure_words_in_popup(ctx):
+    """The updater's words in the pop-up: the result of a high offer shows
+    them literally (markup characters as text) under the result's own text,
+    in the prompter's picture."""
+    ctx.mock()
+    ctx.start_agent()
+    words = 'Compatible <b>mismatch</b> & acme-tablet'
+    path = ctx.offer('high', state=40)
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    ctx.agent.finish_with_details(path, 410, {'message': words})
+    ctx.window(path)
+    serial = path.rsplit('/', 1)[1]
+    lay = uitest.read_layout(ctx.shots, serial, 'result')
+    log('result picture:', os.path.join(ctx.shots, '%s-result.png' % serial))
+    result_text = ctx.agent.prop(path, 'Prompt')['body'].split('\n')[0]
+    label = next((t for t in lay['labels'] if words in t['text']), None)
+    assert label is not None, lay['labels']
+    # one label, two lines: the result's text, then the words
+    assert label['text'].split('\n') == [result_text, words], label['text']
+
+
 def test_no_actions_falls_back_to_popup(ctx):
     """A medium question on a server without buttons goes to the pop-up, and
     is then asked once: no notification repeats it while the pop-up shows
@@ -378,6 +432,70 @@ def test_progress_value_and_replace(ctx):
     assert m['replaces'] != 0 and (n['replaces'] in (0, m['replaces'])), (n, m)
     # answered: the question (id 1) was closed, progress is a new one
     assert [1] in mock.calls('CloseNotification'), mock.calls('CloseNotification')
+
+
+def set_state_60(ctx, path, done, total, step):
+    ctx.agent.offer_iface(path).SetState(dbus.UInt32(60), dbus.Dictionary({
+        'bytes-done': dbus.UInt64(done), 'bytes-total': dbus.UInt64(total),
+        'step': dbus.String(step)}, signature='sv'))
+
+
+def test_installing_progress_and_step_notify(ctx):
+    """Issue 16 item 4: SetState 60 with bytes and a step: the installing
+    notification carries the percentage (value hint and a line of text) and
+    the step, escaped, under the text; the Prompt has them too."""
+    mock = ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('medium', state=40)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    n = mock.notify(lambda n: n['summary'].startswith('Installing'), what='the installing Notify')
+    assert 'value' not in n['hints'] and '%' not in n['body'], n  # no bytes yet: unknown
+    step = 'Copying image to rootfs.1 <&>'
+    set_state_60(ctx, path, 45, 100, step)
+    n = mock.notify(lambda n: n['hints'].get('value') == 45, what='Notify with value 45')
+    log('installing with progress and step, Notify:', n)
+    lines = n['body'].split('\n')
+    assert '45% installed' in lines, lines
+    assert 'Copying image to rootfs.1 &lt;&amp;&gt;' in lines, lines
+    assert lines.index('Copying image to rootfs.1 &lt;&amp;&gt;') > lines.index('45% installed')
+    prompt = ctx.agent.prop(path, 'Prompt')
+    assert prompt['kind'] == 'installing' and prompt['progress'] == 45, prompt
+    assert prompt['step'] == step and step not in prompt['message'], prompt
+
+
+def test_installing_progress_and_step_popup(ctx):
+    """The same in the pop-up (a high offer): the bar at 45 % and the step
+    under it, in the prompter's picture of the installing screen."""
+    ctx.mock()
+    ctx.start_agent()
+    path = ctx.offer('high', state=40)
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.set_state(path, 60)
+    step = 'Copying image to rootfs.1'
+    set_state_60(ctx, path, 45, 100, step)
+    serial = path.rsplit('/', 1)[1]
+    json_path = os.path.join(ctx.shots, '%s-installing.json' % serial)
+
+    def pictured():
+        try:
+            with open(json_path) as f:
+                lay = json.load(f)
+        except (OSError, ValueError):
+            return None
+        texts = [t['text'] for t in lay['labels']]
+        return lay if step in texts and lay['bars'] and \
+            abs(lay['bars'][0]['fraction'] - 0.45) < 0.01 else None
+    lay = wait(pictured, 15, 'a picture of the installing screen with 45 % and the step')
+    log('installing picture:', json_path.replace('.json', '.png'))
+    assert os.path.isfile(json_path.replace('.json', '.png'))
+    bar = lay['bars'][0]
+    label = next(t for t in lay['labels'] if t['text'] == step)
+    assert label['y'] >= bar['y'] + bar['height'], (label, bar)
+    assert any(t['text'].endswith('45% installed') for t in lay['labels']), lay['labels']
 
 
 def test_server_restart_asks_again(ctx):

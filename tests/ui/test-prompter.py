@@ -496,6 +496,36 @@ def test_installing_moves_and_hides(ctx):
     assert lay['bars'][0]['text'] == '30\u00a0%', lay['bars']  # the body has no percentage
 
 
+def test_installing_percentage_and_step(ctx):
+    """Issue 16 item 4: the install's percentage fills the bar (said once:
+    the body has it), and the updater's step is the dim line under the
+    bar, as it wrote it (plain text, markup characters literal)."""
+    prompt = screen('installing')
+    step = 'Copying image to rootfs.1 <b>&</b>'
+    prompt['body'] = dbus.String(prompt['body'] + '\n45% installed')
+    prompt['progress'] = dbus.Int32(45)
+    prompt['step'] = dbus.String(step)
+    path, serial = ctx.add(prompt)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'installing')
+    assert os.path.isfile(os.path.join(ctx.shots, '%s-installing.png' % serial))
+    bar = lay['bars'][0]
+    assert abs(bar['fraction'] - 0.45) < 0.01 and not bar['pulsing'], lay['bars']
+    assert bar['text'] is None, lay['bars']  # the body says 45%
+    texts = {t['text']: t for t in lay['labels']}
+    assert step in texts, list(texts)
+    assert texts[step]['y'] >= bar['y'] + bar['height'], (texts[step], bar)
+    assert any(t.endswith('45% installed') for t in texts), list(texts)
+    # the next step replaces it in place; "" leaves no empty line
+    ctx.forget_layout(serial, 'installing')
+    prompt['step'] = dbus.String('')
+    prompt['progress'] = dbus.Int32(80)
+    ctx.ctl.SetPrompt(path, prompt)
+    lay = ctx.layout(serial, 'installing')
+    assert abs(lay['bars'][0]['fraction'] - 0.8) < 0.01, lay['bars']
+    assert step not in [t['text'] for t in lay['labels']], lay['labels']
+
+
 LANGUAGES = ('en', 'de', 'fr', 'es', 'ar')
 
 

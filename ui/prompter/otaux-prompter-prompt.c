@@ -33,6 +33,7 @@ void otaux_prompt_free(OtauxPrompt *p)
   g_free(p->warning_markup);
   g_free(p->message_markup);
   g_free(p->details);
+  g_free(p->step);
   g_free(p->urgency);
   g_free(p->presentation);
   g_free(p->priority);
@@ -114,6 +115,7 @@ OtauxPrompt *otaux_prompt_parse(GVariant *dict)
   p->warning_markup = dict_markup(&d, "warning-markup", p->warning);
   p->message_markup = dict_markup(&d, "message-markup", p->message);
   p->details = dict_string(&d, "details");
+  p->step = dict_string(&d, "step");
   p->urgency = dict_string(&d, "urgency");
   p->presentation = dict_string(&d, "presentation");
   p->priority = dict_string(&d, "priority");
@@ -156,6 +158,7 @@ OtauxPrompt *otaux_prompt_copy(const OtauxPrompt *s)
   p->warning_markup = g_strdup(s->warning_markup);
   p->message_markup = g_strdup(s->message_markup);
   p->details = g_strdup(s->details);
+  p->step = g_strdup(s->step);
   p->urgency = g_strdup(s->urgency);
   p->presentation = g_strdup(s->presentation);
   p->priority = g_strdup(s->priority);

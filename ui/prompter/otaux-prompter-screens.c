@@ -110,7 +110,8 @@ static char *format_size(OtauxPrompter *self, guint64 bytes)
 }
 
 /* "20.2 MB of 48.0 MB, about 2 minutes left": bytes when the updater
- * reports them; the time left from the rate since the first report seen. */
+ * reports them; the time left from the rate since the first report seen.
+ * While installing: the updater's step ("Copying image to rootfs.1"). */
 static char *progress_line(OtauxPrompter *self, const OtauxPrompterOffer *o)
 {
   gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
@@ -118,7 +119,10 @@ static char *progress_line(OtauxPrompter *self, const OtauxPrompterOffer *o)
   g_autofree char *total = NULL;
   g_autofree char *left = NULL;
 
-  /* the download's bytes; an install's own progress is the bar alone */
+  /* under the install's bar: the updater's step, as it wrote it */
+  if (strcmp(self->cur->kind, "installing") == 0)
+    return g_strdup(self->cur->step);
+  /* the download's bytes */
   if (strcmp(self->cur->kind, "progress") != 0 || o->bytes_total == 0 ||
       o->bytes_done > o->bytes_total)
     return NULL;

@@ -66,6 +66,7 @@ typedef struct {
   char *warning_markup;
   char *message_markup;
   char *details;
+  char *step; /* the updater's install step, plain text */
   char *urgency;
   char *presentation;
   char *priority;
