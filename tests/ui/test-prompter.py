@@ -627,7 +627,7 @@ def when_text(lang, t, now):
     days = (datetime.datetime.fromtimestamp(t, datetime.timezone.utc).date()
             - datetime.datetime.fromtimestamp(now, datetime.timezone.utc).date()).days
     clock = time.strftime(translate(lang, '%H:%M'), time.gmtime(t))
-    date = time.strftime(translate(lang, '%A %d %B'), time.gmtime(t))
+    date = time.strftime(translate(lang, '%A %-d %B'), time.gmtime(t))
     msgid = ('at {time}' if days == 0 else 'tomorrow at {time}' if days == 1
              else 'on {date} at {time}')
     return translate(lang, msgid).replace('{time}', clock).replace('{date}', date)
