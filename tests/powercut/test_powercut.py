@@ -428,10 +428,13 @@ def describe(op):
     return ' '.join(str(x) for x in op)
 
 
-def tree_key(tree):
+def tree_key(tree, root):
+    """The same for the same tree under any temporary root: a fixed seed
+    then samples the same states on every run of the same recording."""
     h = hashlib.sha256()
     for p in sorted(tree):
-        h.update(p.encode() + b'\0' + (b'D' if tree[p] is None else b'F' + tree[p]) + b'\0')
+        rel = os.path.relpath(p, root).encode()
+        h.update(rel + b'\0' + (b'D' if tree[p] is None else b'F' + tree[p]) + b'\0')
     return h.hexdigest()
 
 
@@ -442,7 +445,7 @@ def unique_states(model, limit):
     total = 0
     for k, desc, tree in model.states(rng):
         total += 1
-        key = tree_key(tree)
+        key = tree_key(tree, model.root)
         count[key] = count.get(key, 0) + 1
         if key not in best or best[key][0] < k:
             best[key] = (k, desc, tree)
