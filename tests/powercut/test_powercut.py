@@ -3,6 +3,13 @@
 fwupd bridge's state, and that a fresh start on each such state has every
 answer it had acknowledged (issue 19).
 
+THE WORKLOAD: a first start with no state folder (neither state/ nor
+state/otaux exists), offers, re-offers of the same ids, accept (download
+and install), cancel, delay-reboot, SetState, Finish, Withdraw; SIGTERM;
+then a restart on the folders it left with more re-offers, answers, a
+Finish and a Withdraw. The bridge: 40 declines over 5 devices, the first
+one making its state folder.
+
 RECORDING. The real programs run unchanged under `strace -f -ttt -xx -y -s N`:
 the built otaux-agent on this test's private session bus, then the bridge's
 state module (bridges/fwupd/otaux-fwupd-state.c, linked into the small
@@ -43,15 +50,18 @@ that gives them); a seeded sample of at most MAX_STATES is checked.
 ACKNOWLEDGED: an Offer reply (id -> object path), a Decided signal (the
 decision), a Finish reply (the result) and a Withdraw reply count for crash
 point K when the test heard them before the strace time stamp of call K,
-that is before the call began (the call's effect comes after its stamp).
+that is before the call began (strace stamps a call at its entry, while
+the program is stopped there: the call's effect comes after its stamp).
 The bridge's driver prints "ack DEVICE=VERSION" with one write(2) after each
 decline returned: that write is in the trace itself.
 
 THE CHECK on each crash state: a fresh otaux-agent on it (on this bus, no
 strace) owns its name; every acknowledged offer is listed at the same path
 with the same id (unless its Withdraw was acknowledged: then it is gone);
-its Decision is the last Decided heard or a later one; a Finish heard has
-its Result; no file was set aside as .corrupt. For the bridge: the driver
+its Decision is the last Decided heard or a later one (not checked when a
+SetState or Finish on it was sent after that Decided: SetState 40 asks
+again, Decision none); a Finish heard has its Result; no file was set
+aside as .corrupt. For the bridge: the driver
 in check mode loads the file (a bridge would refuse to start on an
 unreadable one) and finds every acknowledged decline.
 
@@ -71,7 +81,6 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
-import dbus  # noqa: E402
 from otauxtest import (AGENT_NAME, OFFER_IFACE, PROPS_IFACE, Agent, Skip, main, now,  # noqa: E402
                        plain, wait_until)
 
