@@ -1,6 +1,8 @@
 /* otaux-store: offers on disk, one key file each, written atomically. */
 #include "otaux-store.h"
 
+#include "otaux-fs.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -29,6 +31,17 @@ static gboolean set_io_error(GError **error, int errsv, const char *what, const 
   return FALSE;
 }
 
+static gboolean make_offers_dir(OtauxStore *store, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!otaux_fs_mkdir_synced(store->offers_dir, 0700, &local)) {
+    g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s", local->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 OtauxStore *otaux_store_new(const char *dir, GError **error)
 {
   g_autoptr(OtauxStore) store = NULL;
@@ -38,11 +51,10 @@ OtauxStore *otaux_store_new(const char *dir, GError **error)
   store = g_new0(OtauxStore, 1);
   store->dir = g_strdup(dir);
   store->offers_dir = g_build_filename(dir, "offers", NULL);
-  /* State may name what a person chose: keep it private. */
-  if (g_mkdir_with_parents(store->offers_dir, 0700) != 0) {
-    set_io_error(error, errno, "cannot create", store->offers_dir);
+  /* State may name what a person chose: keep it private. Each folder made
+   * is synced into its parent before any offer is written in it. */
+  if (!make_offers_dir(store, error))
     return NULL;
-  }
   return g_steal_pointer(&store);
 }
 
@@ -401,17 +413,12 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
 
 static gboolean fsync_dir(const char *path, GError **error)
 {
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_autoptr(GError) local = NULL;
 
-  if (fd < 0)
-    return set_io_error(error, errno, "cannot open", path);
-  if (fsync(fd) != 0) {
-    int errsv = errno;
-
-    close(fd);
-    return set_io_error(error, errsv, "cannot sync", path);
+  if (!otaux_fs_sync_dir(path, &local)) {
+    g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s", local->message);
+    return FALSE;
   }
-  close(fd);
   return TRUE;
 }
 
@@ -453,6 +460,14 @@ gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer, GError **e
   if (unlink(tmp) != 0 && errno != ENOENT)
     return set_io_error(error, errno, "cannot remove", tmp);
   fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ENOENT) {
+    /* offers/ (or the state folder) went away under us: made again, and
+     * synced into its parent like at the first start. */
+    g_warning("%s is missing, creating it again", store->offers_dir);
+    if (!make_offers_dir(store, error))
+      return FALSE;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
   if (fd < 0)
     return set_io_error(error, errno, "cannot create", tmp);
   if (!write_all(fd, data, length) || fsync(fd) != 0) {

@@ -2,6 +2,8 @@
  * install through fwupd (SetState 60 …, Finish), reboot through logind. */
 #include "otaux-fwupd-private.h"
 
+#include "otaux-fs.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -126,7 +128,12 @@ static void fetched(Fetch *fetch, GBytes *bytes, GError *error)
     error = local;
   if (error == NULL) {
     g_autofree char *dir = g_path_get_dirname(path);
-    g_mkdir_with_parents(dir, 0700);
+    g_autoptr(GError) dir_error = NULL;
+
+    /* Made durable in its parent, like the state folder: a download
+     * reported done (40) must not lose its folder to a power cut. */
+    if (!otaux_fs_mkdir_synced(dir, 0700, &dir_error))
+      g_warning("%s", dir_error->message); /* the write below says why it fails */
     file = g_file_new_for_path(path);
     if (!g_file_replace_contents(file, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), NULL,
                                  FALSE, G_FILE_CREATE_PRIVATE, NULL, job->cancellable, &local))

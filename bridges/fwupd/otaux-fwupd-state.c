@@ -1,7 +1,8 @@
 #include "otaux-fwupd-state.h"
 
+#include "otaux-fs.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -49,29 +50,18 @@ gboolean otaux_fwupd_state_is_declined(OtauxFwupdState *state, const char *devic
   return declined != NULL && g_strcmp0(declined, version) == 0;
 }
 
-static gboolean fsync_path(const char *path, int flags, GError **error)
-{
-  int fd = g_open(path, flags | O_CLOEXEC, 0);
-  if (fd < 0 || fsync(fd) != 0) {
-    int err = errno;
-    if (fd >= 0)
-      close(fd);
-    g_set_error(error, OTAUX_FWUPD_STATE_ERROR, 0, "%s: %s", path, g_strerror(err));
-    return FALSE;
-  }
-  close(fd);
-  return TRUE;
-}
-
 static gboolean write_atomically(const char *path, const char *data, gsize len, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *tmp = g_strconcat(path, ".XXXXXX", NULL);
+  g_autoptr(GError) local = NULL;
   gsize done = 0;
   int fd;
 
-  if (g_mkdir_with_parents(dir, 0700) != 0) {
-    g_set_error(error, OTAUX_FWUPD_STATE_ERROR, 0, "%s: %s", dir, g_strerror(errno));
+  /* The first decline makes the folder (or makes it again, when it went):
+   * synced into its parent before the file in it counts as written. */
+  if (!otaux_fs_mkdir_synced(dir, 0700, &local)) {
+    g_set_error(error, OTAUX_FWUPD_STATE_ERROR, 0, "%s", local->message);
     return FALSE;
   }
   fd = g_mkstemp(tmp);
@@ -102,7 +92,11 @@ static gboolean write_atomically(const char *path, const char *data, gsize len, 
     return FALSE;
   }
   /* the rename itself is durable only once the folder is synced */
-  return fsync_path(dir, O_RDONLY | O_DIRECTORY, error);
+  if (!otaux_fs_sync_dir(dir, &local)) {
+    g_set_error(error, OTAUX_FWUPD_STATE_ERROR, 0, "%s", local->message);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean otaux_fwupd_state_decline(OtauxFwupdState *state, const char *device_id,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "otaux-fs.h"
 #include "otaux-store.h"
 #include "otaux-testlib.h"
 
@@ -521,6 +522,85 @@ static void test_io_errors(void **state)
   otaux_store_free(NULL);
 }
 
+/* The folders' durability, through otaux-fs's trace seam: "op path\n"
+ * per mkdir or folder fsync, paths relative to the prefix. */
+typedef struct {
+  const char *prefix;
+  GString *ops;
+} Trace;
+
+static void on_fs(const char *op, const char *path, gpointer user_data)
+{
+  Trace *t = user_data;
+  gsize n = strlen(t->prefix);
+
+  if (strncmp(path, t->prefix, n) == 0)
+    path += n;
+  g_string_append_printf(t->ops, "%s %s\n", op, path[0] != '\0' ? path : "/");
+}
+
+static void test_first_start_syncs_new_folders(void **state)
+{
+  g_autofree char *base = g_dir_make_tmp("otaux-store-first-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename(base, "state", "otaux", NULL);
+  g_autoptr(OtauxOffer) o = full_offer(4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtauxStore) store = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  Trace t = { base, g_string_new("") };
+
+  (void)state;
+  otaux_fs_set_trace(on_fs, &t);
+  store = otaux_store_new(dir, &error);
+  assert_non_null(store);
+  /* Every level made is synced into its parent before anything goes in it. */
+  assert_string_equal(t.ops->str, "mkdir /state\nfsync /\n"
+                                  "mkdir /state/otaux\nfsync /state\n"
+                                  "mkdir /state/otaux/offers\nfsync /state/otaux\n");
+  g_string_truncate(t.ops, 0);
+  assert_true(otaux_store_save(store, o, &error));
+  assert_string_equal(t.ops->str, "fsync /state/otaux/offers\n");
+  g_string_truncate(t.ops, 0);
+  /* A second start finds the folders: nothing made, nothing to sync. */
+  otaux_store_free(g_steal_pointer(&store));
+  store = otaux_store_new(dir, &error);
+  assert_non_null(store);
+  assert_string_equal(t.ops->str, "");
+  otaux_fs_set_trace(NULL, NULL);
+  loaded = otaux_store_load(store, NULL, NULL, &error);
+  assert_int_equal(loaded->len, 1);
+  g_string_free(t.ops, TRUE);
+  otaux_test_rm_rf(base);
+}
+
+static void test_missing_folder_made_again(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(6);
+  g_autoptr(OtauxOffer) p = full_offer(7);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  Trace t = { f->dir, g_string_new("") };
+
+  /* offers/ goes away under a running agent: the next save makes it again,
+   * synced into the state folder, before the offer's own write. */
+  assert_int_equal(g_rmdir(f->offers_dir), 0);
+  otaux_fs_set_trace(on_fs, &t);
+  assert_true(otaux_store_save(f->store, o, &error));
+  assert_string_equal(t.ops->str, "mkdir /offers\nfsync /\nfsync /offers\n");
+  /* The whole state folder gone: both levels again. */
+  otaux_test_rm_rf(f->dir);
+  g_string_truncate(t.ops, 0);
+  assert_true(otaux_store_save(f->store, p, &error));
+  otaux_fs_set_trace(NULL, NULL);
+  assert_non_null(strstr(t.ops->str, "mkdir /\n"));
+  assert_non_null(strstr(t.ops->str, "\nmkdir /offers\nfsync /\nfsync /offers\n"));
+  loaded = otaux_store_load(f->store, on_corrupt, f, &error);
+  assert_int_equal(loaded->len, 1);
+  assert_int_equal(((OtauxOffer *)loaded->pdata[0])->serial, 7);
+  g_string_free(t.ops, TRUE);
+}
+
 static void test_default_dir(void **state)
 {
   g_autofree char *dir = otaux_store_default_dir();
@@ -542,6 +622,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
     cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
     cmocka_unit_test(test_default_dir),
+    cmocka_unit_test(test_first_start_syncs_new_folders),
+    cmocka_unit_test_setup_teardown(test_missing_folder_made_again, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "otaux-fs.h"
 #include "otaux-fwupd-map.h"
 #include "otaux-fwupd-state.h"
 #include "otaux-testlib.h"
@@ -146,6 +147,11 @@ static void test_ids(void **unused)
   assert_int_equal((int)otaux_fwupd_checksum_type("abc"), -1);
 }
 
+static void on_fs(const char *op, const char *path, gpointer user_data)
+{
+  g_string_append_printf(user_data, "%s %s\n", op, path);
+}
+
 static void test_state(void **unused)
 {
   g_autofree char *dir = g_dir_make_tmp("otaux-fwupd-state-XXXXXX", NULL);
@@ -156,7 +162,16 @@ static void test_state(void **unused)
 
   assert_non_null(state);
   assert_false(otaux_fwupd_state_is_declined(state, "dev", "1.2.4"));
+  g_autoptr(GString) ops = g_string_new("");
+  g_autofree char *want = NULL;
+
+  /* The first decline makes sub/, synced into its parent, then the file's
+   * rename is synced into sub/. */
+  otaux_fs_set_trace(on_fs, ops);
   assert_true(otaux_fwupd_state_decline(state, "dev", "1.2.4", &error));
+  otaux_fs_set_trace(NULL, NULL);
+  want = g_strdup_printf("mkdir %s/sub\nfsync %s\nfsync %s/sub\n", dir, dir, dir);
+  assert_string_equal(ops->str, want);
   assert_true(otaux_fwupd_state_is_declined(state, "dev", "1.2.4"));
   /* a newer release of the device is not declined */
   assert_false(otaux_fwupd_state_is_declined(state, "dev", "1.2.5"));

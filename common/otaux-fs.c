@@ -1,0 +1,83 @@
+/* otaux-fs: folders for state that survive a power cut (see otaux-fs.h). */
+#include "otaux-fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* clang-format would turn the quark name into a subtraction. */
+// clang-format off
+G_DEFINE_QUARK(otaux-fs-error-quark, otaux_fs_error)
+// clang-format on
+
+static OtauxFsTraceFunc trace_func;
+static gpointer trace_data;
+
+void otaux_fs_set_trace(OtauxFsTraceFunc func, gpointer user_data)
+{
+  trace_func = func;
+  trace_data = user_data;
+}
+
+static void trace(const char *op, const char *path)
+{
+  if (trace_func != NULL)
+    trace_func(op, path, trace_data);
+}
+
+static gboolean set_io_error(GError **error, int errsv, const char *what, const char *path)
+{
+  g_set_error(error, OTAUX_FS_ERROR, OTAUX_FS_ERROR_IO, "%s %s: %s", what, path, g_strerror(errsv));
+  return FALSE;
+}
+
+gboolean otaux_fs_sync_dir(const char *path, GError **error)
+{
+  int fd;
+
+  g_return_val_if_fail(path != NULL, FALSE);
+
+  fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return set_io_error(error, errno, "cannot open", path);
+  if (fsync(fd) != 0) {
+    int errsv = errno;
+
+    close(fd);
+    return set_io_error(error, errsv, "cannot sync", path);
+  }
+  close(fd);
+  trace("fsync", path);
+  return TRUE;
+}
+
+gboolean otaux_fs_mkdir_synced(const char *path, int mode, GError **error)
+{
+  g_autofree char *parent = NULL;
+  struct stat st;
+
+  g_return_val_if_fail(path != NULL && *path != '\0', FALSE);
+
+  if (stat(path, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return TRUE;
+    return set_io_error(error, ENOTDIR, "cannot create", path);
+  }
+  if (errno != ENOENT)
+    return set_io_error(error, errno, "cannot create", path);
+
+  /* The levels above first: each must be durable before one goes in it. */
+  parent = g_path_get_dirname(path);
+  if (strcmp(parent, path) != 0 && !otaux_fs_mkdir_synced(parent, mode, error))
+    return FALSE;
+  if (mkdir(path, (mode_t)mode) != 0) {
+    /* Made meanwhile by someone else: theirs to sync, as with any folder found. */
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      return TRUE;
+    return set_io_error(error, errno, "cannot create", path);
+  }
+  trace("mkdir", path);
+  return otaux_fs_sync_dir(parent, error);
+}
