@@ -368,6 +368,11 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
       continue;
     }
     loaded->pdata[i] = NULL;
+    /* The restart the updater announced has happened (or the agent came
+     * back anyway): the update is being finished, and nothing is held. A
+     * failed save only means it is told again at the next start. */
+    if (otaux_offer_restarted(offer, now) && !otaux_store_save(agent->store, offer, NULL))
+      g_warning("offer %u: could not save its stage", offer->serial);
     otaux_offer_see_device(offer, &agent->system, agent->policy);
     set_prompt(agent, offer->serial, build_prompt(agent, offer, now));
     agent->next_serial = MAX(agent->next_serial, offer->serial + 1);
@@ -532,6 +537,9 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     serial = existing->serial;
 
     otaux_offer_update(fresh, spec);
+    /* restart-only after the install ran: the restart question, same offer. */
+    if (spec->fields & OTAUX_SPEC_RESTART_ONLY)
+      (void)otaux_offer_ask_restart(fresh, now);
     otaux_offer_see_device(fresh, &agent->system, otaux_agent_policy_for(agent, existing));
     /* A re-offer may end a hold (no longer roaming): let the policy act now. */
     (void)otaux_offer_tick(fresh, otaux_agent_policy_for(agent, existing), now);
@@ -621,6 +629,14 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
                                     guint64 bytes_done, guint64 bytes_total,
                                     const char *instruction, GError **error)
 {
+  return otaux_agent_set_state_stage(agent, serial, state, bytes_done, bytes_total, instruction,
+                                     NULL, error);
+}
+
+gboolean otaux_agent_set_state_stage(OtauxAgent *agent, guint serial, guint32 state,
+                                     guint64 bytes_done, guint64 bytes_total,
+                                     const char *instruction, const char *stage, GError **error)
+{
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
   gint64 now;
@@ -631,6 +647,8 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
   now = otaux_agent_now(agent);
   fresh = otaux_offer_copy(offer);
   if (!otaux_offer_set_state(fresh, state, bytes_done, bytes_total, now, error))
+    return FALSE;
+  if (stage != NULL && !otaux_offer_set_stage(fresh, stage, now, error))
     return FALSE;
   if (instruction != NULL) {
     g_free(fresh->instruction);

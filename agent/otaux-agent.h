@@ -63,7 +63,8 @@ typedef struct {
 } OtauxAgentConfig;
 
 /* Loads the saved offers and arms their schedules (an overdue delayed
- * reboot is accepted at once, reason scheduled). */
+ * reboot is accepted at once, reason scheduled). An offer whose updater
+ * announced a restart (stage restarting) is being finished now. */
 OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_agent_free(OtauxAgent *agent);
@@ -113,6 +114,12 @@ gboolean otaux_agent_set_state_full(OtauxAgent *agent, guint serial, guint32 sta
                                     guint64 bytes_done, guint64 bytes_total,
                                     const char *instruction,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with SetState's "stage" (NULL: not given): "restarting", with
+ * state 60, tells that the updater restarts the device now. */
+gboolean otaux_agent_set_state_stage(OtauxAgent *agent, guint serial, guint32 state,
+                                     guint64 bytes_done, guint64 bytes_total,
+                                     const char *instruction, const char *stage,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_finish(OtauxAgent *agent, guint serial, guint32 result,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_agent_withdraw(OtauxAgent *agent, guint serial,

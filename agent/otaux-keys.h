@@ -35,6 +35,7 @@ typedef struct {
   guint64 bytes_done;
   guint64 bytes_total;
   char *instruction; /* owned; NULL when not given */
+  char *stage;       /* owned; NULL when not given */
 } OtauxStateDetails;
 
 /* The details of Answer (the target of otaux_answer_keys). */

@@ -110,6 +110,7 @@ typedef enum {
   OTAUX_SPEC_METERED = 1 << 15,
   OTAUX_SPEC_CELLULAR = 1 << 16,
   OTAUX_SPEC_INSTALL_MESSAGE = 1 << 17,
+  OTAUX_SPEC_RESTART_ONLY = 1 << 18,
 } OtauxSpecField;
 
 /* The package as the updater described it (the Offer a{sv}). Strings are
@@ -132,7 +133,8 @@ typedef struct {
   gboolean metered;  /* the updater's bearer is metered */
   gboolean cellular; /* the updater's bearer is cellular */
   gboolean needs_reboot;
-  gint64 deadline; /* unix seconds, 0 = none */
+  gboolean restart_only; /* installed already: only a restart is asked */
+  gint64 deadline;       /* unix seconds, 0 = none */
   guint32 install_seconds;
   guint32 fields; /* OtauxSpecField mask of what was given */
 } OtauxOfferSpec;
@@ -152,6 +154,7 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
 #define OTAUX_LIMIT_MESSAGE_BYTES       256
 #define OTAUX_LIMIT_INSTALL_MSG_BYTES   1024
 #define OTAUX_LIMIT_INSTRUCTION_BYTES   1024
+#define OTAUX_LIMIT_STAGE_BYTES         64
 #define OTAUX_LIMIT_CORRELATOR_BYTES    256
 #define OTAUX_LIMIT_CHOICE_BYTES        64
 #define OTAUX_LIMIT_DICT_ENTRIES        64
@@ -160,6 +163,14 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
  * OTAUX_OFFER_ERROR_INVALID_ARGS names the key. */
 gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Where an installing offer stands across the device's restart (the
+ * SetState detail "stage"). Restarting and finishing hold no inhibitor. */
+typedef enum {
+  OTAUX_STAGE_NONE = 0,
+  OTAUX_STAGE_RESTARTING, /* the updater restarts the device now to install */
+  OTAUX_STAGE_FINISHING,  /* the agent started again after that restart */
+} OtauxStage;
 
 typedef struct {
   guint serial; /* object path /org/otaux/Agent/Offers/<serial>; stable */
@@ -183,6 +194,7 @@ typedef struct {
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
   char *instruction;    /* the updater's word for the installing screen; NULL = none */
+  OtauxStage stage;     /* installing only */
   /* The device as this offer sees it: its keys merged with the system's
    * word by policy (otaux_offer_see_device). Derived, not persisted. */
   OtauxDeviceFacts device;
@@ -217,6 +229,17 @@ void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec);
 gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_done,
                                guint64 bytes_total, gint64 now,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The SetState detail "stage" (only "restarting" is known): the offer must
+ * be installing. OTAUX_OFFER_ERROR_INVALID_ARGS names an unknown stage. */
+gboolean otaux_offer_set_stage(OtauxOffer *offer, const char *stage, gint64 now,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The agent started again: a restart announced before it is done now, and
+ * the install is being finished. Returns TRUE when something changed. */
+gboolean otaux_offer_restarted(OtauxOffer *offer, gint64 now);
+/* A re-offer with restart-only=true after the install ran (installing):
+ * the install question opens again as a restart question, on the same
+ * offer. Returns TRUE when it did. */
+gboolean otaux_offer_ask_restart(OtauxOffer *offer, gint64 now);
 gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -276,6 +299,8 @@ typedef enum {
  * registry's: otaux-agent.c compares it). */
 guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b);
 
+const char *otaux_stage_to_string(OtauxStage stage); /* "" for NONE */
+gboolean otaux_stage_from_string(const char *str, OtauxStage *out);
 const char *otaux_phase_to_string(OtauxPhase phase);
 gboolean otaux_phase_from_string(const char *str, OtauxPhase *out);
 const char *otaux_decision_to_string(OtauxDecision decision);

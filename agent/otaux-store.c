@@ -151,6 +151,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_bool(out, "metered", spec->metered);
   put_bool(out, "cellular", spec->cellular);
   put_bool(out, "needs-reboot", spec->needs_reboot);
+  put_bool(out, "restart-only", spec->restart_only);
   put_int(out, "deadline", spec->deadline);
   put_uint(out, "install-seconds", spec->install_seconds);
   put_uint(out, "fields", spec->fields);
@@ -174,6 +175,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_int(out, "later-until", offer->later_until);
   put_bool(out, "charge-ok", offer->charge_ok);
   put_string(out, "instruction", offer->instruction);
+  put_string(out, "stage", otaux_stage_to_string(offer->stage));
 
   if (length != NULL)
     *length = out->len;
@@ -329,6 +331,8 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   spec->metered = has_key(&r, "metered") && read_bool(&r, "metered");
   spec->cellular = has_key(&r, "cellular") && read_bool(&r, "cellular");
   spec->needs_reboot = read_bool(&r, "needs-reboot");
+  /* Keys added with the restart (issue 16): older files lack them. */
+  spec->restart_only = has_key(&r, "restart-only") && read_bool(&r, "restart-only");
   spec->deadline = read_int64(&r, "deadline", 0);
   spec->install_seconds = (guint32)read_uint64(&r, "install-seconds", G_MAXUINT32);
   spec->fields = (guint32)read_uint64(&r, "fields", G_MAXUINT32);
@@ -368,6 +372,14 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
       (strlen(offer->instruction) > OTAUX_LIMIT_INSTRUCTION_BYTES ||
        !g_utf8_validate(offer->instruction, -1, NULL)))
     corrupt(&r, "instruction", "too long or not UTF-8");
+  if (has_key(&r, "stage")) {
+    g_autofree char *stage = read_string(&r, "stage");
+
+    if (r.ok && !otaux_stage_from_string(stage, &offer->stage))
+      corrupt(&r, "stage", "not a stage");
+    if (r.ok && offer->stage != OTAUX_STAGE_NONE && offer->phase != OTAUX_PHASE_INSTALLING)
+      corrupt(&r, "stage", "only an installing offer has a stage");
+  }
   if (r.ok && offer->phase == OTAUX_PHASE_DELAYED &&
       offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->reboot_at == 0)
     corrupt(&r, "reboot-at", "a delayed reboot needs a time");

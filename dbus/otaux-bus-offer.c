@@ -67,10 +67,12 @@ static DBusMessage *offer_set_state(OtauxDBusServer *server, DBusMessage *call, 
 
   if (refused != NULL)
     return refused;
-  gboolean ok = otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
-                otaux_agent_set_state_full(ref->bus->agent, ref->serial, state, details.bytes_done,
-                                           details.bytes_total, details.instruction, &error);
+  gboolean ok =
+      otaux_dbus_parse_set_state_details(call, &state, &details, &error) &&
+      otaux_agent_set_state_stage(ref->bus->agent, ref->serial, state, details.bytes_done,
+                                  details.bytes_total, details.instruction, details.stage, &error);
   g_free(details.instruction);
+  g_free(details.stage);
   return result_reply(call, ok, error);
 }
 

@@ -143,6 +143,13 @@ fail:
   return FALSE;
 }
 
+/* Frees the strings of SetState's details. */
+static void details_clear(OtauxStateDetails *details)
+{
+  g_clear_pointer(&details->instruction, g_free);
+  g_clear_pointer(&details->stage, g_free);
+}
+
 gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *bytes_done,
                                     guint64 *bytes_total, GError **error)
 {
@@ -150,7 +157,7 @@ gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *b
 
   if (!otaux_dbus_parse_set_state_details(msg, state, &details, error))
     return FALSE;
-  g_free(details.instruction);
+  details_clear(&details);
   *bytes_done = details.bytes_done;
   *bytes_total = details.bytes_total;
   return TRUE;
@@ -170,23 +177,23 @@ gboolean otaux_dbus_parse_set_state_details(DBusMessage *msg, guint32 *state,
   dbus_message_iter_get_basic(&iter, state);
   dbus_message_iter_next(&iter);
   if (!parse_dict(&iter, otaux_state_keys, otaux_n_state_keys, &details, &seen, error)) {
-    g_free(details.instruction);
+    details_clear(&details);
     return FALSE;
   }
   if (details.instruction != NULL && !g_utf8_validate(details.instruction, -1, NULL)) {
-    g_free(details.instruction);
+    details_clear(&details);
     g_set_error_literal(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
                         "'instruction' is not valid UTF-8");
     return FALSE;
   }
   if (!otaux_fumo_state_is_valid(*state)) {
-    g_free(details.instruction);
+    details_clear(&details);
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS, "%u is not a FUMO state",
                 *state);
     return FALSE;
   }
   if (details.bytes_total > 0 && details.bytes_done > details.bytes_total) {
-    g_free(details.instruction);
+    details_clear(&details);
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_INVALID_ARGS,
                 "'bytes-done' (%" G_GUINT64_FORMAT ") exceeds 'bytes-total' (%" G_GUINT64_FORMAT
                 ")",
