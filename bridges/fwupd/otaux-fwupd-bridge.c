@@ -113,6 +113,15 @@ void bridge_set_state(Job *job, guint state, guint64 done, guint64 total, const 
   offer_call(job, "SetState", g_variant_new("(ua{sv})", state, &details), NULL);
 }
 
+void bridge_set_stage(Job *job, const char *stage)
+{
+  GVariantBuilder details;
+
+  g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&details, "{sv}", "stage", g_variant_new_string(stage));
+  offer_call(job, "SetState", g_variant_new("(ua{sv})", 60, &details), NULL);
+}
+
 void bridge_finish(Job *job, guint result)
 {
   g_info("%s: finished with %u", job->id, result);
@@ -143,6 +152,9 @@ static GVariant *offer_package(Job *job, const char *install_message)
   if (*notes != '\0')
     g_variant_builder_add(&b, "{sv}", "release-notes", g_variant_new_string(notes));
   g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(job->needs_reboot));
+  /* only ever true: a re-offer without it keeps the restart question */
+  if (job->restart_only)
+    g_variant_builder_add(&b, "{sv}", "restart-only", g_variant_new_boolean(TRUE));
   if (message != NULL && *message != '\0')
     g_variant_builder_add(&b, "{sv}", "install-message",
                           g_variant_new_string(g_utf8_validate(message, -1, NULL) ? message : ""));
@@ -207,6 +219,14 @@ static void act(Job *job)
     job->refinish = FALSE;
     g_info("%s: reporting %u again", job->id, job->final_result);
     offer_call(job, "Finish", g_variant_new("(u)", job->final_result), NULL);
+    return;
+  }
+  /* Installed, and fwupd needs a restart: only the person's accept (now
+   * or at the time chosen) restarts the device. */
+  if (job->work == WORK_RESTART) {
+    if ((g_strcmp0(job->phase, "ready") == 0 || g_strcmp0(job->phase, "delayed") == 0) &&
+        g_strcmp0(job->decision, "accept") == 0)
+      flow_restart(job);
     return;
   }
   if (job->work != WORK_IDLE || !bridge->fwupd_up)
@@ -350,11 +370,14 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
     if (job->seen || job->work == WORK_DOWNLOADING || job->work == WORK_INSTALLING)
       continue;
     /* installed (so no longer an upgrade) while the agent was away: find
-     * the offer again (same id, same path) to report the result */
-    if (job->refinish && job->path == NULL && !job->offering) {
+     * the offer again (same id, same path) to report the result, or to ask
+     * the restart question again */
+    if ((job->refinish || job->work == WORK_RESTART) && job->path == NULL && !job->offering) {
       offer(job, NULL);
       continue;
     }
+    if (job->work == WORK_RESTART)
+      continue; /* waits for the person's restart answer */
     if (job->path == NULL || job->offering || job->reading)
       continue;
     if (job->work == WORK_IDLE &&

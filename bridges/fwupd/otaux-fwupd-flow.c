@@ -323,24 +323,43 @@ static void reboot(OtauxFwupdBridge *bridge)
 static void succeeded(Job *job, FwupdDevice *result)
 {
   const char *message = NULL;
-  gboolean reboot_now = job->needs_reboot;
+  gboolean late_reboot = FALSE;
 
   if (result != NULL) {
     GPtrArray *releases = fwupd_device_get_releases(result);
     if (releases != NULL && releases->len > 0)
       message = fwupd_release_get_update_message(g_ptr_array_index(releases, 0));
     /* fwupd says only after the install that it needs a restart */
-    reboot_now = reboot_now || otaux_fwupd_needs_reboot(result);
+    late_reboot = !job->needs_reboot && otaux_fwupd_needs_reboot(result);
   }
   if (message == NULL)
     message = fwupd_release_get_update_message(job->release);
-  if (reboot_now != job->needs_reboot || message != NULL) {
-    job->needs_reboot = reboot_now;
+  if (late_reboot) {
+    /* The person was told the device keeps running: ask before restarting
+     * it (the same offer, now a restart question); Reboot comes only with
+     * their accept, see flow_restart(). */
+    g_info("%s: installed; fwupd needs a restart: asking the person", job->id);
+    job->needs_reboot = TRUE;
+    job->restart_only = TRUE;
+    job->work = WORK_RESTART;
     bridge_reoffer(job, message);
+    return;
   }
+  if (message != NULL)
+    bridge_reoffer(job, message);
   bridge_finish(job, 200);
-  if (reboot_now)
+  if (job->needs_reboot)
     reboot(job->bridge);
+}
+
+void flow_restart(Job *job)
+{
+  g_info("%s: the person accepted the restart", job->id);
+  job->work = WORK_DONE;
+  /* The agent lets go of its inhibitor and says the device restarts. */
+  bridge_set_stage(job, "restarting");
+  reboot(job->bridge);
+  flow_prune_cache(job->bridge);
 }
 
 static void on_results(GObject *source, GAsyncResult *res, gpointer user_data)

@@ -14,6 +14,7 @@ typedef enum {
   WORK_IDLE,        /* waiting for the person (or the agent) */
   WORK_DOWNLOADING, /* fetching the file */
   WORK_INSTALLING,  /* fwupd is installing */
+  WORK_RESTART,     /* installed; the restart question is open (restart-only) */
   WORK_DONE,        /* finished; nothing more to do */
 } JobWork;
 
@@ -33,6 +34,7 @@ typedef struct {
   gboolean refinish;  /* the agent restarted: report final_result again */
   gboolean seen;      /* in the last look at fwupd */
   gboolean needs_reboot;
+  gboolean restart_only; /* needs-reboot came after the install: ask to restart */
   JobWork work;
   gboolean offering; /* an Offer call is in flight */
   gboolean reading;  /* a GetAll is in flight */
@@ -71,6 +73,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Job, job_unref)
 /* Calls to otaux-agent for a job (replies are logged, not waited for). */
 void bridge_set_state(Job *job, guint state, guint64 done, guint64 total, const char *instruction);
 void bridge_finish(Job *job, guint result);
+/* SetState 60 with the detail stage (restarting: the device restarts now). */
+void bridge_set_stage(Job *job, const char *stage);
 void bridge_reoffer(Job *job, const char *install_message);
 /* Reads the offer's Phase and Decision again and acts on them. */
 void bridge_refresh(Job *job);
@@ -79,6 +83,8 @@ void bridge_refresh(Job *job);
 void flow_download(Job *job, gboolean then_install);
 void flow_install(Job *job);
 void flow_resume_installing(Job *job);
+/* The person accepted the restart question (now or at the chosen time). */
+void flow_restart(Job *job);
 void flow_fwupd_vanished(OtauxFwupdBridge *bridge);
 void flow_prune_cache(OtauxFwupdBridge *bridge);
 void flow_on_percentage(OtauxFwupdBridge *bridge);
