@@ -841,7 +841,7 @@ guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
     mask |= OTAUX_OFFER_PROP_SIZE;
   if (!a->spec.silent != !b->spec.silent || !a->spec.forced != !b->spec.forced ||
       !a->spec.roaming != !b->spec.roaming || !a->spec.metered != !b->spec.metered ||
-      !a->spec.cellular != !b->spec.cellular)
+      !a->spec.cellular != !b->spec.cellular || !a->spec.restart_only != !b->spec.restart_only)
     mask |= OTAUX_OFFER_PROP_FLAGS;
   if (g_strcmp0(a->spec.correlator, b->spec.correlator) != 0)
     mask |= OTAUX_OFFER_PROP_CORRELATOR;
@@ -849,8 +849,8 @@ guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
     mask |= OTAUX_OFFER_PROP_STATE;
   if (a->bytes_done != b->bytes_done || a->bytes_total != b->bytes_total)
     mask |= OTAUX_OFFER_PROP_BYTES;
-  if (a->phase != b->phase)
-    mask |= OTAUX_OFFER_PROP_PHASE;
+  if (a->phase != b->phase || a->stage != b->stage)
+    mask |= OTAUX_OFFER_PROP_PHASE; /* Phase and Stage are announced together */
   if (a->decision != b->decision || a->reason != b->reason)
     mask |= OTAUX_OFFER_PROP_DECISION;
   if (a->reboot_at != b->reboot_at)

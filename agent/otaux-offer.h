@@ -284,11 +284,11 @@ typedef enum {
   OTAUX_OFFER_PROP_VERSION = 1 << 1,
   OTAUX_OFFER_PROP_PRIORITY = 1 << 2,
   OTAUX_OFFER_PROP_SIZE = 1 << 3,
-  OTAUX_OFFER_PROP_FLAGS = 1 << 4, /* Silent, Forced, Roaming */
+  OTAUX_OFFER_PROP_FLAGS = 1 << 4, /* Silent, Forced, Roaming, Metered, Cellular, RestartOnly */
   OTAUX_OFFER_PROP_CORRELATOR = 1 << 5,
   OTAUX_OFFER_PROP_STATE = 1 << 6,
   OTAUX_OFFER_PROP_BYTES = 1 << 7,
-  OTAUX_OFFER_PROP_PHASE = 1 << 8,
+  OTAUX_OFFER_PROP_PHASE = 1 << 8, /* Phase, Stage */
   OTAUX_OFFER_PROP_DECISION = 1 << 9, /* Decision, DecisionReason */
   OTAUX_OFFER_PROP_REBOOT_AT = 1 << 10,
   OTAUX_OFFER_PROP_RESULT = 1 << 11,

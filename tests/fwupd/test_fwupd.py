@@ -289,6 +289,82 @@ def test_needs_reboot_after_install_waits_for_the_person():
         c.wait_one_reboot(path)
 
 
+def result_after_the_restart(still_offered):
+    """The new boot, as far as a test can have one: after the accepted
+    restart, the agent and the bridge stop and start again; the agent says
+    the update is being finished, and the bridge reports fwupd's result.
+    A real restart activates 1.2.4, which is then no upgrade any more (the
+    release gone from the metadata plays that); the test device keeps
+    1.2.2, so 1.2.4 stays an upgrade (still_offered)."""
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        c.agent.answer(path, 'accept')
+        c.wait_one_reboot(path)
+        assert c.bridge.stop() == 0
+        if not still_offered:
+            c.world.write_metadata(())
+            c.world.fwupd_log.wait('changed, reloading all remotes', 30)
+        c.agent.restart()
+        assert c.agent.prop(path, 'Phase') == 'installing'
+        assert c.agent.prop(path, 'Stage') == 'finishing'
+        title = c.agent.prop(path, 'Prompt')['title']
+        assert title == 'Finishing Integrated Webcam™ 1.2.4', title
+        c.bridge.start()
+        c.wait_prop(path, 'Phase', 'finished', timeout=30)
+        assert c.agent.prop(path, 'Result') == 200
+        c.bridge.log.wait('installed \\(fwupd.s results\\): finished with 200' if not still_offered
+                          else 'installed before the restart', 10)
+        assert c.world.reboots == [[False]], c.world.reboots
+        assert c.agent.prop(path, 'Prompt')['kind'] == 'result'
+
+
+def test_result_after_the_restart():
+    result_after_the_restart(still_offered=False)
+
+
+def test_result_after_the_restart_still_offered():
+    result_after_the_restart(still_offered=True)
+
+
+def bridge_restarted_at_the_restart_question(still_offered):
+    """A bridge that starts while the restart question is open takes it up
+    again instead of withdrawing it or installing once more: the agent's
+    RestartOnly says so while 1.2.4 is still offered, fwupd's results
+    (installed, needs a restart) once it is not; the accept then restarts
+    the device once."""
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        assert c.agent.prop(path, 'RestartOnly') is True
+        assert c.bridge.stop() == 0
+        if not still_offered:
+            c.world.write_metadata(())
+            c.world.fwupd_log.wait('changed, reloading all remotes', 30)
+        c.bridge.start()
+        if still_offered:
+            c.bridge.log.wait(f'offered as {path}', 30)
+        else:
+            c.bridge.log.wait('the restart question is open: taken up again', 30)
+        assert c.agent.offers() == [path]
+        assert c.world.reboots == []
+        c.agent.answer(path, 'accept')
+        c.wait_one_reboot(path)
+        assert c.bridge.log.find('installing /') is None, 'installed once more'
+
+
+def test_bridge_restarted_at_the_restart_question():
+    bridge_restarted_at_the_restart_question(still_offered=False)
+
+
+def test_bridge_restarted_at_the_restart_question_still_offered():
+    bridge_restarted_at_the_restart_question(still_offered=True)
+
+
 def test_fwupd_killed_mid_install():
     # The fake device waits (DecompressDelay, ms) while it "decompresses".
     with Case(extra_test='DecompressDelay=60000') as c:
@@ -355,5 +431,8 @@ if __name__ == '__main__':
           test_shipped_checksum_mismatch,
           test_cancel_is_remembered,
           test_delay_reboot_waits_for_schedule,
-          test_needs_reboot_after_install_waits_for_the_person, test_fwupd_killed_mid_install,
+          test_needs_reboot_after_install_waits_for_the_person, test_result_after_the_restart,
+          test_result_after_the_restart_still_offered,
+          test_bridge_restarted_at_the_restart_question,
+          test_bridge_restarted_at_the_restart_question_still_offered, test_fwupd_killed_mid_install,
           test_bridge_killed_picks_up, test_agent_restart, test_agent_killed_mid_install])

@@ -192,6 +192,7 @@ def restart_then_finish(ctx, pkg_id, result, title):
     assert p['choices'] == [] and p['warning'] == '', p
     ctx.notify.wait_notify(lambda s, b, h: s == RESTARTING, 'the restarting notification')
     assert agent.prop(path, 'Phase') == 'installing'
+    assert agent.prop(path, 'Stage') == 'restarting'
     assert stored(agent, path).get('stage') == 'restarting', stored(agent, path)
 
     # The restart: the agent goes, and comes back in the new boot.
@@ -200,6 +201,7 @@ def restart_then_finish(ctx, pkg_id, result, title):
     agent.start()  # the same state dir: the new boot
     assert agent.get_offer(pkg_id) == path
     assert agent.prop(path, 'Phase') == 'installing'
+    assert agent.prop(path, 'Stage') == 'finishing'
     p = agent.prop(path, 'Prompt')
     assert p['title'] == FINISHING, p
     assert p['body'] == ('The device restarted to install Phone OS. The update is being '
@@ -218,6 +220,7 @@ def restart_then_finish(ctx, pkg_id, result, title):
     ctx.notify.wait_notify(lambda s, b, h: s == title and p['body'] in b,
                            f'the result {result} notification')
     assert agent.prop(path, 'Result') == result
+    assert agent.prop(path, 'Stage') == ''
     assert st.inhibitors(login) == []
     return path
 
@@ -301,6 +304,7 @@ def test_restart_question_after_install(ctx):
     assert agent.prop(path, 'Correlator') == 'dm-7'
     assert stored(agent, path)['created-at'] == created
     check_restart_question(ctx, path)
+    assert agent.prop(path, 'RestartOnly') is True
     ctx.wait_inhibited(False)
     inhibitors_settle(login, want_empty=True)
     agent.answer(path, 'accept')
