@@ -368,6 +368,11 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
       continue;
     }
     loaded->pdata[i] = NULL;
+    /* The restart the updater announced has happened (or the agent came
+     * back anyway): the update is being finished, and nothing is held. A
+     * failed save only means it is told again at the next start. */
+    if (otaux_offer_restarted(offer, now) && !otaux_store_save(agent->store, offer, NULL))
+      g_warning("offer %u: could not save its stage", offer->serial);
     otaux_offer_see_device(offer, &agent->system, agent->policy);
     set_prompt(agent, offer->serial, build_prompt(agent, offer, now));
     agent->next_serial = MAX(agent->next_serial, offer->serial + 1);
@@ -532,6 +537,9 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
     serial = existing->serial;
 
     otaux_offer_update(fresh, spec);
+    /* restart-only after the install ran: the restart question, same offer. */
+    if (spec->fields & OTAUX_SPEC_RESTART_ONLY)
+      (void)otaux_offer_ask_restart(fresh, now);
     otaux_offer_see_device(fresh, &agent->system, otaux_agent_policy_for(agent, existing));
     /* A re-offer may end a hold (no longer roaming): let the policy act now. */
     (void)otaux_offer_tick(fresh, otaux_agent_policy_for(agent, existing), now);
@@ -652,6 +660,8 @@ gboolean otaux_agent_set_state_details(OtauxAgent *agent, guint serial, guint32 
   now = otaux_agent_now(agent);
   fresh = otaux_offer_copy(offer);
   if (!otaux_offer_set_state(fresh, state, details->bytes_done, details->bytes_total, now, error))
+    return FALSE;
+  if (details->stage != NULL && !otaux_offer_set_stage(fresh, details->stage, now, error))
     return FALSE;
   /* "Verifying the download" is not a step of the install that follows. */
   if (fresh->phase != offer->phase)

@@ -64,7 +64,8 @@ typedef struct {
 } OtauxAgentConfig;
 
 /* Loads the saved offers and arms their schedules (an overdue delayed
- * reboot is accepted at once, reason scheduled). */
+ * reboot is accepted at once, reason scheduled). An offer whose updater
+ * announced a restart (stage restarting) is being finished now. */
 OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void otaux_agent_free(OtauxAgent *agent);

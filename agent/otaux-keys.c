@@ -36,6 +36,8 @@ const OtauxKey otaux_offer_keys[] = {
       "The updater's bearer is cellular (charge warning)"),
   VAL("needs-reboot", OTAUX_KEY_BOOLEAN, needs_reboot, OTAUX_SPEC_NEEDS_REBOOT, "", NULL,
       "Installing reboots the device"),
+  VAL("restart-only", OTAUX_KEY_BOOLEAN, restart_only, OTAUX_SPEC_RESTART_ONLY, "", NULL,
+      "Installed already: ask only to restart"),
   STR("release-notes", release_notes, OTAUX_SPEC_RELEASE_NOTES, OTAUX_LIMIT_RELEASE_NOTES_BYTES,
       "64 KiB (65536 bytes)", "TEXT", "Release notes"),
   STR("message", message, OTAUX_SPEC_MESSAGE, OTAUX_LIMIT_MESSAGE_BYTES, "256 bytes", "ID",
@@ -63,6 +65,9 @@ const OtauxKey otaux_state_keys[] = {
   { "step", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, step), 0, OTAUX_LIMIT_STEP_BYTES,
     "256 bytes", "TEXT",
     "The install step now, shown as secondary text (plain text; \"\" clears)" },
+  { "stage", OTAUX_KEY_STRING, G_STRUCT_OFFSET(OtauxStateDetails, stage), 0,
+    OTAUX_LIMIT_STAGE_BYTES, "64 bytes: `restarting`", "STAGE",
+    "With 60: restarting (the updater restarts the device now)" },
 };
 const gsize otaux_n_state_keys = G_N_ELEMENTS(otaux_state_keys);
 G_STATIC_ASSERT(G_N_ELEMENTS(otaux_state_keys) <= OTAUX_KEYS_MAX);

@@ -37,6 +37,7 @@ typedef struct {
   guint64 bytes_total;
   char *instruction; /* owned; NULL when not given */
   char *step;        /* owned; NULL when not given */
+  char *stage;       /* owned; NULL when not given */
 } OtauxStateDetails;
 
 /* The details of FinishWithDetails (the target of otaux_finish_keys). */

@@ -9,6 +9,7 @@ static const char *const phase_names[] = {
 };
 static const char *const decision_names[] = { "none", "accept", "cancel", "delay-reboot" };
 static const char *const reason_names[] = { "", "user", "policy", "timeout", "scheduled" };
+static const char *const stage_names[] = { "", "restarting", "finishing" };
 
 static gboolean name_lookup(const char *const *names, guint n, const char *str, guint *out)
 {
@@ -68,6 +69,22 @@ gboolean otaux_reason_from_string(const char *str, OtauxReason *out)
     return FALSE;
   if (out != NULL)
     *out = (OtauxReason)i;
+  return TRUE;
+}
+
+const char *otaux_stage_to_string(OtauxStage stage)
+{
+  return (guint)stage < G_N_ELEMENTS(stage_names) ? stage_names[stage] : "unknown";
+}
+
+gboolean otaux_stage_from_string(const char *str, OtauxStage *out)
+{
+  guint i;
+
+  if (!name_lookup(stage_names, G_N_ELEMENTS(stage_names), str, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (OtauxStage)i;
   return TRUE;
 }
 

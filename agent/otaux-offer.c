@@ -173,6 +173,8 @@ void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec)
     offer->spec.cellular = spec->cellular;
   if (f & OTAUX_SPEC_NEEDS_REBOOT)
     offer->spec.needs_reboot = spec->needs_reboot;
+  if (f & OTAUX_SPEC_RESTART_ONLY)
+    offer->spec.restart_only = spec->restart_only;
   if (f & OTAUX_SPEC_RELEASE_NOTES)
     replace_string(&offer->spec.release_notes, spec->release_notes);
   if (f & OTAUX_SPEC_MESSAGE)
@@ -304,6 +306,66 @@ gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_d
   }
 }
 
+gboolean otaux_offer_set_stage(OtauxOffer *offer, const char *stage, gint64 now, GError **error)
+{
+  OtauxStage value;
+
+  g_return_val_if_fail(offer != NULL && stage != NULL, FALSE);
+
+  /* Only the updater's own word: "finishing" is the agent's, after a start. */
+  if (!otaux_stage_from_string(stage, &value) || value != OTAUX_STAGE_RESTARTING) {
+    g_autofree char *valid = g_utf8_make_valid(stage, -1);
+    g_autofree char *shown = g_utf8_substring(valid, 0, MIN(g_utf8_strlen(valid, -1), 64));
+
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_INVALID_ARGS,
+                "'%s' is not a stage (known: restarting)", shown);
+    return FALSE;
+  }
+  if (offer->phase != OTAUX_PHASE_INSTALLING) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                "stage %s is not allowed while the offer is %s: it needs state 60", stage,
+                otaux_phase_to_string(offer->phase));
+    return FALSE;
+  }
+  if (offer->stage != value)
+    offer->changed_at = now;
+  offer->stage = value;
+  return TRUE;
+}
+
+gboolean otaux_offer_restarted(OtauxOffer *offer, gint64 now)
+{
+  g_return_val_if_fail(offer != NULL, FALSE);
+  if (offer->phase != OTAUX_PHASE_INSTALLING || offer->stage != OTAUX_STAGE_RESTARTING)
+    return FALSE;
+  offer->stage = OTAUX_STAGE_FINISHING;
+  offer->changed_at = now;
+  return TRUE;
+}
+
+gboolean otaux_offer_ask_restart(OtauxOffer *offer, gint64 now)
+{
+  g_return_val_if_fail(offer != NULL, FALSE);
+  /* Only an install that ran and has not restarted yet; a finished offer
+   * keeps its result. */
+  if (!offer->spec.restart_only || offer->phase != OTAUX_PHASE_INSTALLING ||
+      offer->stage != OTAUX_STAGE_NONE)
+    return FALSE;
+  offer->phase = OTAUX_PHASE_READY;
+  offer->state = OTAUX_FUMO_READY_TO_UPDATE;
+  /* A new question: its delays count from now, as a fresh install question's. */
+  offer->decision = OTAUX_DECISION_NONE;
+  offer->reason = OTAUX_REASON_NONE;
+  offer->reboot_at = 0;
+  offer->n_delays = 0;
+  offer->reminder_index = 0;
+  offer->ready_at = now;
+  offer->asked_at = now;
+  offer->later_until = 0;
+  offer->changed_at = now;
+  return TRUE;
+}
+
 gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now, GError **error)
 {
   g_return_val_if_fail(offer != NULL, FALSE);
@@ -319,6 +381,7 @@ gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now, GErro
     return FALSE;
   }
   offer->phase = OTAUX_PHASE_FINISHED;
+  offer->stage = OTAUX_STAGE_NONE;
   offer->result = result;
   offer->finish_reported = TRUE;
   offer->changed_at = now;
@@ -781,7 +844,7 @@ guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
     mask |= OTAUX_OFFER_PROP_SIZE;
   if (!a->spec.silent != !b->spec.silent || !a->spec.forced != !b->spec.forced ||
       !a->spec.roaming != !b->spec.roaming || !a->spec.metered != !b->spec.metered ||
-      !a->spec.cellular != !b->spec.cellular)
+      !a->spec.cellular != !b->spec.cellular || !a->spec.restart_only != !b->spec.restart_only)
     mask |= OTAUX_OFFER_PROP_FLAGS;
   if (g_strcmp0(a->spec.correlator, b->spec.correlator) != 0)
     mask |= OTAUX_OFFER_PROP_CORRELATOR;
@@ -789,8 +852,8 @@ guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
     mask |= OTAUX_OFFER_PROP_STATE;
   if (a->bytes_done != b->bytes_done || a->bytes_total != b->bytes_total)
     mask |= OTAUX_OFFER_PROP_BYTES;
-  if (a->phase != b->phase)
-    mask |= OTAUX_OFFER_PROP_PHASE;
+  if (a->phase != b->phase || a->stage != b->stage)
+    mask |= OTAUX_OFFER_PROP_PHASE; /* Phase and Stage are announced together */
   if (a->decision != b->decision || a->reason != b->reason)
     mask |= OTAUX_OFFER_PROP_DECISION;
   if (a->reboot_at != b->reboot_at)

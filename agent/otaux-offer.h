@@ -110,6 +110,7 @@ typedef enum {
   OTAUX_SPEC_METERED = 1 << 15,
   OTAUX_SPEC_CELLULAR = 1 << 16,
   OTAUX_SPEC_INSTALL_MESSAGE = 1 << 17,
+  OTAUX_SPEC_RESTART_ONLY = 1 << 18,
 } OtauxSpecField;
 
 /* The package as the updater described it (the Offer a{sv}). Strings are
@@ -132,7 +133,8 @@ typedef struct {
   gboolean metered;  /* the updater's bearer is metered */
   gboolean cellular; /* the updater's bearer is cellular */
   gboolean needs_reboot;
-  gint64 deadline; /* unix seconds, 0 = none */
+  gboolean restart_only; /* installed already: only a restart is asked */
+  gint64 deadline;       /* unix seconds, 0 = none */
   guint32 install_seconds;
   guint32 fields; /* OtauxSpecField mask of what was given */
 } OtauxOfferSpec;
@@ -154,6 +156,7 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
 #define OTAUX_LIMIT_INSTRUCTION_BYTES   1024
 #define OTAUX_LIMIT_FINISH_MSG_BYTES    1024
 #define OTAUX_LIMIT_STEP_BYTES          256
+#define OTAUX_LIMIT_STAGE_BYTES         64
 #define OTAUX_LIMIT_CORRELATOR_BYTES    256
 #define OTAUX_LIMIT_CHOICE_BYTES        64
 #define OTAUX_LIMIT_DICT_ENTRIES        64
@@ -162,6 +165,14 @@ void otaux_offer_spec_copy(OtauxOfferSpec *dest, const OtauxOfferSpec *src);
  * OTAUX_OFFER_ERROR_INVALID_ARGS names the key. */
 gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec,
                                    GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Where an installing offer stands across the device's restart (the
+ * SetState detail "stage"). Restarting and finishing hold no inhibitor. */
+typedef enum {
+  OTAUX_STAGE_NONE = 0,
+  OTAUX_STAGE_RESTARTING, /* the updater restarts the device now to install */
+  OTAUX_STAGE_FINISHING,  /* the agent started again after that restart */
+} OtauxStage;
 
 typedef struct {
   guint serial; /* object path /org/otaux/Agent/Offers/<serial>; stable */
@@ -189,6 +200,7 @@ typedef struct {
                          * plain text; NULL = none */
   char *finish_message; /* the updater's words with its result (FinishWithDetails
                          * "message"), plain text; NULL = none */
+  OtauxStage stage;     /* installing only */
   /* The device as this offer sees it: its keys merged with the system's
    * word by policy (otaux_offer_see_device). Derived, not persisted. */
   OtauxDeviceFacts device;
@@ -223,6 +235,17 @@ void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec);
 gboolean otaux_offer_set_state(OtauxOffer *offer, guint32 state, guint64 bytes_done,
                                guint64 bytes_total, gint64 now,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The SetState detail "stage" (only "restarting" is known): the offer must
+ * be installing. OTAUX_OFFER_ERROR_INVALID_ARGS names an unknown stage. */
+gboolean otaux_offer_set_stage(OtauxOffer *offer, const char *stage, gint64 now,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The agent started again: a restart announced before it is done now, and
+ * the install is being finished. Returns TRUE when something changed. */
+gboolean otaux_offer_restarted(OtauxOffer *offer, gint64 now);
+/* A re-offer with restart-only=true after the install ran (installing):
+ * the install question opens again as a restart question, on the same
+ * offer. Returns TRUE when it did. */
+gboolean otaux_offer_ask_restart(OtauxOffer *offer, gint64 now);
 gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -267,11 +290,11 @@ typedef enum {
   OTAUX_OFFER_PROP_VERSION = 1 << 1,
   OTAUX_OFFER_PROP_PRIORITY = 1 << 2,
   OTAUX_OFFER_PROP_SIZE = 1 << 3,
-  OTAUX_OFFER_PROP_FLAGS = 1 << 4, /* Silent, Forced, Roaming */
+  OTAUX_OFFER_PROP_FLAGS = 1 << 4, /* Silent, Forced, Roaming, Metered, Cellular, RestartOnly */
   OTAUX_OFFER_PROP_CORRELATOR = 1 << 5,
   OTAUX_OFFER_PROP_STATE = 1 << 6,
   OTAUX_OFFER_PROP_BYTES = 1 << 7,
-  OTAUX_OFFER_PROP_PHASE = 1 << 8,
+  OTAUX_OFFER_PROP_PHASE = 1 << 8,    /* Phase, Stage */
   OTAUX_OFFER_PROP_DECISION = 1 << 9, /* Decision, DecisionReason */
   OTAUX_OFFER_PROP_REBOOT_AT = 1 << 10,
   OTAUX_OFFER_PROP_RESULT = 1 << 11,
@@ -282,6 +305,8 @@ typedef enum {
  * registry's: otaux-agent.c compares it). */
 guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b);
 
+const char *otaux_stage_to_string(OtauxStage stage); /* "" for NONE */
+gboolean otaux_stage_from_string(const char *str, OtauxStage *out);
 const char *otaux_phase_to_string(OtauxPhase phase);
 gboolean otaux_phase_from_string(const char *str, OtauxPhase *out);
 const char *otaux_decision_to_string(OtauxDecision decision);

@@ -250,9 +250,10 @@ static void add_allowed_choices(OtauxPrompt *prompt, const Ctx *ctx, const Otaux
     const char *suffix = allowed[i];
     g_autofree char *label_id = NULL;
 
-    /* "install" says "delay", the scheduled ones "change" (the time). */
+    /* "install" and "restart" say "delay", the scheduled ones "change" (the time). */
     if (g_str_equal(suffix, "delay-reboot"))
-      suffix = g_str_equal(kind_name, "install") ? "delay" : "change";
+      suffix = g_str_equal(kind_name, "install") || g_str_equal(kind_name, "restart") ? "delay"
+                                                                                      : "change";
     label_id = g_strconcat(kind_name, ".", suffix, NULL);
     add_choice(prompt, ctx, allowed[i], label_id);
   }
@@ -529,12 +530,19 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       break;
 
     case OTAUX_PROMPT_INSTALL:
-      set_str(&prompt->title, text(&ctx, "install.title"));
-      set_text(&prompt->body, &prompt->body_markup, &ctx,
-               offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
+      /* restart-only: installed already, the question is only the restart */
+      if (offer->spec.restart_only) {
+        set_str(&prompt->title, text(&ctx, "restart.title"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx, "restart.body");
+      } else {
+        set_str(&prompt->title, text(&ctx, "install.title"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx,
+                 offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
+      }
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
-      add_allowed_choices(prompt, &ctx, offer, policy, now, "install");
+      add_allowed_choices(prompt, &ctx, offer, policy, now,
+                          offer->spec.restart_only ? "restart" : "install");
       set_str(&prompt->suggested,
               g_strdup(otaux_prompt_has_choice(prompt, "accept") ? "accept" : ""));
       set_battery_warning(prompt, &ctx, offer, policy);
@@ -588,6 +596,25 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
     }
 
     case OTAUX_PROMPT_INSTALLING:
+      if (offer->stage == OTAUX_STAGE_RESTARTING) {
+        /* The updater restarts the device now: as loud as a restart. */
+        set_str(&prompt->title, text(&ctx, "installing.restarting.title"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx, "installing.restarting.body");
+        set_updater_message(prompt, offer->instruction, TRUE);
+        prompt->urgency = OTAUX_URGENCY_CRITICAL;
+        prompt->presentation = OTAUX_PRESENTATION_POPUP;
+        prompt->sound = TRUE;
+        break;
+      }
+      if (offer->stage == OTAUX_STAGE_FINISHING) {
+        /* After the restart: quiet, asks nothing, waits for the result. */
+        set_str(&prompt->title, text(&ctx, "installing.finishing.title"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx, "installing.finishing.body");
+        prompt->urgency = OTAUX_URGENCY_LOW;
+        prompt->presentation = OTAUX_PRESENTATION_NOTIFICATION;
+        prompt->sound = FALSE;
+        break;
+      }
       set_str(&prompt->title, text(&ctx, "installing.title"));
       set_text(&prompt->body, &prompt->body_markup, &ctx,
                offer->spec.needs_reboot ? "installing.body" : "installing.body.no-reboot");

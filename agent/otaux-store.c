@@ -163,6 +163,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_bool(out, "metered", spec->metered);
   put_bool(out, "cellular", spec->cellular);
   put_bool(out, "needs-reboot", spec->needs_reboot);
+  put_bool(out, "restart-only", spec->restart_only);
   put_int(out, "deadline", spec->deadline);
   put_uint(out, "install-seconds", spec->install_seconds);
   put_uint(out, "fields", spec->fields);
@@ -188,6 +189,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_string(out, "instruction", offer->instruction);
   put_string(out, "step", offer->step);
   put_string(out, "finish-message", offer->finish_message);
+  put_string(out, "stage", otaux_stage_to_string(offer->stage));
 
   if (length != NULL)
     *length = out->len;
@@ -343,6 +345,8 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   spec->metered = has_key(&r, "metered") && read_bool(&r, "metered");
   spec->cellular = has_key(&r, "cellular") && read_bool(&r, "cellular");
   spec->needs_reboot = read_bool(&r, "needs-reboot");
+  /* Keys added with the restart (issue 16): older files lack them. */
+  spec->restart_only = has_key(&r, "restart-only") && read_bool(&r, "restart-only");
   spec->deadline = read_int64(&r, "deadline", 0);
   spec->install_seconds = (guint32)read_uint64(&r, "install-seconds", G_MAXUINT32);
   spec->fields = (guint32)read_uint64(&r, "fields", G_MAXUINT32);
@@ -395,6 +399,14 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
       (strlen(offer->finish_message) > OTAUX_LIMIT_FINISH_MSG_BYTES ||
        !g_utf8_validate(offer->finish_message, -1, NULL)))
     corrupt(&r, "finish-message", "too long or not UTF-8");
+  if (has_key(&r, "stage")) {
+    g_autofree char *stage = read_string(&r, "stage");
+
+    if (r.ok && !otaux_stage_from_string(stage, &offer->stage))
+      corrupt(&r, "stage", "not a stage");
+    if (r.ok && offer->stage != OTAUX_STAGE_NONE && offer->phase != OTAUX_PHASE_INSTALLING)
+      corrupt(&r, "stage", "only an installing offer has a stage");
+  }
   if (r.ok && offer->phase == OTAUX_PHASE_DELAYED &&
       offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->reboot_at == 0)
     corrupt(&r, "reboot-at", "a delayed reboot needs a time");

@@ -72,6 +72,7 @@ static DBusMessage *offer_set_state(OtauxDBusServer *server, DBusMessage *call, 
       otaux_agent_set_state_details(ref->bus->agent, ref->serial, state, &details, &error);
   g_free(details.instruction);
   g_free(details.step);
+  g_free(details.stage);
   return result_reply(call, ok, error);
 }
 
@@ -169,6 +170,7 @@ OFFER_STRING_GETTER(get_version, offer->spec.version)
 OFFER_STRING_GETTER(get_priority, otaux_priority_to_string(offer->spec.priority))
 OFFER_STRING_GETTER(get_correlator, offer->spec.correlator)
 OFFER_STRING_GETTER(get_phase, otaux_phase_to_string(offer->phase))
+OFFER_STRING_GETTER(get_stage, otaux_stage_to_string(offer->stage))
 OFFER_STRING_GETTER(get_decision, otaux_decision_to_string(offer->decision))
 OFFER_STRING_GETTER(get_reason, otaux_reason_to_string(offer->reason))
 OFFER_GETTER(get_size, DBUS_TYPE_UINT64, dbus_uint64_t, offer->spec.size)
@@ -177,6 +179,7 @@ OFFER_GETTER(get_forced, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.forced)
 OFFER_GETTER(get_roaming, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.roaming)
 OFFER_GETTER(get_metered, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.metered)
 OFFER_GETTER(get_cellular, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.cellular)
+OFFER_GETTER(get_restart_only, DBUS_TYPE_BOOLEAN, dbus_bool_t, offer->spec.restart_only)
 OFFER_GETTER(get_state, DBUS_TYPE_UINT32, dbus_uint32_t, offer->state)
 OFFER_GETTER(get_bytes_done, DBUS_TYPE_UINT64, dbus_uint64_t, offer->bytes_done)
 OFFER_GETTER(get_bytes_total, DBUS_TYPE_UINT64, dbus_uint64_t, offer->bytes_total)
@@ -290,11 +293,13 @@ static const OtauxDBusProperty offer_properties[] = {
   { "Roaming", "b", get_roaming },
   { "Metered", "b", get_metered },
   { "Cellular", "b", get_cellular },
+  { "RestartOnly", "b", get_restart_only },
   { "Correlator", "s", get_correlator },
   { "State", "u", get_state },
   { "BytesDone", "t", get_bytes_done },
   { "BytesTotal", "t", get_bytes_total },
   { "Phase", "s", get_phase },
+  { "Stage", "s", get_stage },
   { "Decision", "s", get_decision },
   { "DecisionReason", "s", get_reason },
   { "RebootAt", "x", get_reboot_at },
@@ -345,11 +350,12 @@ void otaux_bus_offer_emit_changed(OtauxBus *bus, const OtauxOffer *offer, guint 
     { OTAUX_OFFER_PROP_VERSION, { "Version" } },
     { OTAUX_OFFER_PROP_PRIORITY, { "Priority" } },
     { OTAUX_OFFER_PROP_SIZE, { "Size" } },
-    { OTAUX_OFFER_PROP_FLAGS, { "Silent", "Forced", "Roaming", "Metered", "Cellular" } },
+    { OTAUX_OFFER_PROP_FLAGS,
+      { "Silent", "Forced", "Roaming", "Metered", "Cellular", "RestartOnly" } },
     { OTAUX_OFFER_PROP_CORRELATOR, { "Correlator" } },
     { OTAUX_OFFER_PROP_STATE, { "State" } },
     { OTAUX_OFFER_PROP_BYTES, { "BytesDone", "BytesTotal" } },
-    { OTAUX_OFFER_PROP_PHASE, { "Phase" } },
+    { OTAUX_OFFER_PROP_PHASE, { "Phase", "Stage" } },
     { OTAUX_OFFER_PROP_DECISION, { "Decision", "DecisionReason" } },
     { OTAUX_OFFER_PROP_REBOOT_AT, { "RebootAt" } },
     { OTAUX_OFFER_PROP_RESULT, { "Result" } },

@@ -147,6 +147,7 @@ static void state_details_clear(OtauxStateDetails *details)
 {
   g_clear_pointer(&details->instruction, g_free);
   g_clear_pointer(&details->step, g_free);
+  g_clear_pointer(&details->stage, g_free);
 }
 
 gboolean otaux_dbus_parse_set_state(DBusMessage *msg, guint32 *state, guint64 *bytes_done,

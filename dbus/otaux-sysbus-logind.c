@@ -1,7 +1,9 @@
 /* No power-off mid-install: while an offer is installing, the agent holds
  * a logind "block" inhibitor for shutdown and sleep. logind keeps it while
  * the fd it passed back is open: closed at Finish and Withdraw, and by the
- * kernel when the agent dies. */
+ * kernel when the agent dies. An offer whose updater restarts the device
+ * to install (stage restarting, then finishing after the boot) holds none:
+ * the agent must never block the restart it is told of. */
 #include "otaux-sysbus-private.h"
 
 #include <unistd.h>
@@ -9,13 +11,18 @@
 #define LOGIN_PATH  "/org/freedesktop/login1"
 #define LOGIN_IFACE "org.freedesktop.login1.Manager"
 
-/* Any offer installing: the inhibitor is held then. */
+static gboolean holds_off_shutdown(const OtauxOffer *offer)
+{
+  return offer->phase == OTAUX_PHASE_INSTALLING && offer->stage == OTAUX_STAGE_NONE;
+}
+
+/* Any offer installing (and not restarting): the inhibitor is held then. */
 static gboolean installing(OtauxSysbus *sb)
 {
   g_autoptr(GPtrArray) offers = otaux_agent_list(sb->agent);
 
   for (guint i = 0; i < offers->len; i++)
-    if (((const OtauxOffer *)g_ptr_array_index(offers, i))->phase == OTAUX_PHASE_INSTALLING)
+    if (holds_off_shutdown(g_ptr_array_index(offers, i)))
       return TRUE;
   return FALSE;
 }
@@ -55,7 +62,7 @@ static char *why(OtauxSysbus *sb)
   for (guint i = 0; i < offers->len; i++) {
     const OtauxOffer *offer = g_ptr_array_index(offers, i);
 
-    if (offer->phase != OTAUX_PHASE_INSTALLING)
+    if (!holds_off_shutdown(offer))
       continue;
     if (offer->spec.name[0] != '\0' && offer->spec.version[0] != '\0')
       return g_strdup_printf("Installing %s %s", offer->spec.name, offer->spec.version);
@@ -98,6 +105,11 @@ static gboolean on_check(gpointer data)
 
 static void check_soon(OtauxSysbus *sb)
 {
+  /* A restart announced: let it go at once, before the updater's reply. */
+  if (sb->inhibit_fd >= 0 && !installing(sb)) {
+    drop(sb);
+    return;
+  }
   /* Offers change inside the agent's own calls: act after they return. */
   if (sb->inhibit_check_id == 0)
     sb->inhibit_check_id = g_idle_add(on_check, sb);

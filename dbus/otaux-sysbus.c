@@ -341,7 +341,8 @@ static void on_offer_added(OtauxAgent *agent, const OtauxOffer *offer, gpointer 
 static void on_offer_changed(OtauxAgent *agent, const OtauxOffer *offer, guint changed,
                              gpointer data)
 {
-  if (changed & OTAUX_OFFER_PROP_PHASE)
+  /* A stage (restarting) changes the prompt, not the phase. */
+  if (changed & (OTAUX_OFFER_PROP_PHASE | OTAUX_OFFER_PROP_PROMPT))
     on_offer_event(data);
 }
 

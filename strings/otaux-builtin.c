@@ -183,6 +183,28 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: button: hide the question now; it is asked again in a few hours. Short. */
   { "install.later", N_("Remind me later"), NULL, OFFER, LABEL },
 
+  /* ready, restart-only: installed already, a restart makes it take effect */
+  /* TRANSLATORS: title of the restart question: the update is already on the device and
+     takes effect when it restarts (an A/B slot, an offline update); {name} the package name:
+     "Restart to finish updating Contoso Phone OS". */
+  { "restart.title", N_("Restart to finish updating {name}"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: body of the restart question; {name} the package name, {version} its version
+     (may be empty): "Contoso Phone OS 2.1.0 is installed and takes effect when the device
+     restarts. Save your work first." */
+  { "restart.body",
+    N_("{name} {version} is installed and takes effect when the device restarts. Save your work "
+       "first."),
+    NULL, "duration " OFFER, BODY },
+  /* TRANSLATORS: button: restart the device now to finish the update. Short. */
+  { "restart.accept", N_("Restart now"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: choose when to restart (opens a list of times, and confirms the time
+     picked). Short. */
+  { "restart.delay", N_("Restart later"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: do not restart for this update; it does not take effect. Short. */
+  { "restart.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button: hide the question now; it is asked again in a few hours. Short. */
+  { "restart.later", N_("Remind me later"), NULL, OFFER, LABEL },
+
   /* ready, forced by the operator: informs, with a countdown */
   /* TRANSLATORS: title when the operator requires the update; {name} the package name
      ("Contoso Phone OS" or "the firmware update"), {version} (may be empty): "Contoso Phone
@@ -276,6 +298,25 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      suspend (logind inhibitor): the power menu cannot turn the device off now. */
   { "installing.inhibited", N_("The device cannot be turned off until the update is installed."),
     NULL, OFFER, BODY },
+  /* TRANSLATORS: title while the updater restarts the device to install the update;
+     {name} the package name: "Restarting to install Contoso Phone OS". */
+  { "installing.restarting.title", N_("Restarting to install {name}"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: body while the device restarts to install; {name} the package name,
+     {version} (may be empty): "The device restarts now to install Contoso Phone OS 2.1.0.
+     Do not turn it off." */
+  { "installing.restarting.body",
+    N_("The device restarts now to install {name} {version}. Do not turn it off."), NULL,
+    "duration " OFFER, BODY },
+  /* TRANSLATORS: title after the restart, while the updater finishes the update; {name} the
+     package name, {version} (may be empty): "Finishing Contoso Phone OS 2.1.0". */
+  { "installing.finishing.title", N_("Finishing {name} {version}"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: body after the restart, while the update is being finished; nothing to do:
+     "The device restarted to install Contoso Phone OS. The update is being finished; the
+     result is shown here." */
+  { "installing.finishing.body",
+    N_("The device restarted to install {name}. The update is being finished; the result is "
+       "shown here."),
+    NULL, "duration " OFFER, BODY },
 
   /* finished */
   /* TRANSLATORS: title of the final notice after a successful update; {name} the package

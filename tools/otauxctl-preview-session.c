@@ -30,6 +30,9 @@ struct _PreviewSession {
   GMutex lock;
   GPtrArray *notifies; /* GVariant*: Notify arguments, under lock */
   GBytes *previous;    /* the last picture taken */
+  GSubprocess *agent;  /* in procs */
+  char **agent_argv;   /* to start it again (the device's restart) */
+  char *agent_log;
 };
 
 /* clang-format would turn the quark name into a subtraction. */
@@ -356,7 +359,10 @@ static gboolean start_agent(PreviewSession *s, const PreviewSessionConfig *confi
   for (gsize i = 0; config->strings_dirs[i] != NULL; i++)
     g_ptr_array_add(argv, g_strconcat("--strings-dir=", config->strings_dirs[i], NULL));
   g_ptr_array_add(argv, NULL);
+  s->agent_argv = g_strdupv((char **)argv->pdata);
+  s->agent_log = g_strdup(config->log);
   proc = spawn(s, (const char *const *)argv->pdata, config->log, NULL, error);
+  s->agent = proc;
   return proc != NULL && wait_owner(s, proc, "org.otaux.Agent", "otaux-agent", error);
 }
 
@@ -416,6 +422,20 @@ static void stop(PreviewSession *s, GSubprocess *proc)
   }
 }
 
+gboolean preview_session_restart_agent(PreviewSession *s, GError **error)
+{
+  GSubprocess *proc;
+
+  if (s->agent != NULL) {
+    stop(s, s->agent);
+    g_ptr_array_remove(s->procs, s->agent);
+    s->agent = NULL;
+  }
+  proc = spawn(s, (const char *const *)s->agent_argv, s->agent_log, NULL, error);
+  s->agent = proc;
+  return proc != NULL && wait_owner(s, proc, "org.otaux.Agent", "otaux-agent", error);
+}
+
 void preview_session_remove_tree(const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
@@ -453,6 +473,8 @@ void preview_session_free(PreviewSession *s)
   g_free(s->tmp);
   g_free(s->shots);
   g_strfreev(s->env);
+  g_strfreev(s->agent_argv);
+  g_free(s->agent_log);
   g_free(s->display);
   g_free(s->address);
   g_free(s);

@@ -35,6 +35,9 @@ GQuark preview_error_quark(void);
 /* Starts everything and waits for each part to be on the bus. */
 PreviewSession *preview_session_start(const PreviewSessionConfig *config,
                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Stops the agent and starts it again with its state (a device's restart). */
+gboolean preview_session_restart_agent(PreviewSession *session,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Stops the parts (newest first) and removes the temporary folder. */
 void preview_session_free(PreviewSession *session);
 /* Removes PATH and everything below it (symbolic links are not followed). */

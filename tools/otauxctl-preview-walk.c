@@ -553,6 +553,8 @@ static GVariant *package(PreviewWalk *w, OtauxPriority pri, gboolean forced)
   return g_variant_builder_end(&b);
 }
 
+static gboolean walk_restart(PreviewWalk *w, OtauxPriority pri, const char *prefix, GError **error);
+
 static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
 {
   const char *priority = otaux_priority_to_string(pri);
@@ -603,7 +605,46 @@ static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
                                            "'acme-tablet'"),
                    error) &&
          screen(w, &st, b, priority, prefix, "result-failure", KINDS("result"), error) &&
-         call_void(w, b, "Withdraw", NULL, error);
+         call_void(w, b, "Withdraw", NULL, error) && walk_restart(w, pri, prefix, error);
+}
+
+/* An update that restarts (issue 16): installed already, the restart
+ * question; restarting; the agent started again: finishing. */
+static gboolean walk_restart(PreviewWalk *w, OtauxPriority pri, const char *prefix, GError **error)
+{
+  const char *priority = otaux_priority_to_string(pri);
+  g_autofree char *id = g_strdup_printf("otaux-preview-%s-restart", priority);
+  g_autofree char *c = NULL;
+  GVariantBuilder b, stage;
+  Step st;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&b, "{sv}", "id", g_variant_new_string(id));
+  g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string("Contoso Phone OS"));
+  g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string("2.2.0"));
+  g_variant_builder_add(&b, "{sv}", "priority", g_variant_new_string(priority));
+  g_variant_builder_add(&b, "{sv}", "state", g_variant_new_uint32(50));
+  g_variant_builder_add(&b, "{sv}", "restart-only", g_variant_new_boolean(TRUE));
+  g_variant_builder_init(&stage, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&stage, "{sv}", "stage", g_variant_new_string("restarting"));
+
+  w->clock = 0;
+  st = step(w);
+  if (!set_time(w, real_now(), error) || (c = offer(w, g_variant_builder_end(&b), error)) == NULL ||
+      !screen(w, &st, c, priority, prefix, "restart", KINDS("install"), error) ||
+      !call_void(w, c, "Answer", answer_args("accept", 0), error))
+    return FALSE;
+  st = step(w);
+  if (!call_void(w, c, "SetState", g_variant_new("(ua{sv})", 60u, &stage), error) ||
+      !screen(w, &st, c, priority, prefix, "restarting", KINDS("installing"), error))
+    return FALSE;
+  st = step(w);
+  w->clock = 0; /* a new agent: its test clock starts at the real time */
+  if (!preview_session_restart_agent(w->session, error) ||
+      !screen(w, &st, c, priority, prefix, "finishing", KINDS("installing"), error))
+    return FALSE;
+  return call_void(w, c, "Finish", g_variant_new("(u)", 200u), error) &&
+         call_void(w, c, "Withdraw", NULL, error);
 }
 
 gboolean preview_walk_run(PreviewWalk *w, GError **error)

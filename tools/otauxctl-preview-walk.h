@@ -23,7 +23,9 @@ typedef struct {
 /* Every priority (low, medium, high): download (with the charge warning
  * and release notes), progress, install (with the operator message),
  * delayed, reminder, final warning, pending, installing, success; then a
- * forced update and a failure. Pictures: PRIORITY-PRESENTATION-KIND.png. */
+ * forced update and a failure; then an update that restarts (the restart
+ * question, restarting, finishing after the agent's restart). Pictures:
+ * PRIORITY-PRESENTATION-KIND.png. */
 gboolean preview_walk_run(PreviewWalk *walk, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Appends @text to @out as a JSON string. */

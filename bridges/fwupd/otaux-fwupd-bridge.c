@@ -35,12 +35,13 @@ void job_unref(Job *job)
   g_free(job->path);
   g_free(job->phase);
   g_free(job->decision);
+  g_free(job->stage);
   g_clear_object(&job->cancellable);
   g_free(job->file);
   g_free(job);
 }
 
-static Job *job_new(OtauxFwupdBridge *bridge, FwupdDevice *device, FwupdRelease *release)
+Job *job_new(OtauxFwupdBridge *bridge, FwupdDevice *device, FwupdRelease *release)
 {
   Job *job = g_new0(Job, 1);
 
@@ -53,11 +54,12 @@ static Job *job_new(OtauxFwupdBridge *bridge, FwupdDevice *device, FwupdRelease 
   job->release = g_object_ref(release);
   job->phase = g_strdup("");
   job->decision = g_strdup("none");
+  job->stage = g_strdup("");
   job->last_percent = -1;
   return job;
 }
 
-static Job *job_by_path(OtauxFwupdBridge *bridge, const char *path)
+Job *job_by_path(OtauxFwupdBridge *bridge, const char *path)
 {
   GHashTableIter iter;
   Job *job;
@@ -113,6 +115,15 @@ void bridge_set_state(Job *job, guint state, guint64 done, guint64 total, const 
   offer_call(job, "SetState", g_variant_new("(ua{sv})", state, &details), NULL);
 }
 
+void bridge_set_stage(Job *job, const char *stage)
+{
+  GVariantBuilder details;
+
+  g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&details, "{sv}", "stage", g_variant_new_string(stage));
+  offer_call(job, "SetState", g_variant_new("(ua{sv})", 60, &details), NULL);
+}
+
 void bridge_finish(Job *job, guint result)
 {
   g_info("%s: finished with %u", job->id, result);
@@ -143,6 +154,9 @@ static GVariant *offer_package(Job *job, const char *install_message)
   if (*notes != '\0')
     g_variant_builder_add(&b, "{sv}", "release-notes", g_variant_new_string(notes));
   g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(job->needs_reboot));
+  /* only ever true: a re-offer without it keeps the restart question */
+  if (job->restart_only)
+    g_variant_builder_add(&b, "{sv}", "restart-only", g_variant_new_boolean(TRUE));
   if (message != NULL && *message != '\0')
     g_variant_builder_add(&b, "{sv}", "install-message",
                           g_variant_new_string(g_utf8_validate(message, -1, NULL) ? message : ""));
@@ -209,6 +223,29 @@ static void act(Job *job)
     offer_call(job, "Finish", g_variant_new("(u)", job->final_result), NULL);
     return;
   }
+  if (job->work == WORK_IDLE && g_strcmp0(job->phase, "installing") == 0) {
+    /* The restart was announced and has not happened: nothing to do. */
+    if (g_strcmp0(job->stage, "restarting") == 0)
+      return;
+    /* The new boot: fwupd's result is the offer's result. */
+    if (g_strcmp0(job->stage, "finishing") == 0 && bridge->fwupd_up) {
+      job->after_restart = TRUE;
+      flow_resume_installing(job);
+      return;
+    }
+  }
+  /* Installed before (a restart question the agent kept): only the restart. */
+  if (job->work == WORK_IDLE && job->restart_only &&
+      (g_strcmp0(job->phase, "ready") == 0 || g_strcmp0(job->phase, "delayed") == 0))
+    job->work = WORK_RESTART;
+  /* Installed, and fwupd needs a restart: only the person's accept (now
+   * or at the time chosen) restarts the device. */
+  if (job->work == WORK_RESTART) {
+    if ((g_strcmp0(job->phase, "ready") == 0 || g_strcmp0(job->phase, "delayed") == 0) &&
+        g_strcmp0(job->decision, "accept") == 0)
+      flow_restart(job);
+    return;
+  }
   if (job->work != WORK_IDLE || !bridge->fwupd_up)
     return;
   if (g_strcmp0(job->phase, "downloading") == 0)
@@ -237,13 +274,23 @@ static void on_props(GObject *source, GAsyncResult *res, gpointer user_data)
   props = g_variant_get_child_value(reply, 0);
   g_free(job->phase);
   g_free(job->decision);
+  g_free(job->stage);
   if (!g_variant_lookup(props, "Phase", "s", &job->phase))
     job->phase = g_strdup("");
   if (!g_variant_lookup(props, "Decision", "s", &job->decision))
     job->decision = g_strdup("none");
+  if (!g_variant_lookup(props, "Stage", "s", &job->stage))
+    job->stage = g_strdup(""); /* an agent older than the restart stage */
+  {
+    gboolean restart_only = FALSE;
+
+    /* the agent remembers the restart question across the bridge's restarts */
+    if (g_variant_lookup(props, "RestartOnly", "b", &restart_only) && restart_only)
+      job->restart_only = TRUE;
+  }
   if (!g_variant_lookup(props, "Result", "u", &job->result))
     job->result = 0;
-  g_debug("%s: phase %s, decision %s", job->id, job->phase, job->decision);
+  g_debug("%s: phase %s, stage %s, decision %s", job->id, job->phase, job->stage, job->decision);
   if (job->reread) {
     job->reread = FALSE;
     bridge_refresh(job);
@@ -350,11 +397,14 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
     if (job->seen || job->work == WORK_DOWNLOADING || job->work == WORK_INSTALLING)
       continue;
     /* installed (so no longer an upgrade) while the agent was away: find
-     * the offer again (same id, same path) to report the result */
-    if (job->refinish && job->path == NULL && !job->offering) {
+     * the offer again (same id, same path) to report the result, or to ask
+     * the restart question again */
+    if ((job->refinish || job->work == WORK_RESTART) && job->path == NULL && !job->offering) {
       offer(job, NULL);
       continue;
     }
+    if (job->work == WORK_RESTART)
+      continue; /* waits for the person's restart answer */
     if (job->path == NULL || job->offering || job->reading)
       continue;
     if (job->work == WORK_IDLE &&
@@ -368,106 +418,6 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
   flow_prune_cache(bridge);
 }
 
-/* -- offers left from an earlier run ----------------------------------------
- * The bridge may have been stopped while a release was replaced or went
- * away: the agent still has its offer, which no job knows. After the first
- * look at fwupd, such "fwupd:" offers that still ask a question are
- * withdrawn; finished and installing ones stay. */
-
-static gboolean is_ours(OtauxFwupdBridge *bridge, const char *path)
-{
-  return job_by_path(bridge, path) != NULL;
-}
-
-static void on_leftover_done(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  OtauxFwupdBridge *bridge = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-
-  bridge->pending--;
-  if (reply == NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug("withdrawing a left offer: %s", error->message);
-}
-
-typedef struct {
-  OtauxFwupdBridge *bridge;
-  char *path;
-} Leftover;
-
-static void on_leftover_props(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Leftover *left = user_data;
-  OtauxFwupdBridge *bridge = left->bridge;
-  g_autofree char *path = left->path;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-  g_autoptr(GVariant) props = NULL;
-  const char *id = NULL, *phase = NULL;
-
-  g_free(left);
-  bridge->pending--;
-  if (reply == NULL)
-    return;
-  props = g_variant_get_child_value(reply, 0);
-  if (!g_variant_lookup(props, "Id", "&s", &id) || !g_variant_lookup(props, "Phase", "&s", &phase))
-    return;
-  if (!g_str_has_prefix(id, "fwupd:") || is_ours(bridge, path) ||
-      g_hash_table_contains(bridge->jobs, id))
-    return;
-  if (g_strcmp0(phase, "offered") != 0 && g_strcmp0(phase, "ready") != 0 &&
-      g_strcmp0(phase, "delayed") != 0 && g_strcmp0(phase, "downloading") != 0)
-    return;
-  g_info("%s: left from an earlier run and no longer offered by fwupd: withdrawn", id);
-  bridge->pending++;
-  g_dbus_connection_call(bridge->session, AGENT_NAME, path, OFFER_IFACE, "Withdraw", NULL, NULL,
-                         G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable,
-                         on_leftover_done, bridge);
-}
-
-static void on_offers(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  OtauxFwupdBridge *bridge = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-  g_autoptr(GVariant) value = NULL;
-  g_autoptr(GVariantIter) iter = NULL;
-  const char *path;
-
-  bridge->pending--;
-  if (reply == NULL)
-    return;
-  g_variant_get(reply, "(v)", &value);
-  if (!g_variant_is_of_type(value, G_VARIANT_TYPE("ao")))
-    return;
-  g_variant_get(value, "ao", &iter);
-  while (g_variant_iter_next(iter, "&o", &path)) {
-    Leftover *left;
-    if (is_ours(bridge, path))
-      continue;
-    left = g_new0(Leftover, 1);
-    left->bridge = bridge;
-    left->path = g_strdup(path);
-    bridge->pending++;
-    g_dbus_connection_call(bridge->session, AGENT_NAME, path, "org.freedesktop.DBus.Properties",
-                           "GetAll", g_variant_new("(s)", OFFER_IFACE), G_VARIANT_TYPE("(a{sv})"),
-                           G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable,
-                           on_leftover_props, left);
-  }
-}
-
-static void sweep_leftovers(OtauxFwupdBridge *bridge)
-{
-  if (bridge->swept || !bridge->agent_up)
-    return;
-  bridge->swept = TRUE;
-  bridge->pending++;
-  g_dbus_connection_call(bridge->session, AGENT_NAME, AGENT_PATH, "org.freedesktop.DBus.Properties",
-                         "Get", g_variant_new("(ss)", AGENT_IFACE, "Offers"), G_VARIANT_TYPE("(v)"),
-                         G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable, on_offers,
-                         bridge);
-}
-
 static void sync_run_done(SyncRun *run)
 {
   OtauxFwupdBridge *bridge = run->bridge;
@@ -475,7 +425,7 @@ static void sync_run_done(SyncRun *run)
   bridge->pending--;
   if (bridge->fwupd_up && !g_cancellable_is_cancelled(bridge->cancellable)) {
     reconcile(bridge, run->found);
-    sweep_leftovers(bridge);
+    bridge_sweep_leftovers(bridge);
   }
   g_ptr_array_unref(run->found);
   g_free(run);

@@ -327,27 +327,54 @@ static void reboot(OtauxFwupdBridge *bridge)
                          NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_rebooted, NULL);
 }
 
-static void succeeded(Job *job, FwupdDevice *result)
+/* @resumed: the install ended while the bridge was away; what the person
+ * was told about a restart is not known, so a restart is asked first. */
+static void succeeded(Job *job, FwupdDevice *result, gboolean resumed)
 {
   const char *message = NULL;
-  gboolean reboot_now = job->needs_reboot;
+  gboolean late_reboot = FALSE;
 
+  if (job->after_restart) {
+    /* the new boot: the restart happened, the result is all there is */
+    g_info("%s: installed before the restart", job->id);
+    bridge_finish(job, 200);
+    return;
+  }
   if (result != NULL) {
     GPtrArray *releases = fwupd_device_get_releases(result);
     if (releases != NULL && releases->len > 0)
       message = fwupd_release_get_update_message(g_ptr_array_index(releases, 0));
     /* fwupd says only after the install that it needs a restart */
-    reboot_now = reboot_now || otaux_fwupd_needs_reboot(result);
+    late_reboot = (resumed || !job->needs_reboot) && otaux_fwupd_needs_reboot(result);
   }
   if (message == NULL)
     message = fwupd_release_get_update_message(job->release);
-  if (reboot_now != job->needs_reboot || message != NULL) {
-    job->needs_reboot = reboot_now;
+  if (late_reboot) {
+    /* The person was told the device keeps running: ask before restarting
+     * it (the same offer, now a restart question); Reboot comes only with
+     * their accept, see flow_restart(). */
+    g_info("%s: installed; fwupd needs a restart: asking the person", job->id);
+    job->needs_reboot = TRUE;
+    job->restart_only = TRUE;
+    job->work = WORK_RESTART;
     bridge_reoffer(job, message);
+    return;
   }
+  if (message != NULL)
+    bridge_reoffer(job, message);
   bridge_finish(job, 200);
-  if (reboot_now)
+  if (job->needs_reboot)
     reboot(job->bridge);
+}
+
+void flow_restart(Job *job)
+{
+  g_info("%s: the person accepted the restart", job->id);
+  job->work = WORK_DONE;
+  /* The agent lets go of its inhibitor and says the device restarts. */
+  bridge_set_stage(job, "restarting");
+  reboot(job->bridge);
+  flow_prune_cache(job->bridge);
 }
 
 static void on_results(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -359,7 +386,7 @@ static void on_results(GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (job->work != WORK_INSTALLING)
     return;
-  succeeded(job, result);
+  succeeded(job, result, FALSE);
 }
 
 static void on_installed(GObject *source, GAsyncResult *res, gpointer user_data)
@@ -429,13 +456,19 @@ static void on_resume_results(GObject *source, GAsyncResult *res, gpointer user_
   if (g_strcmp0(version, job->version) == 0 &&
       (state == FWUPD_UPDATE_STATE_SUCCESS || state == FWUPD_UPDATE_STATE_NEEDS_REBOOT)) {
     g_info("%s: fwupd installed it while we were away", job->id);
-    succeeded(job, result);
+    succeeded(job, result, TRUE);
   } else if (g_strcmp0(version, job->version) == 0 &&
              (state == FWUPD_UPDATE_STATE_FAILED || state == FWUPD_UPDATE_STATE_FAILED_TRANSIENT)) {
     g_autoptr(GError) failed =
         g_error_new(OTAUX_FWUPD_ERROR, 410, "%s: %s", job->id,
                     fwupd_device_get_update_error(result) ? fwupd_device_get_update_error(result)
                                                           : "fwupd recorded a failed install");
+    fail(job, failed, OTAUX_FWUPD_STAGE_INSTALL);
+  } else if (job->after_restart) {
+    /* The new boot, and fwupd knows nothing of the release: not installed. */
+    g_autoptr(GError) failed =
+        g_error_new(OTAUX_FWUPD_ERROR, 410,
+                    "%s: fwupd has no record of the install after the restart", job->id);
     fail(job, failed, OTAUX_FWUPD_STAGE_INSTALL);
   } else {
     /* No record of it: the install never reached fwupd. Run it again. */

@@ -655,6 +655,90 @@ static void test_update_copies_given_fields_only(void **state)
   assert_int_equal(o->phase, OTAUX_PHASE_OFFERED);
 }
 
+/* SetState's "stage": only restarting, only while installing; the agent's
+ * start after it makes the offer finishing (issue 16, item 1). */
+static void test_restart_stage(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) ready = make(S_PENDING, policy);
+  g_autoptr(OtauxOffer) o = make(S_INSTALLING, policy);
+  g_autoptr(GError) error = NULL;
+
+  assert_false(otaux_offer_set_stage(ready, "restarting", T0, &error));
+  assert_int_equal(error->code, NA);
+  g_clear_error(&error);
+  assert_false(otaux_offer_set_stage(o, "rebooting", T0, &error));
+  assert_int_equal(error->code, INV);
+  assert_non_null(strstr(error->message, "'rebooting'"));
+  g_clear_error(&error);
+  /* "finishing" is the agent's own word, never the updater's */
+  assert_false(otaux_offer_set_stage(o, "finishing", T0, &error));
+  g_clear_error(&error);
+  assert_int_equal(o->stage, OTAUX_STAGE_NONE);
+  assert_false(otaux_offer_restarted(o, T0));
+
+  assert_true(otaux_offer_set_stage(o, "restarting", T0 + 1, NULL));
+  assert_int_equal(o->stage, OTAUX_STAGE_RESTARTING);
+  assert_int_equal(o->phase, OTAUX_PHASE_INSTALLING);
+  /* progress after it keeps the stage */
+  assert_true(otaux_offer_set_state(o, OTAUX_FUMO_UPDATING, 1, 2, T0 + 2, NULL));
+  assert_int_equal(o->stage, OTAUX_STAGE_RESTARTING);
+  assert_true(otaux_offer_restarted(o, T0 + 60));
+  assert_int_equal(o->stage, OTAUX_STAGE_FINISHING);
+  assert_int_equal(o->phase, OTAUX_PHASE_INSTALLING);
+  assert_false(otaux_offer_restarted(o, T0 + 61));
+  assert_true(otaux_offer_finish(o, 410, T0 + 90, NULL));
+  assert_int_equal(o->stage, OTAUX_STAGE_NONE);
+  assert_int_equal(o->result, 410);
+}
+
+/* A re-offer with restart-only after the install ran opens the restart
+ * question on the same offer, with fresh delay bounds (item 2). */
+static void test_ask_restart(void **state)
+{
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_INSTALLING, policy);
+  g_autoptr(OtauxOffer) restarting = make(S_INSTALLING, policy);
+  g_autoptr(OtauxOffer) finished = make(S_FINISHED, policy);
+  OtauxOfferSpec spec;
+  const char *const *choices;
+
+  otaux_offer_spec_init(&spec);
+  spec.restart_only = TRUE;
+  spec.fields = OTAUX_SPEC_RESTART_ONLY;
+
+  otaux_offer_update(finished, &spec);
+  assert_false(otaux_offer_ask_restart(finished, T0 + 10));
+  assert_int_equal(finished->phase, OTAUX_PHASE_FINISHED);
+  otaux_offer_update(restarting, &spec);
+  assert_true(otaux_offer_set_stage(restarting, "restarting", T0, NULL));
+  assert_false(otaux_offer_ask_restart(restarting, T0 + 10));
+
+  otaux_offer_update(o, &spec);
+  assert_true(o->spec.restart_only);
+  assert_true(otaux_offer_ask_restart(o, T0 + 100));
+  assert_int_equal(o->serial, 7);
+  assert_int_equal(o->created_at, T0);
+  assert_int_equal(o->phase, OTAUX_PHASE_READY);
+  assert_int_equal(o->decision, OTAUX_DECISION_NONE);
+  assert_int_equal(o->ready_at, T0 + 100);
+  choices = otaux_offer_allowed_choices(o, policy, T0 + 100);
+  assert_string_equal(choices[0], "accept");
+  assert_string_equal(choices[1], "delay-reboot");
+  assert_string_equal(choices[2], "cancel");
+  assert_int_equal(
+      otaux_offer_delay_limit(o, policy, T0 + 100),
+      MIN(T0 + 100 + (gint64)policy->max_total_delay_s,
+          policy->max_pick_s > 0 ? T0 + 100 + (gint64)policy->max_pick_s : G_MAXINT64));
+  assert_true(otaux_offer_answer(o, policy, "delay-reboot", T0 + 100 + HOUR, T0 + 100, NULL));
+  assert_true(otaux_offer_tick(o, policy, T0 + 100 + HOUR));
+  assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(o->reason, OTAUX_REASON_SCHEDULED);
+  assert_true(otaux_offer_set_state(o, OTAUX_FUMO_UPDATING, 0, 0, T0 + 100 + HOUR, NULL));
+  assert_true(otaux_offer_set_stage(o, "restarting", T0 + 100 + HOUR, NULL));
+  otaux_offer_spec_clear(&spec);
+}
+
 static void test_copy_and_diff(void **state)
 {
   g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
@@ -721,6 +805,8 @@ int main(void)
     cmocka_unit_test(test_progress_bytes),
     cmocka_unit_test(test_update_copies_given_fields_only),
     cmocka_unit_test(test_copy_and_diff),
+    cmocka_unit_test(test_restart_stage),
+    cmocka_unit_test(test_ask_restart),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

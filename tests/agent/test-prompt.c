@@ -464,6 +464,65 @@ static void test_installing_progress_and_step(void **state)
   assert_int_equal(done->progress, -1);
 }
 
+/* The restart stage: restarting is loud and asks nothing; finishing (the
+ * agent's start after it) is quiet (issue 16, item 1). */
+static void test_restarting_and_finishing(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_LOW, T0);
+  g_autoptr(OtauxPrompt) restarting = NULL;
+  g_autoptr(OtauxPrompt) finishing = NULL;
+
+  assert_true(otaux_offer_answer(o, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(o, 60, 0, 0, T0, NULL));
+  o->device.shutdown_inhibited = TRUE; /* held until the stage lets it go */
+  assert_true(otaux_offer_set_stage(o, "restarting", T0, NULL));
+  restarting = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(restarting->kind, OTAUX_PROMPT_INSTALLING);
+  assert_string_equal(restarting->title, "Restarting to install Phone OS");
+  assert_string_equal(restarting->body,
+                      "The device restarts now to install Phone OS 2.0. Do not turn it off.");
+  assert_string_equal(restarting->warning, "");
+  assert_int_equal(restarting->urgency, OTAUX_URGENCY_CRITICAL);
+  assert_int_equal(restarting->presentation, OTAUX_PRESENTATION_POPUP);
+  assert_int_equal(restarting->choices->len, 0);
+
+  assert_true(otaux_offer_restarted(o, T0 + 60));
+  o->device.shutdown_inhibited = FALSE;
+  finishing = otaux_prompt_build(o, f->policy, f->strings, T0 + 60);
+  assert_int_equal(finishing->kind, OTAUX_PROMPT_INSTALLING);
+  assert_string_equal(finishing->title, "Finishing Phone OS 2.0");
+  assert_string_equal(finishing->body, "The device restarted to install Phone OS. The update is "
+                                       "being finished; the result is shown here.");
+  assert_int_equal(finishing->urgency, OTAUX_URGENCY_LOW);
+  assert_int_equal(finishing->presentation, OTAUX_PRESENTATION_NOTIFICATION);
+  assert_false(finishing->sound);
+  assert_int_equal(finishing->choices->len, 0);
+  assert_false(otaux_prompt_asks(finishing));
+}
+
+/* restart-only: the install question is a restart question (item 2). */
+static void test_restart_question(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 50, OTAUX_PRIORITY_HIGH, T0);
+  g_autoptr(OtauxPrompt) p = NULL;
+
+  o->spec.restart_only = TRUE;
+  p = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->title, "Restart to finish updating Phone OS");
+  assert_string_equal(p->body, "Phone OS 2.0 is installed and takes effect when the device "
+                               "restarts. Save your work first.");
+  assert_int_equal(p->choices->len, 3);
+  assert_choice(p, 0, "accept", "Restart now");
+  assert_choice(p, 1, "delay-reboot", "Restart later");
+  assert_choice(p, 2, "cancel", "Skip this update");
+  assert_string_equal(p->suggested, "accept");
+  assert_true(p->delay_max > T0);
+  assert_true(p->delay_options->len > 0);
+}
+
 static void test_delayed_reminder_final_warning(void **state)
 {
   Fixture *f = *state;
@@ -718,6 +777,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_restart_time_is_heard, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_restarting_and_finishing, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_restart_question, setup, teardown),
     cmocka_unit_test_setup_teardown(test_equal, setup, teardown),
     cmocka_unit_test_setup_teardown(test_none, setup, teardown),
   };

@@ -87,6 +87,7 @@ static OtauxOffer *full_offer(guint serial)
   spec.forced = FALSE;
   spec.roaming = TRUE;
   spec.needs_reboot = FALSE;
+  spec.restart_only = TRUE;
   spec.deadline = T0 + 99999;
   spec.install_seconds = 4242;
   spec.fields = 0x7fff;
@@ -139,6 +140,8 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_int_equal(a->spec.forced, b->spec.forced);
   assert_int_equal(a->spec.roaming, b->spec.roaming);
   assert_int_equal(a->spec.needs_reboot, b->spec.needs_reboot);
+  assert_int_equal(a->spec.restart_only, b->spec.restart_only);
+  assert_int_equal(a->stage, b->stage);
   assert_int_equal(a->spec.deadline, b->spec.deadline);
   assert_int_equal(a->spec.install_seconds, b->spec.install_seconds);
   assert_int_equal(a->spec.fields, b->spec.fields);
@@ -226,6 +229,7 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_boolean(kf, "offer", "metered", s->metered);
   g_key_file_set_boolean(kf, "offer", "cellular", s->cellular);
   g_key_file_set_boolean(kf, "offer", "needs-reboot", s->needs_reboot);
+  g_key_file_set_boolean(kf, "offer", "restart-only", s->restart_only);
   g_key_file_set_int64(kf, "offer", "deadline", s->deadline);
   g_key_file_set_uint64(kf, "offer", "install-seconds", s->install_seconds);
   g_key_file_set_uint64(kf, "offer", "fields", s->fields);
@@ -251,6 +255,7 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_string(kf, "offer", "step", o->step != NULL ? o->step : "");
   g_key_file_set_string(kf, "offer", "finish-message",
                         o->finish_message != NULL ? o->finish_message : "");
+  g_key_file_set_string(kf, "offer", "stage", otaux_stage_to_string(o->stage));
   return g_key_file_to_data(kf, length, NULL);
 }
 
@@ -423,6 +428,23 @@ static void test_corrupt_set_aside(void **state)
 }
 
 /* Hand edits that parse as key files but carry nonsense are refused. */
+/* The restart stage of an installing offer survives the agent's restart. */
+static void test_stage_round_trip(void **state)
+{
+  g_autoptr(OtauxOffer) o = full_offer(7);
+  g_autoptr(OtauxOffer) back = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  o->phase = OTAUX_PHASE_INSTALLING;
+  o->stage = OTAUX_STAGE_RESTARTING;
+  data = otaux_store_serialize(o, &len);
+  assert_non_null(strstr(data, "\nstage=restarting\n"));
+  back = otaux_store_parse(data, len, NULL);
+  assert_non_null(back);
+  assert_offers_equal(o, back);
+}
+
 static void test_parse_validates(void **state)
 {
   static const struct {
@@ -438,6 +460,7 @@ static void test_parse_validates(void **state)
     { "silent", "perhaps" },    { "deadline", "-5" },
     { "reminder-index", "99" }, { "id", "" },
     { "format", "2" },          { "bytes-done", "999" },
+    { "stage", "rebooting" },   { "stage", "restarting" }, /* only an installing offer */
   };
   g_autoptr(OtauxOffer) o = full_offer(6);
   gsize len;
@@ -618,6 +641,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_save_leaves_no_tmp_and_replaces, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crash_before_rename_keeps_old, setup, teardown),
     cmocka_unit_test_setup_teardown(test_corrupt_set_aside, setup, teardown),
+    cmocka_unit_test(test_stage_round_trip),
     cmocka_unit_test(test_parse_validates),
     cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
     cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),

@@ -18,6 +18,8 @@ from otauxtest import Agent, main, wait_until  # noqa: E402
 
 OFFER_ID = f'fwupd:{WEBCAM}:1.2.4'
 TESTING_PATH = '/org/otaux/Agent/Testing'
+RESTART_Q = 'Restart to finish updating Integrated Webcam™'
+RESTARTING = 'Restarting to install Integrated Webcam™'
 
 
 class Case:
@@ -83,6 +85,35 @@ class Case:
         # 2 = FWUPD_UPDATE_STATE_SUCCESS (4 = needs reboot)
         assert int(res['UpdateState']) in (2, 4), f'UpdateState {res["UpdateState"]}'
 
+    def restart_question(self, path, timeout=60):
+        """Waits for the restart question (restart-only) on the same offer:
+        fwupd said only after the install that it needs a restart. Nothing
+        restarts the device before the person answers it."""
+        def asked(p):
+            return p.get('kind') == 'install' and p.get('title') == RESTART_Q
+        wait_until(lambda: asked(self.agent.prop(path, 'Prompt')) or
+                   self.agent.signals.find('PropertiesChanged', path,
+                                           lambda a: asked(a[1].get('Prompt', {}))),
+                   timeout, 'the restart question')
+        self.bridge.log.wait('installed; fwupd needs a restart: asking the person', 10)
+        p = self.agent.prop(path, 'Prompt')
+        assert asked(p), p
+        assert [c[0] for c in p['choices']] == ['accept', 'delay-reboot', 'cancel'], p['choices']
+        assert self.agent.prop(path, 'Phase') == 'ready'
+        assert self.agent.offers() == [path]  # the same offer, re-offered
+        assert self.world.reboots == [], f'Reboot before the person answered: {self.world.reboots}'
+        return p
+
+    def wait_one_reboot(self, path):
+        """After the accept: SetState 60 stage=restarting, then exactly one Reboot."""
+        wait_until(lambda: self.world.reboots, 20, 'Reboot on logind')
+        wait_until(lambda: self.agent.prop(path, 'Prompt').get('title') == RESTARTING, 20,
+                   'the restarting prompt')
+        assert self.agent.prop(path, 'Phase') == 'installing'
+        assert self.world.reboots == [[False]], self.world.reboots
+        assert len([line for line in self.bridge.log.lines
+                    if 'asking logind to reboot' in line]) == 1
+
     def cached(self):
         """The firmware files in the bridge's download cache."""
         d = self.bridge.cache_dir
@@ -132,12 +163,12 @@ def test_accept_both_installs_and_reboots():
         c.agent.answer(path, 'accept')
         c.agent.signals.wait('PropertiesChanged', path,
                              lambda a: a[1].get('Phase') == 'installing', timeout=30)
-        c.wait_prop(path, 'Phase', 'finished', timeout=60)
-        assert c.agent.prop(path, 'Result') == 200, c.agent.prop(path, 'Result')
+        # fwupd needs the restart only after the install: the restart question
+        c.restart_question(path)
         c.assert_installed_124()
+        c.agent.answer(path, 'accept')
+        c.wait_one_reboot(path)
         c.wait_cache_empty()  # installed: its file is not kept
-        wait_until(lambda: c.world.reboots, 20, 'Reboot on logind')
-        assert c.world.reboots == [[False]], c.world.reboots
         # fwupd's DeviceRequest reached the person on the installing screen
         request = 'Please pretend to remove the device you cannot see or touch'
 
@@ -232,9 +263,106 @@ def test_delay_reboot_waits_for_schedule():
         c.set_time(at + 1)
         c.agent.signals.wait('Decided', path, lambda a: a[0] == 'accept' and
                              a[1].get('reason') == 'scheduled', timeout=30)
-        c.wait_prop(path, 'Phase', 'finished', timeout=60)
-        assert c.agent.prop(path, 'Result') == 200
+        c.restart_question(path)
         c.assert_installed_124()
+
+
+def test_needs_reboot_after_install_waits_for_the_person():
+    """NeedsReboot turns up only after the install (issue 16, item 2): no
+    Reboot until the person accepts the restart question, here at the time
+    they chose; then exactly one."""
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        p = c.restart_question(path)
+        at = c.now() + 3600
+        assert p['delay-max'] >= at, p['delay-max']
+        c.agent.answer(path, 'delay-reboot', reboot_at=at)
+        c.wait_prop(path, 'Phase', 'delayed')
+        c.set_time(at - 60)
+        assert c.agent.prop(path, 'Decision') == 'delay-reboot'
+        assert c.world.reboots == [], c.world.reboots
+        c.set_time(at + 1)
+        c.agent.signals.wait('Decided', path, lambda a: a[0] == 'accept' and
+                             a[1].get('reason') == 'scheduled', timeout=30)
+        c.wait_one_reboot(path)
+
+
+def result_after_the_restart(still_offered):
+    """The new boot, as far as a test can have one: after the accepted
+    restart, the agent and the bridge stop and start again; the agent says
+    the update is being finished, and the bridge reports fwupd's result.
+    A real restart activates 1.2.4, which is then no upgrade any more (the
+    release gone from the metadata plays that); the test device keeps
+    1.2.2, so 1.2.4 stays an upgrade (still_offered)."""
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        c.agent.answer(path, 'accept')
+        c.wait_one_reboot(path)
+        assert c.bridge.stop() == 0
+        if not still_offered:
+            c.world.write_metadata(())
+            c.world.fwupd_log.wait('changed, reloading all remotes', 30)
+        c.agent.restart()
+        assert c.agent.prop(path, 'Phase') == 'installing'
+        assert c.agent.prop(path, 'Stage') == 'finishing'
+        title = c.agent.prop(path, 'Prompt')['title']
+        assert title == 'Finishing Integrated Webcam™ 1.2.4', title
+        c.bridge.start()
+        c.wait_prop(path, 'Phase', 'finished', timeout=30)
+        assert c.agent.prop(path, 'Result') == 200
+        c.bridge.log.wait('installed \\(fwupd.s results\\): finished with 200' if not still_offered
+                          else 'installed before the restart', 10)
+        assert c.world.reboots == [[False]], c.world.reboots
+        assert c.agent.prop(path, 'Prompt')['kind'] == 'result'
+
+
+def test_result_after_the_restart():
+    result_after_the_restart(still_offered=False)
+
+
+def test_result_after_the_restart_still_offered():
+    result_after_the_restart(still_offered=True)
+
+
+def bridge_restarted_at_the_restart_question(still_offered):
+    """A bridge that starts while the restart question is open takes it up
+    again instead of withdrawing it or installing once more: the agent's
+    RestartOnly says so while 1.2.4 is still offered, fwupd's results
+    (installed, needs a restart) once it is not; the accept then restarts
+    the device once."""
+    with Case() as c:
+        path = c.offer_path()
+        c.download(path)
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        assert c.agent.prop(path, 'RestartOnly') is True
+        assert c.bridge.stop() == 0
+        if not still_offered:
+            c.world.write_metadata(())
+            c.world.fwupd_log.wait('changed, reloading all remotes', 30)
+        c.bridge.start()
+        if still_offered:
+            c.bridge.log.wait(f'offered as {path}', 30)
+        else:
+            c.bridge.log.wait('the restart question is open: taken up again', 30)
+        assert c.agent.offers() == [path]
+        assert c.world.reboots == []
+        c.agent.answer(path, 'accept')
+        c.wait_one_reboot(path)
+        assert c.bridge.log.find('installing /') is None, 'installed once more'
+
+
+def test_bridge_restarted_at_the_restart_question():
+    bridge_restarted_at_the_restart_question(still_offered=False)
+
+
+def test_bridge_restarted_at_the_restart_question_still_offered():
+    bridge_restarted_at_the_restart_question(still_offered=True)
 
 
 def test_fwupd_killed_mid_install():
@@ -266,8 +394,7 @@ def test_bridge_killed_picks_up():
         c.agent.answer(path, 'accept')
         assert c.agent.prop(path, 'Decision') == 'accept'
         c.bridge.start()
-        c.wait_prop(path, 'Phase', 'finished', timeout=60)
-        assert c.agent.prop(path, 'Result') == 200
+        c.restart_question(path)
         c.assert_installed_124()
         # the same offer, not a second one
         assert len(c.agent.offers()) == 1
@@ -291,12 +418,10 @@ def test_agent_killed_mid_install():
         c.agent.answer(path, 'accept')
         c.wait_prop(path, 'Phase', 'installing')
         c.agent.kill()
-        c.bridge.log.wait(r'finished with 200', 60)
-        start = len(c.bridge.log.lines)
+        c.bridge.log.wait('installed; fwupd needs a restart: asking the person', 60)
         c.agent.start()
-        c.bridge.log.wait(r'reporting 200 again', 30, start)
-        c.wait_prop(path, 'Phase', 'finished', timeout=30)
-        assert c.agent.prop(path, 'Result') == 200, c.agent.prop(path, 'Result')
+        # the bridge asks the restart question again, on the same offer
+        c.restart_question(path)
         c.assert_installed_124()
 
 
@@ -305,5 +430,9 @@ if __name__ == '__main__':
           test_newer_release_replaces_and_gone_release_withdrawn, test_replaced_while_bridge_away,
           test_shipped_checksum_mismatch,
           test_cancel_is_remembered,
-          test_delay_reboot_waits_for_schedule, test_fwupd_killed_mid_install,
+          test_delay_reboot_waits_for_schedule,
+          test_needs_reboot_after_install_waits_for_the_person, test_result_after_the_restart,
+          test_result_after_the_restart_still_offered,
+          test_bridge_restarted_at_the_restart_question,
+          test_bridge_restarted_at_the_restart_question_still_offered, test_fwupd_killed_mid_install,
           test_bridge_killed_picks_up, test_agent_restart, test_agent_killed_mid_install])

@@ -36,7 +36,7 @@ OFFER_KEYS = {
     'id': dbus.String, 'name': dbus.String, 'version': dbus.String,
     'priority': dbus.String, 'size': dbus.UInt64, 'url': dbus.String,
     'state': dbus.UInt32, 'silent': dbus.Boolean, 'forced': dbus.Boolean,
-    'roaming': dbus.Boolean, 'needs-reboot': dbus.Boolean,
+    'roaming': dbus.Boolean, 'needs-reboot': dbus.Boolean, 'restart-only': dbus.Boolean,
     'release-notes': dbus.String, 'message': dbus.String,
     'deadline': dbus.Int64, 'install-seconds': dbus.UInt32,
     'correlator': dbus.String,

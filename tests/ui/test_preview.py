@@ -33,7 +33,8 @@ import traceback
 OTAUXCTL, ARTIFACTS, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 
 KINDS = ['download', 'progress', 'install', 'delayed', 'reminder', 'final-warning',
-         'pending', 'installing', 'result-success', 'forced', 'result-failure']
+         'pending', 'installing', 'result-success', 'forced', 'result-failure',
+         'restart', 'restarting', 'finishing']
 DEFAULT = {'low': 'notification', 'medium': 'actions', 'high': 'popup'}
 
 AR_CATALOG = '''<?xml version="1.0" encoding="UTF-8"?>
