@@ -15,6 +15,7 @@ notification_daemon, python-dbusmock's logind on a private system bus.
 Every wait is on a signal, a bus name or a property, with a bound. The
 cases report SKIP when python3-dbusmock is missing.
 """
+import html
 import json
 import os
 import signal
@@ -172,7 +173,7 @@ def install_offer(agent, pkg_id='pkg-1', **kw):
 
 # -- item 1: the restart stage ---------------------------------------------------
 
-def restart_then_finish(ctx, pkg_id, result, title):
+def restart_then_finish(ctx, pkg_id, result, title, message=None):
     login = st.logind(ctx.sysbus)
     agent = ctx.start()
     path = install_offer(agent, pkg_id)
@@ -214,11 +215,22 @@ def restart_then_finish(ctx, pkg_id, result, title):
     assert st.inhibitors(login) == []
     assert stored(agent, path).get('stage') == 'finishing'
 
-    agent.finish(path, result)
+    if message is None:
+        agent.finish(path, result)
+    else:  # the updater's own words, from the new boot (an A/B fallback)
+        agent.finish_with_details(path, result, {'message': message})
     p = ctx.wait_prompt(path, lambda p: p['kind'] == 'result', 'the result prompt')
     assert p['result'] == result and p['title'] == title, p
-    ctx.notify.wait_notify(lambda s, b, h: s == title and p['body'] in b,
-                           f'the result {result} notification')
+    if message is None:
+        ctx.notify.wait_notify(lambda s, b, h: s == title and p['body'] in b,
+                               f'the result {result} notification')
+    else:
+        # as g_markup_escape_text() writes it
+        escaped = html.escape(message, quote=True).replace('&#x27;', '&apos;')
+        assert p['body'].endswith(message) and escaped in p['body-markup'], p
+        # the server takes body markup: the words arrive escaped, never as markup
+        ctx.notify.wait_notify(lambda s, b, h: s == title and escaped in b and message not in b,
+                               f'the result {result} notification with the words, escaped')
     assert agent.prop(path, 'Result') == result
     assert agent.prop(path, 'Stage') == ''
     assert st.inhibitors(login) == []
@@ -231,6 +243,13 @@ def test_restart_then_success(ctx):
 
 def test_restart_then_failure(ctx):
     restart_then_finish(ctx, 'pkg-410', 410, 'Phone OS 2.0 was not installed')
+
+
+def test_restart_then_fallback_with_words(ctx):
+    """An A/B updater whose new slot did not boot: FinishWithDetails(410)
+    with its words, shown under the result and escaped (issue 16 item 8)."""
+    restart_then_finish(ctx, 'pkg-fallback', 410, 'Phone OS 2.0 was not installed',
+                        message="Booted the old slot: <b>rootfs.1</b> & 'kernel' failed")
 
 
 def test_stage_refused(ctx):
@@ -336,5 +355,6 @@ def each(fn):
 
 if __name__ == '__main__':
     st.main([each(t) for t in (
-        test_restart_then_success, test_restart_then_failure, test_stage_refused,
+        test_restart_then_success, test_restart_then_failure, test_restart_then_fallback_with_words,
+        test_stage_refused,
         test_restart_question_scheduled, test_restart_question_after_install)], setup, teardown)
