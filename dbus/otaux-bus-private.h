@@ -23,6 +23,7 @@ struct _OtauxBus {
   gpointer set_time_data;
   GHashTable *allowed_owners; /* unique name -> well-known name, for callers.names */
   GArray *name_watches;       /* otaux_dbus_names_watch() ids of those names */
+  gboolean system;            /* the system instance (otaux-agent --system) */
 };
 
 /* The object data of an offer path. */
