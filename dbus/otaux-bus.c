@@ -161,6 +161,8 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
   bus->lost = lost;
   bus->lost_data = user_data;
   bus->system = config != NULL && config->system;
+  bus->seat_checks =
+      g_hash_table_new_full(NULL, NULL, (GDestroyNotify)dbus_pending_call_unref, NULL);
   bus->offer_refs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   bus->allowed_owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   bus->name_watches = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -195,6 +197,9 @@ void otaux_bus_free(OtauxBus *bus)
     return;
   if (bus->listener != 0)
     otaux_agent_remove_listener(bus->agent, bus->listener);
+  if (bus->seat_checks != NULL)
+    otaux_bus_seat_cancel_all(bus);
+  g_clear_pointer(&bus->seat_checks, g_hash_table_destroy);
   if (bus->connection != NULL) {
     dbus_connection_remove_filter(bus->connection, connection_filter, bus);
     g_clear_pointer(&bus->server, otaux_dbus_server_free);

@@ -15,6 +15,7 @@ callers are run as other uids with setpriv. Not root: SKIP (exit 77).
 Usage: test_system_instance.py  (env: OTAUX_AGENT, OTAUX_SYSTEM_POLICY)
 """
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -30,6 +31,20 @@ from otauxtest import (SKIP_EXIT, Agent, plain, wait_until, OFFER_IFACE,  # noqa
 import dbus  # noqa: E402
 
 NOBODY = 65534
+
+
+def pick_uids():
+    """Four uids with a passwd entry besides root and nobody (the bus daemon
+    lets in only uids it can look up): the person (the user of the active
+    local session on seat0), another uid in that session (su), the user of
+    an inactive session (user switching), the user of an ssh session."""
+    uids = sorted({p.pw_uid for p in pwd.getpwall()} - {0, NOBODY})
+    if len(uids) < 4 or NOBODY not in {p.pw_uid for p in pwd.getpwall()}:
+        return None
+    return uids[-4:]
+
+
+PERSON, OTHER, ASLEEP, REMOTE = pick_uids() or (None,) * 4
 DENIED = 'org.otaux.Error.AccessDenied'
 LOGIND = 'org.freedesktop.login1'
 LOGIND_PATH = '/org/freedesktop/login1'
@@ -144,6 +159,8 @@ class World:
         if os.geteuid() != 0:
             raise Skip('needs root: the system instance owns its name as root and the test '
                        'calls it as other uids with setpriv')
+        if PERSON is None:
+            raise Skip('needs four users besides root and nobody in the passwd database')
         for tool in ('setpriv', 'dbus-daemon'):
             if not shutil.which(tool):
                 raise Skip(f'{tool} not found')
@@ -183,6 +200,9 @@ if p is None:
 ret = p
 ''')
         self.sessions = {}
+        self.add_session('c1', PERSON, active=True)
+        self.add_session('c2', ASLEEP, active=False)
+        self.add_session('ssh1', REMOTE, active=True, remote=True)
         self.agent = Agent(state_dir=os.path.join(self.tmp, 'state'), bus=self.bus,
                            args=['--system', '--bus-address', self.address])
         self.agent.start()
@@ -270,11 +290,16 @@ def test_state_and_no_presenters(w):
     w.agent.withdraw(path)
 
 
+def answer_from_the_person(w, path, choice='accept'):
+    got = w.call_as(PERSON, path, 'Answer', choice, session='c1')
+    assert got == 'ok', f'Answer from uid {PERSON} in the active local session: {got}'
+
+
 def test_root_updater_offers_and_the_answer_is_decided(w):
     a = w.agent
     path = offer(w, 'fw-root-1')
     assert a.prompt_kind(path), 'the offer has a Prompt for the session to show'
-    a.answer(path, 'accept')
+    answer_from_the_person(w, path)
     args = a.signals.wait('Decided', path)
     assert args[0] == 'accept', args
     assert a.prop(path, 'Decision') == 'accept'
@@ -294,10 +319,33 @@ def test_other_uid_is_refused_the_updater_methods(w):
     a.withdraw(path)
 
 
+def test_answer_only_from_the_active_local_session(w):
+    a = w.agent
+    path = offer(w, 'fw-answer-1')
+    before = snapshot(a)
+    refusals = [
+        ('another uid in the session', OTHER, 'c1',
+         f'uid {OTHER} is not the user of session c1'),
+        ('an inactive session', ASLEEP, 'c2', 'session c2 is not the active session'),
+        ('a remote (ssh) session', REMOTE, 'ssh1', 'session ssh1 is a remote (ssh) session'),
+        ('root without a session', 0, None, 'root without a login session'),
+        ('a uid without a session', NOBODY, None, f'uid {NOBODY} has no login session'),
+    ]
+    for what, uid, session, why in refusals:
+        got = w.call_as(uid, path, 'Answer', 'accept', session=session)
+        assert got.startswith(DENIED), f'Answer from {what}: {got}'
+        assert why in got, f'Answer from {what}: the refusal says {why!r}: {got}'
+    assert snapshot(a) == before, 'a refused Answer changed the state'
+    assert a.signals.find('Decided', path) is None, 'a refused Answer was decided'
+    answer_from_the_person(w, path, 'cancel')
+    assert a.signals.wait('Decided', path)[0] == 'cancel'
+    a.withdraw(path)
+
+
 def test_sigkill_mid_flow_loses_nothing(w):
     a = w.agent
     path = offer(w, 'fw-kill-1')
-    a.answer(path, 'accept')
+    answer_from_the_person(w, path)
     a.signals.wait('Decided', path)
     a.set_state(path, 30, bytes_done=10, bytes_total=100)
     before = snapshot(a)
@@ -314,6 +362,7 @@ TESTS = [
     test_state_and_no_presenters,
     test_root_updater_offers_and_the_answer_is_decided,
     test_other_uid_is_refused_the_updater_methods,
+    test_answer_only_from_the_active_local_session,
     test_sigkill_mid_flow_loses_nothing,
 ]
 
