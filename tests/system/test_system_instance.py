@@ -16,6 +16,7 @@ Usage: test_system_instance.py  (env: OTAUX_AGENT, OTAUX_SYSTEM_POLICY)
 """
 import os
 import pwd
+import re
 import shutil
 import signal
 import subprocess
@@ -247,6 +248,26 @@ ret = p
         assert proc.returncode == 0, err
         return out.strip()
 
+    def run_as(self, uid, cmd, session=None):
+        """A shell command line as @uid, its PID in @session (the logind
+        mock learns it before the command runs: exec keeps the PID)."""
+        proc = subprocess.Popen(
+            ['setpriv', f'--reuid={uid}', f'--regid={uid}', '--clear-groups', 'bash', '-c',
+             'read -r _ && eval "exec $1"', 'bash', cmd],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd='/')
+        try:
+            if session is not None:
+                dbus.Interface(self.bus.get_object(LOGIND, LOGIND_PATH, introspect=False),
+                               TEST_IFACE).SetSessionOfPID(dbus.UInt32(proc.pid),
+                                                           dbus.ObjectPath(self.sessions[session]))
+            out, err = proc.communicate('go\n', timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return out.strip(), proc.returncode, err
+
     def close(self):
         # Also after a failed start: whatever was started is stopped.
         if self.agent is not None and self.agent.proc is not None:
@@ -271,7 +292,48 @@ def offer(w, pkg_id):
     return path
 
 
+def walkthrough_steps():
+    """The commands of docs/dbus-api.md, "Updaters that run as system
+    services": (who, command, expected output) in order."""
+    src = os.environ.get('OTAUX_SOURCE_ROOT', os.path.join(HERE, '..', '..'))
+    with open(os.path.join(src, 'docs', 'dbus-api.md'), encoding='utf-8') as f:
+        doc = f.read()
+    section = doc.split('## Updaters that run as system services', 1)[1].split('\n## ', 1)[0]
+    steps = []
+    for who, block in re.findall(r'<!-- system-walkthrough: (root|person) -->\n```sh\n(.*?)```',
+                                 section, re.S):
+        block = re.sub(r'\\\n\s*', ' ', block)
+        for chunk in re.split(r'^\$ ', block, flags=re.M)[1:]:
+            cmd, _, out = chunk.partition('\n')
+            steps.append((who, cmd.strip(), out.strip()))
+    return steps
+
+
 # -- the tests -----------------------------------------------------------------
+
+def test_docs_walkthrough_with_busctl_system(w):
+    if not shutil.which('busctl'):
+        raise Skip('busctl not found')
+    a = w.agent
+    assert not a.offers(), 'the walk-through starts with no offer (its path is Offers/1)'
+    steps = walkthrough_steps()
+    assert len(steps) >= 8 and {s[0] for s in steps} == {'root', 'person'}, steps
+    for who, cmd, want in steps:
+        if who == 'root':
+            r = subprocess.run(['bash', '-c', cmd], capture_output=True, text=True, timeout=60)
+            got, status, err = r.stdout.strip(), r.returncode, r.stderr
+        else:
+            got, status, err = w.run_as(PERSON, cmd, session='c1')
+        assert status == 0, f'{who}: {cmd}: exit {status}: {err}'
+        assert got == want, f'{who}: {cmd}: got {got!r}, the docs say {want!r}'
+    path = '/org/otaux/Agent/Offers/1'
+    # Both answers were announced on the system bus.
+    a.signals.wait('Decided', path, lambda args: args[0] == 'accept' and
+                   args[1]['phase'] == 'offered')
+    a.signals.wait('Decided', path, lambda args: args[0] == 'accept' and
+                   args[1]['phase'] == 'ready')
+    a.withdraw(path)
+
 
 def test_installed_policy_gives_the_name_to_root_only(w):
     assert w.agent.owner, 'the system instance owns org.otaux.Agent'
@@ -358,6 +420,7 @@ def test_sigkill_mid_flow_loses_nothing(w):
 
 
 TESTS = [
+    test_docs_walkthrough_with_busctl_system,
     test_installed_policy_gives_the_name_to_root_only,
     test_state_and_no_presenters,
     test_root_updater_offers_and_the_answer_is_decided,
@@ -381,6 +444,8 @@ def main():
             try:
                 fn(w)
                 print(f'ok {i} - {fn.__name__}', flush=True)
+            except Skip as e:
+                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
             except Exception:
                 failed += 1
                 for line in traceback.format_exc().splitlines():
