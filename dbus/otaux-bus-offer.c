@@ -43,7 +43,9 @@ static DBusMessage *offer_call_prologue(DBusMessage *call, guint32 uid, gpointer
   *offer = ref_offer(data);
   if (*offer == NULL)
     return dbus_message_new_error(call, DBUS_ERROR_UNKNOWN_OBJECT, "The offer is gone");
-  if (!otaux_agent_check_caller(ref->bus->agent, uid, &error))
+  guint n_gids = 0;
+  const guint32 *gids = otaux_dbus_server_caller_gids(ref->bus->server, call, &n_gids);
+  if (!otaux_agent_check_caller_groups(ref->bus->agent, uid, gids, n_gids, &error))
     return otaux_dbus_error_reply(call, error);
   if (!dbus_message_has_member(call, "Answer") && !otaux_bus_sender_allowed(ref->bus, call, &error))
     return otaux_dbus_error_reply(call, error);

@@ -225,11 +225,12 @@ ret = p
         self.sessions[sid] = path
         return path
 
-    def call_as(self, uid, path, method, choice='accept', session=None):
-        """One call from a process of @uid (in @session, by the logind mock);
-        returns 'ok' or 'ERROR.NAME message'."""
+    def call_as(self, uid, path, method, choice='accept', session=None, groups=None):
+        """One call from a process of @uid (in @session, by the logind mock;
+        with the supplementary @groups); returns 'ok' or 'ERROR.NAME message'."""
+        groups_arg = f'--groups={",".join(map(str, groups))}' if groups else '--clear-groups'
         proc = subprocess.Popen(
-            ['setpriv', f'--reuid={uid}', f'--regid={uid}', '--clear-groups',
+            ['setpriv', f'--reuid={uid}', f'--regid={uid}', groups_arg,
              '/usr/bin/python3', '-c', CLIENT, self.address, path, method, choice],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             cwd='/')
@@ -404,6 +405,34 @@ def test_answer_only_from_the_active_local_session(w):
     a.withdraw(path)
 
 
+UPDATERS_GID = 4242
+
+
+def test_callers_groups_let_a_group_in(w):
+    a = w.agent
+    policy_dir = os.path.join(w.tmp, 'policy.d')
+    os.makedirs(policy_dir, exist_ok=True)
+    with open(os.path.join(policy_dir, 'updaters_100.xml'), 'w') as f:
+        f.write(f'<otaux-policy version="1"><callers groups="{UPDATERS_GID}"/></otaux-policy>\n')
+    args = a.args
+    a.stop()
+    a.args = args + ['--policy-dir', policy_dir]
+    try:
+        a.start()
+        got = w.call_as(NOBODY, '/org/otaux/Agent', 'Offer')
+        assert got.startswith(DENIED), f'Offer as uid {NOBODY} outside the group: {got}'
+        got = w.call_as(NOBODY, '/org/otaux/Agent', 'Offer', groups=[UPDATERS_GID])
+        assert got == 'ok', f'Offer as uid {NOBODY} in group {UPDATERS_GID}: {got}'
+        path = a.get_offer('from-other')
+        got = w.call_as(NOBODY, path, 'Withdraw', groups=[UPDATERS_GID])
+        assert got == 'ok', f'Withdraw as uid {NOBODY} in group {UPDATERS_GID}: {got}'
+        a.signals.wait('OfferRemoved', pred=lambda args: args[0] == path)
+    finally:
+        a.stop()
+        a.args = args
+        a.start()
+
+
 def test_sigkill_mid_flow_loses_nothing(w):
     a = w.agent
     path = offer(w, 'fw-kill-1')
@@ -426,6 +455,7 @@ TESTS = [
     test_root_updater_offers_and_the_answer_is_decided,
     test_other_uid_is_refused_the_updater_methods,
     test_answer_only_from_the_active_local_session,
+    test_callers_groups_let_a_group_in,
     test_sigkill_mid_flow_loses_nothing,
 ]
 
