@@ -124,14 +124,16 @@ class Skip(Exception):
 def bus_config(tmp, policy_dir):
     """The private system bus: the real one's policy and limits, our listen
     address and system.d folder."""
-    body = FALLBACK_POLICY
+    body, source = FALLBACK_POLICY, 'a copy of dbus 1.14\'s (no system.conf to read)'
     try:
         root = ET.parse('/usr/share/dbus-1/system.conf').getroot()
         kept = [e for e in root if e.tag in ('policy', 'limit', 'auth')]
         if any(e.tag == 'policy' for e in kept):
             body = '\n'.join(ET.tostring(e, encoding='unicode') for e in kept)
+            source = '/usr/share/dbus-1/system.conf'
     except (OSError, ET.ParseError):
         pass
+    print(f'# the private system bus: the policy of {source}, system.d {policy_dir}', flush=True)
     conf = os.path.join(tmp, 'system.conf')
     with open(conf, 'w') as f:
         f.write('''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
