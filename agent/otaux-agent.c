@@ -469,6 +469,12 @@ const OtauxStrings *otaux_agent_get_strings(OtauxAgent *agent)
 
 gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid, GError **error)
 {
+  return otaux_agent_check_caller_groups(agent, uid, NULL, 0, error);
+}
+
+gboolean otaux_agent_check_caller_groups(OtauxAgent *agent, guint32 uid, const guint32 *gids,
+                                         guint n_gids, GError **error)
+{
   const OtauxPolicy *p;
 
   g_return_val_if_fail(agent != NULL, FALSE);
@@ -481,6 +487,10 @@ gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid, GError **error
   for (guint i = 0; i < p->n_allowed_uids && i < OTAUX_POLICY_MAX_LIST; i++)
     if (p->allowed_uids[i] == uid)
       return TRUE;
+  for (guint i = 0; i < p->n_allowed_gids && i < OTAUX_POLICY_MAX_LIST; i++)
+    for (guint j = 0; j < n_gids; j++)
+      if (p->allowed_gids[i] == gids[j])
+        return TRUE;
   g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_ACCESS_DENIED,
               "uid %u may not use the otaux agent of uid %u", uid, (guint)getuid());
   return FALSE;

@@ -90,10 +90,14 @@ const OtauxStrings *otaux_agent_get_strings(OtauxAgent *agent);
 
 gint64 otaux_agent_now(OtauxAgent *agent);
 
-/* Who may offer and answer: the session's own uid, and the policy's
+/* Who may offer and answer: the agent's own uid, and the policy's
  * allowed uids (callers.uids; when empty: root). */
 gboolean otaux_agent_check_caller(OtauxAgent *agent, guint32 uid,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same for a caller whose groups are known: callers.groups lets in
+ * a caller in any of those groups (@gids: the process's groups). */
+gboolean otaux_agent_check_caller_groups(OtauxAgent *agent, guint32 uid, const guint32 *gids,
+                                         guint n_gids, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Creates an offer, or finds the one with the same id and updates its
  * descriptive fields (@created tells which). @spec must be validated. */

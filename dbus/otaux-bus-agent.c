@@ -27,8 +27,10 @@ static DBusMessage *agent_offer(OtauxDBusServer *server, DBusMessage *call, guin
   OtauxOfferSpec spec;
   const OtauxOffer *offer = NULL;
   gboolean created = FALSE;
+  guint n_gids = 0;
+  const guint32 *gids = otaux_dbus_server_caller_gids(bus->server, call, &n_gids);
 
-  if (!otaux_agent_check_caller(bus->agent, uid, &error) ||
+  if (!otaux_agent_check_caller_groups(bus->agent, uid, gids, n_gids, &error) ||
       !otaux_bus_sender_allowed(bus, call, &error))
     return otaux_dbus_error_reply(call, error);
   otaux_offer_spec_init(&spec);

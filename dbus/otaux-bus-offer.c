@@ -43,7 +43,9 @@ static DBusMessage *offer_call_prologue(DBusMessage *call, guint32 uid, gpointer
   *offer = ref_offer(data);
   if (*offer == NULL)
     return dbus_message_new_error(call, DBUS_ERROR_UNKNOWN_OBJECT, "The offer is gone");
-  if (!otaux_agent_check_caller(ref->bus->agent, uid, &error))
+  guint n_gids = 0;
+  const guint32 *gids = otaux_dbus_server_caller_gids(ref->bus->server, call, &n_gids);
+  if (!otaux_agent_check_caller_groups(ref->bus->agent, uid, gids, n_gids, &error))
     return otaux_dbus_error_reply(call, error);
   if (!dbus_message_has_member(call, "Answer") && !otaux_bus_sender_allowed(ref->bus, call, &error))
     return otaux_dbus_error_reply(call, error);
@@ -128,21 +130,56 @@ static DBusMessage *offer_withdraw(OtauxDBusServer *server, DBusMessage *call, g
   return result_reply(call, ok, error);
 }
 
+/* The answer itself, once the caller may give it. */
+static DBusMessage *answer_now(OtauxBus *bus, DBusMessage *call, guint serial)
+{
+  g_autoptr(GError) error = NULL;
+  const char *choice = NULL;
+  gint64 reboot_at = 0;
+
+  if (otaux_agent_lookup(bus->agent, serial) == NULL)
+    return dbus_message_new_error(call, DBUS_ERROR_UNKNOWN_OBJECT, "The offer is gone");
+  gboolean ok = otaux_dbus_parse_answer(call, &choice, &reboot_at, &error) &&
+                otaux_agent_answer(bus->agent, serial, choice, reboot_at, &error);
+  return result_reply(call, ok, error);
+}
+
+/* The system instance: logind has said whether the caller's session may. */
+static void on_seat_checked(OtauxBus *bus, DBusMessage *call, const GError *refused, gpointer data)
+{
+  DBusMessage *msg;
+
+  if (refused != NULL) {
+    g_message("Answer refused: %s", refused->message);
+    msg = otaux_dbus_error_reply(call, refused);
+  } else {
+    msg = answer_now(bus, call, GPOINTER_TO_UINT(data));
+  }
+  if (dbus_message_get_no_reply(call))
+    dbus_message_unref(msg);
+  else
+    otaux_dbus_server_send(bus->server, msg);
+}
+
 static DBusMessage *offer_answer(OtauxDBusServer *server, DBusMessage *call, guint32 uid,
                                  gpointer data)
 {
   OtauxBusOfferRef *ref = data;
   const OtauxOffer *offer = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *choice = NULL;
-  gint64 reboot_at = 0;
-  DBusMessage *refused = offer_call_prologue(call, uid, data, &offer);
 
+  /* The system instance: not the updater's callers but the person at the
+   * seat; answered once logind has said (the offer may go meanwhile, so
+   * only its serial is kept). */
+  if (ref->bus->system) {
+    if (ref_offer(data) == NULL)
+      return dbus_message_new_error(call, DBUS_ERROR_UNKNOWN_OBJECT, "The offer is gone");
+    otaux_bus_seat_check(ref->bus, call, uid, on_seat_checked, GUINT_TO_POINTER(ref->serial));
+    return NULL;
+  }
+  DBusMessage *refused = offer_call_prologue(call, uid, data, &offer);
   if (refused != NULL)
     return refused;
-  gboolean ok = otaux_dbus_parse_answer(call, &choice, &reboot_at, &error) &&
-                otaux_agent_answer(ref->bus->agent, ref->serial, choice, reboot_at, &error);
-  return result_reply(call, ok, error);
+  return answer_now(ref->bus, call, ref->serial);
 }
 
 /* Getters: one small function per property, driven by the offer. */

@@ -23,6 +23,8 @@ struct _OtauxBus {
   gpointer set_time_data;
   GHashTable *allowed_owners; /* unique name -> well-known name, for callers.names */
   GArray *name_watches;       /* otaux_dbus_names_watch() ids of those names */
+  gboolean system;            /* the system instance (otaux-agent --system) */
+  GHashTable *seat_checks;    /* DBusPendingCall -> OtauxBusSeatCheck, for Answer there */
 };
 
 /* The object data of an offer path. */
@@ -39,6 +41,27 @@ extern const OtauxDBusInterface otaux_bus_testing_interface;
  * owners of these well-known names. */
 gboolean otaux_bus_sender_allowed(OtauxBus *bus, DBusMessage *call,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* otaux-bus-seat.c: on the system instance, Answer only from a process of
+ * the user of the active local session on seat0 (logind, on that bus). */
+typedef struct _OtauxBusSeatCheck OtauxBusSeatCheck;
+typedef struct {
+  const char *id;   /* the session's Id */
+  const char *seat; /* "" when on no seat (remote) */
+  guint32 user;
+  gboolean active;
+  gboolean remote;
+} OtauxBusSeatFacts;
+/* Called once with NULL (allowed) or why not (AccessDenied). */
+typedef void (*OtauxBusSeatDone)(OtauxBus *bus, DBusMessage *call, const GError *refused,
+                                 gpointer data);
+void otaux_bus_seat_check(OtauxBus *bus, DBusMessage *call, guint32 uid, OtauxBusSeatDone done,
+                          gpointer data);
+/* The rule itself: @facts of the caller's session (NULL: none) and its uid. */
+gboolean otaux_bus_seat_decide(const OtauxBusSeatFacts *facts, guint32 uid,
+                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Drops the checks in flight (the bus is going). */
+void otaux_bus_seat_cancel_all(OtauxBus *bus);
 
 /* otaux-bus-agent.c: org.otaux.Agent1 on /org/otaux/Agent. */
 void otaux_bus_agent_export(OtauxBus *bus);

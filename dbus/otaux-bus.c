@@ -134,14 +134,15 @@ static DBusHandlerResult connection_filter(DBusConnection *connection, DBusMessa
   return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
 }
 
-static DBusConnection *connect_bus(const char *address, GError **error)
+static DBusConnection *connect_bus(const char *address, gboolean system, GError **error)
 {
   g_auto(DBusError) err = DBUS_ERROR_INIT;
-  DBusConnection *connection = otaux_dbus_connect(DBUS_BUS_SESSION, address, &err);
+  DBusConnection *connection =
+      otaux_dbus_connect(system ? DBUS_BUS_SYSTEM : DBUS_BUS_SESSION, address, &err);
 
   if (connection == NULL)
     g_set_error(error, OTAUX_DBUS_ERROR, OTAUX_DBUS_ERROR_CONNECT,
-                "Cannot connect to the session bus: %s",
+                "Cannot connect to the %s bus: %s", system ? "system" : "session",
                 err.message != NULL ? err.message : "unknown error");
   return connection;
 }
@@ -150,7 +151,8 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
                         gpointer user_data, GError **error)
 {
   g_auto(DBusError) err = DBUS_ERROR_INIT;
-  DBusConnection *connection = connect_bus(config != NULL ? config->address : NULL, error);
+  DBusConnection *connection =
+      connect_bus(config != NULL ? config->address : NULL, config != NULL && config->system, error);
 
   if (connection == NULL)
     return NULL;
@@ -160,6 +162,9 @@ OtauxBus *otaux_bus_new(OtauxAgent *agent, const OtauxBusConfig *config, OtauxBu
   bus->connection = connection;
   bus->lost = lost;
   bus->lost_data = user_data;
+  bus->system = config != NULL && config->system;
+  bus->seat_checks =
+      g_hash_table_new_full(NULL, NULL, (GDestroyNotify)dbus_pending_call_unref, NULL);
   bus->offer_refs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   bus->allowed_owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   bus->name_watches = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -194,6 +199,9 @@ void otaux_bus_free(OtauxBus *bus)
     return;
   if (bus->listener != 0)
     otaux_agent_remove_listener(bus->agent, bus->listener);
+  if (bus->seat_checks != NULL)
+    otaux_bus_seat_cancel_all(bus);
+  g_clear_pointer(&bus->seat_checks, g_hash_table_destroy);
   if (bus->connection != NULL) {
     dbus_connection_remove_filter(bus->connection, connection_filter, bus);
     g_clear_pointer(&bus->server, otaux_dbus_server_free);

@@ -1,5 +1,6 @@
 /* otaux-bus: the agent's D-Bus service (org.otaux.Agent1 and
- * org.otaux.Offer1 on the session bus). Publishes the core's events as
+ * org.otaux.Offer1 on the session bus, or the system bus for the system
+ * instance). Publishes the core's events as
  * signals and PropertiesChanged; turns method calls into core calls.
  * This header exposes no libdbus type. */
 #pragma once
@@ -21,8 +22,9 @@ G_BEGIN_DECLS
 typedef struct _OtauxBus OtauxBus;
 
 typedef struct {
-  const char *address; /* NULL: the session bus */
+  const char *address; /* NULL: the session bus (the system bus when @system) */
   gboolean replace;    /* take the name over from a running agent */
+  gboolean system;     /* the system instance: the system bus (otaux-agent --system) */
 } OtauxBusConfig;
 
 /* Called when the bus connection closes or the name is lost: the agent

@@ -23,7 +23,7 @@ struct _OtauxDBusServer {
   OtauxDBusNames *names;
   GHashTable *callers; /* unique name -> Caller, while the name lives */
   GHashTable *waiting; /* unique name -> GQueue of calls waiting for its uid */
-  GHashTable *lookups; /* GetConnectionUnixUser calls in flight, cancelled at free */
+  GHashTable *lookups; /* GetConnectionCredentials calls in flight, cancelled at free */
 };
 
 static const char standard_interfaces_xml[] =
@@ -284,14 +284,63 @@ static DBusMessage *handle_properties(OtauxDBusServer *server, DBusMessage *call
                      DBUS_INTERFACE_PROPERTIES);
 }
 
-/* ---- caller uid, resolved asynchronously and cached ---- */
+/* ---- caller uid and groups, resolved asynchronously and cached ---- */
 
 static void dispatch_call(OtauxDBusServer *server, DBusMessage *call);
 
 typedef struct {
   guint32 uid;
-  guint watch; /* on the caller's unique name */
+  GArray *gids; /* guint32: the process's groups, as the bus daemon saw them */
+  guint watch;  /* on the caller's unique name */
 } Caller;
+
+static void caller_free(gpointer data)
+{
+  Caller *caller = data;
+  g_array_unref(caller->gids);
+  g_free(caller);
+}
+
+/* GetConnectionCredentials' a{sv}: UnixUserID, and UnixGroupIDs where the
+ * bus daemon gives them (none otherwise). */
+static gboolean parse_credentials(DBusMessage *msg, guint32 *uid, GArray *gids)
+{
+  DBusMessageIter iter, dict, entry, var, array;
+  gboolean have_uid = FALSE;
+
+  if (msg == NULL || dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_METHOD_RETURN ||
+      !dbus_message_has_signature(msg, "a{sv}"))
+    return FALSE;
+  dbus_message_iter_init(msg, &iter);
+  dbus_message_iter_recurse(&iter, &dict);
+  for (; dbus_message_iter_get_arg_type(&dict) == DBUS_TYPE_DICT_ENTRY;
+       dbus_message_iter_next(&dict)) {
+    const char *key = NULL;
+    dbus_message_iter_recurse(&dict, &entry);
+    dbus_message_iter_get_basic(&entry, &key);
+    dbus_message_iter_next(&entry);
+    dbus_message_iter_recurse(&entry, &var);
+    if (strcmp(key, "UnixUserID") == 0 &&
+        dbus_message_iter_get_arg_type(&var) == DBUS_TYPE_UINT32) {
+      dbus_uint32_t u = 0;
+      dbus_message_iter_get_basic(&var, &u);
+      *uid = u;
+      have_uid = TRUE;
+    } else if (strcmp(key, "UnixGroupIDs") == 0 &&
+               dbus_message_iter_get_arg_type(&var) == DBUS_TYPE_ARRAY &&
+               dbus_message_iter_get_element_type(&var) == DBUS_TYPE_UINT32) {
+      dbus_message_iter_recurse(&var, &array);
+      for (; dbus_message_iter_get_arg_type(&array) == DBUS_TYPE_UINT32;
+           dbus_message_iter_next(&array)) {
+        dbus_uint32_t g = 0;
+        dbus_message_iter_get_basic(&array, &g);
+        guint32 gid = g;
+        g_array_append_val(gids, gid);
+      }
+    }
+  }
+  return have_uid;
+}
 
 /* A unique name is never reused: forget its uid when it leaves. */
 static void on_caller_owner(const char *name, const char *owner, gpointer data)
@@ -324,9 +373,9 @@ static void uid_reply_cb(DBusPendingCall *pending, void *data)
   g_autoptr(DBusMessage) msg = dbus_pending_call_steal_reply(pending);
 
   g_hash_table_remove(server->lookups, pending); /* unrefs it */
-  dbus_uint32_t uid = 0;
-  gboolean ok = msg != NULL && dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_METHOD_RETURN &&
-                dbus_message_get_args(msg, NULL, DBUS_TYPE_UINT32, &uid, DBUS_TYPE_INVALID);
+  guint32 uid = 0;
+  g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(guint32));
+  gboolean ok = parse_credentials(msg, &uid, gids);
 
   g_autofree char *waiting_key = NULL;
   GQueue *queue = NULL;
@@ -337,6 +386,7 @@ static void uid_reply_cb(DBusPendingCall *pending, void *data)
   if (ok) {
     Caller *caller = g_new0(Caller, 1);
     caller->uid = uid;
+    caller->gids = g_steal_pointer(&gids);
     g_hash_table_insert(server->callers, g_strdup(lookup->sender), caller);
     caller->watch = otaux_dbus_names_watch(server->names, lookup->sender, on_caller_owner, server);
   }
@@ -379,7 +429,7 @@ static gboolean caller_uid(OtauxDBusServer *server, DBusMessage *call, guint32 *
   }
 
   g_autoptr(DBusMessage) ask = dbus_message_new_method_call(
-      DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS, "GetConnectionUnixUser");
+      DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS, "GetConnectionCredentials");
   DBusPendingCall *pending = NULL;
   dbus_message_append_args(ask, DBUS_TYPE_STRING, &sender, DBUS_TYPE_INVALID);
   if (!dbus_connection_send_with_reply(server->connection, ask, &pending, UID_LOOKUP_TIMEOUT_MS) ||
@@ -474,7 +524,7 @@ OtauxDBusServer *otaux_dbus_server_new(DBusConnection *connection)
   server->connection = dbus_connection_ref(connection);
   server->objects = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, object_free);
   server->names = otaux_dbus_names_new(connection);
-  server->callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  server->callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, caller_free);
   server->waiting = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, queue_free);
   server->lookups =
       g_hash_table_new_full(NULL, NULL, (GDestroyNotify)dbus_pending_call_unref, NULL);
@@ -501,6 +551,16 @@ void otaux_dbus_server_free(OtauxDBusServer *server)
   g_hash_table_destroy(server->waiting);
   dbus_connection_unref(server->connection);
   g_free(server);
+}
+
+const guint32 *otaux_dbus_server_caller_gids(OtauxDBusServer *server, DBusMessage *call,
+                                             guint *n_gids)
+{
+  const char *sender = dbus_message_get_sender(call);
+  Caller *caller = sender != NULL ? g_hash_table_lookup(server->callers, sender) : NULL;
+
+  *n_gids = caller != NULL ? caller->gids->len : 0;
+  return caller != NULL ? (const guint32 *)(void *)caller->gids->data : NULL;
 }
 
 OtauxDBusNames *otaux_dbus_server_get_names(OtauxDBusServer *server)

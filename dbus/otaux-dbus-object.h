@@ -64,6 +64,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxDBusServer, otaux_dbus_server_free)
 DBusConnection *otaux_dbus_server_get_connection(OtauxDBusServer *server);
 /* The connection's name-owner watcher (otaux-dbus-names.h). */
 OtauxDBusNames *otaux_dbus_server_get_names(OtauxDBusServer *server);
+/* The groups of @call's sender as the bus daemon gave them with its uid
+ * (known in the handler of a method with OTAUX_DBUS_METHOD_NEEDS_UID);
+ * NULL and 0 when unknown. */
+const guint32 *otaux_dbus_server_caller_gids(OtauxDBusServer *server, DBusMessage *call,
+                                             guint *n_gids);
 
 void otaux_dbus_server_register(OtauxDBusServer *server, const char *path,
                                 const OtauxDBusInterface *iface, gpointer object_data);

@@ -130,6 +130,8 @@ static const OtauxPolicyKnob knobs[] = {
     7 * DAY, NULL },
   { "callers.uids", "callers", -1, "uids", K_UID_LIST, OFF(allowed_uids), OFF(n_allowed_uids), 0,
     G_MAXUINT32 - 1, NULL },
+  { "callers.groups", "callers", -1, "groups", K_UID_LIST, OFF(allowed_gids), OFF(n_allowed_gids),
+    0, G_MAXUINT32 - 1, NULL },
   { "callers.names", "callers", -1, "names", K_NAME_LIST, OFF(allowed_names), OFF(n_allowed_names),
     0, 0, NULL },
 };
@@ -498,7 +500,8 @@ char *otaux_policy_knob_parse(const OtauxPolicyKnob *k, const char *text, OtauxP
           if (!ok)
             return g_strdup_printf("%s: '%s' is not %s", k->name, item,
                                    k->type == K_DURATION_LIST ? "a duration (like 90s, 15m, 4h, 3d)"
-                                                              : "a uid");
+                                   : g_str_has_suffix(k->name, ".groups") ? "a gid"
+                                                                          : "a uid");
           if (n < k->min || n > k->max)
             return g_strdup_printf("%s: %s is out of range", k->name, item);
           if (k->type == K_DURATION_LIST)

@@ -124,6 +124,10 @@ typedef struct {
   /* Who may offer and answer besides the session's own uid. Empty: root. */
   guint32 allowed_uids[OTAUX_POLICY_MAX_LIST];
   guint n_allowed_uids;
+  /* ... and callers in any of these groups (the process's groups, as the
+   * bus daemon reports them). */
+  guint32 allowed_gids[OTAUX_POLICY_MAX_LIST];
+  guint n_allowed_gids;
   /* When not empty, the updater methods (Offer, SetState, Finish,
    * Withdraw) are taken only from the owners of these well-known names. */
   char allowed_names[OTAUX_POLICY_MAX_LIST][OTAUX_POLICY_MAX_NAME];

@@ -1,11 +1,14 @@
 /* otaux-agent: the session agent. Wires the core (agent/) to the session
- * bus (dbus/) and, when built, the presenters (ui/). Never links GTK. */
+ * bus (dbus/) and, when built, the presenters (ui/). Never links GTK.
+ * With --system: the system instance, the same core on the system bus for
+ * updaters that run as system services, with no presenters of its own. */
 #include "config.h"
 
 #include <glib-unix.h>
 #include <glib.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gio/gio.h>
 
@@ -152,6 +155,19 @@ static void on_bus_lost(const char *why, gpointer data)
   g_main_loop_quit(ctx->loop);
 }
 
+/* The system instance's state: systemd's StateDirectory= (the first of
+ * its colon-separated list), else /var/lib/otaux. */
+static char *system_state_dir(void)
+{
+  const char *dirs = g_getenv("STATE_DIRECTORY");
+
+  if (dirs != NULL && dirs[0] != '\0') {
+    const char *colon = strchr(dirs, ':');
+    return colon != NULL ? g_strndup(dirs, (gsize)(colon - dirs)) : g_strdup(dirs);
+  }
+  return g_strdup(OTAUX_SYSTEM_STATE_DIR);
+}
+
 int main(int argc, char **argv)
 {
   g_autofree char *state_dir = NULL;
@@ -159,15 +175,22 @@ int main(int argc, char **argv)
   g_autofree char *system_address = NULL;
   g_auto(GStrv) policy_dirs = NULL;
   g_auto(GStrv) strings_dirs = NULL;
-  gboolean replace = FALSE, verbose = FALSE, version = FALSE;
+  gboolean replace = FALSE, verbose = FALSE, version = FALSE, system = FALSE;
   gboolean no_notifications = FALSE, no_popups = FALSE, use_test_clock = FALSE;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system,
+      "Run the system instance: the API on the system bus for updaters that run as system "
+      "services; no notifications, no pop-up",
+      NULL },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
-      "Where offers and decisions are kept (default: $XDG_STATE_HOME/otaux)", "DIR" },
+      "Where offers and decisions are kept (default: $XDG_STATE_HOME/otaux; with --system "
+      "$STATE_DIRECTORY, else " OTAUX_SYSTEM_STATE_DIR ")",
+      "DIR" },
     { "bus-address", 0, 0, G_OPTION_ARG_STRING, &address,
       "Use this bus instead of the session bus (for the API, the notifications and the "
-      "pop-up)",
+      "pop-up); with --system, instead of the system bus (for the API and the device's "
+      "services)",
       "ADDRESS" },
     { "system-bus-address", 0, 0, G_OPTION_ARG_STRING, &system_address,
       "Read the device's services (modem, network, battery, logind) on this bus instead of the "
@@ -212,8 +235,17 @@ int main(int argc, char **argv)
   /* Whatever knows the session bus only by type (the presenters' GDBus,
    * libnotify, the prompter we start) must use this bus too. Set before
    * any thread exists. */
-  if (address != NULL)
+  if (address != NULL && !system)
     g_setenv("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  if (system) {
+    /* No presenters: the person's session presents (issue 20). The
+     * device's services live on the same bus as the API. */
+    no_notifications = no_popups = TRUE;
+    if (state_dir == NULL)
+      state_dir = system_state_dir();
+    if (system_address == NULL && address != NULL)
+      system_address = g_strdup(address);
+  }
 
   static const char *const default_dirs[] = { OTAUX_DATADIR "/policy.d",
                                               OTAUX_SYSCONFDIR "/policy.d", NULL };
@@ -239,7 +271,7 @@ int main(int argc, char **argv)
   ctx.agent = agent;
   otaux_agent_set_policy_problems(agent, (const char *const *)policy_problems);
   ctx.loop = g_main_loop_new(NULL, FALSE);
-  OtauxBusConfig bus_config = { .address = address, .replace = replace };
+  OtauxBusConfig bus_config = { .address = address, .replace = replace, .system = system };
   g_autoptr(OtauxBus) bus = otaux_bus_new(agent, &bus_config, on_bus_lost, &ctx, &error);
   if (bus == NULL) {
     g_printerr("otaux-agent: %s\n", error->message);
@@ -256,7 +288,7 @@ int main(int argc, char **argv)
     .notifications = !no_notifications,
     .popups = !no_popups,
   };
-  OtauxPresenters *presenters = otaux_presenters_new(agent, &presenters_config);
+  OtauxPresenters *presenters = system ? NULL : otaux_presenters_new(agent, &presenters_config);
 #else
   (void)no_notifications;
   (void)no_popups;
@@ -268,11 +300,13 @@ int main(int argc, char **argv)
   ctx.monitors = g_ptr_array_new_with_free_func(g_object_unref);
   watch_dirs(&ctx, ctx.policy_dirs);
   watch_dirs(&ctx, ctx.strings_dirs);
-  g_debug("otaux-agent %s running, %u offers", PACKAGE_VERSION, otaux_agent_count(agent));
+  g_debug("otaux-agent %s running%s, %u offers", PACKAGE_VERSION,
+          system ? " (system instance)" : "", otaux_agent_count(agent));
   g_main_loop_run(ctx.loop);
 
 #ifdef OTAUX_HAVE_NOTIFY
-  otaux_presenters_free(presenters);
+  if (presenters != NULL)
+    otaux_presenters_free(presenters);
 #endif
   g_clear_handle_id(&ctx.reload_id, g_source_remove);
   g_clear_pointer(&ctx.monitors, g_ptr_array_unref);

@@ -753,6 +753,27 @@ static void test_check_caller(void **state)
   assert_true(g_str_has_prefix(error->message, expected));
 }
 
+/* callers.groups: a caller in a listed group may; its other groups do not count. */
+static void test_check_caller_groups(void **state)
+{
+  Fixture *f = *state;
+  guint32 other = getuid() == 0 ? 1000 : getuid() + 1;
+  g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
+  const guint32 in_group[] = { 10, 4242 };
+  const guint32 not_in_group[] = { 10, 4243 };
+  g_autoptr(GError) error = NULL;
+
+  policy->allowed_gids[0] = 4242;
+  policy->n_allowed_gids = 1;
+  otaux_agent_set_policy(f->agent, policy);
+  assert_true(otaux_agent_check_caller_groups(f->agent, other, in_group, 2, NULL));
+  assert_false(otaux_agent_check_caller_groups(f->agent, other, not_in_group, 2, &error));
+  assert_true(g_error_matches(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_ACCESS_DENIED));
+  assert_false(otaux_agent_check_caller(f->agent, other, NULL));
+  /* Root stays allowed: groups do not replace the default as uids do. */
+  assert_true(otaux_agent_check_caller_groups(f->agent, 0, not_in_group, 2, NULL));
+}
+
 static void test_policy_strings_clock(void **state)
 {
   Fixture *f = *state;
@@ -819,6 +840,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_listener_withdraws_during_event, setup, teardown),
     cmocka_unit_test_setup_teardown(test_new_fails_on_bad_dir, setup, teardown),
     cmocka_unit_test_setup_teardown(test_check_caller, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_check_caller_groups, setup, teardown),
     cmocka_unit_test_setup_teardown(test_policy_strings_clock, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -201,7 +201,7 @@ class Signals:
 class Agent:
     """The real otaux-agent on the test's private session bus."""
 
-    def __init__(self, state_dir=None, args=(), env=None):
+    def __init__(self, state_dir=None, args=(), env=None, bus=None):
         self.args = list(args)  # more otaux-agent options
         self.env = env          # its environment (None: ours)
         self.exe = os.environ.get('OTAUX_AGENT')
@@ -209,7 +209,7 @@ class Agent:
             raise Skip('OTAUX_AGENT is not set')
         self.own_dir = state_dir is None
         self.state_dir = state_dir or tempfile.mkdtemp(prefix='otaux-test-')
-        self.bus = dbus.SessionBus()
+        self.bus = bus or dbus.SessionBus()  # another bus: the system instance's tests
         self.proc = None
         self.status = None
         self.owner = ''

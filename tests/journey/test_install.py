@@ -79,6 +79,32 @@ for root, _, files in os.walk(dest):
                     py.append(p)
 t.ok(not py, 'every installed program is compiled (no scripts)', '\n'.join(py))
 
+# The system instance's files (issue 20): the D-Bus policy is the one
+# tests/system/test_system_instance.py includes in its system bus; the
+# activation file and the unit start the installed agent with --system.
+share = inst(os.path.join(prefix, 'share', 'dbus-1'))
+with open(os.path.join(SRC, 'data', 'org.otaux.Agent.conf'), 'rb') as f:
+    tested_conf = f.read()
+conf_path = os.path.join(share, 'system.d', 'org.otaux.Agent.conf')
+t.ok(os.path.exists(conf_path) and open(conf_path, 'rb').read() == tested_conf,
+     'the installed system.d policy is the file the system-bus test includes', conf_path)
+sys_service = os.path.join(share, 'system-services', 'org.otaux.Agent.service')
+sys_text = open(sys_service).read() if os.path.exists(sys_service) else ''
+m = re.search(r'^Exec=(\S+) --system$', sys_text, re.M)
+t.ok(m is not None and os.access(inst(m.group(1)), os.X_OK) and
+     re.search(r'^User=root$', sys_text, re.M) and
+     re.search(r'^SystemdService=otaux-agent-system\.service$', sys_text, re.M),
+     'the system activation file starts the installed agent with --system, as root, '
+     'through the unit', sys_text)
+unit = inst(os.path.join(prefix, 'lib', 'systemd', 'system', 'otaux-agent-system.service'))
+unit_text = open(unit).read() if os.path.exists(unit) else ''
+want = ['Type=dbus', 'BusName=org.otaux.Agent', 'StateDirectory=otaux', 'ProtectSystem=strict',
+        'ProtectHome=yes', 'NoNewPrivileges=yes', 'PrivateTmp=yes']
+m = re.search(r'^ExecStart=(\S+) --system$', unit_text, re.M)
+t.ok(m is not None and os.access(inst(m.group(1)), os.X_OK) and
+     all(re.search('^%s$' % re.escape(w), unit_text, re.M) for w in want),
+     'the system unit runs the installed agent with --system, hardened', unit_text)
+
 # D-Bus activation of the installed agent on a private bus.
 service_dir = inst(os.path.join(prefix, 'share', 'dbus-1', 'services'))
 with open(os.path.join(service_dir, 'org.otaux.Agent.service')) as f:

@@ -319,6 +319,7 @@ static void test_error_values(void **state)
     { "<delay reminders=\"15m 1h\"/>", "reminders must be in descending order" },
     { "<callers uids=\"root\"/>", "callers.uids: 'root' is not a uid" },
     { "<callers uids=\"4294967295\"/>", "callers.uids: 4294967295 is out of range" },
+    { "<callers groups=\"wheel\"/>", "callers.groups: 'wheel' is not a gid" },
     { "<callers names=\":1.42\"/>", "':1.42' is not a well-known D-Bus name" },
     { "<callers names=\"org..x\"/>", "is not a well-known D-Bus name" },
     { "<callers names=\"single\"/>", "is not a well-known D-Bus name" },
