@@ -231,6 +231,18 @@ static void set_text(char **plain, char **markup, const Ctx *ctx, const char *id
   set_str(markup, text_markup(ctx, id));
 }
 
+/* An update that needs no restart never speaks of one: @id's ".no-reboot"
+ * variant where the table has it (a new id), else @id itself. */
+static char *reboot_id(const OtauxOffer *offer, const Ctx *ctx, const char *id)
+{
+  g_autofree char *variant = NULL;
+
+  if (offer->spec.needs_reboot || offer->spec.restart_only)
+    return g_strdup(id);
+  variant = g_strconcat(id, ".no-reboot", NULL);
+  return otaux_strings_has(ctx->strings, variant) ? g_steal_pointer(&variant) : g_strdup(id);
+}
+
 static void add_choice(OtauxPrompt *prompt, const Ctx *ctx, const char *id, const char *label_id)
 {
   OtauxChoice *choice = g_new0(OtauxChoice, 1);
@@ -255,7 +267,11 @@ static void add_allowed_choices(OtauxPrompt *prompt, const Ctx *ctx, const Otaux
       suffix = g_str_equal(kind_name, "install") || g_str_equal(kind_name, "restart") ? "delay"
                                                                                       : "change";
     label_id = g_strconcat(kind_name, ".", suffix, NULL);
-    add_choice(prompt, ctx, allowed[i], label_id);
+    {
+      g_autofree char *id = reboot_id(offer, ctx, label_id);
+
+      add_choice(prompt, ctx, allowed[i], id);
+    }
   }
 }
 
@@ -553,7 +569,11 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_FORCED:
       set_str(&prompt->title, text(&ctx, "forced.title"));
-      set_text(&prompt->body, &prompt->body_markup, &ctx, "forced.body");
+      {
+        g_autofree char *body_id = reboot_id(offer, &ctx, "forced.body");
+
+        set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
+      }
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
@@ -567,15 +587,21 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_PENDING:
       set_str(&prompt->title, text(&ctx, "pending.title"));
-      set_text(&prompt->body, &prompt->body_markup, &ctx, "pending.body");
+      {
+        g_autofree char *body_id = reboot_id(offer, &ctx, "pending.body");
+
+        set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
+      }
       break;
 
     case OTAUX_PROMPT_DELAYED:
     case OTAUX_PROMPT_REMINDER:
     case OTAUX_PROMPT_FINAL_WARNING: {
       const char *kind_name = otaux_prompt_kind_to_string(prompt->kind);
-      g_autofree char *title_id = g_strconcat(kind_name, ".title", NULL);
-      g_autofree char *body_id = g_strconcat(kind_name, ".body", NULL);
+      g_autofree char *title = g_strconcat(kind_name, ".title", NULL);
+      g_autofree char *body = g_strconcat(kind_name, ".body", NULL);
+      g_autofree char *title_id = reboot_id(offer, &ctx, title);
+      g_autofree char *body_id = reboot_id(offer, &ctx, body);
 
       set_str(&prompt->title, text(&ctx, title_id));
       set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);

@@ -217,6 +217,12 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     "when! time date countdown duration " OFFER, BODY },
   /* TRANSLATORS: button: restart the device and install at once. Short. */
   { "forced.accept", N_("Restart now"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: the forced body for an update that needs no restart; {when} as above:
+     "Contoso Phone OS will be installed at 22:00." */
+  { "forced.body.no-reboot", N_("{name} will be installed {when}."), NULL,
+    "when! time date countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: install at once an update that needs no restart. Short. */
+  { "forced.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* accepted, waiting for the updater */
   /* TRANSLATORS: title after the person chose to install. */
@@ -225,6 +231,11 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      capitalised at the start of a sentence): "Contoso Phone OS will be installed in a
      moment. The device will restart." */
   { "pending.body", N_("{name} will be installed in a moment. The device will restart."), NULL,
+    "duration " OFFER, BODY },
+  { "pending.body.no-reboot",
+    /* TRANSLATORS: the same for an update that needs no restart: "Contoso Phone OS will be
+       installed in a moment. You can keep using the device." */
+    N_("{name} will be installed in a moment. You can keep using the device."), NULL,
     "duration " OFFER, BODY },
 
   /* delayed: the restart is scheduled */
@@ -241,6 +252,14 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "delayed.change", N_("Reschedule"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: do not install this update after all; it is dropped. Short. */
   { "delayed.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title when the install of an update that needs no restart is scheduled. */
+  { "delayed.title.no-reboot", N_("Update scheduled"), NULL, "time " OFFER, TITLE },
+  /* TRANSLATORS: the same, for an update that needs no restart; {when} as above: "Contoso
+     Phone OS will be installed tomorrow at 07:00." */
+  { "delayed.body.no-reboot", N_("{name} will be installed {when}."), NULL,
+    "when! time date duration " OFFER, BODY },
+  /* TRANSLATORS: button: install now instead of at the scheduled time (no restart). Short. */
+  { "delayed.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* delayed: the restart comes soon */
   /* TRANSLATORS: title of a reminder some hours before the scheduled restart. */
@@ -256,6 +275,16 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "reminder.change", N_("Reschedule"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: do not install this update after all. Short. */
   { "reminder.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title of a reminder some hours before the scheduled install of an update
+     that needs no restart. */
+  { "reminder.title.no-reboot", N_("Update coming up"), NULL, "time countdown " OFFER, TITLE },
+  { "reminder.body.no-reboot",
+    /* TRANSLATORS: the same, for an update that needs no restart; {when} as above: "Contoso
+       Phone OS will be installed at 22:00. You can keep using the device." */
+    N_("{name} will be installed {when}. You can keep using the device."), NULL,
+    "when! time date countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: install now instead of at the scheduled time (no restart). Short. */
+  { "reminder.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* delayed: the restart is imminent */
   /* TRANSLATORS: title of the last warning; {countdown} is a number and unit after "in"
@@ -272,6 +301,17 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "final-warning.change", N_("Reschedule"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: do not install this update after all. Short. */
   { "final-warning.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title of the last warning before an update that needs no restart installs;
+     {countdown} as above: "Installing in 30 seconds…" */
+  { "final-warning.title.no-reboot", N_("Installing in {countdown}…"), NULL,
+    "countdown! time " OFFER, TITLE },
+  { "final-warning.body.no-reboot",
+    /* TRANSLATORS: {name} the package name: "Contoso Phone OS will be installed. You can keep
+       using the device." */
+    N_("{name} will be installed. You can keep using the device."), NULL,
+    "time countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: install now (no restart). Short. */
+  { "final-warning.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* installing */
   /* TRANSLATORS: title while the update installs; {name} the package name, {version} (may be

@@ -645,6 +645,63 @@ static void test_restart_time_is_heard(void **state)
   assert_int_equal(final->urgency, OTAUX_URGENCY_CRITICAL);
 }
 
+/* Issue 18: an update that needs no restart never speaks of one: the
+ * scheduled, reminder, final-warning, pending and forced prompts say
+ * "install", and their "now" button is "Install now". */
+static void test_no_reboot_never_says_restart(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) delayed = NULL;
+  g_autoptr(OtauxPrompt) reminder = NULL;
+  g_autoptr(OtauxPrompt) final = NULL;
+  g_autoptr(OtauxPrompt) pending = NULL;
+  g_autoptr(OtauxPrompt) forced = NULL;
+  OtauxPrompt *all[5];
+
+  o->spec.needs_reboot = FALSE;
+  o->phase = OTAUX_PHASE_DELAYED;
+  o->decision = OTAUX_DECISION_DELAY_REBOOT;
+  o->decided_in = OTAUX_PHASE_READY;
+  o->ready_at = T0;
+  o->reboot_at = T0 + 2 * HOUR;
+  o->changed_at = T0;
+  delayed = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(delayed->kind, OTAUX_PROMPT_DELAYED);
+  assert_string_equal(delayed->title, "Update scheduled");
+  assert_string_equal(delayed->body, "Phone OS will be installed tomorrow at 00:13.");
+  assert_choice(delayed, 0, "accept", "Install now");
+  o->changed_at = T0 - 7 * 86400;
+  o->reminder_index = 1;
+  o->reboot_at = T0 + 600;
+  reminder = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(reminder->kind, OTAUX_PROMPT_REMINDER);
+  assert_string_equal(reminder->title, "Update coming up");
+  o->reboot_at = T0 + 30;
+  final = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(final->kind, OTAUX_PROMPT_FINAL_WARNING);
+  assert_string_equal(final->title, "Installing in 30\u00a0seconds\u2026");
+  o->phase = OTAUX_PHASE_READY;
+  o->decision = OTAUX_DECISION_ACCEPT;
+  pending = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(pending->kind, OTAUX_PROMPT_PENDING);
+  o->decision = OTAUX_DECISION_NONE;
+  o->reboot_at = 0;
+  o->spec.forced = TRUE;
+  forced = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(forced->kind, OTAUX_PROMPT_FORCED);
+  all[0] = delayed, all[1] = reminder, all[2] = final, all[3] = pending, all[4] = forced;
+  for (gsize i = 0; i < G_N_ELEMENTS(all); i++) {
+    g_autofree char *title = g_utf8_strdown(all[i]->title, -1);
+    g_autofree char *body = g_utf8_strdown(all[i]->body, -1);
+
+    assert_null(strstr(title, "restart"));
+    assert_null(strstr(body, "restart"));
+    for (guint c = 0; c < all[i]->choices->len; c++)
+      assert_null(strstr(choice_at(all[i], c)->label, "Restart"));
+  }
+}
+
 /* Issue 18: a result is calm, even at high priority, whose questions are
  * critical: a success (or failure) is news, not an alarm. */
 static void test_result_never_critical(void **state)
@@ -775,6 +832,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_results, setup, teardown),
     cmocka_unit_test_setup_teardown(test_result_never_critical, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restart_time_is_heard, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_no_reboot_never_says_restart, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restarting_and_finishing, setup, teardown),
