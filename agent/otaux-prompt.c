@@ -608,10 +608,17 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       add_allowed_choices(prompt, &ctx, offer, policy, now, kind_name);
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
       add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
-      if (set_battery_warning(prompt, &ctx, offer, policy)) {
-        /* The time came with a low battery: say it waits, and for what. */
-        if (now >= offer->reboot_at)
-          set_text(&prompt->body, &prompt->body_markup, &ctx, "state.160");
+      if (otaux_offer_waits_for_battery(offer, policy)) {
+        /* Held by the battery: one title, and one sentence, no warning
+         * that repeats it: what the time depends on, and once it has
+         * passed, what to do. */
+        const char *battery_id = otaux_device_battery_text_id(&offer->device, policy);
+        g_autofree char *held_id = reboot_id(offer, &ctx, "delayed.body.battery");
+
+        set_str(&prompt->title, text(&ctx, "delayed.title.battery"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx,
+                 now < offer->reboot_at ? held_id : battery_id);
+        prompt->dismissible = TRUE;
         break;
       }
       /* At the reboot time the agent accepts on the person's behalf. */

@@ -261,6 +261,23 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: button: install now instead of at the scheduled time (no restart). Short. */
   { "delayed.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
+  /* delayed, held by the battery (policy <battery/>): the time holds only with the charger */
+  /* TRANSLATORS: title while a scheduled update waits for the charger (the battery is too
+     low, or the operator wants mains power to install). */
+  { "delayed.title.battery", N_("Waiting for the charger"), NULL, "time " OFFER, TITLE },
+  { "delayed.body.battery",
+    /* TRANSLATORS: body while the scheduled restart waits for the charger; {when} is "at
+       22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*); {name} the
+       package name: "The device restarts at 22:00 to install Contoso Phone OS, but only if
+       the charger is plugged in." */
+    N_("The device restarts {when} to install {name}, but only if the charger is plugged in."),
+    NULL, "when! time date duration " OFFER, BODY },
+  { "delayed.body.battery.no-reboot",
+    /* TRANSLATORS: the same for an update that needs no restart: "Contoso Phone OS will be
+       installed at 22:00, but only if the charger is plugged in." */
+    N_("{name} will be installed {when}, but only if the charger is plugged in."), NULL,
+    "when! time date duration " OFFER, BODY },
+
   /* delayed: the restart comes soon */
   /* TRANSLATORS: title of a reminder some hours before the scheduled restart. */
   { "reminder.title", N_("Restart coming up"), NULL, "time countdown " OFFER, TITLE },
