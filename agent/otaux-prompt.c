@@ -579,7 +579,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
       if (set_battery_warning(prompt, &ctx, offer, policy))
         break; /* no countdown: the install waits for the battery */
-      set_str(&prompt->suggested, g_strdup("accept"));
+      /* "Restart now" is there, but never the suggestion (issue 18): the
+       * countdown does it; the person may hide the pop-up meanwhile. */
       prompt->deadline = offer->ready_at + (gint64)policy->forced_countdown_s;
       set_str(&prompt->deadline_choice, g_strdup("accept"));
       prompt->dismissible = FALSE;

@@ -206,16 +206,18 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "restart.later", N_("Remind me later"), NULL, OFFER, LABEL },
 
   /* ready, forced by the operator: informs, with a countdown */
-  /* TRANSLATORS: title when the operator requires the update; {name} the package name
-     ("Contoso Phone OS" or "the firmware update"), {version} (may be empty): "Contoso Phone
-     OS 2.1.0 is required". */
-  { "forced.title", N_("{name} {version} is required"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at
-     22:00" (when.*); {name} the package name: "The device restarts at 22:00 to install
-     Contoso Phone OS." */
-  { "forced.body", N_("The device restarts {when} to install {name}."), NULL,
+  /* TRANSLATORS: title when the operator requires the update (the body names it and says
+     when the device restarts). Short: it must fit a phone's title bar. */
+  { "forced.title", N_("Required update"), NULL, OFFER, TITLE },
+  { "forced.body",
+    /* TRANSLATORS: {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at
+       22:00" (when.*); {name} the package name, {version} its version (may be empty): "The
+       device restarts at 22:00 to install Contoso Phone OS 2.1.0. Save your work before
+       then." */
+    N_("The device restarts {when} to install {name} {version}. Save your work before then."), NULL,
     "when! time date countdown duration " OFFER, BODY },
-  /* TRANSLATORS: button: restart the device and install at once. Short. */
+  /* TRANSLATORS: button: restart the device and install at once, before the countdown ends
+     (a secondary button: "Hide" comes first). Short. */
   { "forced.accept", N_("Restart now"), NULL, OFFER, LABEL },
   /* TRANSLATORS: the forced body for an update that needs no restart; {when} as above:
      "Contoso Phone OS will be installed at 22:00." */

@@ -373,9 +373,14 @@ static void test_forced(void **state)
   o->spec.forced = TRUE;
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(p->kind, OTAUX_PROMPT_FORCED);
-  assert_string_equal(p->body, "The device restarts at 22:18 to install Phone OS.");
+  /* issue 18: the title says "Required update", the body "Save your work
+   * before then", and "Restart now" is no suggestion */
+  assert_string_equal(p->title, "Required update");
+  assert_string_equal(p->body, "The device restarts at 22:18 to install Phone OS 2.0. Save your "
+                               "work before then.");
   assert_int_equal(p->choices->len, 1);
   assert_choice(p, 0, "accept", "Restart now");
+  assert_string_equal(p->suggested, "");
   assert_int_equal(p->deadline, T0 + 300);
   assert_string_equal(p->deadline_choice, "accept");
   assert_false(p->dismissible);

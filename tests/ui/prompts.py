@@ -112,8 +112,9 @@ def all_screens():
              deadline=dbus.Int64(now + 60), deadline_choice=dbus.String('accept'),
              dismissible=dbus.Boolean(False)),
         base('forced', 'Required update',
-             'Your operator requires this update. Your phone restarts in 5 '
-             'minutes to install it.',
+             'The device restarts at 22:00 to install Phone firmware 2.1.0. Save your work '
+             'before then.',
+             choices=choices(('accept', 'Restart now')),
              deadline=dbus.Int64(now + 300), deadline_choice=dbus.String('accept'),
              dismissible=dbus.Boolean(False)),
         base('pending', 'Waiting to install',

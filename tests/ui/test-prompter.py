@@ -124,8 +124,9 @@ def test_screenshots_all_screens(ctx):
             wid = uitest.find_window(uitest.ere(str(prompt['title'])))
             ids = [b['id'] for b in lay['buttons']]
             want = [str(c[0]) for c in prompt['choices']]
-            if kind in ('progress', 'installing', 'pending') and prompt['dismissible']:
-                want = ['hide'] + want  # "Hide": the download or install goes on
+            if kind in ('progress', 'installing', 'pending') and prompt['dismissible'] \
+                    or kind == 'forced':
+                want = ['hide'] + want  # "Hide": the download, install or countdown goes on
             if kind == 'result' or (not want and prompt['dismissible']):
                 want = ['close']
             assert sorted(ids) == sorted(want), (kind, ids, want)
@@ -449,6 +450,29 @@ def test_final_warning_one_countdown_default_button(ctx):
     uitest.key(wid, 'Return')
     wait_for(ctx.answers, 10, 'an Answer')
     assert ctx.answers() == [(path, 'accept', {})], ctx.answers()
+
+
+def test_forced_hide_keeps_countdown(ctx):
+    """Issue 18 item 3: the forced pop-up has "Hide" first, the default;
+    "Restart now" is a secondary button (neither suggested nor default);
+    Hide hides without an answer (the agent's countdown goes on); the
+    countdown bar comes on screen in its last minutes."""
+    prompt = screen('forced')
+    path, serial = ctx.add(prompt)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'forced')
+    buttons = {b['id']: b for b in lay['buttons']}
+    assert [b['id'] for b in lay['buttons']] == ['hide', 'accept'], lay['buttons']
+    assert buttons['hide']['default'] and not buttons['hide']['suggested'], buttons
+    assert not buttons['accept']['default'] and not buttons['accept']['suggested'], buttons
+    assert len(lay['bars']) == 1, lay['bars']
+    texts = [t['text'] for t in lay['labels']]
+    assert str(prompt['body']) in texts and 'Save your work before then.' in str(prompt['body'])
+    wid = uitest.find_window('^Required update$')
+    uitest.click_button(wid, lay, 'hide')
+    uitest.no_visible_window('^Required update$')
+    assert ctx.answers() == [], ctx.answers()
+    ctx.wait_signals([('Shown', path), ('Hidden', path)], 'Hidden after Hide')
 
 
 def test_countdown_only_in_its_last_minutes(ctx):
