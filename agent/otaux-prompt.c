@@ -49,6 +49,7 @@ static OtauxPrompt *prompt_new(void)
   g_array_set_clear_func(prompt->delay_options, delay_option_clear);
   prompt->progress = -1;
   prompt->dismissible = TRUE;
+  prompt->needs_reboot = TRUE;
   return prompt;
 }
 
@@ -275,9 +276,10 @@ static void add_allowed_choices(OtauxPrompt *prompt, const Ctx *ctx, const Otaux
   }
 }
 
-static void add_delay_option(OtauxPrompt *prompt, char *label /* transfer full */, gint64 when)
+static void add_delay_option(OtauxPrompt *prompt, char *label /* transfer full */, gint64 when,
+                             gboolean relative)
 {
-  OtauxDelayOption option = { label, when };
+  OtauxDelayOption option = { label, when, relative };
 
   g_array_append_val(prompt->delay_options, option);
 }
@@ -310,6 +312,9 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     char hours[16];
     char minutes[16];
     const char *kv[] = { "hours", hours, "minutes", minutes, NULL };
+    g_autofree char *relative = NULL;
+    g_autofree char *hhmm = NULL;
+    const char *at_kv[5] = { "delay", NULL, "time", NULL, NULL };
 
     if (delay == 0 || when > limit || !otaux_policy_may_interrupt(policy, priority, when))
       continue;
@@ -317,14 +322,16 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     g_snprintf(minutes, sizeof minutes, "%u", (delay + 59) / 60);
     /* Plural forms: "In 1 hour", "In 4 hours" (and the language's own rules). */
     if (delay % 3600 == 0)
-      add_delay_option(
-          prompt, otaux_strings_format_plural(ctx->strings, "delay.in-hours", delay / 3600, kv),
-          when);
+      relative = otaux_strings_format_plural(ctx->strings, "delay.in-hours", delay / 3600, kv);
     else
-      add_delay_option(
-          prompt,
-          otaux_strings_format_plural(ctx->strings, "delay.in-minutes", (delay + 59) / 60, kv),
-          when);
+      relative =
+          otaux_strings_format_plural(ctx->strings, "delay.in-minutes", (delay + 59) / 60, kv);
+    /* with its clock time, as the fixed rows have ("In 1 hour · 23:13") */
+    hhmm = otaux_strings_format_clock(ctx->strings, when, "format.time");
+    at_kv[1] = relative;
+    at_kv[3] = hhmm;
+    add_delay_option(prompt, otaux_strings_format(ctx->strings, "delay.at-time", at_kv), when,
+                     TRUE);
   }
 
   for (int which = 0; which < 2; which++) {
@@ -344,7 +351,7 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     add_delay_option(
         prompt,
         otaux_strings_format(ctx->strings, which == 0 ? "delay.tonight" : "delay.tomorrow", kv),
-        when);
+        when, FALSE);
   }
 }
 
@@ -522,6 +529,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
     prompt->presentation = OTAUX_PRESENTATION_SILENT;
   prompt->urgency = pp->urgency;
   prompt->sound = pp->sound;
+  /* so a pop-up words its own lines "Install at 20:45", not "Restart" */
+  prompt->needs_reboot = offer->spec.needs_reboot || offer->spec.restart_only;
 
   ctx_init(&ctx, offer, policy, strings, now);
 
@@ -737,7 +746,7 @@ gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b)
   if (a->kind != b->kind || a->urgency != b->urgency || a->presentation != b->presentation ||
       a->priority != b->priority || a->delay_max != b->delay_max || a->deadline != b->deadline ||
       a->progress != b->progress || a->result != b->result || !a->dismissible != !b->dismissible ||
-      !a->sound != !b->sound)
+      !a->sound != !b->sound || !a->needs_reboot != !b->needs_reboot)
     return FALSE;
   if (g_strcmp0(a->title, b->title) != 0 || g_strcmp0(a->body, b->body) != 0 ||
       g_strcmp0(a->warning, b->warning) != 0 || g_strcmp0(a->message, b->message) != 0 ||

@@ -147,15 +147,24 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*):
      "Restart tomorrow at 07:00 at the latest". */
   { "popup.delay.latest", N_("Restart {when} at the latest"), NULL, "when!", VALUE },
-  /* TRANSLATORS: pop-up, under the hour and minute the person picked: when the device will
-     restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
-     (when.*): "Restart tomorrow at 07:00". */
+  /* TRANSLATORS: pop-up, the picker's confirm button, named by its outcome: when the device
+     will restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
+     (when.*): "Restart at 20:45", "Restart tomorrow at 07:00". Short (a phone button). */
   { "popup.delay.restart", N_("Restart {when}"), NULL, "when!", VALUE },
   /* TRANSLATORS: pop-up, in red under the hour and minute the person picked, when that is
      past the latest restart (shown on the line above). {when} is the picked restart, "at
      23:00", "tomorrow at 06:00" or "on Tuesday 17 March at 22:00" (when.*): "Restarting
      tomorrow at 06:00 is too late". */
   { "popup.delay.too-late", N_("Restarting {when} is too late"), NULL, "when!", VALUE },
+  /* TRANSLATORS: the same three lines for an update that needs no restart: "Install tomorrow
+     at 07:00 at the latest". */
+  { "popup.delay.latest.no-reboot", N_("Install {when} at the latest"), NULL, "when!", VALUE },
+  /* TRANSLATORS: for an update that needs no restart: the picker's confirm button, named by
+     its outcome: "Install at 20:45", "Install tomorrow at 07:00". */
+  { "popup.delay.restart.no-reboot", N_("Install {when}"), NULL, "when!", VALUE },
+  /* TRANSLATORS: for an update that needs no restart, in red: "Installing tomorrow at 06:00
+     is too late". */
+  { "popup.delay.too-late.no-reboot", N_("Installing {when} is too late"), NULL, "when!", VALUE },
   /* TRANSLATORS: pop-up button while the update downloads or installs: hides the window;
      the download or install goes on. Keep it short (a phone button). */
   { "popup.hide", N_("Hide"), NULL, "", LABEL },
@@ -396,6 +405,10 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: a choice of restart time, {minutes} is the number: "In 30 minutes". */
   { "delay.in-minutes", NP_("In {minutes}\u00a0minute", "In {minutes}\u00a0minutes"), "minutes!",
     LABEL },
+  /* TRANSLATORS: a relative choice of restart time with its clock time: {delay} is
+     delay.in-hours or delay.in-minutes ("In 1 hour"), {time} a time of day ("23:13"): "In 1
+     hour · 23:13". */
+  { "delay.at-time", N_("{delay} · {time}"), NULL, "delay! time!", LABEL },
   /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tonight at 22:00". */
   { "delay.tonight", N_("Tonight at {time}"), NULL, "time!", LABEL },
   /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tomorrow at 07:00". */

@@ -225,16 +225,18 @@ static void test_install(void **state)
   assert_choice(p, 1, "delay-reboot", "Install later");
   assert_choice(p, 2, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
+  assert_true(p->needs_reboot);
   assert_int_equal(p->delay_max, T0 + 7 * 24 * HOUR);
   assert_true(p->dismissible);
   assert_int_equal(p->urgency, OTAUX_URGENCY_CRITICAL);
   assert_int_equal(p->presentation, OTAUX_PRESENTATION_POPUP);
 
-  /* 22:13 UTC: tonight at 22:00 is gone; tomorrow at 07:00 is 8 h 46 min away. */
+  /* 22:13 UTC: tonight at 22:00 is gone; tomorrow at 07:00 is 8 h 46 min away. The
+   * relative rows name their clock time too (issue 18). */
   assert_int_equal(p->delay_options->len, 3);
-  assert_string_equal(option_at(p, 0)->label, "In 1\u00a0hour");
+  assert_string_equal(option_at(p, 0)->label, "In 1\u00a0hour \u00b7 23:13");
   assert_int_equal(option_at(p, 0)->time, T0 + HOUR);
-  assert_string_equal(option_at(p, 1)->label, "In 4\u00a0hours");
+  assert_string_equal(option_at(p, 1)->label, "In 4\u00a0hours \u00b7 02:13");
   assert_int_equal(option_at(p, 1)->time, T0 + 4 * HOUR);
   assert_string_equal(option_at(p, 2)->label, "Tomorrow at 07:00");
   assert_int_equal(option_at(p, 2)->time, G_GINT64_CONSTANT(1700031600));
@@ -260,7 +262,7 @@ static void test_install_delay_options_bounded(void **state)
   capped = otaux_prompt_build(o, f->policy, f->strings, morning);
   assert_int_equal(capped->delay_max, morning + 2 * HOUR);
   assert_int_equal(capped->delay_options->len, 1);
-  assert_string_equal(option_at(capped, 0)->label, "In 1\u00a0hour");
+  assert_string_equal(option_at(capped, 0)->label, "In 1\u00a0hour \u00b7 11:13");
 
   /* No delays left: no delay choice, no options. */
   o->n_delays = f->policy->max_delays;
@@ -279,8 +281,8 @@ static void test_install_delay_options_bounded(void **state)
   {
     g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, morning);
 
-    assert_string_equal(option_at(p, 0)->label, "In 30\u00a0minutes");
-    assert_string_equal(option_at(p, 1)->label, "In 2\u00a0hours");
+    assert_string_equal(option_at(p, 0)->label, "In 30\u00a0minutes \u00b7 10:43");
+    assert_string_equal(option_at(p, 1)->label, "In 2\u00a0hours \u00b7 12:13");
   }
 }
 
@@ -674,6 +676,7 @@ static void test_no_reboot_never_says_restart(void **state)
   delayed = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(delayed->kind, OTAUX_PROMPT_DELAYED);
   assert_string_equal(delayed->title, "Update scheduled");
+  assert_false(delayed->needs_reboot); /* the pop-up's picker says "Install at …" */
   assert_string_equal(delayed->body, "Phone OS will be installed tomorrow at 00:13.");
   assert_choice(delayed, 0, "accept", "Install now");
   o->changed_at = T0 - 7 * 86400;
