@@ -659,8 +659,12 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         break;
       }
       set_str(&prompt->title, text(&ctx, "installing.title"));
+      /* each fact once: with the warning that the device cannot be turned
+       * off, the body does not ask to keep it on */
       set_text(&prompt->body, &prompt->body_markup, &ctx,
-               offer->spec.needs_reboot ? "installing.body" : "installing.body.no-reboot");
+               !offer->spec.needs_reboot          ? "installing.body.no-reboot"
+               : offer->device.shutdown_inhibited ? "installing.body.inhibited"
+                                                  : "installing.body");
       /* what the person must do now (fwupd: "remove and replug the device") */
       set_updater_message(prompt, offer->instruction, TRUE);
       set_updater_message(prompt, offer->spec.install_message, FALSE);

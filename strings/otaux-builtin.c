@@ -346,11 +346,19 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      empty): "Installing Contoso Phone OS 2.1.0". */
   { "installing.title", N_("Installing {name} {version}"), NULL, OFFER, TITLE },
   { "installing.body",
-    /* TRANSLATORS: {duration} is "about 5 minutes" or "a few minutes": "The device cannot be
-       used until the update is done, and restarts when it is. This takes about 5 minutes. Do
-       not turn it off." */
-    N_("The device cannot be used until the update is done, and restarts when it is. This "
-       "takes {duration}. Do not turn it off."),
+    /* TRANSLATORS: while the update installs; each fact once, and what the person can do.
+       {duration} is "about 5 minutes" or "a few minutes": "Installing takes about 5 minutes,
+       then the device restarts by itself. Save your work and keep the device turned on until
+       then." */
+    N_("Installing takes {duration}, then the device restarts by itself. Save your work and "
+       "keep the device turned on until then."),
+    NULL, "duration " OFFER, BODY },
+  { "installing.body.inhibited",
+    /* TRANSLATORS: the same while the agent holds off shutdown (the warning
+       installing.inhibited says the device cannot be turned off): "Installing takes about 5
+       minutes, then the device restarts by itself. Save your work before then." */
+    N_("Installing takes {duration}, then the device restarts by itself. Save your work before "
+       "then."),
     NULL, "duration " OFFER, BODY },
   { "installing.body.no-reboot",
     /* TRANSLATORS: the same for an update that needs no restart: "You can keep using the device

@@ -415,10 +415,21 @@ static void test_pending_and_installing(void **state)
   installing = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(installing->kind, OTAUX_PROMPT_INSTALLING);
   assert_string_equal(installing->title, "Installing Phone OS 2.0");
-  assert_string_equal(
-      installing->body,
-      "The device cannot be used until the update is done, and restarts when it is. "
-      "This takes about 5\u00a0minutes. Do not turn it off.");
+  /* issue 18: each fact once, and what the person can do */
+  assert_string_equal(installing->body,
+                      "Installing takes about 5\u00a0minutes, then the device restarts by "
+                      "itself. Save your work and keep the device turned on until then.");
+  assert_string_equal(installing->warning, "");
+  /* the warning says the device cannot be turned off: the body does not repeat it */
+  o->device.shutdown_inhibited = TRUE;
+  {
+    g_autoptr(OtauxPrompt) held = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+    assert_string_equal(held->warning,
+                        "The device cannot be turned off until the update is installed.");
+    assert_string_equal(held->body, "Installing takes about 5\u00a0minutes, then the device "
+                                    "restarts by itself. Save your work before then.");
+  }
   assert_int_equal(installing->choices->len, 0);
   assert_int_equal(installing->progress, -1);
 }
@@ -430,8 +441,8 @@ static void test_installing_progress_and_step(void **state)
 {
   Fixture *f = *state;
   g_autoptr(OtauxOffer) o = new_offer(f->policy, 30, OTAUX_PRIORITY_MEDIUM, T0);
-  const char *body = "The device cannot be used until the update is done, and restarts when it "
-                     "is. This takes about 5\u00a0minutes. Do not turn it off.";
+  const char *body = "Installing takes about 5\u00a0minutes, then the device restarts by itself. "
+                     "Save your work and keep the device turned on until then.";
   g_autoptr(OtauxPrompt) unknown = NULL;
   g_autoptr(OtauxPrompt) known = NULL;
   g_autoptr(OtauxPrompt) done = NULL;
