@@ -225,18 +225,22 @@ static void rearm(OtauxAgent *agent)
   agent->timer_id = g_timeout_add_seconds((guint)wait, on_timer, agent);
 }
 
-/* Relative delay options ("in 1 hour") move with the clock; a tick alone
- * must not republish every open prompt for that. Everything else counts. */
+/* Relative delay options ("In 1 hour · 23:13") move with the clock, their
+ * labels too; a tick alone must not republish every open prompt for that.
+ * Everything else counts. */
 static gboolean prompt_same_but_times(const OtauxPrompt *a, const OtauxPrompt *b)
 {
   OtauxPrompt b_with_a_times;
 
   if (a == NULL || b == NULL || a->delay_options->len != b->delay_options->len)
     return otaux_prompt_equal(a, b);
-  for (guint i = 0; i < a->delay_options->len; i++)
-    if (g_strcmp0(g_array_index(a->delay_options, OtauxDelayOption, i).label,
-                  g_array_index(b->delay_options, OtauxDelayOption, i).label) != 0)
+  for (guint i = 0; i < a->delay_options->len; i++) {
+    const OtauxDelayOption *oa = &g_array_index(a->delay_options, OtauxDelayOption, i);
+    const OtauxDelayOption *ob = &g_array_index(b->delay_options, OtauxDelayOption, i);
+
+    if (oa->relative != ob->relative || (!oa->relative && g_strcmp0(oa->label, ob->label) != 0))
       return FALSE;
+  }
   /* A shallow copy that borrows @a's options: compares all the rest. */
   b_with_a_times = *b;
   b_with_a_times.delay_options = a->delay_options;

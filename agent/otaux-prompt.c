@@ -49,6 +49,7 @@ static OtauxPrompt *prompt_new(void)
   g_array_set_clear_func(prompt->delay_options, delay_option_clear);
   prompt->progress = -1;
   prompt->dismissible = TRUE;
+  prompt->needs_reboot = TRUE;
   return prompt;
 }
 
@@ -231,6 +232,18 @@ static void set_text(char **plain, char **markup, const Ctx *ctx, const char *id
   set_str(markup, text_markup(ctx, id));
 }
 
+/* An update that needs no restart never speaks of one: @id's ".no-reboot"
+ * variant where the table has it (a new id), else @id itself. */
+static char *reboot_id(const OtauxOffer *offer, const Ctx *ctx, const char *id)
+{
+  g_autofree char *variant = NULL;
+
+  if (offer->spec.needs_reboot || offer->spec.restart_only)
+    return g_strdup(id);
+  variant = g_strconcat(id, ".no-reboot", NULL);
+  return otaux_strings_has(ctx->strings, variant) ? g_steal_pointer(&variant) : g_strdup(id);
+}
+
 static void add_choice(OtauxPrompt *prompt, const Ctx *ctx, const char *id, const char *label_id)
 {
   OtauxChoice *choice = g_new0(OtauxChoice, 1);
@@ -255,13 +268,18 @@ static void add_allowed_choices(OtauxPrompt *prompt, const Ctx *ctx, const Otaux
       suffix = g_str_equal(kind_name, "install") || g_str_equal(kind_name, "restart") ? "delay"
                                                                                       : "change";
     label_id = g_strconcat(kind_name, ".", suffix, NULL);
-    add_choice(prompt, ctx, allowed[i], label_id);
+    {
+      g_autofree char *id = reboot_id(offer, ctx, label_id);
+
+      add_choice(prompt, ctx, allowed[i], id);
+    }
   }
 }
 
-static void add_delay_option(OtauxPrompt *prompt, char *label /* transfer full */, gint64 when)
+static void add_delay_option(OtauxPrompt *prompt, char *label /* transfer full */, gint64 when,
+                             gboolean relative)
 {
-  OtauxDelayOption option = { label, when };
+  OtauxDelayOption option = { label, when, relative };
 
   g_array_append_val(prompt->delay_options, option);
 }
@@ -294,6 +312,9 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     char hours[16];
     char minutes[16];
     const char *kv[] = { "hours", hours, "minutes", minutes, NULL };
+    g_autofree char *relative = NULL;
+    g_autofree char *hhmm = NULL;
+    const char *at_kv[5] = { "delay", NULL, "time", NULL, NULL };
 
     if (delay == 0 || when > limit || !otaux_policy_may_interrupt(policy, priority, when))
       continue;
@@ -301,14 +322,16 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     g_snprintf(minutes, sizeof minutes, "%u", (delay + 59) / 60);
     /* Plural forms: "In 1 hour", "In 4 hours" (and the language's own rules). */
     if (delay % 3600 == 0)
-      add_delay_option(
-          prompt, otaux_strings_format_plural(ctx->strings, "delay.in-hours", delay / 3600, kv),
-          when);
+      relative = otaux_strings_format_plural(ctx->strings, "delay.in-hours", delay / 3600, kv);
     else
-      add_delay_option(
-          prompt,
-          otaux_strings_format_plural(ctx->strings, "delay.in-minutes", (delay + 59) / 60, kv),
-          when);
+      relative =
+          otaux_strings_format_plural(ctx->strings, "delay.in-minutes", (delay + 59) / 60, kv);
+    /* with its clock time, as the fixed rows have ("In 1 hour · 23:13") */
+    hhmm = otaux_strings_format_clock(ctx->strings, when, "format.time");
+    at_kv[1] = relative;
+    at_kv[3] = hhmm;
+    add_delay_option(prompt, otaux_strings_format(ctx->strings, "delay.at-time", at_kv), when,
+                     TRUE);
   }
 
   for (int which = 0; which < 2; which++) {
@@ -328,7 +351,7 @@ static void add_delay_options(OtauxPrompt *prompt, const Ctx *ctx, const OtauxPo
     add_delay_option(
         prompt,
         otaux_strings_format(ctx->strings, which == 0 ? "delay.tonight" : "delay.tomorrow", kv),
-        when);
+        when, FALSE);
   }
 }
 
@@ -506,6 +529,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
     prompt->presentation = OTAUX_PRESENTATION_SILENT;
   prompt->urgency = pp->urgency;
   prompt->sound = pp->sound;
+  /* so a pop-up words its own lines "Install at 20:45", not "Restart" */
+  prompt->needs_reboot = offer->spec.needs_reboot || offer->spec.restart_only;
 
   ctx_init(&ctx, offer, policy, strings, now);
 
@@ -553,13 +578,18 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_FORCED:
       set_str(&prompt->title, text(&ctx, "forced.title"));
-      set_text(&prompt->body, &prompt->body_markup, &ctx, "forced.body");
+      {
+        g_autofree char *body_id = reboot_id(offer, &ctx, "forced.body");
+
+        set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
+      }
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
       if (set_battery_warning(prompt, &ctx, offer, policy))
         break; /* no countdown: the install waits for the battery */
-      set_str(&prompt->suggested, g_strdup("accept"));
+      /* "Restart now" is there, but never the suggestion (issue 18): the
+       * countdown does it; the person may hide the pop-up meanwhile. */
       prompt->deadline = offer->ready_at + (gint64)policy->forced_countdown_s;
       set_str(&prompt->deadline_choice, g_strdup("accept"));
       prompt->dismissible = FALSE;
@@ -567,25 +597,38 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
     case OTAUX_PROMPT_PENDING:
       set_str(&prompt->title, text(&ctx, "pending.title"));
-      set_text(&prompt->body, &prompt->body_markup, &ctx, "pending.body");
+      {
+        g_autofree char *body_id = reboot_id(offer, &ctx, "pending.body");
+
+        set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
+      }
       break;
 
     case OTAUX_PROMPT_DELAYED:
     case OTAUX_PROMPT_REMINDER:
     case OTAUX_PROMPT_FINAL_WARNING: {
       const char *kind_name = otaux_prompt_kind_to_string(prompt->kind);
-      g_autofree char *title_id = g_strconcat(kind_name, ".title", NULL);
-      g_autofree char *body_id = g_strconcat(kind_name, ".body", NULL);
+      g_autofree char *title = g_strconcat(kind_name, ".title", NULL);
+      g_autofree char *body = g_strconcat(kind_name, ".body", NULL);
+      g_autofree char *title_id = reboot_id(offer, &ctx, title);
+      g_autofree char *body_id = reboot_id(offer, &ctx, body);
 
       set_str(&prompt->title, text(&ctx, title_id));
       set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
       add_allowed_choices(prompt, &ctx, offer, policy, now, kind_name);
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
       add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
-      if (set_battery_warning(prompt, &ctx, offer, policy)) {
-        /* The time came with a low battery: say it waits, and for what. */
-        if (now >= offer->reboot_at)
-          set_text(&prompt->body, &prompt->body_markup, &ctx, "state.160");
+      if (otaux_offer_waits_for_battery(offer, policy)) {
+        /* Held by the battery: one title, and one sentence, no warning
+         * that repeats it: what the time depends on, and once it has
+         * passed, what to do. */
+        const char *battery_id = otaux_device_battery_text_id(&offer->device, policy);
+        g_autofree char *held_id = reboot_id(offer, &ctx, "delayed.body.battery");
+
+        set_str(&prompt->title, text(&ctx, "delayed.title.battery"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx,
+                 now < offer->reboot_at ? held_id : battery_id);
+        prompt->dismissible = TRUE;
         break;
       }
       /* At the reboot time the agent accepts on the person's behalf. */
@@ -616,8 +659,12 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         break;
       }
       set_str(&prompt->title, text(&ctx, "installing.title"));
+      /* each fact once: with the warning that the device cannot be turned
+       * off, the body does not ask to keep it on */
       set_text(&prompt->body, &prompt->body_markup, &ctx,
-               offer->spec.needs_reboot ? "installing.body" : "installing.body.no-reboot");
+               !offer->spec.needs_reboot          ? "installing.body.no-reboot"
+               : offer->device.shutdown_inhibited ? "installing.body.inhibited"
+                                                  : "installing.body");
       /* what the person must do now (fwupd: "remove and replug the device") */
       set_updater_message(prompt, offer->instruction, TRUE);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
@@ -703,7 +750,7 @@ gboolean otaux_prompt_equal(const OtauxPrompt *a, const OtauxPrompt *b)
   if (a->kind != b->kind || a->urgency != b->urgency || a->presentation != b->presentation ||
       a->priority != b->priority || a->delay_max != b->delay_max || a->deadline != b->deadline ||
       a->progress != b->progress || a->result != b->result || !a->dismissible != !b->dismissible ||
-      !a->sound != !b->sound)
+      !a->sound != !b->sound || !a->needs_reboot != !b->needs_reboot)
     return FALSE;
   if (g_strcmp0(a->title, b->title) != 0 || g_strcmp0(a->body, b->body) != 0 ||
       g_strcmp0(a->warning, b->warning) != 0 || g_strcmp0(a->message, b->message) != 0 ||

@@ -33,8 +33,9 @@ typedef struct {
 } OtauxChoice;
 
 typedef struct {
-  char *label; /* "In 1 hour", "Tonight at 22:00" */
-  gint64 time; /* unix seconds */
+  char *label;       /* "In 1 hour", "Tonight at 22:00" */
+  gint64 time;       /* unix seconds */
+  gboolean relative; /* not on the bus: "In 1 hour · 23:13", moves with the clock */
 } OtauxDelayOption;
 
 /* body, warning and message come twice (docs/strings.md): plain, for
@@ -67,6 +68,7 @@ struct _OtauxPrompt {
   guint32 result;                 /* "result" u, 0 unless kind result */
   gboolean dismissible;           /* "dismissible" b */
   gboolean sound;                 /* "sound" b */
+  gboolean needs_reboot;          /* "needs-reboot" b: the install restarts the device */
   gint64 refresh_at;              /* not on the bus: when a countdown text next reads
                                    * differently, so the prompt must be rebuilt; 0 = never */
 };

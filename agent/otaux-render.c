@@ -262,6 +262,8 @@ static void render_texts(GPtrArray *out, const OtauxStrings *strings, gint64 now
   g_autofree char *when = otaux_strings_format_when(strings, local_at(now, 1, 7), now);
   g_autofree char *time = otaux_strings_format_clock(strings, local_at(now, 0, 22), "format.time");
   g_autofree char *date = otaux_strings_format_clock(strings, local_at(now, 7, 22), "format.date");
+  const char *hours_kv[] = { "hours", "4", NULL };
+  g_autofree char *delay = otaux_strings_format_plural(strings, "delay.in-hours", 4, hours_kv);
   const char *kv[] = { "name",      "Contoso Phone OS",
                        "version",   "2.1.0",
                        "size",      size,
@@ -277,6 +279,7 @@ static void render_texts(GPtrArray *out, const OtauxStrings *strings, gint64 now
                        "done",      done,
                        "total",     size,
                        "code",      "410",
+                       "delay",     delay,
                        NULL };
 
   for (gsize i = 0; ids[i] != NULL; i++) {

@@ -294,12 +294,14 @@ static void append_prompt(DBusMessageIter *iter, const OtauxPrompt *prompt)
   dbus_int32_t progress = prompt->progress;
   dbus_uint32_t result = prompt->result;
   dbus_bool_t dismissible = prompt->dismissible, sound = prompt->sound;
+  dbus_bool_t needs_reboot = prompt->needs_reboot;
   otaux_dbus_append_entry(&dict, "delay-max", DBUS_TYPE_INT64, &delay_max);
   otaux_dbus_append_entry(&dict, "deadline", DBUS_TYPE_INT64, &deadline);
   otaux_dbus_append_entry(&dict, "progress", DBUS_TYPE_INT32, &progress);
   otaux_dbus_append_entry(&dict, "result", DBUS_TYPE_UINT32, &result);
   otaux_dbus_append_entry(&dict, "dismissible", DBUS_TYPE_BOOLEAN, &dismissible);
   otaux_dbus_append_entry(&dict, "sound", DBUS_TYPE_BOOLEAN, &sound);
+  otaux_dbus_append_entry(&dict, "needs-reboot", DBUS_TYPE_BOOLEAN, &needs_reboot);
   dbus_message_iter_close_container(iter, &dict);
 }
 

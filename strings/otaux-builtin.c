@@ -147,15 +147,24 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*):
      "Restart tomorrow at 07:00 at the latest". */
   { "popup.delay.latest", N_("Restart {when} at the latest"), NULL, "when!", VALUE },
-  /* TRANSLATORS: pop-up, under the hour and minute the person picked: when the device will
-     restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
-     (when.*): "Restart tomorrow at 07:00". */
+  /* TRANSLATORS: pop-up, the picker's confirm button, named by its outcome: when the device
+     will restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
+     (when.*): "Restart at 20:45", "Restart tomorrow at 07:00". Short (a phone button). */
   { "popup.delay.restart", N_("Restart {when}"), NULL, "when!", VALUE },
   /* TRANSLATORS: pop-up, in red under the hour and minute the person picked, when that is
      past the latest restart (shown on the line above). {when} is the picked restart, "at
      23:00", "tomorrow at 06:00" or "on Tuesday 17 March at 22:00" (when.*): "Restarting
      tomorrow at 06:00 is too late". */
   { "popup.delay.too-late", N_("Restarting {when} is too late"), NULL, "when!", VALUE },
+  /* TRANSLATORS: the same three lines for an update that needs no restart: "Install tomorrow
+     at 07:00 at the latest". */
+  { "popup.delay.latest.no-reboot", N_("Install {when} at the latest"), NULL, "when!", VALUE },
+  /* TRANSLATORS: for an update that needs no restart: the picker's confirm button, named by
+     its outcome: "Install at 20:45", "Install tomorrow at 07:00". */
+  { "popup.delay.restart.no-reboot", N_("Install {when}"), NULL, "when!", VALUE },
+  /* TRANSLATORS: for an update that needs no restart, in red: "Installing tomorrow at 06:00
+     is too late". */
+  { "popup.delay.too-late.no-reboot", N_("Installing {when} is too late"), NULL, "when!", VALUE },
   /* TRANSLATORS: pop-up button while the update downloads or installs: hides the window;
      the download or install goes on. Keep it short (a phone button). */
   { "popup.hide", N_("Hide"), NULL, "", LABEL },
@@ -206,17 +215,25 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "restart.later", N_("Remind me later"), NULL, OFFER, LABEL },
 
   /* ready, forced by the operator: informs, with a countdown */
-  /* TRANSLATORS: title when the operator requires the update; {name} the package name
-     ("Contoso Phone OS" or "the firmware update"), {version} (may be empty): "Contoso Phone
-     OS 2.1.0 is required". */
-  { "forced.title", N_("{name} {version} is required"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at
-     22:00" (when.*); {name} the package name: "The device restarts at 22:00 to install
-     Contoso Phone OS." */
-  { "forced.body", N_("The device restarts {when} to install {name}."), NULL,
+  /* TRANSLATORS: title when the operator requires the update (the body names it and says
+     when the device restarts). Short: it must fit a phone's title bar. */
+  { "forced.title", N_("Required update"), NULL, OFFER, TITLE },
+  { "forced.body",
+    /* TRANSLATORS: {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at
+       22:00" (when.*); {name} the package name, {version} its version (may be empty): "The
+       device restarts at 22:00 to install Contoso Phone OS 2.1.0. Save your work before
+       then." */
+    N_("The device restarts {when} to install {name} {version}. Save your work before then."), NULL,
     "when! time date countdown duration " OFFER, BODY },
-  /* TRANSLATORS: button: restart the device and install at once. Short. */
+  /* TRANSLATORS: button: restart the device and install at once, before the countdown ends
+     (a secondary button: "Hide" comes first). Short. */
   { "forced.accept", N_("Restart now"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: the forced body for an update that needs no restart; {when} as above:
+     "Contoso Phone OS will be installed at 22:00." */
+  { "forced.body.no-reboot", N_("{name} will be installed {when}."), NULL,
+    "when! time date countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: install at once an update that needs no restart. Short. */
+  { "forced.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* accepted, waiting for the updater */
   /* TRANSLATORS: title after the person chose to install. */
@@ -225,6 +242,11 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      capitalised at the start of a sentence): "Contoso Phone OS will be installed in a
      moment. The device will restart." */
   { "pending.body", N_("{name} will be installed in a moment. The device will restart."), NULL,
+    "duration " OFFER, BODY },
+  { "pending.body.no-reboot",
+    /* TRANSLATORS: the same for an update that needs no restart: "Contoso Phone OS will be
+       installed in a moment. You can keep using the device." */
+    N_("{name} will be installed in a moment. You can keep using the device."), NULL,
     "duration " OFFER, BODY },
 
   /* delayed: the restart is scheduled */
@@ -241,6 +263,31 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "delayed.change", N_("Reschedule"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: do not install this update after all; it is dropped. Short. */
   { "delayed.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title when the install of an update that needs no restart is scheduled. */
+  { "delayed.title.no-reboot", N_("Update scheduled"), NULL, "time " OFFER, TITLE },
+  /* TRANSLATORS: the same, for an update that needs no restart; {when} as above: "Contoso
+     Phone OS will be installed tomorrow at 07:00." */
+  { "delayed.body.no-reboot", N_("{name} will be installed {when}."), NULL,
+    "when! time date duration " OFFER, BODY },
+  /* TRANSLATORS: button: install now instead of at the scheduled time (no restart). Short. */
+  { "delayed.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
+
+  /* delayed, held by the battery (policy <battery/>): the time holds only with the charger */
+  /* TRANSLATORS: title while a scheduled update waits for the charger (the battery is too
+     low, or the operator wants mains power to install). */
+  { "delayed.title.battery", N_("Waiting for the charger"), NULL, "time " OFFER, TITLE },
+  { "delayed.body.battery",
+    /* TRANSLATORS: body while the scheduled restart waits for the charger; {when} is "at
+       22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*); {name} the
+       package name: "The device restarts at 22:00 to install Contoso Phone OS, but only if
+       the charger is plugged in." */
+    N_("The device restarts {when} to install {name}, but only if the charger is plugged in."),
+    NULL, "when! time date duration " OFFER, BODY },
+  { "delayed.body.battery.no-reboot",
+    /* TRANSLATORS: the same for an update that needs no restart: "Contoso Phone OS will be
+       installed at 22:00, but only if the charger is plugged in." */
+    N_("{name} will be installed {when}, but only if the charger is plugged in."), NULL,
+    "when! time date duration " OFFER, BODY },
 
   /* delayed: the restart comes soon */
   /* TRANSLATORS: title of a reminder some hours before the scheduled restart. */
@@ -256,6 +303,16 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "reminder.change", N_("Reschedule"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: do not install this update after all. Short. */
   { "reminder.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title of a reminder some hours before the scheduled install of an update
+     that needs no restart. */
+  { "reminder.title.no-reboot", N_("Update coming up"), NULL, "time countdown " OFFER, TITLE },
+  { "reminder.body.no-reboot",
+    /* TRANSLATORS: the same, for an update that needs no restart; {when} as above: "Contoso
+       Phone OS will be installed at 22:00. You can keep using the device." */
+    N_("{name} will be installed {when}. You can keep using the device."), NULL,
+    "when! time date countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: install now instead of at the scheduled time (no restart). Short. */
+  { "reminder.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* delayed: the restart is imminent */
   /* TRANSLATORS: title of the last warning; {countdown} is a number and unit after "in"
@@ -272,17 +329,36 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "final-warning.change", N_("Reschedule"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: do not install this update after all. Short. */
   { "final-warning.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title of the last warning before an update that needs no restart installs;
+     {countdown} as above: "Installing in 30 seconds…" */
+  { "final-warning.title.no-reboot", N_("Installing in {countdown}…"), NULL,
+    "countdown! time " OFFER, TITLE },
+  { "final-warning.body.no-reboot",
+    /* TRANSLATORS: {name} the package name: "Contoso Phone OS will be installed. You can keep
+       using the device." */
+    N_("{name} will be installed. You can keep using the device."), NULL,
+    "time countdown duration " OFFER, BODY },
+  /* TRANSLATORS: button: install now (no restart). Short. */
+  { "final-warning.accept.no-reboot", N_("Install now"), NULL, OFFER, LABEL },
 
   /* installing */
   /* TRANSLATORS: title while the update installs; {name} the package name, {version} (may be
      empty): "Installing Contoso Phone OS 2.1.0". */
   { "installing.title", N_("Installing {name} {version}"), NULL, OFFER, TITLE },
   { "installing.body",
-    /* TRANSLATORS: {duration} is "about 5 minutes" or "a few minutes": "The device cannot be
-       used until the update is done, and restarts when it is. This takes about 5 minutes. Do
-       not turn it off." */
-    N_("The device cannot be used until the update is done, and restarts when it is. This "
-       "takes {duration}. Do not turn it off."),
+    /* TRANSLATORS: while the update installs; each fact once, and what the person can do.
+       {duration} is "about 5 minutes" or "a few minutes": "Installing takes about 5 minutes,
+       then the device restarts by itself. Save your work and keep the device turned on until
+       then." */
+    N_("Installing takes {duration}, then the device restarts by itself. Save your work and "
+       "keep the device turned on until then."),
+    NULL, "duration " OFFER, BODY },
+  { "installing.body.inhibited",
+    /* TRANSLATORS: the same while the agent holds off shutdown (the warning
+       installing.inhibited says the device cannot be turned off): "Installing takes about 5
+       minutes, then the device restarts by itself. Save your work before then." */
+    N_("Installing takes {duration}, then the device restarts by itself. Save your work before "
+       "then."),
     NULL, "duration " OFFER, BODY },
   { "installing.body.no-reboot",
     /* TRANSLATORS: the same for an update that needs no restart: "You can keep using the device
@@ -337,6 +413,10 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: a choice of restart time, {minutes} is the number: "In 30 minutes". */
   { "delay.in-minutes", NP_("In {minutes}\u00a0minute", "In {minutes}\u00a0minutes"), "minutes!",
     LABEL },
+  /* TRANSLATORS: a relative choice of restart time with its clock time: {delay} is
+     delay.in-hours or delay.in-minutes ("In 1 hour"), {time} a time of day ("23:13"): "In 1
+     hour · 23:13". */
+  { "delay.at-time", N_("{delay} · {time}"), NULL, "delay! time!", LABEL },
   /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tonight at 22:00". */
   { "delay.tonight", N_("Tonight at {time}"), NULL, "time!", LABEL },
   /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tomorrow at 07:00". */

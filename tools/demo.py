@@ -265,7 +265,8 @@ class Demo:
         self.screen('restart-scheduled-low-battery')
         say('   the time comes with the battery at 15 %: the install waits and says why')
         a.signals.wait('PropertiesChanged', p, lambda args: 'Prompt' in args[1] and
-                       args[1]['Prompt'].get('body', '').startswith('Waiting for the battery'),
+                       args[1]['Prompt'].get('body', '').startswith(
+                           ('The battery is too low', 'Plug in the charger')),
                        timeout=60)
         self.popup(s, 'delayed', after=reboot_at)
         assert a.signals.find('Decided', p) is None, 'Decided while the battery is low'

@@ -145,7 +145,7 @@ static void show_prompt(GVariant *prompt)
     "kind",          "title",     "body",         "warning",         "message",  "step",
     "details",       "urgency",   "presentation", "priority",        "choices",  "suggested",
     "delay-options", "delay-max", "deadline",     "deadline-choice", "progress", "result",
-    "dismissible",   "sound"
+    "dismissible",   "sound",     "needs-reboot"
   };
   g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) keys = g_ptr_array_new();

@@ -331,13 +331,24 @@ static void test_low_battery_holds_install(void **state)
 
   /* a scheduled time arrives with a low battery: it waits and says so */
   assert_true(otaux_agent_answer(f->agent, serial, "delay-reboot", T0 + HOUR, NULL));
+  /* issue 18: the battery-held path says one thing once: the time holds
+   * only with the charger, and no warning repeats it */
+  prompt = otaux_agent_get_prompt(f->agent, serial);
+  assert_int_equal(prompt->kind, OTAUX_PROMPT_DELAYED);
+  assert_string_equal(prompt->title, "Waiting for the charger");
+  assert_string_equal(prompt->body, "The device restarts at 23:13 to install the firmware update, "
+                                    "but only if the charger is plugged in.");
+  assert_string_equal(prompt->warning, "");
   f->now = T0 + 2 * HOUR;
   otaux_agent_tick(f->agent);
   o = otaux_agent_lookup(f->agent, serial);
   assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
   assert_false(has_event(f, "decided accept scheduled"));
   prompt = otaux_agent_get_prompt(f->agent, serial);
-  assert_string_equal(prompt->body, "Waiting for the battery to charge before installing.");
+  assert_string_equal(prompt->title, "Waiting for the charger");
+  assert_string_equal(prompt->body,
+                      "The battery is too low to install the update. Charge the device.");
+  assert_string_equal(prompt->warning, "");
   assert_false(otaux_prompt_has_choice(prompt, "accept"));
 
   /* the charger is plugged in: 12 % is above the line for charging */

@@ -225,16 +225,18 @@ static void test_install(void **state)
   assert_choice(p, 1, "delay-reboot", "Install later");
   assert_choice(p, 2, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
+  assert_true(p->needs_reboot);
   assert_int_equal(p->delay_max, T0 + 7 * 24 * HOUR);
   assert_true(p->dismissible);
   assert_int_equal(p->urgency, OTAUX_URGENCY_CRITICAL);
   assert_int_equal(p->presentation, OTAUX_PRESENTATION_POPUP);
 
-  /* 22:13 UTC: tonight at 22:00 is gone; tomorrow at 07:00 is 8 h 46 min away. */
+  /* 22:13 UTC: tonight at 22:00 is gone; tomorrow at 07:00 is 8 h 46 min away. The
+   * relative rows name their clock time too (issue 18). */
   assert_int_equal(p->delay_options->len, 3);
-  assert_string_equal(option_at(p, 0)->label, "In 1\u00a0hour");
+  assert_string_equal(option_at(p, 0)->label, "In 1\u00a0hour \u00b7 23:13");
   assert_int_equal(option_at(p, 0)->time, T0 + HOUR);
-  assert_string_equal(option_at(p, 1)->label, "In 4\u00a0hours");
+  assert_string_equal(option_at(p, 1)->label, "In 4\u00a0hours \u00b7 02:13");
   assert_int_equal(option_at(p, 1)->time, T0 + 4 * HOUR);
   assert_string_equal(option_at(p, 2)->label, "Tomorrow at 07:00");
   assert_int_equal(option_at(p, 2)->time, G_GINT64_CONSTANT(1700031600));
@@ -260,7 +262,7 @@ static void test_install_delay_options_bounded(void **state)
   capped = otaux_prompt_build(o, f->policy, f->strings, morning);
   assert_int_equal(capped->delay_max, morning + 2 * HOUR);
   assert_int_equal(capped->delay_options->len, 1);
-  assert_string_equal(option_at(capped, 0)->label, "In 1\u00a0hour");
+  assert_string_equal(option_at(capped, 0)->label, "In 1\u00a0hour \u00b7 11:13");
 
   /* No delays left: no delay choice, no options. */
   o->n_delays = f->policy->max_delays;
@@ -279,8 +281,8 @@ static void test_install_delay_options_bounded(void **state)
   {
     g_autoptr(OtauxPrompt) p = otaux_prompt_build(o, f->policy, f->strings, morning);
 
-    assert_string_equal(option_at(p, 0)->label, "In 30\u00a0minutes");
-    assert_string_equal(option_at(p, 1)->label, "In 2\u00a0hours");
+    assert_string_equal(option_at(p, 0)->label, "In 30\u00a0minutes \u00b7 10:43");
+    assert_string_equal(option_at(p, 1)->label, "In 2\u00a0hours \u00b7 12:13");
   }
 }
 
@@ -373,9 +375,14 @@ static void test_forced(void **state)
   o->spec.forced = TRUE;
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(p->kind, OTAUX_PROMPT_FORCED);
-  assert_string_equal(p->body, "The device restarts at 22:18 to install Phone OS.");
+  /* issue 18: the title says "Required update", the body "Save your work
+   * before then", and "Restart now" is no suggestion */
+  assert_string_equal(p->title, "Required update");
+  assert_string_equal(p->body, "The device restarts at 22:18 to install Phone OS 2.0. Save your "
+                               "work before then.");
   assert_int_equal(p->choices->len, 1);
   assert_choice(p, 0, "accept", "Restart now");
+  assert_string_equal(p->suggested, "");
   assert_int_equal(p->deadline, T0 + 300);
   assert_string_equal(p->deadline_choice, "accept");
   assert_false(p->dismissible);
@@ -408,10 +415,21 @@ static void test_pending_and_installing(void **state)
   installing = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(installing->kind, OTAUX_PROMPT_INSTALLING);
   assert_string_equal(installing->title, "Installing Phone OS 2.0");
-  assert_string_equal(
-      installing->body,
-      "The device cannot be used until the update is done, and restarts when it is. "
-      "This takes about 5\u00a0minutes. Do not turn it off.");
+  /* issue 18: each fact once, and what the person can do */
+  assert_string_equal(installing->body,
+                      "Installing takes about 5\u00a0minutes, then the device restarts by "
+                      "itself. Save your work and keep the device turned on until then.");
+  assert_string_equal(installing->warning, "");
+  /* the warning says the device cannot be turned off: the body does not repeat it */
+  o->device.shutdown_inhibited = TRUE;
+  {
+    g_autoptr(OtauxPrompt) held = otaux_prompt_build(o, f->policy, f->strings, T0);
+
+    assert_string_equal(held->warning,
+                        "The device cannot be turned off until the update is installed.");
+    assert_string_equal(held->body, "Installing takes about 5\u00a0minutes, then the device "
+                                    "restarts by itself. Save your work before then.");
+  }
   assert_int_equal(installing->choices->len, 0);
   assert_int_equal(installing->progress, -1);
 }
@@ -423,8 +441,8 @@ static void test_installing_progress_and_step(void **state)
 {
   Fixture *f = *state;
   g_autoptr(OtauxOffer) o = new_offer(f->policy, 30, OTAUX_PRIORITY_MEDIUM, T0);
-  const char *body = "The device cannot be used until the update is done, and restarts when it "
-                     "is. This takes about 5\u00a0minutes. Do not turn it off.";
+  const char *body = "Installing takes about 5\u00a0minutes, then the device restarts by itself. "
+                     "Save your work and keep the device turned on until then.";
   g_autoptr(OtauxPrompt) unknown = NULL;
   g_autoptr(OtauxPrompt) known = NULL;
   g_autoptr(OtauxPrompt) done = NULL;
@@ -645,6 +663,64 @@ static void test_restart_time_is_heard(void **state)
   assert_int_equal(final->urgency, OTAUX_URGENCY_CRITICAL);
 }
 
+/* Issue 18: an update that needs no restart never speaks of one: the
+ * scheduled, reminder, final-warning, pending and forced prompts say
+ * "install", and their "now" button is "Install now". */
+static void test_no_reboot_never_says_restart(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) delayed = NULL;
+  g_autoptr(OtauxPrompt) reminder = NULL;
+  g_autoptr(OtauxPrompt) final = NULL;
+  g_autoptr(OtauxPrompt) pending = NULL;
+  g_autoptr(OtauxPrompt) forced = NULL;
+  OtauxPrompt *all[5];
+
+  o->spec.needs_reboot = FALSE;
+  o->phase = OTAUX_PHASE_DELAYED;
+  o->decision = OTAUX_DECISION_DELAY_REBOOT;
+  o->decided_in = OTAUX_PHASE_READY;
+  o->ready_at = T0;
+  o->reboot_at = T0 + 2 * HOUR;
+  o->changed_at = T0;
+  delayed = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(delayed->kind, OTAUX_PROMPT_DELAYED);
+  assert_string_equal(delayed->title, "Update scheduled");
+  assert_false(delayed->needs_reboot); /* the pop-up's picker says "Install at …" */
+  assert_string_equal(delayed->body, "Phone OS will be installed tomorrow at 00:13.");
+  assert_choice(delayed, 0, "accept", "Install now");
+  o->changed_at = T0 - 7 * 86400;
+  o->reminder_index = 1;
+  o->reboot_at = T0 + 600;
+  reminder = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(reminder->kind, OTAUX_PROMPT_REMINDER);
+  assert_string_equal(reminder->title, "Update coming up");
+  o->reboot_at = T0 + 30;
+  final = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(final->kind, OTAUX_PROMPT_FINAL_WARNING);
+  assert_string_equal(final->title, "Installing in 30\u00a0seconds\u2026");
+  o->phase = OTAUX_PHASE_READY;
+  o->decision = OTAUX_DECISION_ACCEPT;
+  pending = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(pending->kind, OTAUX_PROMPT_PENDING);
+  o->decision = OTAUX_DECISION_NONE;
+  o->reboot_at = 0;
+  o->spec.forced = TRUE;
+  forced = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(forced->kind, OTAUX_PROMPT_FORCED);
+  all[0] = delayed, all[1] = reminder, all[2] = final, all[3] = pending, all[4] = forced;
+  for (gsize i = 0; i < G_N_ELEMENTS(all); i++) {
+    g_autofree char *title = g_utf8_strdown(all[i]->title, -1);
+    g_autofree char *body = g_utf8_strdown(all[i]->body, -1);
+
+    assert_null(strstr(title, "restart"));
+    assert_null(strstr(body, "restart"));
+    for (guint c = 0; c < all[i]->choices->len; c++)
+      assert_null(strstr(choice_at(all[i], c)->label, "Restart"));
+  }
+}
+
 /* Issue 18: a result is calm, even at high priority, whose questions are
  * critical: a success (or failure) is news, not an alarm. */
 static void test_result_never_critical(void **state)
@@ -775,6 +851,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_results, setup, teardown),
     cmocka_unit_test_setup_teardown(test_result_never_critical, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restart_time_is_heard, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_no_reboot_never_says_restart, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restarting_and_finishing, setup, teardown),

@@ -20,7 +20,7 @@ from systest import wait_until
 
 ROAMING_WARNING = 'You are roaming: downloading may cost extra data charges.'
 LOW_BATTERY = 'The battery is too low to install the update. Charge the device.'
-WAITING = 'Waiting for the battery to charge before installing.'
+WAITING = 'Waiting for the charger'
 NO_POWER_OFF = 'The device cannot be turned off until the update is installed.'
 
 
@@ -221,8 +221,11 @@ def test_low_battery_holds_install(ctx):
                                                           dbus_interface=st.PROPS_IFACE))
     agent.answer(path, 'delay-reboot', reboot_at=base + 3600)
     agent.signals.wait('Decided', path, lambda a: a[0] == 'delay-reboot')
+    held = ctx.wait_prompt(path, lambda p: p.get('title') == WAITING)
+    assert held['body'].endswith(', but only if the charger is plugged in.'), held
+    assert held['warning'] == '', held
     testing.SetTime(dbus.Int64(base + 3600 + 5))
-    ctx.wait_prompt(path, lambda p: p.get('body') == WAITING)
+    ctx.wait_prompt(path, lambda p: p.get('title') == WAITING and p.get('body') == LOW_BATTERY)
     assert agent.prop(path, 'Decision') == 'delay-reboot'
     assert agent.signals.find('Decided', path) is None, 'Decided while the battery is low'
     assert 'accept' not in [c[0] for c in agent.prop(path, 'Prompt')['choices']]

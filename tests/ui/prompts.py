@@ -58,9 +58,15 @@ def offer_props(name='Phone firmware', version='2.1.0', size=48 * 1024 * 1024,
 
 def delay_options(now=None):
     now = int(now or time.time())
+
+    def hhmm(t):
+        return time.strftime('%H:%M', time.localtime(t))
+    # the relative rows name their clock time, as the agent words them
     return dbus.Array([
-        dbus.Struct(('In 1 hour', dbus.Int64(now + 3600)), signature='sx'),
-        dbus.Struct(('In 4 hours', dbus.Int64(now + 4 * 3600)), signature='sx'),
+        dbus.Struct(('In 1 hour \u00b7 ' + hhmm(now + 3600), dbus.Int64(now + 3600)),
+                    signature='sx'),
+        dbus.Struct(('In 4 hours \u00b7 ' + hhmm(now + 4 * 3600), dbus.Int64(now + 4 * 3600)),
+                    signature='sx'),
         dbus.Struct(('Tomorrow morning at 07:00', dbus.Int64(now + 20 * 3600)), signature='sx'),
     ], signature='(sx)')
 
@@ -112,8 +118,9 @@ def all_screens():
              deadline=dbus.Int64(now + 60), deadline_choice=dbus.String('accept'),
              dismissible=dbus.Boolean(False)),
         base('forced', 'Required update',
-             'Your operator requires this update. Your phone restarts in 5 '
-             'minutes to install it.',
+             'The device restarts at 22:00 to install Phone firmware 2.1.0. Save your work '
+             'before then.',
+             choices=choices(('accept', 'Restart now')),
              deadline=dbus.Int64(now + 300), deadline_choice=dbus.String('accept'),
              dismissible=dbus.Boolean(False)),
         base('pending', 'Waiting to install',

@@ -124,8 +124,9 @@ def test_screenshots_all_screens(ctx):
             wid = uitest.find_window(uitest.ere(str(prompt['title'])))
             ids = [b['id'] for b in lay['buttons']]
             want = [str(c[0]) for c in prompt['choices']]
-            if kind in ('progress', 'installing', 'pending') and prompt['dismissible']:
-                want = ['hide'] + want  # "Hide": the download or install goes on
+            if kind in ('progress', 'installing', 'pending') and prompt['dismissible'] \
+                    or kind == 'forced':
+                want = ['hide'] + want  # "Hide": the download, install or countdown goes on
             if kind == 'result' or (not want and prompt['dismissible']):
                 want = ['close']
             assert sorted(ids) == sorted(want), (kind, ids, want)
@@ -349,9 +350,50 @@ def is_latest(text):
 
 
 def is_hint(text):
-    """The picker's "Restart {when}" line under the time row (English)."""
+    """The picker's "Restart {when}" (English): the confirm button's label."""
     return (re.match(r'Restart (at|tomorrow at|on .* at) \d\d:\d\d$', text) is not None
             and not is_latest(text))
+
+
+def test_picker_confirm_names_outcome(ctx):
+    """Issue 18 item 3: the picker's confirm button names its outcome
+    ("Restart at 20:45"), for the preset row picked and for another time;
+    an update that needs no restart (needs-reboot false) says "Install at
+    20:45" there and in the "at the latest" line, never "Restart"."""
+    out = os.path.join(ARTIFACTS, 'prompter-picker-outcome')
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        os.unlink(os.path.join(out, f))
+    ctx.start_prompter(geometry='360x720', shots=out)
+    for needs_reboot, verb in ((True, 'Restart'), (False, 'Install')):
+        prompt = screen('install')
+        prompt['needs-reboot'] = dbus.Boolean(needs_reboot)
+        now = int(time.time())
+        path, serial = ctx.add(prompt)
+        lay = uitest.read_layout(out, serial, 'install')
+        wid = uitest.find_window(uitest.ere(str(prompt['title'])))
+        uitest.click_button(wid, lay, 'delay-reboot')
+        dl = uitest.read_layout(out, serial, 'install', '-delay')
+        first = int(prompt['delay-options'][0][1])
+        confirm = next(b for b in dl['buttons'] if b['id'] == 'delay-confirm')
+        want = '%s %s' % (verb, when_text('en', first, now))
+        assert plain(confirm['label']) == want, (confirm, want)
+        assert confirm['default'] and confirm['suggested'], confirm
+        assert [o['label'] for o in dl['options'][:2]] == [
+            str(o[0]) for o in prompt['delay-options'][:2]], dl['options']
+        texts = [plain(t['text']) for t in dl['labels']]
+        latest = '%s %s at the latest' % (verb, when_text('en', int(prompt['delay-max']), now))
+        assert latest in texts, (latest, texts)
+        uitest.click_option(wid, dl, 'custom')
+        cl = uitest.read_layout(out, serial, 'install', '-delay-custom')
+        confirm = next(b for b in cl['buttons'] if b['id'] == 'delay-confirm')
+        want = '%s %s' % (verb, when_text('en', custom_start(prompt), now))
+        assert plain(confirm['label']) == want, (confirm, want)
+        if not needs_reboot:
+            every = texts + [plain(t['text']) for t in cl['labels']]
+            assert not [t for t in every if 'Restart' in t], every
+        ctx.ctl.Remove(path)
+    log('pictures in', out, ' '.join(sorted(f for f in os.listdir(out) if f.endswith('.png'))))
 
 
 def test_delay_picker_fits_360x640(ctx):
@@ -374,14 +416,18 @@ def test_delay_picker_fits_360x640(ctx):
         assert not dl['scrolls'], (kind, 'the picker scrolls at 360x640')
         assert [o['id'] for o in dl['options']][-1] == 'custom', dl['options']
         assert any(is_latest(t) for t in texts), texts
-        assert not any(is_hint(t) for t in texts), texts  # no time row yet
+        confirm = next(b for b in dl['buttons'] if b['id'] == 'delay-confirm')
+        assert is_hint(confirm['label']), confirm  # it names its outcome
         for item in dl['options'] + dl['buttons'] + dl['labels']:
             assert uitest.inside(dl, item), (kind, item)
         uitest.click_option(wid, dl, 'custom')
         cl = uitest.read_layout(out, serial, kind, '-delay-custom')
         texts = [t['text'] for t in cl['labels']]
         assert not cl['scrolls'], (kind, 'the picker with the time row scrolls at 360x640')
-        assert any(is_hint(t) for t in texts), texts
+        # said once: on the confirm button, not again on a line
+        hints = [t for t in texts if is_hint(t)]
+        assert [b['label'] for b in cl['buttons'] if is_hint(b['label'])] == hints, \
+            (cl['buttons'], texts)
         assert any(is_latest(t) for t in texts), texts
         for item in cl['options'] + cl['buttons'] + cl['labels']:
             assert uitest.inside(cl, item), (kind, item)
@@ -449,6 +495,29 @@ def test_final_warning_one_countdown_default_button(ctx):
     uitest.key(wid, 'Return')
     wait_for(ctx.answers, 10, 'an Answer')
     assert ctx.answers() == [(path, 'accept', {})], ctx.answers()
+
+
+def test_forced_hide_keeps_countdown(ctx):
+    """Issue 18 item 3: the forced pop-up has "Hide" first, the default;
+    "Restart now" is a secondary button (neither suggested nor default);
+    Hide hides without an answer (the agent's countdown goes on); the
+    countdown bar comes on screen in its last minutes."""
+    prompt = screen('forced')
+    path, serial = ctx.add(prompt)
+    ctx.start_prompter()
+    lay = ctx.layout(serial, 'forced')
+    buttons = {b['id']: b for b in lay['buttons']}
+    assert [b['id'] for b in lay['buttons']] == ['hide', 'accept'], lay['buttons']
+    assert buttons['hide']['default'] and not buttons['hide']['suggested'], buttons
+    assert not buttons['accept']['default'] and not buttons['accept']['suggested'], buttons
+    assert len(lay['bars']) == 1, lay['bars']
+    texts = [t['text'] for t in lay['labels']]
+    assert str(prompt['body']) in texts and 'Save your work before then.' in str(prompt['body'])
+    wid = uitest.find_window('^Required update$')
+    uitest.click_button(wid, lay, 'hide')
+    uitest.no_visible_window('^Required update$')
+    assert ctx.answers() == [], ctx.answers()
+    ctx.wait_signals([('Shown', path), ('Hidden', path)], 'Hidden after Hide')
 
 
 def test_countdown_only_in_its_last_minutes(ctx):
@@ -679,7 +748,8 @@ def test_times_follow_the_language(ctx):
         texts = [plain(t['text']) for t in cl['labels']]
         start = custom_start(prompt)
         hint = translate(lang, 'Restart {when}').replace('{when}', when_text(lang, start, now))
-        assert plain(hint) in texts, (hint, texts)
+        labels = [plain(b['label']) for b in cl['buttons']]
+        assert plain(hint) in labels, (hint, labels)  # the confirm button
         log(lang, repr(latest), repr(hint))
         ctx.ctl.Remove(path)
         # delay-max in five minutes: today (but in the last five before midnight)

@@ -34,12 +34,16 @@ static gint64 custom_time(OtauxPrompterDelay *d)
 
 /* A picker line about the restart at @t: the sentence @id with {when}
  * worded by the day ("at 22:00", "tomorrow at 07:00", "on Tuesday 17 March
- * at 22:00"), so each language puts the day and time into its own grammar. */
+ * at 22:00"), so each language puts the day and time into its own grammar.
+ * An update that needs no restart says "Install" (the id's .no-reboot). */
 static char *format_line(OtauxPrompter *self, const char *id, gint64 t)
 {
   g_autofree char *when = otaux_strings_format_when(self->strings, t, now_s());
+  g_autofree char *variant = g_strconcat(id, ".no-reboot", NULL);
   const char *kv[] = { "when", when, NULL };
 
+  if (!self->cur->needs_reboot && otaux_strings_has(self->strings, variant))
+    id = variant;
   return otaux_strings_format(self->strings, id, kv);
 }
 
@@ -75,17 +79,28 @@ void otaux_prompter_delay_update(OtauxPrompter *self)
   ok = t > now_s() && (self->cur->delay_max <= 0 || t <= self->cur->delay_max);
   if (self->cur->delay_max > 0)
     latest = format_line(self, "popup.delay.latest", self->cur->delay_max);
-  /* past the latest, the line above names the limit */
-  if (custom && t > 0)
-    hint = format_line(self, ok ? "popup.delay.restart" : "popup.delay.too-late", t);
+  /* past the latest, the line above names the limit; a time that is fine
+   * is said once, on the confirm button */
+  if (custom && t > 0 && !ok)
+    hint = format_line(self, "popup.delay.too-late", t);
   otaux_prompter_set_label(d->latest, NULL, latest);
   otaux_prompter_set_label(d->hint, NULL, hint);
   if (ok)
     gtk_widget_remove_css_class(d->hint, "error");
   else
     gtk_widget_add_css_class(d->hint, "error");
-  if (d->confirm != NULL)
+  if (d->confirm != NULL) {
+    /* the button names its outcome: "Restart at 20:45", "Install at 20:45" */
+    const OtauxPromptChoice *dc = otaux_prompt_find_choice(self->cur, "delay-reboot");
+    g_autofree char *outcome = ok ? format_line(self, "popup.delay.restart", t)
+                                  : g_strdup(dc != NULL ? dc->label : _("Delay"));
+
+    if (g_strcmp0(gtk_button_get_label(GTK_BUTTON(d->confirm)), outcome) != 0) {
+      gtk_button_set_label(GTK_BUTTON(d->confirm), outcome);
+      otaux_prompter_set_accessible_label(d->confirm, outcome);
+    }
     gtk_widget_set_sensitive(d->confirm, ok);
+  }
 }
 
 static void on_toggled(GtkCheckButton *check, gpointer user_data)

@@ -123,6 +123,7 @@ OtauxPrompt *otaux_prompt_parse(GVariant *dict)
   p->deadline_choice = dict_string(&d, "deadline-choice");
   p->progress = -1;
   p->dismissible = TRUE;
+  p->needs_reboot = TRUE; /* an agent that does not say: it restarts */
 
   if (g_variant_dict_lookup(&d, "choices", "a(ss)", &iter)) {
     const char *id, *label;
@@ -142,6 +143,7 @@ OtauxPrompt *otaux_prompt_parse(GVariant *dict)
   g_variant_dict_lookup(&d, "progress", "i", &p->progress);
   g_variant_dict_lookup(&d, "result", "u", &p->result);
   g_variant_dict_lookup(&d, "dismissible", "b", &p->dismissible);
+  g_variant_dict_lookup(&d, "needs-reboot", "b", &p->needs_reboot);
   g_variant_dict_clear(&d);
   return p;
 }
@@ -177,6 +179,7 @@ OtauxPrompt *otaux_prompt_copy(const OtauxPrompt *s)
   p->progress = s->progress;
   p->result = s->result;
   p->dismissible = s->dismissible;
+  p->needs_reboot = s->needs_reboot;
   return p;
 }
 
@@ -197,7 +200,7 @@ gboolean otaux_prompt_same_choices(const OtauxPrompt *a, const OtauxPrompt *b)
       return FALSE;
   }
   return g_strcmp0(a->suggested, b->suggested) == 0 && a->delay_max == b->delay_max &&
-         a->dismissible == b->dismissible;
+         a->dismissible == b->dismissible && a->needs_reboot == b->needs_reboot;
 }
 
 const OtauxPromptChoice *otaux_prompt_find_choice(const OtauxPrompt *p, const char *id)

@@ -75,6 +75,13 @@ static void walk(Walk *w, GtkWidget *widget)
       g_string_append(w->buttons, ", \"label\": ");
       json_escape(w->buttons, gtk_button_get_label(GTK_BUTTON(child)) ?: "");
       add_label_fit(w->buttons, gtk_button_get_child(GTK_BUTTON(child)));
+      /* which button looks like the answer, and which one Enter presses */
+      g_string_append_printf(w->buttons, ", \"suggested\": %s, \"default\": %s",
+                             gtk_widget_has_css_class(child, "suggested-action") ? "true" : "false",
+                             GTK_IS_WINDOW(w->root) &&
+                                     gtk_window_get_default_widget(GTK_WINDOW(w->root)) == child
+                                 ? "true"
+                                 : "false");
       add_geometry(w, w->buttons, &r);
     } else if (GTK_IS_CHECK_BUTTON(child) && option != NULL) {
       add_sep(w->options);

@@ -173,17 +173,22 @@ void otaux_prompter_window_build_actions(OtauxPrompter *self)
     def = otaux_prompter_window_make_button(self, _("Close"), "close", TRUE);
     add_action(self, def, &order);
   } else {
-    /* Something the person only watches (a download, the install): "Hide"
-     * first, the default; what goes on does not stop. */
-    if (p->dismissible && watch_only(p)) {
+    /* Something the person only watches (a download, the install), or a
+     * forced countdown (issue 18): "Hide" first, the default; what goes on
+     * does not stop, and the agent still answers at the deadline. */
+    gboolean hide_first = (p->dismissible && watch_only(p)) || strcmp(p->kind, "forced") == 0;
+
+    if (hide_first) {
       g_autofree char *hide = otaux_strings_format(self->strings, "popup.hide", NULL);
       def = otaux_prompter_window_make_button(self, hide, "hide", FALSE);
       add_action(self, def, &order);
     }
     for (guint i = 0; i < p->choices->len; i++) {
       const OtauxPromptChoice *ch = g_ptr_array_index(p->choices, i);
-      /* With no suggestion, what the deadline will do is the default. */
+      /* With no suggestion, what the deadline will do is the default,
+       * unless "Hide" is (a forced restart is never one key away). */
       gboolean sugg = p->suggested[0] != '\0' ? strcmp(ch->id, p->suggested) == 0
+                      : hide_first            ? FALSE
                                               : strcmp(ch->id, p->deadline_choice) == 0;
       GtkWidget *b = otaux_prompter_window_make_button(self, ch->label, ch->id, sugg);
       if (sugg)

@@ -79,6 +79,7 @@ typedef struct {
   gint progress;
   guint32 result;
   gboolean dismissible;
+  gboolean needs_reboot; /* "needs-reboot": FALSE words the picker "Install at …" */
 } OtauxPrompt;
 
 OtauxPrompt *otaux_prompt_parse(GVariant *dict);
