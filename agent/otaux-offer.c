@@ -399,9 +399,8 @@ static const char *const choices_delay_cancel[] = { "delay-reboot", "cancel", NU
 static const char *const choices_delay_cancel_later[] = { "delay-reboot", "cancel", "later", NULL };
 static const char *const choices_all[] = { "accept", "delay-reboot", "cancel", NULL };
 static const char *const choices_accept_cancel_later[] = { "accept", "cancel", "later", NULL };
-static const char *const choices_accept_wifi_cancel[] = { "accept", "wifi", "cancel", NULL };
-static const char *const choices_accept_wifi_cancel_later[] = { "accept", "wifi", "cancel", "later",
-                                                                NULL };
+static const char *const choices_wifi[] = { "accept", "wifi", "cancel", NULL };
+static const char *const choices_wifi_later[] = { "accept", "wifi", "cancel", "later", NULL };
 static const char *const choices_all_later[] = { "accept", "delay-reboot", "cancel", "later",
                                                  NULL };
 
@@ -452,19 +451,7 @@ gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const Otaux
   }
 }
 
-gboolean otaux_offer_link_unmetered(const OtauxOffer *offer)
-{
-  const OtauxDeviceFacts *device;
-
-  g_return_val_if_fail(offer != NULL, FALSE);
-  device = &offer->device;
-  /* false by default is not the system saying "unmetered" */
-  return !device->roaming && !device->metered && !device->cellular &&
-         device->source[OTAUX_DEVICE_METERED] != OTAUX_DEVICE_SOURCE_NONE;
-}
-
-/* "Download on Wi-Fi" is offered with the built-in charge warning (an
- * operator's program asks its own question instead). */
+/* "Download on Wi-Fi" comes with the built-in charge warning, not a program's. */
 static gboolean offers_wifi(const OtauxOffer *offer, const OtauxPolicy *policy)
 {
   return !offer->wait_wifi && policy->charge_program[0] == '\0' &&
@@ -580,7 +567,7 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
       if (offer->wait_wifi)
         return choices_accept_cancel;
       if (offers_wifi(offer, policy))
-        return later ? choices_accept_wifi_cancel_later : choices_accept_wifi_cancel;
+        return later ? choices_wifi_later : choices_wifi;
       return later ? choices_accept_cancel_later : choices_accept_cancel;
     case OTAUX_PHASE_DOWNLOADING:
       return choices_cancel;
@@ -779,7 +766,7 @@ gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 n
     return TRUE;
   }
   if (offer->phase == OTAUX_PHASE_OFFERED && offer->decision == OTAUX_DECISION_NONE &&
-      offer->wait_wifi && otaux_offer_link_unmetered(offer)) {
+      offer->wait_wifi && otaux_device_link_unmetered(&offer->device)) {
     /* "Download on Wi-Fi", and the link is unmetered now. */
     offer->wait_wifi = FALSE;
     decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_UNMETERED, now);

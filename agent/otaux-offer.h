@@ -278,9 +278,6 @@ gint64 otaux_offer_delay_limit(const OtauxOffer *offer, const OtauxPolicy *polic
 const char *otaux_offer_held(const OtauxOffer *offer, const OtauxPolicy *policy, gint64 now);
 /* The download question needs the operator's charge-warning program. */
 gboolean otaux_offer_needs_charge_program(const OtauxOffer *offer, const OtauxPolicy *policy);
-/* The link is neither metered, cellular nor roaming, in the word of a
- * source the policy counts (someone said so: unknown is not unmetered). */
-gboolean otaux_offer_link_unmetered(const OtauxOffer *offer);
 /* The charge warning applies to this offer (policy when + size). */
 gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const OtauxPolicy *policy);
 /* The program's answer: yes lets the question through (without the

@@ -763,7 +763,7 @@ static void test_wait_for_wifi(void **state)
   g_assert_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED);
   g_clear_error(&error);
   /* nobody said anything about the link: that is not "unmetered" */
-  assert_false(otaux_offer_link_unmetered(o));
+  assert_false(otaux_device_link_unmetered(&o->device));
 
   cell.known = 1u << OTAUX_DEVICE_METERED | 1u << OTAUX_DEVICE_CELLULAR;
   cell.metered = TRUE;
@@ -800,7 +800,7 @@ static void test_wait_for_wifi(void **state)
   /* Wi-Fi: accepted once, reason unmetered */
   wifi.known = 1u << OTAUX_DEVICE_METERED | 1u << OTAUX_DEVICE_CELLULAR;
   otaux_offer_see_device(o, &wifi, p);
-  assert_true(otaux_offer_link_unmetered(o));
+  assert_true(otaux_device_link_unmetered(&o->device));
   assert_true(otaux_offer_tick(o, p, T0 + 30));
   assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
   assert_int_equal(o->reason, OTAUX_REASON_UNMETERED);
