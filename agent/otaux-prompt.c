@@ -524,6 +524,10 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
           add_choice(prompt, &ctx, *c, label_id);
         }
+        /* The person answered already: a quiet reminder, no new pop-up. */
+        prompt->urgency = OTAUX_URGENCY_LOW;
+        prompt->sound = FALSE;
+        prompt->presentation = MIN(prompt->presentation, OTAUX_PRESENTATION_ACTIONS);
         break;
       }
       set_str(&prompt->title, text(&ctx, "download.title"));

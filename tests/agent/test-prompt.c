@@ -209,6 +209,7 @@ static void test_wait_for_wifi(void **state)
   assert_string_equal(suggested->suggested, "wifi");
 
   f->policy->priority[OTAUX_PRIORITY_MEDIUM].timeout_s = 600;
+  f->policy->priority[OTAUX_PRIORITY_MEDIUM].presentation = OTAUX_PRESENTATION_POPUP;
   assert_true(otaux_offer_answer(o, f->policy, "wifi", 0, T0, NULL));
   waiting = otaux_prompt_build(o, f->policy, f->strings, T0 + 1);
   assert_int_equal(waiting->kind, OTAUX_PROMPT_DOWNLOAD);
@@ -221,6 +222,10 @@ static void test_wait_for_wifi(void **state)
   assert_choice(waiting, 1, "cancel", "Skip this update");
   assert_string_equal(waiting->suggested, "");
   assert_int_equal(waiting->deadline, 0); /* the wait has no time-out */
+  /* answered already: quiet, never a new pop-up */
+  assert_int_equal(waiting->urgency, OTAUX_URGENCY_LOW);
+  assert_false(waiting->sound);
+  assert_int_equal(waiting->presentation, OTAUX_PRESENTATION_ACTIONS);
   assert_true(otaux_prompt_asks(waiting));
 }
 
