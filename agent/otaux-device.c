@@ -148,3 +148,11 @@ gboolean otaux_device_battery_allows_install(const OtauxDeviceFacts *device,
 {
   return otaux_device_battery_text_id(device, policy) == NULL;
 }
+
+gboolean otaux_device_link_unmetered(const OtauxDeviceFacts *device)
+{
+  g_return_val_if_fail(device != NULL, FALSE);
+  /* false by default is not the system saying "unmetered" */
+  return !device->roaming && !device->metered && !device->cellular &&
+         device->source[OTAUX_DEVICE_METERED] != OTAUX_DEVICE_SOURCE_NONE;
+}

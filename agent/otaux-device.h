@@ -69,6 +69,10 @@ typedef struct {
 void otaux_device_merge(const OtauxSystemFacts *system, const OtauxUpdaterFacts *updater,
                         OtauxDeviceTrust trust, OtauxDeviceFacts *out);
 
+/* The link is neither metered, cellular nor roaming, in the word of a
+ * source the policy counts (someone said so: unknown is not unmetered). */
+gboolean otaux_device_link_unmetered(const OtauxDeviceFacts *device);
+
 gboolean otaux_device_facts_equal(const OtauxDeviceFacts *a, const OtauxDeviceFacts *b);
 gboolean otaux_system_facts_equal(const OtauxSystemFacts *a, const OtauxSystemFacts *b);
 

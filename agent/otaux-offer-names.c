@@ -8,7 +8,8 @@ static const char *const phase_names[] = {
   "offered", "downloading", "ready", "delayed", "installing", "finished",
 };
 static const char *const decision_names[] = { "none", "accept", "cancel", "delay-reboot" };
-static const char *const reason_names[] = { "", "user", "policy", "timeout", "scheduled" };
+static const char *const reason_names[] = { "",        "user",      "policy",
+                                            "timeout", "scheduled", "unmetered" };
 static const char *const stage_names[] = { "", "restarting", "finishing" };
 
 static gboolean name_lookup(const char *const *names, guint n, const char *str, guint *out)

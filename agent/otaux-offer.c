@@ -399,6 +399,8 @@ static const char *const choices_delay_cancel[] = { "delay-reboot", "cancel", NU
 static const char *const choices_delay_cancel_later[] = { "delay-reboot", "cancel", "later", NULL };
 static const char *const choices_all[] = { "accept", "delay-reboot", "cancel", NULL };
 static const char *const choices_accept_cancel_later[] = { "accept", "cancel", "later", NULL };
+static const char *const choices_wifi[] = { "accept", "wifi", "cancel", NULL };
+static const char *const choices_wifi_later[] = { "accept", "wifi", "cancel", "later", NULL };
 static const char *const choices_all_later[] = { "accept", "delay-reboot", "cancel", "later",
                                                  NULL };
 
@@ -449,6 +451,14 @@ gboolean otaux_offer_charge_warning_applies(const OtauxOffer *offer, const Otaux
   }
 }
 
+/* "Download on Wi-Fi" comes with the built-in charge warning, not a program's. */
+static gboolean offers_wifi(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  return !offer->wait_wifi && policy->charge_program[0] == '\0' &&
+         otaux_offer_charge_warning_applies(offer, policy) &&
+         (offer->device.roaming || offer->device.metered || offer->device.cellular);
+}
+
 gboolean otaux_offer_needs_charge_program(const OtauxOffer *offer, const OtauxPolicy *policy)
 {
   g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
@@ -482,6 +492,9 @@ gint64 otaux_offer_timeout_at(const OtauxOffer *offer, const OtauxPolicy *policy
   g_return_val_if_fail(offer != NULL && policy != NULL, 0);
   pp = priority_policy(offer, policy);
   if (pp->timeout_s == 0 || !question_open(offer, policy) || otaux_offer_held(offer, policy, now))
+    return 0;
+  /* The person answered "Download on Wi-Fi": the wait has no time-out. */
+  if (offer->phase == OTAUX_PHASE_OFFERED && offer->wait_wifi)
     return 0;
   /* A time-out that would install waits, like the person, for the battery. */
   if (pp->timeout_answer == OTAUX_TIMEOUT_ANSWER_ACCEPT &&
@@ -550,6 +563,11 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
     case OTAUX_PHASE_OFFERED:
       if (offer->decision != OTAUX_DECISION_NONE)
         return choices_none;
+      /* Waiting for Wi-Fi: "Download now anyway" and cancel; no "later". */
+      if (offer->wait_wifi)
+        return choices_accept_cancel;
+      if (offers_wifi(offer, policy))
+        return later ? choices_wifi_later : choices_wifi;
       return later ? choices_accept_cancel_later : choices_accept_cancel;
     case OTAUX_PHASE_DOWNLOADING:
       return choices_cancel;
@@ -649,6 +667,14 @@ gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const 
     return TRUE;
   }
 
+  if (g_str_equal(choice, "wifi")) {
+    /* No decision yet: the accept comes when the link is unmetered (tick). */
+    offer->wait_wifi = TRUE;
+    offer->later_until = 0;
+    offer->changed_at = now;
+    return TRUE;
+  }
+
   if (g_str_equal(choice, "later")) {
     /* No decision: the question comes back after the policy's time. */
     offer->later_until = now + (gint64)priority_policy(offer, policy)->later_s;
@@ -656,6 +682,7 @@ gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const 
     return TRUE;
   }
 
+  offer->wait_wifi = FALSE; /* any other answer ends the wait */
   if (g_str_equal(choice, "accept")) {
     decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_USER, now);
     if (offer->phase == OTAUX_PHASE_OFFERED) {
@@ -735,6 +762,14 @@ gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 n
       skips_download_question(offer, policy)) {
     /* Held while roaming, and now home (a re-offer said so). */
     decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_POLICY, now);
+    offer->phase = OTAUX_PHASE_DOWNLOADING;
+    return TRUE;
+  }
+  if (offer->phase == OTAUX_PHASE_OFFERED && offer->decision == OTAUX_DECISION_NONE &&
+      offer->wait_wifi && otaux_device_link_unmetered(&offer->device)) {
+    /* "Download on Wi-Fi", and the link is unmetered now. */
+    offer->wait_wifi = FALSE;
+    decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_UNMETERED, now);
     offer->phase = OTAUX_PHASE_DOWNLOADING;
     return TRUE;
   }

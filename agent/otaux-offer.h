@@ -72,6 +72,7 @@ typedef enum {
   OTAUX_REASON_POLICY,
   OTAUX_REASON_TIMEOUT,
   OTAUX_REASON_SCHEDULED,
+  OTAUX_REASON_UNMETERED, /* "Download on Wi-Fi": the link became unmetered */
 } OtauxReason;
 
 /* FUMO states (domain.md 2.2) */
@@ -195,6 +196,7 @@ typedef struct {
   gint64 asked_at;      /* when the current question was put; its time-out counts from here */
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
+  gboolean wait_wifi;   /* "Download on Wi-Fi": the download waits for an unmetered link */
   char *instruction;    /* the updater's word for the installing screen; NULL = none */
   char *step;           /* the updater's install step ("Copying image to rootfs.1"),
                          * plain text; NULL = none */
@@ -249,15 +251,16 @@ gboolean otaux_offer_ask_restart(OtauxOffer *offer, gint64 now);
 gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* @choice is "accept", "cancel" or "delay-reboot" (then @reboot_at is
- * required). The choice must be one the current state offers, see
- * otaux_offer_allowed_choices(). */
+/* @choice is "accept", "cancel", "later", "wifi" (the download waits for
+ * an unmetered link) or "delay-reboot" (then @reboot_at is required). The choice must be one the
+ * current state offers, see otaux_offer_allowed_choices(). */
 gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const char *choice,
                             gint64 reboot_at, gint64 now, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Time-driven transitions: a delayed offer whose reboot time passed is
  * accepted (scheduled); a forced ready offer whose countdown ended is
- * accepted (policy). Returns TRUE when something changed. */
+ * accepted (policy); a download waiting for Wi-Fi on an unmetered link is
+ * accepted (unmetered). Returns TRUE when something changed. */
 gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 now);
 
 /* The next time otaux_offer_tick() or a reminder needs to run, 0 = none. */

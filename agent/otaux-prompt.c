@@ -536,13 +536,35 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
   switch (prompt->kind) {
     case OTAUX_PROMPT_DOWNLOAD:
+      if (offer->wait_wifi) {
+        /* "Download on Wi-Fi": the accept comes with an unmetered link. */
+        set_str(&prompt->title, text(&ctx, "download.waiting.title"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx, "download.waiting.body");
+        set_str(&prompt->details, g_strdup(offer->spec.release_notes));
+        /* "Download now anyway"; cancel keeps its label */
+        for (const char *const *c = otaux_offer_allowed_choices(offer, policy, now); *c != NULL;
+             c++) {
+          g_autofree char *label_id =
+              g_strconcat(g_str_equal(*c, "accept") ? "download.waiting." : "download.", *c, NULL);
+
+          add_choice(prompt, &ctx, *c, label_id);
+        }
+        /* The person answered already: a quiet reminder, no new pop-up. */
+        prompt->urgency = OTAUX_URGENCY_LOW;
+        prompt->sound = FALSE;
+        prompt->presentation = MIN(prompt->presentation, OTAUX_PRESENTATION_ACTIONS);
+        break;
+      }
       set_str(&prompt->title, text(&ctx, "download.title"));
       set_text(&prompt->body, &prompt->body_markup, &ctx, "download.body");
       if (charge_warning_id(offer, policy) != NULL)
         set_text(&prompt->warning, &prompt->warning_markup, &ctx, charge_warning_id(offer, policy));
       set_str(&prompt->details, g_strdup(offer->spec.release_notes));
       add_allowed_choices(prompt, &ctx, offer, policy, now, "download");
-      set_str(&prompt->suggested, g_strdup("accept"));
+      set_str(&prompt->suggested,
+              g_strdup(policy->charge_suggest_wifi && otaux_prompt_has_choice(prompt, "wifi")
+                           ? "wifi"
+                           : "accept"));
       set_timeout(prompt, offer, policy, priority, now);
       break;
 

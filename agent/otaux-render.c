@@ -124,6 +124,16 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     add_prompt(out, where, o, policy, strings, now);
     otaux_offer_free(o);
   }
+  {
+    /* "Download on Wi-Fi" chosen: the waiting question */
+    g_autofree char *where = g_strdup_printf("%s/waiting-wifi", n->key);
+
+    o = new_offer(n, 48000000, 300, policy, now);
+    o->spec.metered = o->device.metered = TRUE;
+    o->wait_wifi = TRUE;
+    add_prompt(out, where, o, policy, strings, now);
+    otaux_offer_free(o);
+  }
   for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
     g_autofree char *where = g_strdup_printf("%s/size-%" G_GUINT64_FORMAT, n->key, sizes[i]);
 

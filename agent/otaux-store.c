@@ -210,6 +210,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_int(out, "asked-at", offer->asked_at);
   put_int(out, "later-until", offer->later_until);
   put_bool(out, "charge-ok", offer->charge_ok);
+  put_bool(out, "wait-wifi", offer->wait_wifi);
   put_string(out, "instruction", offer->instruction);
   put_string(out, "step", offer->step);
   put_string(out, "finish-message", offer->finish_message);
@@ -405,6 +406,7 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   offer->asked_at = has_key(&r, "asked-at") ? read_int64(&r, "asked-at", 0) : offer->changed_at;
   offer->later_until = has_key(&r, "later-until") ? read_int64(&r, "later-until", 0) : 0;
   offer->charge_ok = has_key(&r, "charge-ok") && read_bool(&r, "charge-ok");
+  offer->wait_wifi = has_key(&r, "wait-wifi") && read_bool(&r, "wait-wifi");
   offer->instruction = has_key(&r, "instruction") ? read_string(&r, "instruction") : NULL;
   if (r.ok && offer->instruction != NULL &&
       (strlen(offer->instruction) > OTAUX_LIMIT_INSTRUCTION_BYTES ||

@@ -91,6 +91,8 @@ static const OtauxPolicyKnob knobs[] = {
     NULL },
   { "charge-warning.program-timeout", "charge-warning", -1, "program-timeout", K_DURATION,
     OFF(charge_program_timeout_s), 0, 1, HOUR, NULL },
+  { "charge-warning.suggest-wifi", "charge-warning", -1, "suggest-wifi", K_BOOL,
+    OFF(charge_suggest_wifi), 0, 0, 0, NULL },
   { "roaming.present", "roaming", -1, "present", K_BOOL, OFF(roaming_present), 0, 0, 0, NULL },
   { "roaming.download", "roaming", -1, "download", K_ENUM, OFF(roaming_download), 0, 0, 0,
     roaming_download_names },

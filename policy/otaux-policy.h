@@ -86,6 +86,7 @@ typedef struct {
   guint64 charge_min_size;                       /* bytes; smaller packages get no warning */
   char charge_program[OTAUX_POLICY_MAX_PROGRAM]; /* absolute path, "" = none */
   guint charge_program_timeout_s;                /* then it counts as "no" */
+  gboolean charge_suggest_wifi;                  /* "Download on Wi-Fi" is the suggested choice */
 
   gboolean roaming_present;              /* offers are shown while roaming */
   OtauxRoamingDownload roaming_download; /* downloads may start while roaming */

@@ -110,6 +110,20 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "download.cancel", N_("Skip this update"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: hide the question now; it is asked again in a few hours. Short. */
   { "download.later", N_("Remind me later"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button with a charge warning: do not download on this paid link; download
+     by itself once the device is on Wi-Fi (or another link without data charges). Short. */
+  { "download.wifi", N_("Download on Wi-Fi"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title after "Download on Wi-Fi": the download waits for Wi-Fi. */
+  { "download.waiting.title", N_("Waiting for Wi-Fi to download"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: body after "Download on Wi-Fi". {name} is the package name, {version} its
+     version, {size} the download size: "Contoso Phone OS 2.1.0 (48.0 MB) downloads as soon as
+     the device is on Wi-Fi." */
+  { "download.waiting.body",
+    N_("{name} {version} ({size}) downloads as soon as the device is on "
+       "Wi-Fi."),
+    NULL, OFFER, BODY },
+  /* TRANSLATORS: button while waiting for Wi-Fi: download now, on the paid link. Short. */
+  { "download.waiting.accept", N_("Download now anyway"), NULL, OFFER, LABEL },
   /* TRANSLATORS: warning shown with the download question when roaming (the size is in the
      text above it). */
   { "charge.roaming", N_("You are roaming: downloading may cost extra data charges."), NULL, OFFER,

@@ -15,7 +15,9 @@ static void test_names(void **state)
   static const char *const phases[] = { "offered", "downloading", "ready",
                                         "delayed", "installing",  "finished" };
   static const char *const decisions[] = { "none", "accept", "cancel", "delay-reboot" };
-  static const char *const reasons[] = { "", "user", "policy", "timeout", "scheduled" };
+  static const char *const reasons[] = {
+    "", "user", "policy", "timeout", "scheduled", "unmetered"
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS(phases); i++) {
     assert_string_equal(otaux_phase_to_string((OtauxPhase)i), phases[i]);

@@ -264,10 +264,12 @@ static void test_store_round_trip(void **state)
   o->later_until = NOON + 5;
   o->asked_at = NOON + 1;
   o->charge_ok = TRUE;
+  o->wait_wifi = TRUE;
   data = otaux_store_serialize(o, &len);
   back = otaux_store_parse(data, len, NULL);
   assert_non_null(back);
   assert_true(back->spec.metered && back->spec.cellular && back->charge_ok);
+  assert_true(back->wait_wifi); /* "Download on Wi-Fi" survives a restart */
   assert_int_equal(back->later_until, NOON + 5);
   assert_int_equal(back->asked_at, NOON + 1);
 }

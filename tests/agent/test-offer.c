@@ -739,6 +739,84 @@ static void test_ask_restart(void **state)
   otaux_offer_spec_clear(&spec);
 }
 
+/* "Download on Wi-Fi": no decision until the link is unmetered, then one
+ * accept with reason unmetered; "Download now anyway" is the person's. */
+static void test_wait_for_wifi(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_OFFERED, p);
+  g_autoptr(OtauxOffer) anyway = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *const *c;
+  OtauxSystemFacts wifi = { 0 };
+  OtauxSystemFacts cell = { 0 };
+
+  (void)state;
+  p->charge_warning = OTAUX_CHARGE_WARN_CELLULAR;
+  p->device_trust = OTAUX_DEVICE_TRUST_SYSTEM;
+  p->priority[OTAUX_PRIORITY_MEDIUM].timeout_s = 600;
+  p->priority[OTAUX_PRIORITY_MEDIUM].later_s = 3600;
+
+  /* no warning: no wifi, and the choice is refused */
+  assert_false(g_strv_contains(otaux_offer_allowed_choices(o, p, T0), "wifi"));
+  assert_false(otaux_offer_answer(o, p, "wifi", 0, T0, &error));
+  g_assert_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED);
+  g_clear_error(&error);
+  /* nobody said anything about the link: that is not "unmetered" */
+  assert_false(otaux_device_link_unmetered(&o->device));
+
+  cell.known = 1u << OTAUX_DEVICE_METERED | 1u << OTAUX_DEVICE_CELLULAR;
+  cell.metered = TRUE;
+  cell.cellular = TRUE;
+  otaux_offer_see_device(o, &cell, p);
+  c = otaux_offer_allowed_choices(o, p, T0);
+  assert_int_equal(g_strv_length((char **)c), 4);
+  assert_string_equal(c[0], "accept");
+  assert_string_equal(c[1], "wifi");
+  assert_string_equal(c[2], "cancel");
+  assert_string_equal(c[3], "later");
+
+  assert_true(otaux_offer_answer(o, p, "wifi", 0, T0 + 10, NULL));
+  assert_true(o->wait_wifi);
+  assert_int_equal(o->phase, OTAUX_PHASE_OFFERED);
+  assert_int_equal(o->decision, OTAUX_DECISION_NONE);
+  c = otaux_offer_allowed_choices(o, p, T0 + 10);
+  assert_int_equal(g_strv_length((char **)c), 2);
+  assert_string_equal(c[0], "accept");
+  assert_string_equal(c[1], "cancel");
+  assert_false(otaux_offer_answer(o, p, "wifi", 0, T0 + 11, NULL));
+  assert_false(otaux_offer_answer(o, p, "later", 0, T0 + 11, NULL));
+  /* the wait has no time-out, and the clock alone does not move it */
+  assert_int_equal(otaux_offer_timeout_at(o, p, T0 + 10), 0);
+  assert_false(otaux_offer_tick(o, p, T0 + 30 * 86400));
+  assert_null(otaux_offer_held(o, p, T0 + 10));
+  anyway = otaux_offer_copy(o);
+
+  /* still cellular, though not metered: waits */
+  cell.metered = FALSE;
+  otaux_offer_see_device(o, &cell, p);
+  assert_false(otaux_offer_tick(o, p, T0 + 20));
+
+  /* Wi-Fi: accepted once, reason unmetered */
+  wifi.known = 1u << OTAUX_DEVICE_METERED | 1u << OTAUX_DEVICE_CELLULAR;
+  otaux_offer_see_device(o, &wifi, p);
+  assert_true(otaux_device_link_unmetered(&o->device));
+  assert_true(otaux_offer_tick(o, p, T0 + 30));
+  assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(o->reason, OTAUX_REASON_UNMETERED);
+  assert_string_equal(otaux_reason_to_string(o->reason), "unmetered");
+  assert_int_equal(o->phase, OTAUX_PHASE_DOWNLOADING);
+  assert_false(o->wait_wifi);
+  assert_false(otaux_offer_tick(o, p, T0 + 31));
+
+  /* "Download now anyway" */
+  assert_true(otaux_offer_answer(anyway, p, "accept", 0, T0 + 40, NULL));
+  assert_int_equal(anyway->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(anyway->reason, OTAUX_REASON_USER);
+  assert_int_equal(anyway->phase, OTAUX_PHASE_DOWNLOADING);
+  assert_false(anyway->wait_wifi);
+}
+
 static void test_copy_and_diff(void **state)
 {
   g_autoptr(OtauxPolicy) policy = otaux_policy_new_default();
@@ -788,6 +866,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transition_table),
+    cmocka_unit_test(test_wait_for_wifi),
     cmocka_unit_test(test_refusal_messages),
     cmocka_unit_test(test_start_phase_from_spec_state),
     cmocka_unit_test(test_silent_and_forced_accepted_at_once),

@@ -179,6 +179,56 @@ static void test_charge_warning(void **state)
   assert_string_equal(home->warning, "");
 }
 
+/* "Download on Wi-Fi" with the charge warning, then the waiting question. */
+static void test_wait_for_wifi(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 10, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) home = NULL;
+  g_autoptr(OtauxPrompt) metered = NULL;
+  g_autoptr(OtauxPrompt) suggested = NULL;
+  g_autoptr(OtauxPrompt) waiting = NULL;
+
+  f->policy->charge_warning = OTAUX_CHARGE_WARN_METERED;
+  home = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_false(otaux_prompt_has_choice(home, "wifi")); /* no warning, no wifi */
+
+  o->spec.metered = TRUE;
+  otaux_offer_see_device(o, NULL, f->policy); /* the keys changed */
+  metered = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(metered->warning,
+                      "You are on a metered connection: downloading may cost extra.");
+  assert_int_equal(metered->choices->len, 3);
+  assert_choice(metered, 0, "accept", "Download");
+  assert_choice(metered, 1, "wifi", "Download on Wi-Fi");
+  assert_choice(metered, 2, "cancel", "Skip this update");
+  assert_string_equal(metered->suggested, "accept");
+
+  f->policy->charge_suggest_wifi = TRUE;
+  suggested = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_string_equal(suggested->suggested, "wifi");
+
+  f->policy->priority[OTAUX_PRIORITY_MEDIUM].timeout_s = 600;
+  f->policy->priority[OTAUX_PRIORITY_MEDIUM].presentation = OTAUX_PRESENTATION_POPUP;
+  assert_true(otaux_offer_answer(o, f->policy, "wifi", 0, T0, NULL));
+  waiting = otaux_prompt_build(o, f->policy, f->strings, T0 + 1);
+  assert_int_equal(waiting->kind, OTAUX_PROMPT_DOWNLOAD);
+  assert_string_equal(waiting->title, "Waiting for Wi-Fi to download");
+  assert_string_equal(waiting->body,
+                      "Phone OS 2.0 (12.3\u00a0MB) downloads as soon as the device is on Wi-Fi.");
+  assert_string_equal(waiting->warning, "");
+  assert_int_equal(waiting->choices->len, 2);
+  assert_choice(waiting, 0, "accept", "Download now anyway");
+  assert_choice(waiting, 1, "cancel", "Skip this update");
+  assert_string_equal(waiting->suggested, "");
+  assert_int_equal(waiting->deadline, 0); /* the wait has no time-out */
+  /* answered already: quiet, never a new pop-up */
+  assert_int_equal(waiting->urgency, OTAUX_URGENCY_LOW);
+  assert_false(waiting->sound);
+  assert_int_equal(waiting->presentation, OTAUX_PRESENTATION_ACTIONS);
+  assert_true(otaux_prompt_asks(waiting));
+}
+
 static void test_progress(void **state)
 {
   Fixture *f = *state;
@@ -836,6 +886,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_download_without_version_or_name, setup, teardown),
     cmocka_unit_test_setup_teardown(test_presentation_per_priority, setup, teardown),
     cmocka_unit_test_setup_teardown(test_charge_warning, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_wait_for_wifi, setup, teardown),
     cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),

@@ -148,6 +148,8 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_int_equal(a->state, b->state);
   assert_int_equal(a->bytes_done, b->bytes_done);
   assert_int_equal(a->bytes_total, b->bytes_total);
+  assert_int_equal(a->charge_ok, b->charge_ok);
+  assert_int_equal(a->wait_wifi, b->wait_wifi);
   assert_int_equal(a->phase, b->phase);
   assert_int_equal(a->decision, b->decision);
   assert_int_equal(a->reason, b->reason);
@@ -251,6 +253,7 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_int64(kf, "offer", "asked-at", o->asked_at);
   g_key_file_set_int64(kf, "offer", "later-until", o->later_until);
   g_key_file_set_boolean(kf, "offer", "charge-ok", o->charge_ok);
+  g_key_file_set_boolean(kf, "offer", "wait-wifi", o->wait_wifi);
   g_key_file_set_string(kf, "offer", "instruction", o->instruction != NULL ? o->instruction : "");
   g_key_file_set_string(kf, "offer", "step", o->step != NULL ? o->step : "");
   g_key_file_set_string(kf, "offer", "finish-message",
@@ -290,6 +293,7 @@ static void test_serialize_matches_keyfile(void **state)
     o->reboot_at = i % 3 == 0 ? G_MININT64 : (gint64)i * 1000;
     o->spec.size = i % 2 == 0 ? G_MAXUINT64 : i;
     o->charge_ok = i % 2;
+    o->wait_wifi = i % 3 == 0;
     ours = otaux_store_serialize(o, &ours_len);
     theirs = keyfile_serialize(o, &theirs_len);
     assert_string_equal(ours, theirs);

@@ -365,6 +365,107 @@ def test_hung_services(ctx):
         os.kill(m.proc.pid, signal.SIGCONT)
 
 
+# -- Download on Wi-Fi (issue 18 item 2) ------------------------------------------
+
+WAITING_WIFI = 'Waiting for Wi-Fi to download'
+EMPTY = dbus.Dictionary({}, signature='sv')
+
+
+def _no_more_decided(agent, path):
+    """No Decided is queued for path: the agent answered a call after
+    sending whatever it sent, and everything received is dispatched."""
+    agent.alive()
+    ctx = GLib.MainContext.default()
+    while ctx.pending():
+        ctx.iteration(False)
+    assert agent.signals.find('Decided', path) is None, agent.signals.find('Decided', path)
+
+
+def _choose_wifi(ctx, agent, path):
+    p = agent.prop(path, 'Prompt')
+    assert [c[0] for c in p['choices']] == ['accept', 'wifi', 'cancel'], p
+    assert p['choices'][1][1] == 'Download on Wi-Fi', p
+    agent.offer_iface(path).Answer('wifi', EMPTY)
+    p = ctx.wait_prompt(path, lambda p: p.get('title') == WAITING_WIFI, 'the waiting prompt')
+    assert p['kind'] == 'download', p
+    assert p['choices'] == [['accept', 'Download now anyway'], ['cancel', 'Skip this update']], p
+    assert agent.prop(path, 'Decision') == 'none'
+    _no_more_decided(agent, path)
+
+
+def _serial_file(agent, path):
+    serial = path.rsplit('/', 1)[1]
+    with open(os.path.join(agent.state_dir, 'offers', f'{serial}.offer'), encoding='utf-8') as f:
+        return dict(line.rstrip('\n').partition('=')[::2] for line in f if '=' in line)
+
+
+def test_wifi_roaming_then_wifi(ctx):
+    """Roaming (ModemManager) on a metered gsm link (NetworkManager): "Download
+    on Wi-Fi" decides nothing; home but still metered decides nothing; an
+    unmetered Wi-Fi link brings exactly one Decided accept, reason unmetered."""
+    mm = st.modemmanager(ctx.sysbus, registration_state=5)
+    nm = st.networkmanager(ctx.sysbus, metered=1, primary_type='gsm')
+    agent = ctx.start()
+    ctx.wait_device(roaming=True, metered=True, cellular=True)
+    path = download_offer(agent)
+    assert agent.prop(path, 'Prompt')['warning'] == ROAMING_WARNING
+    _choose_wifi(ctx, agent, path)
+    st.set_registration(mm, 1)  # home, still a metered gsm link
+    ctx.wait_device(roaming=False, metered=True)
+    _no_more_decided(agent, path)
+    assert agent.prop(path, 'Prompt')['title'] == WAITING_WIFI
+    nm.set(st.NM_PATH, st.NM, 'PrimaryConnectionType', dbus.String('802-11-wireless'))
+    nm.set(st.NM_PATH, st.NM, 'Metered', dbus.UInt32(2))  # no
+    args = agent.signals.wait('Decided', path)
+    assert args[0] == 'accept' and args[1]['reason'] == 'unmetered', args
+    assert args[1]['phase'] == 'offered', args
+    assert agent.prop(path, 'DecisionReason') == 'unmetered'
+    assert agent.prop(path, 'Phase') == 'downloading'
+    # once: the link going metered and back does not decide again
+    nm.set(st.NM_PATH, st.NM, 'Metered', dbus.UInt32(1))
+    ctx.wait_device(metered=True)
+    nm.set(st.NM_PATH, st.NM, 'Metered', dbus.UInt32(2))
+    ctx.wait_device(metered=False)
+    _no_more_decided(agent, path)
+
+
+def test_wifi_survives_restart(ctx):
+    """The wait is on disk: the agent stops while metered, starts again on an
+    unmetered Wi-Fi link and sends Decided accept (unmetered) once."""
+    nm = st.networkmanager(ctx.sysbus, metered=1, primary_type='gsm')
+    agent = ctx.start(policy='<charge-warning when="metered"/>')
+    ctx.wait_device(metered=True, cellular=True, metered_source='system')
+    path = download_offer(agent)
+    _choose_wifi(ctx, agent, path)
+    assert _serial_file(agent, path).get('wait-wifi') == 'true'
+    assert agent.stop() == 0
+    nm.set(st.NM_PATH, st.NM, 'PrimaryConnectionType', dbus.String('802-11-wireless'))
+    nm.set(st.NM_PATH, st.NM, 'Metered', dbus.UInt32(4))  # guess-no
+    agent.signals.events.clear()
+    agent.start()  # the same state dir
+    assert agent.get_offer('pkg-1') == path
+    args = agent.signals.wait('Decided', path)
+    assert args[0] == 'accept' and args[1]['reason'] == 'unmetered', args
+    assert agent.prop(path, 'Decision') == 'accept'
+    assert agent.prop(path, 'DecisionReason') == 'unmetered'
+    assert _serial_file(agent, path).get('wait-wifi') == 'false'
+    _no_more_decided(agent, path)
+
+
+def test_wifi_download_now_anyway(ctx):
+    """While waiting for Wi-Fi, "Download now anyway" is accept, reason user."""
+    st.networkmanager(ctx.sysbus, metered=1, primary_type='gsm')
+    agent = ctx.start(policy='<charge-warning when="cellular" suggest-wifi="yes"/>')
+    ctx.wait_device(metered=True, cellular=True)
+    path = download_offer(agent)
+    assert agent.prop(path, 'Prompt')['suggested'] == 'wifi'
+    _choose_wifi(ctx, agent, path)
+    agent.offer_iface(path).Answer('accept', EMPTY)
+    args = agent.signals.wait('Decided', path)
+    assert args[0] == 'accept' and args[1]['reason'] == 'user', args
+    _no_more_decided(agent, path)
+
+
 def setup():
     return Ctx()
 
@@ -392,4 +493,5 @@ if __name__ == '__main__':
         test_roaming_policy_follows_live_value, test_otauxctl_status, test_ofono_roaming,
         test_networkmanager_metered_cellular, test_low_battery_holds_install,
         test_battery_rises, test_mains_required, test_system_word_counts, test_no_battery, test_inhibitor, test_inhibitor_withdraw_and_kill,
-        test_hung_services)], setup, teardown)
+        test_hung_services, test_wifi_roaming_then_wifi, test_wifi_survives_restart,
+        test_wifi_download_now_anyway)], setup, teardown)
