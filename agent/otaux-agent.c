@@ -273,18 +273,14 @@ gboolean otaux_agent_commit(OtauxAgent *agent, OtauxOffer *old,
   guint mask;
   gboolean decided;
 
-  /* The new Prompt does not depend on the write: it is built while the
-   * store's thread writes and syncs, and thrown away if that fails. */
-  otaux_store_save_begin(agent->store, fresh);
-  prompt = build_prompt(agent, fresh, now);
-  if (!otaux_store_save_finish(agent->store, error)) {
-    otaux_prompt_free(prompt);
+  if (!otaux_store_save(agent->store, fresh, error)) {
     otaux_offer_free(fresh);
     return FALSE;
   }
   /* Held until the listeners have heard, as the old offer is. */
   g_hash_table_steal_extended(agent->prompts, GUINT_TO_POINTER(serial), NULL,
                               (gpointer *)&old_prompt);
+  prompt = build_prompt(agent, fresh, now);
   /* A new question (or none) is a new prompt: it takes the current policy. */
   if (old_prompt != NULL && prompt->kind != old_prompt->kind &&
       g_hash_table_remove(agent->pinned, GUINT_TO_POINTER(serial))) {

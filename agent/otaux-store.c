@@ -22,18 +22,6 @@ G_DEFINE_QUARK(otaux-store-error-quark, otaux_store_error)
 struct _OtauxStore {
   char *dir;
   char *offers_dir;
-
-  /* The saver thread: one save at a time between otaux_store_save_begin()
-   * and _finish(), so that the caller's own work overlaps the fsyncs. */
-  GThread *saver;
-  GMutex lock;
-  GCond cond;
-  const OtauxOffer *job; /* handed to the saver, NULL once taken */
-  gboolean busy;         /* begun, not finished */
-  gboolean done;         /* the saver's result is in ok/job_error */
-  gboolean quit;
-  gboolean ok;
-  GError *job_error;
 };
 
 static gboolean set_io_error(GError **error, int errsv, const char *what, const char *path)
@@ -61,8 +49,6 @@ OtauxStore *otaux_store_new(const char *dir, GError **error)
   g_return_val_if_fail(dir != NULL, NULL);
 
   store = g_new0(OtauxStore, 1);
-  g_mutex_init(&store->lock);
-  g_cond_init(&store->cond);
   store->dir = g_strdup(dir);
   store->offers_dir = g_build_filename(dir, "offers", NULL);
   /* State may name what a person chose: keep it private. Each folder made
@@ -76,16 +62,6 @@ void otaux_store_free(OtauxStore *store)
 {
   if (store == NULL)
     return;
-  if (store->saver != NULL) {
-    g_mutex_lock(&store->lock);
-    store->quit = TRUE;
-    g_cond_broadcast(&store->cond);
-    g_mutex_unlock(&store->lock);
-    g_thread_join(store->saver);
-  }
-  g_clear_error(&store->job_error);
-  g_mutex_clear(&store->lock);
-  g_cond_clear(&store->cond);
   g_free(store->dir);
   g_free(store->offers_dir);
   g_free(store);
@@ -529,64 +505,6 @@ gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer, GError **e
   }
   /* The rename itself is durable only once the folder is synced. */
   return fsync_dir(store->offers_dir, error);
-}
-
-static gpointer saver_main(gpointer data)
-{
-  OtauxStore *store = data;
-
-  g_mutex_lock(&store->lock);
-  for (;;) {
-    const OtauxOffer *offer;
-    GError *local = NULL;
-    gboolean ok;
-
-    while (store->job == NULL && !store->quit)
-      g_cond_wait(&store->cond, &store->lock);
-    if (store->quit)
-      break;
-    offer = store->job;
-    store->job = NULL;
-    g_mutex_unlock(&store->lock);
-    ok = otaux_store_save(store, offer, &local);
-    g_mutex_lock(&store->lock);
-    store->ok = ok;
-    store->job_error = local;
-    store->done = TRUE;
-    g_cond_broadcast(&store->cond);
-  }
-  g_mutex_unlock(&store->lock);
-  return NULL;
-}
-
-void otaux_store_save_begin(OtauxStore *store, const OtauxOffer *offer)
-{
-  g_return_if_fail(store != NULL && offer != NULL && !store->busy);
-
-  if (store->saver == NULL)
-    store->saver = g_thread_new("otaux-store", saver_main, store);
-  g_mutex_lock(&store->lock);
-  store->job = offer;
-  store->busy = TRUE;
-  store->done = FALSE;
-  g_cond_broadcast(&store->cond);
-  g_mutex_unlock(&store->lock);
-}
-
-gboolean otaux_store_save_finish(OtauxStore *store, GError **error)
-{
-  gboolean ok;
-
-  g_return_val_if_fail(store != NULL && store->busy, FALSE);
-  g_mutex_lock(&store->lock);
-  while (!store->done)
-    g_cond_wait(&store->cond, &store->lock);
-  ok = store->ok;
-  if (store->job_error != NULL)
-    g_propagate_error(error, g_steal_pointer(&store->job_error));
-  store->busy = FALSE;
-  g_mutex_unlock(&store->lock);
-  return ok;
 }
 
 gboolean otaux_store_remove(OtauxStore *store, guint serial, GError **error)

@@ -33,12 +33,6 @@ char *otaux_store_default_dir(void);
 
 gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer,
                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
-/* The same in two halves, the writing and syncing on the store's own
- * thread: begin hands @offer over, finish waits for it and says how it
- * went. In between the caller may work (the agent builds the new Prompt
- * while the disk syncs), but must not use the store or change @offer. */
-void otaux_store_save_begin(OtauxStore *store, const OtauxOffer *offer);
-gboolean otaux_store_save_finish(OtauxStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_store_remove(OtauxStore *store, guint serial,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

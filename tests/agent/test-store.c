@@ -549,43 +549,6 @@ static void test_io_errors(void **state)
   otaux_store_free(NULL);
 }
 
-/* The save in two halves (the store's thread): the same file as a plain
- * save, an error handed back by finish, and the store usable after it. */
-static void test_save_begin_finish(void **state)
-{
-  Fixture *f = *state;
-  g_autoptr(OtauxOffer) o = full_offer(3);
-  g_autoptr(GPtrArray) loaded = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename(f->offers_dir, "3.offer", NULL);
-  g_autofree char *bytes = NULL;
-  g_autofree char *expected = NULL;
-  gsize length = 0;
-
-  otaux_store_save_begin(f->store, o);
-  assert_true(otaux_store_save_finish(f->store, &error));
-  assert_null(error);
-  assert_true(g_file_get_contents(path, &bytes, NULL, NULL));
-  expected = otaux_store_serialize(o, &length);
-  assert_string_equal(bytes, expected);
-
-  /* offers/ turned into a file: the thread's error reaches the caller */
-  otaux_test_rm_rf(f->offers_dir);
-  assert_true(g_file_set_contents(f->offers_dir, "x", -1, NULL));
-  otaux_store_save_begin(f->store, o);
-  assert_false(otaux_store_save_finish(f->store, &error));
-  assert_true(g_error_matches(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO));
-  g_clear_error(&error);
-
-  /* and the next save goes through once the folder is back */
-  assert_int_equal(g_unlink(f->offers_dir), 0);
-  otaux_store_save_begin(f->store, o);
-  assert_true(otaux_store_save_finish(f->store, &error));
-  loaded = otaux_store_load(f->store, NULL, NULL, &error);
-  assert_non_null(loaded);
-  assert_int_equal(loaded->len, 1);
-}
-
 /* The folders' durability, through otaux-fs's trace seam: "op path\n"
  * per mkdir or folder fsync, paths relative to the prefix. */
 typedef struct {
@@ -686,7 +649,6 @@ int main(void)
     cmocka_unit_test(test_parse_validates),
     cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
     cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_save_begin_finish, setup, teardown),
     cmocka_unit_test(test_default_dir),
     cmocka_unit_test(test_first_start_syncs_new_folders),
     cmocka_unit_test_setup_teardown(test_missing_folder_made_again, setup, teardown),
