@@ -373,11 +373,25 @@ class Demo:
             a.signals.wait('PropertiesChanged', p, replug, timeout=60)
             self.notification_shown()
             self.screen('fwupd-webcam-installing-replug-request')
-            self.changed(p, 'Result', 200)
-            wait_until(lambda: world.reboots, 20, 'the reboot request on logind')
-            say('  logind (mock) was asked to Reboot(%s)' % world.reboots[0][0])
+            # fwupd says only now that the update needs a restart: the person
+            # is asked first, nothing restarts behind their back (issue 16)
+            t2 = time.time()
+            a.signals.wait('PropertiesChanged', p, lambda args: args[1].get('Prompt', {}).get(
+                'title', '').startswith('Restart to finish updating'), timeout=60)
+            assert not world.reboots, world.reboots
+            say('  installed; fwupd needs a restart: the restart question')
             self.notification_shown()
-            self.screen('fwupd-webcam-installed')
+            self.screen('fwupd-webcam-restart-question')
+            t3 = time.time()
+            self.click_notification('Integrated Webcam')
+            wid, lay = self.popup(s, 'install', after=max(t2, t3))
+            self.screen('fwupd-webcam-restart-question-popup')
+            self.click(wid, lay, 'accept')
+            self.decided(p, 'accept')
+            wait_until(lambda: world.reboots, 20, 'the reboot request on logind')
+            say('  logind (mock) was asked to Reboot(%s), once, after the person said yes'
+                % world.reboots[0][0])
+            self.screen('fwupd-webcam-restarting')
             res = world.results()
             say('  fwupd GetResults: %s, state %d' % (
                 [str(r['Version']) for r in res['Release']], int(res['UpdateState'])))
@@ -404,7 +418,8 @@ def main():
         demo.second_update()
         demo.fwupd_update()
         say('done: the updater got accept, delay-reboot, accept (scheduled), then accept '
-            'and a 402 failure shown in plain words; fwupd updated its webcam to 1.2.4')
+            'and a 402 failure shown in plain words; fwupd installed 1.2.4 on its webcam and '
+            'restarted only after the person said yes')
     finally:
         demo.close()
 
