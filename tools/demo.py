@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'fwupd'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'system'))
 import dbus  # noqa: E402
 import systest  # noqa: E402  (the private system bus and its mock services)
-from otauxtest import Agent, PrompterShown, now, wait_until, wait_until_time  # noqa: E402
+from otauxtest import Agent, PrompterShown, now, wait_until  # noqa: E402
 import uitest  # noqa: E402
 
 MB = 1000 * 1000
