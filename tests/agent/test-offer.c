@@ -724,8 +724,9 @@ static void test_ask_restart(void **state)
   assert_int_equal(o->ready_at, T0 + 100);
   choices = otaux_offer_allowed_choices(o, policy, T0 + 100);
   assert_string_equal(choices[0], "accept");
-  assert_string_equal(choices[1], "delay-reboot");
-  assert_string_equal(choices[2], "cancel");
+  assert_string_equal(choices[1], "tonight"); /* the restart question too (issue 18 item 1) */
+  assert_string_equal(choices[2], "delay-reboot");
+  assert_string_equal(choices[3], "cancel");
   assert_int_equal(
       otaux_offer_delay_limit(o, policy, T0 + 100),
       MIN(T0 + 100 + (gint64)policy->max_total_delay_s,

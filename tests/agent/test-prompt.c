@@ -270,10 +270,12 @@ static void test_install(void **state)
   assert_string_equal(p->title, "Ready to install Phone OS 2.0");
   assert_string_equal(p->body, "Installing restarts the device. It takes about 5\u00a0minutes.");
   assert_string_equal(p->details, "");
-  assert_int_equal(p->choices->len, 3);
+  /* "Install tonight" next to "Install later" (issue 18 item 1) */
+  assert_int_equal(p->choices->len, 4);
   assert_choice(p, 0, "accept", "Install now");
-  assert_choice(p, 1, "delay-reboot", "Install later");
-  assert_choice(p, 2, "cancel", "Skip this update");
+  assert_choice(p, 1, "tonight", "Install tonight");
+  assert_choice(p, 2, "delay-reboot", "Install later");
+  assert_choice(p, 3, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
   assert_true(p->needs_reboot);
   assert_int_equal(p->delay_max, T0 + 7 * 24 * HOUR);
@@ -582,10 +584,11 @@ static void test_restart_question(void **state)
   assert_string_equal(p->title, "Restart to finish updating Phone OS");
   assert_string_equal(p->body, "Phone OS 2.0 is installed and takes effect when the device "
                                "restarts. Save your work first.");
-  assert_int_equal(p->choices->len, 3);
+  assert_int_equal(p->choices->len, 4);
   assert_choice(p, 0, "accept", "Restart now");
-  assert_choice(p, 1, "delay-reboot", "Restart later");
-  assert_choice(p, 2, "cancel", "Skip this update");
+  assert_choice(p, 1, "tonight", "Restart tonight");
+  assert_choice(p, 2, "delay-reboot", "Restart later");
+  assert_choice(p, 3, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
   assert_true(p->delay_max > T0);
   assert_true(p->delay_options->len > 0);
