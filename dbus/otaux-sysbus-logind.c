@@ -256,13 +256,6 @@ void otaux_sysbus_logind_clear(OtauxSysbus *sb)
   sb->inhibitors_known = sb->others_block = FALSE;
 }
 
-static void manager_prop(OtauxSysbus *sb, const char *key, DBusMessageIter *value, gpointer data)
-{
-  /* Who blocks changed: ask who (BlockInhibited names the kinds only). */
-  if (g_str_equal(key, "BlockInhibited"))
-    *(gboolean *)data = TRUE;
-}
-
 static void logind_appeared(OtauxSysbus *sb)
 {
   check_soon(sb);
@@ -291,15 +284,21 @@ static void logind_signal(OtauxSysbus *sb, DBusMessage *msg)
   path = dbus_message_get_path(msg);
   if (sb->session_path != NULL && g_strcmp0(path, sb->session_path) == 0 &&
       otaux_sysbus_is_props_changed(msg, SESSION_IFACE, &iter)) {
+    DBusMessageIter invalidated = iter;
+
     otaux_sysbus_props_foreach(sb, &iter, session_prop, NULL);
     otaux_sysbus_changed(sb);
+    /* a hint announced without its value: read the session again */
+    if (dbus_message_iter_next(&invalidated) &&
+        dbus_message_iter_get_arg_type(&invalidated) == DBUS_TYPE_ARRAY &&
+        dbus_message_iter_get_element_count(&invalidated) > 0)
+      otaux_sysbus_get_all(sb, OTAUX_SYS_LOGIND, sb->session_path, SESSION_IFACE, on_session_props,
+                           g_strdup(sb->session_path), g_free);
   } else if (g_strcmp0(path, LOGIN_PATH) == 0 &&
              otaux_sysbus_is_props_changed(msg, LOGIN_IFACE, &iter)) {
-    gboolean changed = FALSE;
-
-    otaux_sysbus_props_foreach(sb, &iter, manager_prop, &changed);
-    if (changed)
-      list_inhibitors(sb);
+    /* BlockInhibited changed (as a value, or only invalidated): who blocks
+     * now? It names the kinds only; ListInhibitors names who. */
+    list_inhibitors(sb);
   } else if (g_strcmp0(path, SEAT0_PATH) == 0 && g_getenv("XDG_SESSION_ID") == NULL &&
              otaux_sysbus_is_props_changed(msg, SEAT_IFACE, &iter)) {
     otaux_sysbus_props_foreach(sb, &iter, seat_prop, NULL);
