@@ -189,6 +189,28 @@ def test_locked_not_idle(ctx):
     assert args[0] == 'accept' and args[1]['reason'] == 'scheduled', args
 
 
+def test_idle_announced_by_invalidation(ctx):
+    """(a'') A logind that announces IdleHint only as invalidated (no value in
+    PropertiesChanged): the agent reads the session again and accepts."""
+    ctx.services(charging=True, idle=False)
+    agent = ctx.start()
+    ctx.wait_device(on_battery=False, session_idle=False, session_idle_source='system')
+    path = offer_install(ctx)
+    choose_tonight(ctx, path)
+    ctx.set_time(START + 60)
+    assert_no_decision(ctx, path)
+    session = ctx.login.mock(SESSION_PATH)
+    # change the value without announcing it, then announce it by name only
+    session.AddMethod(SESSION_IFACE, 'SetIdleQuietly', 'b', '',
+                      f'self.props["{SESSION_IFACE}"]["IdleHint"] = args[0]')
+    ctx.login.obj(SESSION_PATH).SetIdleQuietly(True, dbus_interface=SESSION_IFACE)
+    session.EmitSignal(st.PROPS_IFACE, 'PropertiesChanged', 'sa{sv}as',
+                       [SESSION_IFACE, dbus.Dictionary({}, signature='sv'),
+                        dbus.Array(['IdleHint'], signature='s')], signature='sssav')
+    args = agent.signals.wait('Decided', path, timeout=15)
+    assert args[0] == 'accept' and args[1]['reason'] == 'scheduled', args
+
+
 def test_no_charger_all_night(ctx):
     """(b) Not charging through the window: no decision, and in the morning
     the question again, saying that the charger was not plugged in."""
@@ -287,5 +309,5 @@ def each(fn):
 
 if __name__ == '__main__':
     st.main([each(t) for t in (test_charging_and_idle, test_locked_not_idle,
-                               test_no_charger_all_night, test_inhibitor_blocks,
+                               test_idle_announced_by_invalidation, test_no_charger_all_night, test_inhibitor_blocks,
                                test_restart_keeps_tonight)], setup, teardown)
