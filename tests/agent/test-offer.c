@@ -998,6 +998,24 @@ static void test_install_tonight_not_offered(void **state)
   assert_false(g_strv_contains(otaux_offer_allowed_choices(forced, p, T0), "tonight"));
   assert_false(g_strv_contains(otaux_offer_allowed_choices(offered, p, T0), "tonight"));
 
+  /* below the battery line: no "install now", but the night (with the charger) is offered */
+  {
+    g_autoptr(OtauxOffer) low = make(S_READY, p);
+    OtauxSystemFacts f = { 0 };
+    const char *const *c;
+
+    f.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY;
+    f.on_battery = TRUE;
+    f.battery_present = TRUE;
+    f.battery_percent = 12;
+    otaux_offer_see_device(low, &f, p);
+    c = otaux_offer_allowed_choices(low, p, T0);
+    assert_int_equal(g_strv_length((char **)c), 3);
+    assert_string_equal(c[0], "tonight");
+    assert_string_equal(c[1], "delay-reboot");
+    assert_string_equal(c[2], "cancel");
+  }
+
   /* the latest reboot comes before the window starts */
   assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_MEDIUM, T0, &s, NULL));
   if (s > T0 + 60) {
