@@ -110,6 +110,7 @@ static void emit_decided(OtauxAgent *agent, const OtauxOffer *offer)
     .reason = offer->reason,
     .phase = offer->decided_in,
     .reboot_at = offer->reboot_at,
+    .tonight = offer->decision == OTAUX_DECISION_DELAY_REBOOT && offer->tonight_end > 0,
   };
 
   otaux_agent_emit(agent, EV_DECIDED, offer, 0, &event);

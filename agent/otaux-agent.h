@@ -37,6 +37,7 @@ typedef struct {
   OtauxReason reason;
   OtauxPhase phase; /* the phase it was decided in */
   gint64 reboot_at;
+  gboolean tonight; /* the delay-reboot of "Install tonight" (reboot_at: the window's start) */
 } OtauxDecisionEvent;
 
 /* Listeners: the D-Bus adapter and the presenters. Any member may be NULL.

@@ -4,8 +4,8 @@
 #include <string.h>
 
 static const char *const source_names[] = { "none", "updater", "system" };
-static const char *const fact_names[] = { "roaming", "metered", "cellular", "battery",
-                                          "on-battery" };
+static const char *const fact_names[] = { "roaming",    "metered",      "cellular",       "battery",
+                                          "on-battery", "session-idle", "restart-blocked" };
 G_STATIC_ASSERT(G_N_ELEMENTS(fact_names) == OTAUX_DEVICE_N_FACTS);
 
 const char *otaux_device_source_to_string(OtauxDeviceSource source)
@@ -97,6 +97,14 @@ void otaux_device_merge(const OtauxSystemFacts *system, const OtauxUpdaterFacts 
     out->on_battery = system->on_battery;
     out->source[OTAUX_DEVICE_ON_BATTERY] = OTAUX_DEVICE_SOURCE_SYSTEM;
   }
+  if (system != NULL && knows(system->known, OTAUX_DEVICE_SESSION_IDLE)) {
+    out->session_idle = system->session_idle;
+    out->source[OTAUX_DEVICE_SESSION_IDLE] = OTAUX_DEVICE_SOURCE_SYSTEM;
+  }
+  if (system != NULL && knows(system->known, OTAUX_DEVICE_RESTART_BLOCKED)) {
+    out->restart_blocked = system->restart_blocked;
+    out->source[OTAUX_DEVICE_RESTART_BLOCKED] = OTAUX_DEVICE_SOURCE_SYSTEM;
+  }
 }
 
 gboolean otaux_device_facts_equal(const OtauxDeviceFacts *a, const OtauxDeviceFacts *b)
@@ -104,7 +112,8 @@ gboolean otaux_device_facts_equal(const OtauxDeviceFacts *a, const OtauxDeviceFa
   g_return_val_if_fail(a != NULL && b != NULL, FALSE);
   if (!a->roaming != !b->roaming || !a->metered != !b->metered || !a->cellular != !b->cellular ||
       !a->battery_present != !b->battery_present || a->battery_percent != b->battery_percent ||
-      !a->on_battery != !b->on_battery || !a->shutdown_inhibited != !b->shutdown_inhibited)
+      !a->on_battery != !b->on_battery || !a->shutdown_inhibited != !b->shutdown_inhibited ||
+      !a->session_idle != !b->session_idle || !a->restart_blocked != !b->restart_blocked)
     return FALSE;
   return memcmp(a->source, b->source, sizeof a->source) == 0;
 }
@@ -120,7 +129,10 @@ gboolean otaux_system_facts_equal(const OtauxSystemFacts *a, const OtauxSystemFa
          (!knows(a->known, OTAUX_DEVICE_CELLULAR) || !a->cellular == !b->cellular) &&
          (!knows(a->known, OTAUX_DEVICE_BATTERY) || (!a->battery_present == !b->battery_present &&
                                                      a->battery_percent == b->battery_percent)) &&
-         (!knows(a->known, OTAUX_DEVICE_ON_BATTERY) || !a->on_battery == !b->on_battery);
+         (!knows(a->known, OTAUX_DEVICE_ON_BATTERY) || !a->on_battery == !b->on_battery) &&
+         (!knows(a->known, OTAUX_DEVICE_SESSION_IDLE) || !a->session_idle == !b->session_idle) &&
+         (!knows(a->known, OTAUX_DEVICE_RESTART_BLOCKED) ||
+          !a->restart_blocked == !b->restart_blocked);
 }
 
 const char *otaux_device_battery_text_id(const OtauxDeviceFacts *device, const OtauxPolicy *policy)
@@ -155,4 +167,22 @@ gboolean otaux_device_link_unmetered(const OtauxDeviceFacts *device)
   /* false by default is not the system saying "unmetered" */
   return !device->roaming && !device->metered && !device->cellular &&
          device->source[OTAUX_DEVICE_METERED] != OTAUX_DEVICE_SOURCE_NONE;
+}
+
+guint otaux_device_tonight_misses(const OtauxDeviceFacts *device, const OtauxPolicy *policy)
+{
+  guint miss = 0;
+
+  g_return_val_if_fail(device != NULL && policy != NULL, 0);
+  /* Charging: UPower says mains power, and the battery line holds. */
+  if (device->source[OTAUX_DEVICE_ON_BATTERY] == OTAUX_DEVICE_SOURCE_NONE || device->on_battery ||
+      !otaux_device_battery_allows_install(device, policy))
+    miss |= OTAUX_TONIGHT_MISS_CHARGER;
+  if (device->source[OTAUX_DEVICE_SESSION_IDLE] == OTAUX_DEVICE_SOURCE_NONE ||
+      !device->session_idle)
+    miss |= OTAUX_TONIGHT_MISS_IN_USE;
+  /* No logind: nobody can block, but nobody says idle either (above). */
+  if (device->restart_blocked)
+    miss |= OTAUX_TONIGHT_MISS_BLOCKED;
+  return miss;
 }

@@ -26,6 +26,8 @@ typedef enum {
   OTAUX_DEVICE_CELLULAR,
   OTAUX_DEVICE_BATTERY, /* battery_present and battery_percent */
   OTAUX_DEVICE_ON_BATTERY,
+  OTAUX_DEVICE_SESSION_IDLE,    /* logind: the person's session is idle or locked */
+  OTAUX_DEVICE_RESTART_BLOCKED, /* logind: another program blocks a restart */
   OTAUX_DEVICE_N_FACTS,
 } OtauxDeviceFact;
 
@@ -40,6 +42,8 @@ typedef struct {
   guint battery_percent;    /* 0..100 */
   gboolean on_battery;
   gboolean shutdown_inhibited; /* the agent holds logind's shutdown inhibitor */
+  gboolean session_idle;       /* the session's IdleHint or LockedHint */
+  gboolean restart_blocked;    /* a "block" inhibitor of shutdown by another program */
 } OtauxSystemFacts;
 
 /* What the updater says (the keys of one Offer); @known as above. */
@@ -59,6 +63,8 @@ typedef struct {
   guint battery_percent; /* 0 unless battery_present */
   gboolean on_battery;
   gboolean shutdown_inhibited; /* the device cannot be turned off now */
+  gboolean session_idle;       /* the person's session is idle or locked */
+  gboolean restart_blocked;    /* another program blocks a restart */
   OtauxDeviceSource source[OTAUX_DEVICE_N_FACTS];
 } OtauxDeviceFacts;
 
@@ -68,6 +74,17 @@ typedef struct {
  * may be NULL (nobody said anything). */
 void otaux_device_merge(const OtauxSystemFacts *system, const OtauxUpdaterFacts *updater,
                         OtauxDeviceTrust trust, OtauxDeviceFacts *out);
+
+/* Why "Install tonight" cannot go ahead now, as OtauxTonightMiss bits;
+ * 0 when the device is charging, the session idle or locked, and no other
+ * program blocks a restart. Unknown counts as no (nobody said). */
+typedef enum {
+  OTAUX_TONIGHT_MISS_CHARGER = 1 << 0, /* not on mains power (or the battery too low) */
+  OTAUX_TONIGHT_MISS_IN_USE = 1 << 1,  /* the session was neither idle nor locked */
+  OTAUX_TONIGHT_MISS_BLOCKED = 1 << 2, /* another program blocked the restart */
+  OTAUX_TONIGHT_MISS_OFF = 1 << 3,     /* the agent did not run during the window */
+} OtauxTonightMiss;
+guint otaux_device_tonight_misses(const OtauxDeviceFacts *device, const OtauxPolicy *policy);
 
 /* The link is neither metered, cellular nor roaming, in the word of a
  * source the policy counts (someone said so: unknown is not unmetered). */

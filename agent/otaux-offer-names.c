@@ -1,5 +1,6 @@
 /* otaux-offer-names: the names of phases, decisions and reasons as the API
- * and the store write them, and which FUMO states and results exist. */
+ * and the store write them, which FUMO states and results exist, and which
+ * properties differ between two states of an offer. */
 #include "otaux-offer.h"
 
 #include <string.h>
@@ -97,4 +98,41 @@ gboolean otaux_fumo_state_is_valid(guint32 state)
 gboolean otaux_fumo_result_is_valid(guint32 result)
 {
   return result == 200 || (result >= 250 && result <= 299) || (result >= 400 && result <= 599);
+}
+
+/* ---- diff ------------------------------------------------------------ */
+
+guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
+{
+  guint mask = 0;
+
+  g_return_val_if_fail(a != NULL && b != NULL, 0);
+
+  if (g_strcmp0(a->spec.name, b->spec.name) != 0)
+    mask |= OTAUX_OFFER_PROP_NAME;
+  if (g_strcmp0(a->spec.version, b->spec.version) != 0)
+    mask |= OTAUX_OFFER_PROP_VERSION;
+  if (a->spec.priority != b->spec.priority)
+    mask |= OTAUX_OFFER_PROP_PRIORITY;
+  if (a->spec.size != b->spec.size)
+    mask |= OTAUX_OFFER_PROP_SIZE;
+  if (!a->spec.silent != !b->spec.silent || !a->spec.forced != !b->spec.forced ||
+      !a->spec.roaming != !b->spec.roaming || !a->spec.metered != !b->spec.metered ||
+      !a->spec.cellular != !b->spec.cellular || !a->spec.restart_only != !b->spec.restart_only)
+    mask |= OTAUX_OFFER_PROP_FLAGS;
+  if (g_strcmp0(a->spec.correlator, b->spec.correlator) != 0)
+    mask |= OTAUX_OFFER_PROP_CORRELATOR;
+  if (a->state != b->state)
+    mask |= OTAUX_OFFER_PROP_STATE;
+  if (a->bytes_done != b->bytes_done || a->bytes_total != b->bytes_total)
+    mask |= OTAUX_OFFER_PROP_BYTES;
+  if (a->phase != b->phase || a->stage != b->stage)
+    mask |= OTAUX_OFFER_PROP_PHASE; /* Phase and Stage are announced together */
+  if (a->decision != b->decision || a->reason != b->reason)
+    mask |= OTAUX_OFFER_PROP_DECISION;
+  if (a->reboot_at != b->reboot_at)
+    mask |= OTAUX_OFFER_PROP_REBOOT_AT;
+  if (a->result != b->result)
+    mask |= OTAUX_OFFER_PROP_RESULT;
+  return mask;
 }

@@ -121,3 +121,26 @@ gboolean otaux_offer_spec_validate(const OtauxOfferSpec *spec, GError **error)
   }
   return TRUE;
 }
+
+void otaux_offer_spec_updater_facts(const OtauxOfferSpec *spec, OtauxUpdaterFacts *out)
+{
+  g_return_if_fail(spec != NULL && out != NULL);
+  /* A true value counts even without its field bit (a hand-written store file). */
+  out->known =
+      ((spec->fields & OTAUX_SPEC_ROAMING) || spec->roaming ? 1u << OTAUX_DEVICE_ROAMING : 0) |
+      ((spec->fields & OTAUX_SPEC_METERED) || spec->metered ? 1u << OTAUX_DEVICE_METERED : 0) |
+      ((spec->fields & OTAUX_SPEC_CELLULAR) || spec->cellular ? 1u << OTAUX_DEVICE_CELLULAR : 0);
+  out->roaming = spec->roaming;
+  out->metered = spec->metered;
+  out->cellular = spec->cellular;
+}
+
+void otaux_offer_see_device(OtauxOffer *offer, const OtauxSystemFacts *system,
+                            const OtauxPolicy *policy)
+{
+  OtauxUpdaterFacts updater;
+
+  g_return_if_fail(offer != NULL && policy != NULL);
+  otaux_offer_spec_updater_facts(&offer->spec, &updater);
+  otaux_device_merge(system, &updater, policy->device_trust, &offer->device);
+}

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "otaux-tonight.h"
+
 /* clang-format would turn the quark name into a subtraction. */
 // clang-format off
 G_DEFINE_QUARK(otaux-offer-error-quark, otaux_offer_error)
@@ -39,29 +41,9 @@ static void decide(OtauxOffer *offer, OtauxDecision decision, OtauxReason reason
   offer->reason = reason;
   offer->decided_in = offer->phase;
   offer->changed_at = now;
-}
-
-void otaux_offer_spec_updater_facts(const OtauxOfferSpec *spec, OtauxUpdaterFacts *out)
-{
-  g_return_if_fail(spec != NULL && out != NULL);
-  /* A true value counts even without its field bit (a hand-written store file). */
-  out->known =
-      ((spec->fields & OTAUX_SPEC_ROAMING) || spec->roaming ? 1u << OTAUX_DEVICE_ROAMING : 0) |
-      ((spec->fields & OTAUX_SPEC_METERED) || spec->metered ? 1u << OTAUX_DEVICE_METERED : 0) |
-      ((spec->fields & OTAUX_SPEC_CELLULAR) || spec->cellular ? 1u << OTAUX_DEVICE_CELLULAR : 0);
-  out->roaming = spec->roaming;
-  out->metered = spec->metered;
-  out->cellular = spec->cellular;
-}
-
-void otaux_offer_see_device(OtauxOffer *offer, const OtauxSystemFacts *system,
-                            const OtauxPolicy *policy)
-{
-  OtauxUpdaterFacts updater;
-
-  g_return_if_fail(offer != NULL && policy != NULL);
-  otaux_offer_spec_updater_facts(&offer->spec, &updater);
-  otaux_device_merge(system, &updater, policy->device_trust, &offer->device);
+  /* any decision ends a night's wait and its morning question */
+  offer->tonight_start = offer->tonight_end = 0;
+  offer->tonight_missed = 0;
 }
 
 gboolean otaux_offer_waits_for_battery(const OtauxOffer *offer, const OtauxPolicy *policy)
@@ -572,7 +554,9 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
     case OTAUX_PHASE_DOWNLOADING:
       return choices_cancel;
     case OTAUX_PHASE_READY:
-    case OTAUX_PHASE_DELAYED:
+    case OTAUX_PHASE_DELAYED: {
+      const char *const *base;
+
       if (install_accepted(offer))
         return choices_none;
       if (otaux_offer_waits_for_battery(offer, policy)) {
@@ -580,14 +564,19 @@ const char *const *otaux_offer_allowed_choices(const OtauxOffer *offer, const Ot
         if (is_forced(offer, policy))
           return choices_none;
         if (otaux_offer_delay_limit(offer, policy, now) > 0)
-          return later ? choices_delay_cancel_later : choices_delay_cancel;
-        return later ? choices_cancel_later : choices_cancel;
-      }
-      if (is_forced(offer, policy))
+          base = later ? choices_delay_cancel_later : choices_delay_cancel;
+        else
+          base = later ? choices_cancel_later : choices_cancel;
+      } else if (is_forced(offer, policy)) {
         return choices_accept;
-      if (otaux_offer_delay_limit(offer, policy, now) > 0)
-        return later ? choices_all_later : choices_all;
-      return later ? choices_accept_cancel_later : choices_accept_cancel;
+      } else if (otaux_offer_delay_limit(offer, policy, now) > 0) {
+        base = later ? choices_all_later : choices_all;
+      } else {
+        base = later ? choices_accept_cancel_later : choices_accept_cancel;
+      }
+      /* "Install tonight", and the morning question after a missed night */
+      return otaux_tonight_choices(offer, policy, now, base);
+    }
     case OTAUX_PHASE_INSTALLING:
     case OTAUX_PHASE_FINISHED:
     default:
@@ -606,6 +595,13 @@ static guint reminders_due(const OtauxOffer *offer, const OtauxPolicy *policy, g
   return n;
 }
 
+static gboolean refuse_choice(GError **error)
+{
+  g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                      "the offer asks nothing now");
+  return FALSE;
+}
+
 gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const char *choice,
                             gint64 reboot_at, gint64 now, GError **error)
 {
@@ -614,11 +610,8 @@ gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const 
   g_return_val_if_fail(offer != NULL && policy != NULL, FALSE);
 
   allowed = otaux_offer_allowed_choices(offer, policy, now);
-  if (allowed[0] == NULL) {
-    g_set_error_literal(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
-                        "the offer asks nothing now");
-    return FALSE;
-  }
+  if (allowed[0] == NULL)
+    return refuse_choice(error);
   if (choice == NULL || !g_strv_contains(allowed, choice)) {
     g_autofree char *list = g_strjoinv(", ", (char **)allowed);
     g_autofree char *valid = g_utf8_make_valid(choice != NULL ? choice : "", -1);
@@ -664,6 +657,20 @@ gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const 
     offer->n_delays++;
     /* Reminders whose time already passed are skipped, not fired late. */
     offer->reminder_index = reminders_due(offer, policy, now);
+    return TRUE;
+  }
+
+  if (g_str_equal(choice, "tonight")) {
+    gint64 start = 0, end = 0;
+
+    /* offered only with a window (allowed choices): at its start */
+    if (!otaux_tonight_window(offer, policy, now, &start, &end))
+      return refuse_choice(error);
+    decide(offer, OTAUX_DECISION_DELAY_REBOOT, OTAUX_REASON_USER, now);
+    offer->phase = OTAUX_PHASE_DELAYED;
+    offer->reboot_at = start;
+    offer->n_delays++;
+    otaux_tonight_take(offer, policy, start, end);
     return TRUE;
   }
 
@@ -786,6 +793,13 @@ gboolean otaux_offer_tick(OtauxOffer *offer, const OtauxPolicy *policy, gint64 n
     return TRUE;
   }
 
+  if (is_scheduled(offer) && offer->tonight_end > 0) {
+    OtauxTonightStep step = otaux_tonight_tick(offer, policy, now);
+
+    if (step == OTAUX_TONIGHT_ACCEPT) /* RebootAt stays: the window's start */
+      decide(offer, OTAUX_DECISION_ACCEPT, OTAUX_REASON_SCHEDULED, now);
+    return step != OTAUX_TONIGHT_WAIT;
+  }
   if (is_scheduled(offer)) {
     guint due;
 
@@ -834,7 +848,9 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
   if (otaux_offer_timeout_at(offer, policy, now) > 0)
     consider(&best, otaux_offer_timeout_at(offer, policy, now), now);
 
-  if (is_scheduled(offer)) {
+  if (is_scheduled(offer) && offer->tonight_end > 0) {
+    consider(&best, otaux_tonight_next_wakeup(offer, now), now);
+  } else if (is_scheduled(offer)) {
     /* Due inside quiet hours: wake when they end, not in a busy loop. */
     if (offer->reboot_at <= now && otaux_offer_waits_for_battery(offer, policy))
       ; /* a change of the battery moves it on, not the clock */
@@ -859,41 +875,4 @@ gint64 otaux_offer_next_wakeup(const OtauxOffer *offer, const OtauxPolicy *polic
       consider(&best, due, now);
   }
   return best;
-}
-
-/* ---- diff ------------------------------------------------------------ */
-
-guint otaux_offer_diff(const OtauxOffer *a, const OtauxOffer *b)
-{
-  guint mask = 0;
-
-  g_return_val_if_fail(a != NULL && b != NULL, 0);
-
-  if (g_strcmp0(a->spec.name, b->spec.name) != 0)
-    mask |= OTAUX_OFFER_PROP_NAME;
-  if (g_strcmp0(a->spec.version, b->spec.version) != 0)
-    mask |= OTAUX_OFFER_PROP_VERSION;
-  if (a->spec.priority != b->spec.priority)
-    mask |= OTAUX_OFFER_PROP_PRIORITY;
-  if (a->spec.size != b->spec.size)
-    mask |= OTAUX_OFFER_PROP_SIZE;
-  if (!a->spec.silent != !b->spec.silent || !a->spec.forced != !b->spec.forced ||
-      !a->spec.roaming != !b->spec.roaming || !a->spec.metered != !b->spec.metered ||
-      !a->spec.cellular != !b->spec.cellular || !a->spec.restart_only != !b->spec.restart_only)
-    mask |= OTAUX_OFFER_PROP_FLAGS;
-  if (g_strcmp0(a->spec.correlator, b->spec.correlator) != 0)
-    mask |= OTAUX_OFFER_PROP_CORRELATOR;
-  if (a->state != b->state)
-    mask |= OTAUX_OFFER_PROP_STATE;
-  if (a->bytes_done != b->bytes_done || a->bytes_total != b->bytes_total)
-    mask |= OTAUX_OFFER_PROP_BYTES;
-  if (a->phase != b->phase || a->stage != b->stage)
-    mask |= OTAUX_OFFER_PROP_PHASE; /* Phase and Stage are announced together */
-  if (a->decision != b->decision || a->reason != b->reason)
-    mask |= OTAUX_OFFER_PROP_DECISION;
-  if (a->reboot_at != b->reboot_at)
-    mask |= OTAUX_OFFER_PROP_REBOOT_AT;
-  if (a->result != b->result)
-    mask |= OTAUX_OFFER_PROP_RESULT;
-  return mask;
 }

@@ -24,7 +24,12 @@
  *                SetState 60, once accepted -> installing
  *                (forced: accepted by policy when the countdown ends, outside
  *                 quiet hours unless the priority may interrupt)
+ *                Answer tonight (policy night window) -> delayed, decision
+ *                delay-reboot at the window's start (otaux-tonight.h)
  *   delayed      the reboot time passes -> decision accept, reason scheduled
+ *                (tonight: inside the window, once the device is charging, idle
+ *                 or locked and nobody blocks a restart; a window that passes
+ *                 unused -> ready again, no decision: the morning question)
  *                (inside quiet hours: at their end, unless the priority may interrupt)
  *                Answer accept | delay-reboot (bounded) | cancel, as in ready
  *                SetState 60, once accepted -> installing
@@ -197,6 +202,9 @@ typedef struct {
   gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
   gboolean charge_ok;   /* the charge-warning program said yes */
   gboolean wait_wifi;   /* "Download on Wi-Fi": the download waits for an unmetered link */
+  gint64 tonight_start; /* "Install tonight": the chosen night window, 0 = none */
+  gint64 tonight_end;
+  guint tonight_missed; /* the window passed unused: why (OtauxTonightMiss); 0 = not */
   char *instruction;    /* the updater's word for the installing screen; NULL = none */
   char *step;           /* the updater's install step ("Copying image to rootfs.1"),
                          * plain text; NULL = none */
@@ -252,7 +260,8 @@ gboolean otaux_offer_finish(OtauxOffer *offer, guint32 result, gint64 now,
                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* @choice is "accept", "cancel", "later", "wifi" (the download waits for
- * an unmetered link) or "delay-reboot" (then @reboot_at is required). The choice must be one the
+ * an unmetered link), "tonight" (install in the night window) or
+ * "delay-reboot" (then @reboot_at is required). The choice must be one the
  * current state offers, see otaux_offer_allowed_choices(). */
 gboolean otaux_offer_answer(OtauxOffer *offer, const OtauxPolicy *policy, const char *choice,
                             gint64 reboot_at, gint64 now, GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "otaux-tonight.h"
+
 static const char *const kind_names[] = {
   "none",    "download", "progress",      "install",    "forced", "pending",
   "delayed", "reminder", "final-warning", "installing", "result",
@@ -268,6 +270,9 @@ static void add_allowed_choices(OtauxPrompt *prompt, const Ctx *ctx, const Otaux
       suffix = g_str_equal(kind_name, "install") || g_str_equal(kind_name, "restart") ? "delay"
                                                                                       : "change";
     label_id = g_strconcat(kind_name, ".", suffix, NULL);
+    /* the morning question after a missed night: "Try again tonight" */
+    if (g_str_equal(suffix, "tonight") && otaux_tonight_missed(offer))
+      set_str(&label_id, g_strdup("tonight.again"));
     {
       g_autofree char *id = reboot_id(offer, ctx, label_id);
 
@@ -437,6 +442,26 @@ static void add_finish_message(OtauxPrompt *prompt, const char *words)
   set_str(&prompt->body_markup, g_strconcat(prompt->body_markup, "\n", escaped, NULL));
 }
 
+/* The morning question: why the night passed unused, one line per reason
+ * ("Couldn't install last night: the charger was not plugged in"). */
+static void set_tonight_missed(OtauxPrompt *prompt, const Ctx *ctx, const OtauxOffer *offer)
+{
+  const char *ids[8];
+
+  set_str(&prompt->title, text(ctx, "tonight.missed.title"));
+  otaux_tonight_missed_text_ids(offer->tonight_missed, ids, G_N_ELEMENTS(ids));
+  set_str(&prompt->body, g_strdup(""));
+  set_str(&prompt->body_markup, g_strdup(""));
+  for (gsize i = 0; ids[i] != NULL; i++) {
+    g_autofree char *line = text(ctx, ids[i]);
+    g_autofree char *line_markup = text_markup(ctx, ids[i]);
+    const char *sep = i > 0 ? "\n" : "";
+
+    set_str(&prompt->body, g_strconcat(prompt->body, sep, line, NULL));
+    set_str(&prompt->body_markup, g_strconcat(prompt->body_markup, sep, line_markup, NULL));
+  }
+}
+
 static gboolean install_accepted(const OtauxOffer *offer)
 {
   return offer->decision == OTAUX_DECISION_ACCEPT &&
@@ -473,6 +498,9 @@ static OtauxPromptKind pick_kind(const OtauxOffer *offer, const OtauxPolicy *pol
     case OTAUX_PHASE_DELAYED:
       if (offer->decision != OTAUX_DECISION_DELAY_REBOOT)
         return install_accepted(offer) ? OTAUX_PROMPT_PENDING : OTAUX_PROMPT_INSTALL;
+      /* "Install tonight": no countdown, no reminders in the night */
+      if (otaux_tonight_chosen(offer))
+        return OTAUX_PROMPT_DELAYED;
       /* No countdown to a restart that waits for the battery. */
       if (otaux_offer_waits_for_battery(offer, policy))
         return OTAUX_PROMPT_DELAYED;
@@ -586,6 +614,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         set_text(&prompt->body, &prompt->body_markup, &ctx,
                  offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
       }
+      if (otaux_tonight_missed(offer))
+        set_tonight_missed(prompt, &ctx, offer);
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now,
@@ -640,6 +670,15 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       add_allowed_choices(prompt, &ctx, offer, policy, now, kind_name);
       prompt->delay_max = otaux_offer_delay_limit(offer, policy, now);
       add_delay_options(prompt, &ctx, policy, priority, prompt->delay_max, now);
+      if (otaux_tonight_chosen(offer)) {
+        /* "Install tonight": when depends on the device, not on a clock */
+        set_str(&prompt->title, text(&ctx, "tonight.title"));
+        set_text(&prompt->body, &prompt->body_markup, &ctx, "tonight.body");
+        prompt->urgency = OTAUX_URGENCY_LOW;
+        prompt->sound = FALSE;
+        prompt->presentation = MIN(prompt->presentation, OTAUX_PRESENTATION_ACTIONS);
+        break;
+      }
       if (otaux_offer_waits_for_battery(offer, policy)) {
         /* Held by the battery: one title, and one sentence, no warning
          * that repeats it: what the time depends on, and once it has

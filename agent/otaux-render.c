@@ -228,6 +228,24 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     add_prompt(out, where, o, policy, strings, now);
   }
 
+  /* Install tonight: waiting for the night, then the morning question with
+   * every reason (one line each) */
+  {
+    g_autofree char *tonight = g_strdup_printf("%s/tonight", n->key);
+    g_autofree char *missed = g_strdup_printf("%s/tonight-missed", n->key);
+
+    o->reboot_at = o->tonight_start = local_at(now, 1, 1);
+    o->tonight_end = o->tonight_start + 4 * 3600;
+    add_prompt(out, tonight, o, policy, strings, now);
+    o->phase = OTAUX_PHASE_READY;
+    o->decision = OTAUX_DECISION_NONE;
+    o->reboot_at = o->tonight_start = o->tonight_end = 0;
+    o->tonight_missed = OTAUX_TONIGHT_MISS_CHARGER | OTAUX_TONIGHT_MISS_IN_USE |
+                        OTAUX_TONIGHT_MISS_BLOCKED | OTAUX_TONIGHT_MISS_OFF;
+    add_prompt(out, missed, o, policy, strings, now);
+    o->tonight_missed = 0;
+  }
+
   /* installing: with logind's inhibitor held, and an update that needs no restart */
   o->phase = OTAUX_PHASE_INSTALLING;
   o->decision = OTAUX_DECISION_ACCEPT;

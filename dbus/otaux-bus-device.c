@@ -49,5 +49,9 @@ void otaux_bus_append_device(DBusMessageIter *iter, const OtauxDeviceFacts *devi
   append_bool(&dict, "on-battery", device->on_battery);
   append_source(&dict, device, OTAUX_DEVICE_ON_BATTERY);
   append_bool(&dict, "shutdown-inhibited", device->shutdown_inhibited);
+  append_bool(&dict, "session-idle", device->session_idle);
+  append_source(&dict, device, OTAUX_DEVICE_SESSION_IDLE);
+  append_bool(&dict, "restart-blocked", device->restart_blocked);
+  append_source(&dict, device, OTAUX_DEVICE_RESTART_BLOCKED);
   dbus_message_iter_close_container(iter, &dict);
 }

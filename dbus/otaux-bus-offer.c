@@ -430,6 +430,12 @@ void otaux_bus_append_decided(DBusMessageIter *iter, const OtauxOffer *offer,
   append_string_entry(&dict, "reason", reason);
   otaux_dbus_append_entry(&dict, "reboot-at", DBUS_TYPE_INT64, &reboot_at);
   append_string_entry(&dict, "correlator", offer->spec.correlator);
+  if (event->tonight) {
+    dbus_bool_t tonight = TRUE;
+
+    /* "Install tonight": reboot-at is the night window's start */
+    otaux_dbus_append_entry(&dict, "tonight", DBUS_TYPE_BOOLEAN, &tonight);
+  }
   dbus_message_iter_close_container(iter, &dict);
 }
 

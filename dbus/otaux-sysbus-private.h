@@ -66,7 +66,19 @@ struct _OtauxSysbus {
   int inhibit_fd;           /* -1: none held */
   gboolean inhibit_pending; /* an Inhibit call is in flight */
   guint inhibit_check_id;   /* idle: take or drop it */
+  /* logind, for "Install tonight": the person's session and the others'
+   * inhibitors */
+  char *session_path;        /* NULL: not known (yet) */
+  gboolean session_known;    /* its hints were read */
+  gboolean session_idle;     /* IdleHint */
+  gboolean session_locked;   /* LockedHint */
+  gboolean inhibitors_known; /* ListInhibitors answered */
+  gboolean others_block;     /* a "block" shutdown inhibitor not of otaux */
 };
+
+/* otaux-sysbus-logind.c: the session and inhibitors (otaux-sysbus.c's
+ * collect() reads the fields above); forgets them at free. */
+void otaux_sysbus_logind_clear(OtauxSysbus *sb);
 
 /* @reply is the reply, or NULL when the call failed, timed out, or the
  * service changed owner meanwhile (the answer is stale then). */

@@ -242,6 +242,14 @@ static void collect(OtauxSysbus *sb, OtauxSystemFacts *facts)
     facts->known |= 1u << OTAUX_DEVICE_BATTERY;
   }
   facts->shutdown_inhibited = sb->inhibit_fd >= 0;
+  if (sb->session_known) {
+    facts->session_idle = sb->session_idle || sb->session_locked;
+    facts->known |= 1u << OTAUX_DEVICE_SESSION_IDLE;
+  }
+  if (sb->inhibitors_known) {
+    facts->restart_blocked = sb->others_block;
+    facts->known |= 1u << OTAUX_DEVICE_RESTART_BLOCKED;
+  }
 }
 
 static gboolean on_update(gpointer data)
@@ -410,6 +418,7 @@ void otaux_sysbus_free(OtauxSysbus *sb)
   }
   if (sb->inhibit_fd >= 0)
     close(sb->inhibit_fd);
+  otaux_sysbus_logind_clear(sb);
   for (guint id = 0; id < OTAUX_SYS_N; id++)
     g_free(sb->owner[id]);
   g_hash_table_unref(sb->mm_modems);

@@ -74,9 +74,29 @@ const char *const otaux_policy_level_names[] = { "low", "medium", "high", NULL }
         NULL },                                                                                    \
       { "priority." str ".quiet-end",     "priority", lvl, "quiet-end", K_MINUTE_OF_DAY,           \
         OFF(priority[lvl].quiet_end_min), 0,          0,   0,           NULL },                    \
+      { "priority." str ".quiet-notify",                                                           \
+        "priority",                                                                                \
+        lvl,                                                                                       \
+        "quiet-notify",                                                                            \
+        K_BOOL,                                                                                    \
+        OFF(priority[lvl].quiet_notify),                                                           \
+        0,                                                                                         \
+        0,                                                                                         \
+        0,                                                                                         \
+        NULL },                                                                                    \
+      { "priority." str ".night-start",                                                            \
+        "priority",                                                                                \
+        lvl,                                                                                       \
+        "night-start",                                                                             \
+        K_MINUTE_OF_DAY,                                                                           \
+        OFF(priority[lvl].night_start_min),                                                        \
+        0,                                                                                         \
+        0,                                                                                         \
+        0,                                                                                         \
+        NULL },                                                                                    \
   {                                                                                                \
-    "priority." str ".quiet-notify", "priority", lvl, "quiet-notify", K_BOOL,                      \
-        OFF(priority[lvl].quiet_notify), 0, 0, 0, NULL                                             \
+    "priority." str ".night-end", "priority", lvl, "night-end", K_MINUTE_OF_DAY,                   \
+        OFF(priority[lvl].night_end_min), 0, 0, 0, NULL                                            \
   }
 
 static const OtauxPolicyKnob knobs[] = {

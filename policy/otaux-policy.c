@@ -14,6 +14,8 @@ OtauxPolicy *otaux_policy_new_default(void)
     .sound = FALSE,
     .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
     .quiet_notify = TRUE,
+    .night_start_min = 60,
+    .night_end_min = 5 * 60,
   };
   policy->priority[OTAUX_PRIORITY_MEDIUM] = (OtauxPriorityPolicy){
     .presentation = OTAUX_PRESENTATION_ACTIONS,
@@ -21,6 +23,8 @@ OtauxPolicy *otaux_policy_new_default(void)
     .sound = TRUE,
     .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
     .quiet_notify = TRUE,
+    .night_start_min = 60,
+    .night_end_min = 5 * 60,
   };
   policy->priority[OTAUX_PRIORITY_HIGH] = (OtauxPriorityPolicy){
     .presentation = OTAUX_PRESENTATION_POPUP,
@@ -29,6 +33,8 @@ OtauxPolicy *otaux_policy_new_default(void)
     .timeout_answer = OTAUX_TIMEOUT_ANSWER_CANCEL,
     .quiet_notify = TRUE,
     .quiet_interrupt = TRUE,
+    .night_start_min = 60,
+    .night_end_min = 5 * 60,
   };
 
   policy->charge_warning = OTAUX_CHARGE_WARN_ROAMING;
@@ -225,4 +231,48 @@ gboolean otaux_policy_may_notify(const OtauxPolicy *policy, OtauxPriority priori
   g_return_val_if_fail(policy != NULL, TRUE);
   return priority_policy(policy, priority)->quiet_notify ||
          otaux_policy_may_interrupt(policy, priority, when);
+}
+
+/* Local time @minute of the day of @dt's date plus @days. */
+static gint64 local_at(GDateTime *dt, gint days, gint minute)
+{
+  g_autoptr(GDateTime) d = g_date_time_add_days(dt, days);
+  g_autoptr(GDateTime) at = NULL;
+
+  if (d == NULL)
+    return 0;
+  at = g_date_time_new_local(g_date_time_get_year(d), g_date_time_get_month(d),
+                             g_date_time_get_day_of_month(d), minute / 60, minute % 60, 0);
+  return at != NULL ? g_date_time_to_unix(at) : 0;
+}
+
+gboolean otaux_policy_night_window(const OtauxPolicy *policy, OtauxPriority priority, gint64 now,
+                                   gint64 *start, gint64 *end)
+{
+  const OtauxPriorityPolicy *pp;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail(policy != NULL, FALSE);
+  pp = priority_policy(policy, priority);
+  if (pp->night_start_min == pp->night_end_min)
+    return FALSE;
+  dt = g_date_time_new_from_unix_local(now);
+  if (dt == NULL)
+    return FALSE;
+  /* The windows that started yesterday, today and tomorrow: the first one
+   * that has not ended yet (a window may wrap midnight). */
+  for (gint day = -1; day <= 1; day++) {
+    gint64 s = local_at(dt, day, pp->night_start_min);
+    gint64 e =
+        local_at(dt, pp->night_end_min > pp->night_start_min ? day : day + 1, pp->night_end_min);
+
+    if (s == 0 || e <= s || e <= now)
+      continue;
+    if (start != NULL)
+      *start = s;
+    if (end != NULL)
+      *end = e;
+    return TRUE;
+  }
+  return FALSE;
 }

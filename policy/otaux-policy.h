@@ -77,6 +77,10 @@ typedef struct {
   gint quiet_start_min;
   gint quiet_end_min;
   gboolean quiet_notify; /* notifies inside its quiet hours; FALSE: waits for their end */
+  /* The night window of "Install tonight" (minutes of the day; start ==
+   * end: the choice is not offered for this priority). */
+  gint night_start_min;
+  gint night_end_min;
 } OtauxPriorityPolicy;
 
 typedef struct {
@@ -158,5 +162,10 @@ gboolean otaux_policy_may_interrupt(const OtauxPolicy *policy, OtauxPriority pri
 /* Whether an offer of @priority may show anything at @when: only
  * quiet-notify="no" inside its quiet hours holds its notifications back. */
 gboolean otaux_policy_may_notify(const OtauxPolicy *policy, OtauxPriority priority, gint64 when);
+
+/* The night window of "Install tonight" for @priority: the one @now is
+ * inside, else the next one to start; FALSE when the priority has none. */
+gboolean otaux_policy_night_window(const OtauxPolicy *policy, OtauxPriority priority, gint64 now,
+                                   gint64 *start, gint64 *end);
 
 G_END_DECLS

@@ -303,6 +303,44 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("{name} will be installed {when}, but only if the charger is plugged in."), NULL,
     "when! time date duration " OFFER, BODY },
 
+  /* Install tonight (issue 18 item 1): the night window, then the morning question */
+  /* TRANSLATORS: button of the install question: install during the night, while the device
+     charges and nobody uses it (between 01:00 and 05:00 by default). Short. */
+  { "install.tonight", N_("Install tonight"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: button of the restart question: restart (to finish the update) during the
+     night, while the device charges and nobody uses it. Short. */
+  { "restart.tonight", N_("Restart tonight"), NULL, OFFER, LABEL },
+  /* TRANSLATORS: title after "Install tonight": the update waits for the night. */
+  { "tonight.title", N_("Installing tonight"), NULL, "time " OFFER, TITLE },
+  { "tonight.body",
+    /* TRANSLATORS: body after "Install tonight"; {time} is when the night window starts
+       ("01:00"); {name} the package name: "Contoso Phone OS installs tonight from 01:00, once
+       the device is charging and not in use. Leave the charger plugged in." */
+    N_("{name} installs tonight from {time}, once the device is charging and not in use. Leave "
+       "the charger plugged in."),
+    NULL, "time! date " OFFER, BODY },
+  /* TRANSLATORS: title of the morning question: the update could not be installed during the
+     night (the body says why). Short. */
+  { "tonight.missed.title", N_("Not installed last night"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: a line of the morning question: why the night install did not happen. */
+  { "tonight.missed.charger", N_("Couldn't install last night: the charger was not plugged in."),
+    NULL, OFFER, BODY },
+  /* TRANSLATORS: a line of the morning question: the device was in use (neither idle nor
+     locked) all through the night window. */
+  { "tonight.missed.in-use", N_("Couldn't install last night: the device was in use."), NULL, OFFER,
+    BODY },
+  /* TRANSLATORS: a line of the morning question: another program (a backup, a download) did
+     not let the device restart. */
+  { "tonight.missed.blocked",
+    N_("Couldn't install last night: another program did not allow a restart."), NULL, OFFER,
+    BODY },
+  /* TRANSLATORS: a line of the morning question: the device was off (or the updates service
+     did not run) during the night window. */
+  { "tonight.missed.off", N_("Couldn't install last night: the device was off."), NULL, OFFER,
+    BODY },
+  /* TRANSLATORS: button of the morning question: try the night install again tonight. Short. */
+  { "tonight.again", N_("Try again tonight"), NULL, OFFER, LABEL },
+
   /* delayed: the restart comes soon */
   /* TRANSLATORS: title of a reminder some hours before the scheduled restart. */
   { "reminder.title", N_("Restart coming up"), NULL, "time countdown " OFFER, TITLE },

@@ -386,8 +386,8 @@ int otauxctl_cmd_answer(int argc, char **argv)
   otauxctl_set_short_option(entries, "reboot-at", 'r');
   int rc = otauxctl_parse_options(entries,
                                   "CHOICE is one of the ids in the offer's Prompt choices:\n"
-                                  "accept, cancel, later, wifi (download on Wi-Fi)\n"
-                                  "or delay-reboot (with --reboot-at).",
+                                  "accept, cancel, later, wifi (download on Wi-Fi),\n"
+                                  "tonight (install tonight) or delay-reboot (with --reboot-at).",
                                   &argc, &argv, 2, 2);
   if (rc >= 0)
     return rc;

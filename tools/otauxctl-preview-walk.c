@@ -554,6 +554,7 @@ static GVariant *package(PreviewWalk *w, OtauxPriority pri, gboolean forced)
 }
 
 static gboolean walk_restart(PreviewWalk *w, OtauxPriority pri, const char *prefix, GError **error);
+static gboolean walk_tonight(PreviewWalk *w, OtauxPriority pri, const char *prefix, GError **error);
 
 static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
 {
@@ -605,7 +606,51 @@ static gboolean walk_priority(PreviewWalk *w, OtauxPriority pri, GError **error)
                                            "'acme-tablet'"),
                    error) &&
          screen(w, &st, b, priority, prefix, "result-failure", KINDS("result"), error) &&
-         call_void(w, b, "Withdraw", NULL, error) && walk_restart(w, pri, prefix, error);
+         call_void(w, b, "Withdraw", NULL, error) && walk_restart(w, pri, prefix, error) &&
+         walk_tonight(w, pri, prefix, error);
+}
+
+/* Install tonight (issue 18 item 1): the choice, the waiting screen, then
+ * the night passes (the preview's agent sees no charger: nothing on its
+ * system bus) and the morning question says why. */
+static gboolean walk_tonight(PreviewWalk *w, OtauxPriority pri, const char *prefix, GError **error)
+{
+  const char *priority = otaux_priority_to_string(pri);
+  g_autofree char *id = g_strdup_printf("otaux-preview-%s-tonight", priority);
+  g_autofree char *d = NULL;
+  g_autoptr(GVariant) prompt = NULL;
+  gint64 start = 0, end = 0;
+  GVariantBuilder b;
+  Step st;
+
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add(&b, "{sv}", "id", g_variant_new_string(id));
+  g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string("Contoso Phone OS"));
+  g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string("2.3.0"));
+  g_variant_builder_add(&b, "{sv}", "priority", g_variant_new_string(priority));
+  g_variant_builder_add(&b, "{sv}", "state", g_variant_new_uint32(40));
+  g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(TRUE));
+  w->clock = 0;
+  if (!set_time(w, real_now(), error) || (d = offer(w, g_variant_builder_end(&b), error)) == NULL)
+    return FALSE;
+  prompt = get_prompt(w, d);
+  if (!has_choice(prompt, "tonight") ||
+      !otaux_policy_night_window(w->policy, pri, w->clock, &start, &end)) {
+    g_print("  (the policy offers no night window for %s priority)\n", priority);
+    return call_void(w, d, "Withdraw", NULL, error);
+  }
+  st = step(w);
+  if (!call_void(w, d, "Answer", answer_args("tonight", 0), error) ||
+      !screen(w, &st, d, priority, prefix, "tonight", KINDS("delayed"), error))
+    return FALSE;
+  /* inside the window nothing is ready (no UPower, no logind here), it ends
+   * unused; the question comes back in the morning (at most 12 hours later) */
+  st = step(w);
+  if (!set_time(w, start, error) || !set_time(w, end, error) ||
+      !set_time(w, end + 12 * 3600, error) ||
+      !screen(w, &st, d, priority, prefix, "tonight-missed", KINDS("install"), error))
+    return FALSE;
+  return call_void(w, d, "Withdraw", NULL, error);
 }
 
 /* An update that restarts (issue 16): installed already, the restart

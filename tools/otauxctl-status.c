@@ -14,6 +14,9 @@ static const struct {
   { "cellular", "cellular", "cellular-source" },
   { "battery", "battery-percent", "battery-source" },
   { "on battery", "on-battery", "on-battery-source" },
+  /* what "Install tonight" waits for (logind) */
+  { "session idle", "session-idle", "session-idle-source" },
+  { "restart blocked", "restart-blocked", "restart-blocked-source" },
 };
 
 static void print_device(GVariant *device, gboolean json)

@@ -425,6 +425,41 @@ static void test_installing_inhibited(void **state)
   assert_int_equal(otaux_agent_lookup(f->agent, 1)->phase, OTAUX_PHASE_FINISHED);
 }
 
+/* "Install tonight": charging, idle or locked, nothing blocks; unknown is no. */
+static void test_tonight_misses(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  OtauxSystemFacts sys = { 0 };
+  OtauxDeviceFacts d;
+
+  (void)state;
+  otaux_device_merge(NULL, NULL, p->device_trust, &d);
+  assert_int_equal(otaux_device_tonight_misses(&d, p),
+                   OTAUX_TONIGHT_MISS_CHARGER | OTAUX_TONIGHT_MISS_IN_USE);
+  sys.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY |
+              1u << OTAUX_DEVICE_SESSION_IDLE | 1u << OTAUX_DEVICE_RESTART_BLOCKED;
+  sys.battery_present = TRUE;
+  sys.battery_percent = 80;
+  sys.session_idle = TRUE;
+  otaux_device_merge(&sys, NULL, p->device_trust, &d);
+  assert_int_equal(d.source[OTAUX_DEVICE_SESSION_IDLE], OTAUX_DEVICE_SOURCE_SYSTEM);
+  assert_int_equal(otaux_device_tonight_misses(&d, p), 0);
+  sys.on_battery = TRUE;
+  sys.restart_blocked = TRUE;
+  otaux_device_merge(&sys, NULL, p->device_trust, &d);
+  assert_true(d.restart_blocked);
+  assert_int_equal(otaux_device_tonight_misses(&d, p),
+                   OTAUX_TONIGHT_MISS_CHARGER | OTAUX_TONIGHT_MISS_BLOCKED);
+  /* on mains, but below the battery line: the charger reason too */
+  sys.on_battery = FALSE;
+  sys.restart_blocked = FALSE;
+  sys.battery_percent = 5;
+  otaux_device_merge(&sys, NULL, p->device_trust, &d);
+  assert_int_equal(otaux_device_tonight_misses(&d, p), OTAUX_TONIGHT_MISS_CHARGER);
+  assert_string_equal(otaux_device_fact_to_string(OTAUX_DEVICE_SESSION_IDLE), "session-idle");
+  assert_string_equal(otaux_device_fact_to_string(OTAUX_DEVICE_RESTART_BLOCKED), "restart-blocked");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -432,6 +467,7 @@ int main(void)
     cmocka_unit_test(test_merge_rows),
     cmocka_unit_test(test_merge_facts_apart),
     cmocka_unit_test(test_battery_line),
+    cmocka_unit_test(test_tonight_misses),
     cmocka_unit_test_setup_teardown(test_live_roaming, setup, teardown),
     cmocka_unit_test_setup_teardown(test_live_roaming_policy, setup, teardown),
     cmocka_unit_test_setup_teardown(test_low_battery_holds_install, setup, teardown),

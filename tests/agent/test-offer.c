@@ -724,8 +724,9 @@ static void test_ask_restart(void **state)
   assert_int_equal(o->ready_at, T0 + 100);
   choices = otaux_offer_allowed_choices(o, policy, T0 + 100);
   assert_string_equal(choices[0], "accept");
-  assert_string_equal(choices[1], "delay-reboot");
-  assert_string_equal(choices[2], "cancel");
+  assert_string_equal(choices[1], "tonight"); /* the restart question too (issue 18 item 1) */
+  assert_string_equal(choices[2], "delay-reboot");
+  assert_string_equal(choices[3], "cancel");
   assert_int_equal(
       otaux_offer_delay_limit(o, policy, T0 + 100),
       MIN(T0 + 100 + (gint64)policy->max_total_delay_s,
@@ -862,11 +863,175 @@ static void test_copy_and_diff(void **state)
   otaux_offer_free(NULL);
 }
 
+/* "Install tonight" (issue 18 item 1): the night window of the policy, the
+ * conditions inside it, the morning question. TZ-independent: the window
+ * is asked of the policy. */
+static void see(OtauxOffer *o, const OtauxPolicy *p, gboolean charging, gboolean idle,
+                gboolean blocked)
+{
+  OtauxSystemFacts f = { 0 };
+
+  f.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_SESSION_IDLE |
+            1u << OTAUX_DEVICE_RESTART_BLOCKED;
+  f.on_battery = !charging;
+  f.session_idle = idle;
+  f.restart_blocked = blocked;
+  otaux_offer_see_device(o, &f, p);
+}
+
+static void test_install_tonight(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, p);
+  g_autoptr(OtauxOffer) missed = make(S_READY, p);
+  g_autoptr(OtauxOffer) off = make(S_READY, p);
+  g_autoptr(GError) error = NULL;
+  const char *const *c;
+  gint64 s = 0, e = 0;
+
+  (void)state;
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_MEDIUM, T0, &s, &e));
+  if (s <= T0)
+    s = T0 + 1; /* T0 inside the window: from now on */
+  c = otaux_offer_allowed_choices(o, p, T0);
+  assert_int_equal(g_strv_length((char **)c), 4);
+  assert_string_equal(c[0], "accept");
+  assert_string_equal(c[1], "tonight");
+  assert_string_equal(c[2], "delay-reboot");
+  assert_string_equal(c[3], "cancel");
+
+  /* the decision is a delay to the window's start */
+  assert_true(otaux_offer_answer(o, p, "tonight", 0, T0, NULL));
+  assert_int_equal(o->phase, OTAUX_PHASE_DELAYED);
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  assert_int_equal(o->reason, OTAUX_REASON_USER);
+  assert_int_equal(o->reboot_at, s);
+  assert_int_equal(o->tonight_start, s);
+  assert_int_equal(o->tonight_end, e);
+  assert_int_equal(o->n_delays, 1);
+  assert_int_equal(otaux_offer_next_wakeup(o, p, T0), s);
+  assert_false(g_strv_contains(otaux_offer_allowed_choices(o, p, T0), "tonight"));
+  /* the clock alone, before the window: nothing */
+  assert_false(otaux_offer_tick(o, p, s - 1));
+  /* inside it, nobody said anything: it waits and knows why */
+  assert_true(otaux_offer_tick(o, p, s));
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  assert_int_equal(o->tonight_missed, OTAUX_TONIGHT_MISS_CHARGER | OTAUX_TONIGHT_MISS_IN_USE);
+  assert_false(otaux_offer_tick(o, p, s + 10));
+  assert_int_equal(otaux_offer_next_wakeup(o, p, s + 10), e);
+  /* charging and idle, but another program blocks a restart */
+  see(o, p, TRUE, TRUE, TRUE);
+  assert_true(otaux_offer_tick(o, p, s + 20));
+  assert_int_equal(o->decision, OTAUX_DECISION_DELAY_REBOOT);
+  assert_int_equal(o->tonight_missed, OTAUX_TONIGHT_MISS_BLOCKED);
+  /* nothing blocks: accepted, reason scheduled, at the window's start time */
+  see(o, p, TRUE, TRUE, FALSE);
+  assert_true(otaux_offer_tick(o, p, s + 30));
+  assert_int_equal(o->decision, OTAUX_DECISION_ACCEPT);
+  assert_int_equal(o->reason, OTAUX_REASON_SCHEDULED);
+  assert_int_equal(o->decided_in, OTAUX_PHASE_DELAYED);
+  assert_int_equal(o->reboot_at, s);
+  assert_int_equal(o->tonight_end, 0);
+  assert_true(otaux_offer_set_state(o, OTAUX_FUMO_UPDATING, 0, 0, s + 40, NULL));
+
+  /* the charger stays out all night: no decision, a new question */
+  assert_true(otaux_offer_answer(missed, p, "tonight", 0, T0, NULL));
+  see(missed, p, FALSE, TRUE, FALSE);
+  assert_true(otaux_offer_tick(missed, p, s + 60));
+  assert_int_equal(missed->tonight_missed, OTAUX_TONIGHT_MISS_CHARGER);
+  assert_true(otaux_offer_tick(missed, p, e));
+  assert_int_equal(missed->phase, OTAUX_PHASE_READY);
+  assert_int_equal(missed->decision, OTAUX_DECISION_NONE);
+  assert_int_equal(missed->reason, OTAUX_REASON_NONE);
+  assert_int_equal(missed->reboot_at, 0);
+  assert_int_equal(missed->tonight_missed, OTAUX_TONIGHT_MISS_CHARGER);
+  /* asked in the morning (delay morning, 07:00), not at the window's end */
+  if (missed->later_until > 0) {
+    assert_true(missed->later_until > e);
+    assert_string_equal(otaux_offer_held(missed, p, e), "later");
+    assert_null(otaux_offer_allowed_choices(missed, p, e)[0]);
+    assert_true(otaux_offer_tick(missed, p, missed->later_until));
+  }
+  /* install now, tonight again, or later: no skip */
+  c = otaux_offer_allowed_choices(missed, p, e + 4 * HOUR);
+  assert_int_equal(g_strv_length((char **)c), 3);
+  assert_string_equal(c[0], "accept");
+  assert_string_equal(c[1], "tonight");
+  assert_string_equal(c[2], "delay-reboot");
+  assert_false(otaux_offer_answer(missed, p, "cancel", 0, e + 4 * HOUR, &error));
+  g_assert_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED);
+  g_clear_error(&error);
+  assert_true(otaux_offer_answer(missed, p, "tonight", 0, e + 4 * HOUR, NULL));
+  assert_int_equal(missed->tonight_missed, 0);
+  assert_true(missed->tonight_start > e);
+  assert_int_equal(missed->n_delays, 2);
+
+  /* the agent did not run in the window: the morning question says so */
+  assert_true(otaux_offer_answer(off, p, "tonight", 0, T0, NULL));
+  assert_true(otaux_offer_tick(off, p, e + 1));
+  assert_int_equal(off->phase, OTAUX_PHASE_READY);
+  assert_int_equal(off->tonight_missed, OTAUX_TONIGHT_MISS_OFF);
+}
+
+/* Where "tonight" is not offered: a priority without a window, a forced
+ * offer, a delay limit before the window, and the download question. */
+static void test_install_tonight_not_offered(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  g_autoptr(OtauxPolicy) none = otaux_policy_new_default();
+  g_autoptr(OtauxPolicy) tight = otaux_policy_new_default();
+  g_autoptr(OtauxOffer) o = make(S_READY, p);
+  g_autoptr(OtauxOffer) forced = make(S_FORCED, p);
+  g_autoptr(OtauxOffer) offered = make(S_OFFERED, p);
+  g_autoptr(GError) error = NULL;
+  gint64 s = 0;
+
+  (void)state;
+  none->priority[OTAUX_PRIORITY_MEDIUM].night_start_min = 0;
+  none->priority[OTAUX_PRIORITY_MEDIUM].night_end_min = 0;
+  assert_false(otaux_policy_night_window(none, OTAUX_PRIORITY_MEDIUM, T0, NULL, NULL));
+  assert_false(g_strv_contains(otaux_offer_allowed_choices(o, none, T0), "tonight"));
+  assert_false(otaux_offer_answer(o, none, "tonight", 0, T0, &error));
+  g_assert_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED);
+  assert_int_equal(o->phase, OTAUX_PHASE_READY);
+
+  assert_false(g_strv_contains(otaux_offer_allowed_choices(forced, p, T0), "tonight"));
+  assert_false(g_strv_contains(otaux_offer_allowed_choices(offered, p, T0), "tonight"));
+
+  /* below the battery line: no "install now", but the night (with the charger) is offered */
+  {
+    g_autoptr(OtauxOffer) low = make(S_READY, p);
+    OtauxSystemFacts f = { 0 };
+    const char *const *c;
+
+    f.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY;
+    f.on_battery = TRUE;
+    f.battery_present = TRUE;
+    f.battery_percent = 12;
+    otaux_offer_see_device(low, &f, p);
+    c = otaux_offer_allowed_choices(low, p, T0);
+    assert_int_equal(g_strv_length((char **)c), 3);
+    assert_string_equal(c[0], "tonight");
+    assert_string_equal(c[1], "delay-reboot");
+    assert_string_equal(c[2], "cancel");
+  }
+
+  /* the latest reboot comes before the window starts */
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_MEDIUM, T0, &s, NULL));
+  if (s > T0 + 60) {
+    tight->max_total_delay_s = (guint)(s - T0 - 30);
+    assert_false(g_strv_contains(otaux_offer_allowed_choices(o, tight, T0), "tonight"));
+    assert_true(g_strv_contains(otaux_offer_allowed_choices(o, tight, T0), "delay-reboot"));
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_transition_table),
     cmocka_unit_test(test_wait_for_wifi),
+    cmocka_unit_test(test_install_tonight),
+    cmocka_unit_test(test_install_tonight_not_offered),
     cmocka_unit_test(test_refusal_messages),
     cmocka_unit_test(test_start_phase_from_spec_state),
     cmocka_unit_test(test_silent_and_forced_accepted_at_once),

@@ -270,10 +270,12 @@ static void test_install(void **state)
   assert_string_equal(p->title, "Ready to install Phone OS 2.0");
   assert_string_equal(p->body, "Installing restarts the device. It takes about 5\u00a0minutes.");
   assert_string_equal(p->details, "");
-  assert_int_equal(p->choices->len, 3);
+  /* "Install tonight" next to "Install later" (issue 18 item 1) */
+  assert_int_equal(p->choices->len, 4);
   assert_choice(p, 0, "accept", "Install now");
-  assert_choice(p, 1, "delay-reboot", "Install later");
-  assert_choice(p, 2, "cancel", "Skip this update");
+  assert_choice(p, 1, "tonight", "Install tonight");
+  assert_choice(p, 2, "delay-reboot", "Install later");
+  assert_choice(p, 3, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
   assert_true(p->needs_reboot);
   assert_int_equal(p->delay_max, T0 + 7 * 24 * HOUR);
@@ -582,10 +584,11 @@ static void test_restart_question(void **state)
   assert_string_equal(p->title, "Restart to finish updating Phone OS");
   assert_string_equal(p->body, "Phone OS 2.0 is installed and takes effect when the device "
                                "restarts. Save your work first.");
-  assert_int_equal(p->choices->len, 3);
+  assert_int_equal(p->choices->len, 4);
   assert_choice(p, 0, "accept", "Restart now");
-  assert_choice(p, 1, "delay-reboot", "Restart later");
-  assert_choice(p, 2, "cancel", "Skip this update");
+  assert_choice(p, 1, "tonight", "Restart tonight");
+  assert_choice(p, 2, "delay-reboot", "Restart later");
+  assert_choice(p, 3, "cancel", "Skip this update");
   assert_string_equal(p->suggested, "accept");
   assert_true(p->delay_max > T0);
   assert_true(p->delay_options->len > 0);
@@ -879,6 +882,62 @@ static void test_none(void **state)
   assert_string_equal(otaux_prompt_kind_to_string(OTAUX_PROMPT_FINAL_WARNING), "final-warning");
 }
 
+/* "Install tonight" (issue 18 item 1): the quiet waiting prompt, then the
+ * morning question with one line per reason and "Try again tonight". */
+static void test_install_tonight(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_HIGH, T0);
+  g_autoptr(OtauxPrompt) waiting = NULL;
+  g_autoptr(OtauxPrompt) morning = NULL;
+  g_autoptr(OtauxPrompt) both = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *body = NULL;
+  gint64 end;
+
+  assert_true(otaux_offer_answer(o, f->policy, "tonight", 0, T0, NULL));
+  end = o->tonight_end;
+  waiting = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(waiting->kind, OTAUX_PROMPT_DELAYED);
+  assert_string_equal(waiting->title, "Installing tonight");
+  start = otaux_strings_format_clock(f->strings, o->tonight_start, "format.time");
+  body = g_strdup_printf("Phone OS installs tonight from %s, once the device is charging and not "
+                         "in use. Leave the charger plugged in.",
+                         start);
+  assert_string_equal(waiting->body, body);
+  /* no countdown to a time: the device decides when */
+  assert_int_equal(waiting->deadline, 0);
+  assert_int_equal(waiting->urgency, OTAUX_URGENCY_LOW);
+  assert_false(waiting->sound);
+  assert_true(otaux_prompt_has_choice(waiting, "accept"));
+  assert_false(otaux_prompt_has_choice(waiting, "tonight"));
+  /* not even a final warning at the window's start */
+  g_clear_pointer(&waiting, otaux_prompt_free);
+  waiting = otaux_prompt_build(o, f->policy, f->strings, o->tonight_start);
+  assert_int_equal(waiting->kind, OTAUX_PROMPT_DELAYED);
+
+  /* the window passes: the charger was out */
+  assert_true(otaux_offer_tick(o, f->policy, o->tonight_start + 60));
+  assert_true(otaux_offer_tick(o, f->policy, end));
+  o->later_until = 0; /* the morning has come */
+  morning = otaux_prompt_build(o, f->policy, f->strings, end + 3 * HOUR);
+  assert_int_equal(morning->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(morning->title, "Not installed last night");
+  assert_string_equal(morning->body,
+                      "Couldn't install last night: the charger was not plugged in.\n"
+                      "Couldn't install last night: the device was in use.");
+  assert_int_equal(morning->choices->len, 3);
+  assert_choice(morning, 0, "accept", "Install now");
+  assert_choice(morning, 1, "tonight", "Try again tonight");
+  assert_choice(morning, 2, "delay-reboot", "Install later");
+
+  /* one line per reason */
+  o->tonight_missed = OTAUX_TONIGHT_MISS_BLOCKED;
+  both = otaux_prompt_build(o, f->policy, f->strings, end + 3 * HOUR);
+  assert_string_equal(both->body,
+                      "Couldn't install last night: another program did not allow a restart.");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -907,6 +966,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restarting_and_finishing, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restart_question, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_install_tonight, setup, teardown),
     cmocka_unit_test_setup_teardown(test_equal, setup, teardown),
     cmocka_unit_test_setup_teardown(test_none, setup, teardown),
   };

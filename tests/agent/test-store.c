@@ -150,6 +150,9 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_int_equal(a->bytes_total, b->bytes_total);
   assert_int_equal(a->charge_ok, b->charge_ok);
   assert_int_equal(a->wait_wifi, b->wait_wifi);
+  assert_int_equal(a->tonight_start, b->tonight_start);
+  assert_int_equal(a->tonight_end, b->tonight_end);
+  assert_int_equal(a->tonight_missed, b->tonight_missed);
   assert_int_equal(a->phase, b->phase);
   assert_int_equal(a->decision, b->decision);
   assert_int_equal(a->reason, b->reason);
@@ -254,6 +257,9 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_int64(kf, "offer", "later-until", o->later_until);
   g_key_file_set_boolean(kf, "offer", "charge-ok", o->charge_ok);
   g_key_file_set_boolean(kf, "offer", "wait-wifi", o->wait_wifi);
+  g_key_file_set_int64(kf, "offer", "tonight-start", o->tonight_start);
+  g_key_file_set_int64(kf, "offer", "tonight-end", o->tonight_end);
+  g_key_file_set_uint64(kf, "offer", "tonight-missed", o->tonight_missed);
   g_key_file_set_string(kf, "offer", "instruction", o->instruction != NULL ? o->instruction : "");
   g_key_file_set_string(kf, "offer", "step", o->step != NULL ? o->step : "");
   g_key_file_set_string(kf, "offer", "finish-message",
@@ -294,6 +300,10 @@ static void test_serialize_matches_keyfile(void **state)
     o->spec.size = i % 2 == 0 ? G_MAXUINT64 : i;
     o->charge_ok = i % 2;
     o->wait_wifi = i % 3 == 0;
+    /* "Install tonight": the window, or why the last one passed unused */
+    o->tonight_start = i % 4 == 0 ? 1700000000 + (gint64)i : 0;
+    o->tonight_end = o->tonight_start != 0 ? o->tonight_start + 4 * 3600 : 0;
+    o->tonight_missed = i % 4 == 2 ? (guint)(i % 15) + 1 : 0;
     ours = otaux_store_serialize(o, &ours_len);
     theirs = keyfile_serialize(o, &theirs_len);
     assert_string_equal(ours, theirs);

@@ -98,7 +98,8 @@ class Case:
         self.bridge.log.wait('installed; fwupd needs a restart: asking the person', 10)
         p = self.agent.prop(path, 'Prompt')
         assert asked(p), p
-        assert [c[0] for c in p['choices']] == ['accept', 'delay-reboot', 'cancel'], p['choices']
+        assert [c[0] for c in p['choices']] == ['accept', 'tonight', 'delay-reboot', 'cancel'], \
+            p['choices']
         assert self.agent.prop(path, 'Phase') == 'ready'
         assert self.agent.offers() == [path]  # the same offer, re-offered
         assert self.world.reboots == [], f'Reboot before the person answered: {self.world.reboots}'

@@ -134,6 +134,44 @@ static void test_quiet_hours(void **state)
   assert_true(otaux_policy_may_notify(p, OTAUX_PRIORITY_MEDIUM, midnight + 3600));
 }
 
+/* The night window of "Install tonight": 01:00-05:00 by default, per
+ * priority; the one now is inside, else the next; equal ends: none. */
+static void test_night_window(void **state)
+{
+  g_autoptr(OtauxPolicy) p = otaux_policy_new_default();
+  /* 2026-01-15 00:00 UTC; the tests run with TZ=UTC */
+  const gint64 midnight = 1768435200;
+  gint64 s = 0, e = 0;
+
+  for (guint i = 0; i < OTAUX_N_PRIORITIES; i++) {
+    assert_int_equal(p->priority[i].night_start_min, 60);
+    assert_int_equal(p->priority[i].night_end_min, 5 * 60);
+  }
+  /* before it, inside it, after it (tomorrow's) */
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_LOW, midnight, &s, &e));
+  assert_int_equal(s, midnight + 3600);
+  assert_int_equal(e, midnight + 5 * 3600);
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_LOW, midnight + 2 * 3600, &s, &e));
+  assert_int_equal(s, midnight + 3600);
+  assert_int_equal(e, midnight + 5 * 3600);
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_LOW, midnight + 5 * 3600, &s, &e));
+  assert_int_equal(s, midnight + 25 * 3600);
+  assert_int_equal(e, midnight + 29 * 3600);
+  /* a window across midnight: 23:00-06:00 */
+  p->priority[OTAUX_PRIORITY_HIGH].night_start_min = 23 * 60;
+  p->priority[OTAUX_PRIORITY_HIGH].night_end_min = 6 * 60;
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_HIGH, midnight + 12 * 3600, &s, &e));
+  assert_int_equal(s, midnight + 23 * 3600);
+  assert_int_equal(e, midnight + 30 * 3600);
+  assert_true(otaux_policy_night_window(p, OTAUX_PRIORITY_HIGH, midnight + 3600, &s, &e));
+  assert_int_equal(s, midnight - 3600);
+  assert_int_equal(e, midnight + 6 * 3600);
+  /* none for medium */
+  p->priority[OTAUX_PRIORITY_MEDIUM].night_start_min = 0;
+  p->priority[OTAUX_PRIORITY_MEDIUM].night_end_min = 0;
+  assert_false(otaux_policy_night_window(p, OTAUX_PRIORITY_MEDIUM, midnight, &s, &e));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -143,6 +181,7 @@ int main(void)
     cmocka_unit_test(test_priority_names),
     cmocka_unit_test(test_presentation_and_urgency_names),
     cmocka_unit_test(test_quiet_hours),
+    cmocka_unit_test(test_night_window),
   };
   g_setenv("TZ", "UTC", TRUE);
   tzset();

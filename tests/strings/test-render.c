@@ -212,6 +212,12 @@ static void test_every_text(void **state)
   if (!has_line(all, "result/", "/451/body") || !has_line(all, "result/", "/452/body") ||
       !has_line(all, "result/", "/100/body"))
     g_string_append(missing, "results 451, 452 (client-vendor), 100 (unknown)\n");
+  /* Install tonight (issue 18 item 1): the waiting screen and the morning question */
+  if (!has_line(all, "install/", "/no-duration/choice.tonight") ||
+      !has_line(all, "delayed/", "/tonight/title") ||
+      !has_line(all, "install/", "/tonight-missed/body") ||
+      !has_line(all, "install/", "/tonight-missed/choice.tonight"))
+    g_string_append(missing, "install tonight: the choice, the waiting and morning screens\n");
   assert_true(g_strv_length((char **)words) >= 15);
   /* a day of the month has no leading zero: "Saturday 7 March", not "07" (issue 18) */
   {

@@ -167,7 +167,8 @@ def test_otauxctl_status(ctx):
     lines = [' '.join(line.split()) for line in out.splitlines()]
     for want in ('roaming yes (from system)', 'metered yes (from updater)',
                  'cellular no (from none)', 'battery 42 % (from system)',
-                 'on battery yes (from system)', 'power-off allowed'):
+                 'on battery yes (from system)', 'session idle no (from none)',
+                 'restart blocked no (from none)', 'power-off allowed'):
         assert want in lines, (want, out)
     del mm
 

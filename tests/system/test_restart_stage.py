@@ -275,7 +275,8 @@ def check_restart_question(ctx, path):
     assert p['title'] == RESTART_Q, p
     assert p['body'] == ('Phone OS 2.0 is installed and takes effect when the device restarts. '
                          'Save your work first.'), p
-    assert p['choices'] == [['accept', 'Restart now'], ['delay-reboot', 'Restart later'],
+    assert p['choices'] == [['accept', 'Restart now'], ['tonight', 'Restart tonight'],
+                            ['delay-reboot', 'Restart later'],
                             ['cancel', 'Skip this update']], p['choices']
     assert p['suggested'] == 'accept', p
     assert p['delay-max'] > 0 and len(p['delay-options']) > 0, p

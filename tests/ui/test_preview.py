@@ -34,7 +34,7 @@ OTAUXCTL, ARTIFACTS, SRC = (os.path.abspath(a) for a in sys.argv[1:4])
 
 KINDS = ['download', 'progress', 'install', 'delayed', 'reminder', 'final-warning',
          'pending', 'installing', 'result-success', 'forced', 'result-failure',
-         'restart', 'restarting', 'finishing']
+         'restart', 'restarting', 'finishing', 'tonight', 'tonight-missed']
 DEFAULT = {'low': 'notification', 'medium': 'actions', 'high': 'popup'}
 
 AR_CATALOG = '''<?xml version="1.0" encoding="UTF-8"?>
@@ -197,11 +197,26 @@ def main():
                                 'info:'], capture_output=True, text=True)
         assert int(plain.stdout or 0) <= 2, 'a notification without buttons has a caption'
 
+    def tonight_screens():
+        # Install tonight (issue 18 item 1): the choice, the waiting screen, the morning question
+        for p, how in DEFAULT.items():
+            install = en.screen('%s-%s-install.png' % (p, how))
+            waiting = en.screen('%s-%s-tonight.png' % (p, how))
+            morning = en.screen('%s-%s-tonight-missed.png' % (p, how))
+            assert waiting['kind'] == 'delayed' and waiting['title'] == 'Installing tonight', waiting
+            assert morning['kind'] == 'install', morning
+            assert morning['title'] == 'Not installed last night', morning
+            assert "Couldn't install last night: the charger was not plugged in." in \
+                morning['body'], morning
+            assert ['tonight', 'Install tonight'] in install['choices'], install
+            assert ['tonight', 'Try again tonight'] in morning['choices'], morning
+        assert de.screen('high-popup-tonight.png')['title'] == 'Installation heute Nacht'
+
     def quiet_walked_after_them():
         assert 'quiet hours for low priority' in quiet.output, quiet.output
         assert quiet.screen('low-notification-delayed.png')['title'], quiet.index
 
-    tests = [en, de, ar, popup, quiet, quiet_walked_after_them, picker_and_captions, de_translated, ar_right_to_left, medium_popup_differs,
+    tests = [en, de, ar, popup, quiet, quiet_walked_after_them, tonight_screens, picker_and_captions, de_translated, ar_right_to_left, medium_popup_differs,
              states_locale]
     print('1..%d' % len(tests), flush=True)
     failed = 0
