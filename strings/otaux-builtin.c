@@ -86,15 +86,28 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* xgettext:no-c-format */
   { "format.date-time", N_("%a %-d %b %H:%M"), NULL, "", FORMAT },
   /* TRANSLATORS: {when} for a restart later today; {time} is a time of day ("22:00"):
-     "The device restarts at 22:00 to install Contoso Phone OS." */
-  { "when.today", N_("at {time}"), NULL, "time!", VALUE },
+     "The device restarts at 22:00 to install Contoso Phone OS". The count that picks the
+     plural form is the hour (0-23), for languages whose words follow it (Spanish "a la
+     01:30", "a las 22:00"); give the same text twice when yours does not. */
+  { "when.today", NP_("at {time}", "at {time}"), "time!", VALUE },
   /* TRANSLATORS: {when} for a restart tomorrow; {time} is a time of day ("07:00"):
-     "The device restarts tomorrow at 07:00 to install Contoso Phone OS." */
-  { "when.tomorrow", N_("tomorrow at {time}"), NULL, "time!", VALUE },
+     "The device restarts tomorrow at 07:00 to install Contoso Phone OS". The count is the
+     hour, as for "at {time}". */
+  { "when.tomorrow", NP_("tomorrow at {time}", "tomorrow at {time}"), "time!", VALUE },
   /* TRANSLATORS: {when} for a restart on another day; {date} is a weekday and date from
      format.date ("Tuesday 17 March"), {time} a time of day ("22:00"): "The device restarts
-     on Tuesday 17 March at 22:00 to install Contoso Phone OS." */
-  { "when.other-day", N_("on {date} at {time}"), NULL, "date! time!", VALUE },
+     on Tuesday 17 March at 22:00 to install Contoso Phone OS". The count is the hour. */
+  { "when.other-day", NP_("on {date} at {time}", "on {date} at {time}"), "date! time!", VALUE },
+  /* TRANSLATORS: {by}, the latest time of a restart later today, in "Restart {by}" (the
+     picker's limit); {time} is a time of day: "Restart by 22:00". The count is the hour, as
+     for "at {time}". */
+  { "by.today", NP_("by {time}", "by {time}"), "time!", VALUE },
+  /* TRANSLATORS: {by} for a limit tomorrow: "Restart by 07:00 tomorrow". The count is the
+     hour. */
+  { "by.tomorrow", NP_("by {time} tomorrow", "by {time} tomorrow"), "time!", VALUE },
+  /* TRANSLATORS: {by} for a limit on another day; {date} from format.date ("Tuesday 17
+     March"): "Restart by 22:00 on Tuesday 17 March". The count is the hour. */
+  { "by.other-day", NP_("by {time} on {date}", "by {time} on {date}"), "date! time!", VALUE },
 
   /* offered: download it? */
   /* TRANSLATORS: title of the question whether to download an update. */
@@ -158,9 +171,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "popup.progress.bytes-left", N_("{done} of {total}, about {duration} left"), NULL,
     "done! total! duration!", VALUE },
   /* TRANSLATORS: pop-up, under "Pick a time": the latest restart the operator allows.
-     {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*):
-     "Restart tomorrow at 07:00 at the latest". */
-  { "popup.delay.latest", N_("Restart {when} at the latest"), NULL, "when!", VALUE },
+     {by} is "by 22:00", "by 07:00 tomorrow" or "by 22:00 on Tuesday 17 March" (by.*):
+     "Restart by 07:00 tomorrow". */
+  { "popup.delay.latest", N_("Restart {by}"), NULL, "by!", VALUE },
   /* TRANSLATORS: pop-up, the picker's confirm button, named by its outcome: when the device
      will restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
      (when.*): "Restart at 20:45", "Restart tomorrow at 07:00". Short (a phone button). */
@@ -170,9 +183,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      23:00", "tomorrow at 06:00" or "on Tuesday 17 March at 22:00" (when.*): "Restarting
      tomorrow at 06:00 is too late". */
   { "popup.delay.too-late", N_("Restarting {when} is too late"), NULL, "when!", VALUE },
-  /* TRANSLATORS: the same three lines for an update that needs no restart: "Install tomorrow
-     at 07:00 at the latest". */
-  { "popup.delay.latest.no-reboot", N_("Install {when} at the latest"), NULL, "when!", VALUE },
+  /* TRANSLATORS: the same three lines for an update that needs no restart: "Install by 07:00
+     tomorrow". */
+  { "popup.delay.latest.no-reboot", N_("Install {by}"), NULL, "by!", VALUE },
   /* TRANSLATORS: for an update that needs no restart: the picker's confirm button, named by
      its outcome: "Install at 20:45", "Install tomorrow at 07:00". */
   { "popup.delay.restart.no-reboot", N_("Install {when}"), NULL, "when!", VALUE },

@@ -267,6 +267,11 @@ static const Finding findings[] = {
   /* en: the forced pop-up */
   { "en", "forced/named/today/title", "Required update", NULL },
   { "en", "forced/named/today/body", "Save your work before then.", NULL },
+  /* en: "Restart on Tuesday 17 March at 22:00 at the latest" repeated "at" */
+  { "en", "popup/latest/next-week", "Restart by 22:00 on Tuesday\u00a017\u00a0March",
+    "at the latest" },
+  { "en", "popup/latest/tomorrow", "Restart by 07:00 tomorrow", "at the latest" },
+  { "en", "popup/latest/today", "Restart by 22:00", " at " },
   /* en: the skipped title, and bodies that repeat their title */
   { "en", "result/named/401/title", "Contoso Phone OS 2.1.0 was skipped", "You skipped" },
   { "en", "result/named/401/body", "Your device is unchanged.", "You skipped" },
@@ -305,6 +310,10 @@ static const Finding findings[] = {
   { "es", "download/named/roaming/choice.cancel", "Omitir esta actualización", NULL },
   { "es", "install/named/no-duration/choice.cancel", "Omitir esta actualización", NULL },
   { "es", "reminder/named/today/choice.cancel", "Omitir esta actualización", NULL },
+  /* es: "a las 01:30" */
+  { "es", "popup/restart-at/tomorrow-0130", "Reinicio mañana a la 01:30", "a las" },
+  { "es", "popup/latest/tomorrow-0130", "mañana a la 01:30", "a las" },
+  { "es", "popup/restart-at/tomorrow", "mañana a las 07:00", NULL },
   { "es", "reminder/named/today/title", "El reinicio se acerca", "próximo" },
   { "es", "install/named/5-minutes/body", "durante la instalación, que tarda", ". Tarda" },
   { "es", "installing/named/no-restart/body", "La instalación tarda", ". Tarda" },
