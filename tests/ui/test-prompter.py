@@ -663,6 +663,33 @@ def test_labels_fit_a_phone(ctx):
     assert not bad, 'labels that do not fit a 360 px button:\n' + '\n'.join(bad)
 
 
+GL_DRIVERS = ('libEGL_mesa', 'libGLX_mesa', 'swrast_dri', 'libLLVM')
+
+
+def gl_drivers_loaded(pid):
+    """The OpenGL driver libraries mapped into process pid."""
+    with open('/proc/%d/maps' % pid) as f:
+        return sorted({d for line in f for d in GL_DRIVERS if d in line})
+
+
+def test_cold_start_loads_no_gl(ctx):
+    """Issue 18 item 10: the pop-up draws with cairo and never probes OpenGL
+    (EGL, then GLX, each loading Mesa and LLVM: half of a cold pop-up's
+    time). The control: a renderer the person asks for (GSK_RENDERER=ngl)
+    is kept, and then the drivers are seen."""
+    path, serial = ctx.add(screen('download'))
+    p = ctx.start_prompter()
+    ctx.layout(serial, 'download')
+    assert gl_drivers_loaded(p.p.pid) == [], gl_drivers_loaded(p.p.pid)
+    ctx.prompter.stop()
+    p = ctx.start_prompter(env={'GSK_RENDERER': 'ngl'})
+    ctx.layout(serial, 'download')
+    loaded = gl_drivers_loaded(p.p.pid)
+    log('with GSK_RENDERER=ngl the prompter maps', loaded)
+    assert loaded, 'the control: GSK_RENDERER=ngl should load a GL driver'
+    ctx.prompter.stop()
+
+
 def test_window_icon_is_otaux_update(ctx):
     """Issue 9 A.9: the pop-up's window icon is the project's otaux-update
     (found in the source's data/icons hicolor theme, as once installed)."""
