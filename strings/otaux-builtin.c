@@ -511,9 +511,10 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
        "will be offered again later."),
     NULL, "code operator", BODY },
   { "result.410",
-    /* TRANSLATORS: result 410: the install itself failed. */
-    N_("The update could not be installed. Your device keeps its current software. Restart the "
-       "device; the update will be offered again later."),
+    /* TRANSLATORS: result 410: the install itself failed (the title says it was not
+       installed: do not repeat it). */
+    N_("Your device keeps its current software. Restart it; the update will be offered again "
+       "later."),
     NULL, "code operator", BODY },
   { "result.411",
     /* TRANSLATORS: result 411: bad download address. {operator} is a name after "contact":
