@@ -288,6 +288,7 @@ static void render_texts(GPtrArray *out, const OtauxStrings *strings, gint64 now
   g_autofree char *duration = otaux_strings_format_duration(strings, 300);
   g_autofree char *countdown = otaux_strings_format_duration(strings, 30);
   g_autofree char *when = otaux_strings_format_when(strings, local_at(now, 1, 7), now);
+  g_autofree char *by = otaux_strings_format_by(strings, local_at(now, 1, 7), now);
   g_autofree char *time = otaux_strings_format_clock(strings, local_at(now, 0, 22), "format.time");
   g_autofree char *date = otaux_strings_format_clock(strings, local_at(now, 7, 22), "format.date");
   const char *hours_kv[] = { "hours", "4", NULL };
@@ -299,6 +300,7 @@ static void render_texts(GPtrArray *out, const OtauxStrings *strings, gint64 now
                        "duration",  duration,
                        "countdown", countdown,
                        "when",      when,
+                       "by",        by,
                        "time",      time,
                        "date",      date,
                        "percent",   "40",
@@ -397,14 +399,17 @@ GPtrArray *otaux_render_all(const OtauxStrings *strings, gint64 now)
     add(out, g_strdup("popup/hide"), otaux_strings_format(strings, "popup.hide", NULL));
   }
 
-  /* The pop-up's time picker lines (ui/prompter): a time today, tomorrow, next week. */
+  /* The pop-up's time picker lines (ui/prompter): a time today, tomorrow, next week,
+   * and at one o'clock (Spanish "a la 01:30", not "a las"). */
   {
-    const gint64 times[] = { local_at(now, 0, 22), local_at(now, 1, 7), local_at(now, 7, 22) };
-    static const char *const keys[] = { "today", "tomorrow", "next-week" };
+    const gint64 times[] = { local_at(now, 0, 22), local_at(now, 1, 7), local_at(now, 7, 22),
+                             local_at(now, 1, 1) + 30 * 60 };
+    static const char *const keys[] = { "today", "tomorrow", "next-week", "tomorrow-0130" };
 
     for (gsize i = 0; i < G_N_ELEMENTS(times); i++) {
       g_autofree char *when = otaux_strings_format_when(strings, times[i], now);
-      const char *kv[] = { "when", when, NULL };
+      g_autofree char *by = otaux_strings_format_by(strings, times[i], now);
+      const char *kv[] = { "when", when, "by", by, NULL };
 
       add(out, g_strdup_printf("popup/latest/%s", keys[i]),
           otaux_strings_format(strings, "popup.delay.latest", kv));

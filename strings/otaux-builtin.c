@@ -86,15 +86,28 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* xgettext:no-c-format */
   { "format.date-time", N_("%a %-d %b %H:%M"), NULL, "", FORMAT },
   /* TRANSLATORS: {when} for a restart later today; {time} is a time of day ("22:00"):
-     "The device restarts at 22:00 to install Contoso Phone OS." */
-  { "when.today", N_("at {time}"), NULL, "time!", VALUE },
+     "The device restarts at 22:00 to install Contoso Phone OS". The count that picks the
+     plural form is the hour (0-23), for languages whose words follow it (Spanish "a la
+     01:30", "a las 22:00"); give the same text twice when yours does not. */
+  { "when.today", NP_("at {time}", "at {time}"), "time!", VALUE },
   /* TRANSLATORS: {when} for a restart tomorrow; {time} is a time of day ("07:00"):
-     "The device restarts tomorrow at 07:00 to install Contoso Phone OS." */
-  { "when.tomorrow", N_("tomorrow at {time}"), NULL, "time!", VALUE },
+     "The device restarts tomorrow at 07:00 to install Contoso Phone OS". The count is the
+     hour, as for "at {time}". */
+  { "when.tomorrow", NP_("tomorrow at {time}", "tomorrow at {time}"), "time!", VALUE },
   /* TRANSLATORS: {when} for a restart on another day; {date} is a weekday and date from
      format.date ("Tuesday 17 March"), {time} a time of day ("22:00"): "The device restarts
-     on Tuesday 17 March at 22:00 to install Contoso Phone OS." */
-  { "when.other-day", N_("on {date} at {time}"), NULL, "date! time!", VALUE },
+     on Tuesday 17 March at 22:00 to install Contoso Phone OS". The count is the hour. */
+  { "when.other-day", NP_("on {date} at {time}", "on {date} at {time}"), "date! time!", VALUE },
+  /* TRANSLATORS: {by}, the latest time of a restart later today, in "Restart {by}" (the
+     picker's limit); {time} is a time of day: "Restart by 22:00". The count is the hour, as
+     for "at {time}". */
+  { "by.today", NP_("by {time}", "by {time}"), "time!", VALUE },
+  /* TRANSLATORS: {by} for a limit tomorrow: "Restart by 07:00 tomorrow". The count is the
+     hour. */
+  { "by.tomorrow", NP_("by {time} tomorrow", "by {time} tomorrow"), "time!", VALUE },
+  /* TRANSLATORS: {by} for a limit on another day; {date} from format.date ("Tuesday 17
+     March"): "Restart by 22:00 on Tuesday 17 March". The count is the hour. */
+  { "by.other-day", NP_("by {time} on {date}", "by {time} on {date}"), "date! time!", VALUE },
 
   /* offered: download it? */
   /* TRANSLATORS: title of the question whether to download an update. */
@@ -158,9 +171,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "popup.progress.bytes-left", N_("{done} of {total}, about {duration} left"), NULL,
     "done! total! duration!", VALUE },
   /* TRANSLATORS: pop-up, under "Pick a time": the latest restart the operator allows.
-     {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00" (when.*):
-     "Restart tomorrow at 07:00 at the latest". */
-  { "popup.delay.latest", N_("Restart {when} at the latest"), NULL, "when!", VALUE },
+     {by} is "by 22:00", "by 07:00 tomorrow" or "by 22:00 on Tuesday 17 March" (by.*):
+     "Restart by 07:00 tomorrow". */
+  { "popup.delay.latest", N_("Restart {by}"), NULL, "by!", VALUE },
   /* TRANSLATORS: pop-up, the picker's confirm button, named by its outcome: when the device
      will restart. {when} is "at 22:00", "tomorrow at 07:00" or "on Tuesday 17 March at 22:00"
      (when.*): "Restart at 20:45", "Restart tomorrow at 07:00". Short (a phone button). */
@@ -170,9 +183,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      23:00", "tomorrow at 06:00" or "on Tuesday 17 March at 22:00" (when.*): "Restarting
      tomorrow at 06:00 is too late". */
   { "popup.delay.too-late", N_("Restarting {when} is too late"), NULL, "when!", VALUE },
-  /* TRANSLATORS: the same three lines for an update that needs no restart: "Install tomorrow
-     at 07:00 at the latest". */
-  { "popup.delay.latest.no-reboot", N_("Install {when} at the latest"), NULL, "when!", VALUE },
+  /* TRANSLATORS: the same three lines for an update that needs no restart: "Install by 07:00
+     tomorrow". */
+  { "popup.delay.latest.no-reboot", N_("Install {by}"), NULL, "by!", VALUE },
   /* TRANSLATORS: for an update that needs no restart: the picker's confirm button, named by
      its outcome: "Install at 20:45", "Install tomorrow at 07:00". */
   { "popup.delay.restart.no-reboot", N_("Install {when}"), NULL, "when!", VALUE },
@@ -454,9 +467,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: title of the final notice after a failed update: "Contoso Phone OS 2.1.0
      was not installed". */
   { "result.title.failure", N_("{name} {version} was not installed"), NULL, OFFER, TITLE },
-  /* TRANSLATORS: title of the final notice after the person skipped the update: "You skipped
-     Contoso Phone OS 2.1.0". */
-  { "result.title.cancelled", N_("You skipped {name} {version}"), NULL, OFFER, TITLE },
+  /* TRANSLATORS: title of the final notice after the person skipped the update (a fact, not a
+     reproach; the body says what follows): "Contoso Phone OS 2.1.0 was skipped". */
+  { "result.title.cancelled", N_("{name} {version} was skipped"), NULL, OFFER, TITLE },
 
   /* the times to pick from (Install later, Reschedule) */
   /* TRANSLATORS: a choice of restart time, {hours} is the number: "In 4 hours". No-break
@@ -477,7 +490,9 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* FUMO result codes (domain.md 2.3): what happened, and what to do next.
      {code} is the number (450), {operator} the operator's name as it stands after "contact"
      ("Acme customer care", or operator.name "your service provider"). They follow the title
-     "Contoso Phone OS 2.1.0 is installed" / "... was not installed": do not repeat it. */
+     "Contoso Phone OS 2.1.0 is installed" / "... was not installed": do not repeat it.
+     The person cannot retry a download or an install: the update is offered again by the
+     operator, so say that ("The update will be offered again later"), never "Try again". */
   /* TRANSLATORS: final text after a successful update (result 200), below the title
      "Contoso Phone OS 2.1.0 is installed". */
   { "result.200", N_("Your device is up to date. Nothing else to do."), NULL, "code operator",
@@ -490,24 +505,22 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     N_("The update could not be completed because of a problem on this device. You do not need "
        "to do anything; it will be offered again later."),
     NULL, "code operator", BODY },
-  /* TRANSLATORS: result 401: the person chose "Skip this update" (below the title "You
-     skipped Contoso Phone OS 2.1.0"). */
-  { "result.401", N_("You skipped this update. Nothing else to do; it may be offered again later."),
-    NULL, "code operator", BODY },
+  /* TRANSLATORS: result 401: the person chose "Skip this update" (below the title "Contoso
+     Phone OS 2.1.0 was skipped", so it does not say it again). */
+  { "result.401", N_("Your device is unchanged. The update may be offered again later."), NULL,
+    "code operator", BODY },
   { "result.402",
     /* TRANSLATORS: result 402: corrupted package. */
-    N_("The update package was damaged and was not installed. Your device is unchanged. It will "
-       "be downloaded again the next time it is offered."),
+    N_("The update package was damaged. Your device is unchanged. It will be downloaded again the "
+       "next time it is offered."),
     NULL, "code operator", BODY },
   { "result.403",
     /* TRANSLATORS: result 403: the package is for another device model. */
-    N_("This update does not fit this device and was not installed. Your device is unchanged. "
-       "Nothing else to do."),
-    NULL, "code operator", BODY },
+    N_("This update does not fit this device. Your device is unchanged. Nothing else to do."), NULL,
+    "code operator", BODY },
   { "result.404",
     /* TRANSLATORS: result 404: the signature of the package is not valid. */
-    N_("The update package could not be verified and was not installed. Your device is "
-       "unchanged. Nothing else to do."),
+    N_("The update package could not be verified. Your device is unchanged. Nothing else to do."),
     NULL, "code operator", BODY },
   { "result.405",
     /* TRANSLATORS: result 405: the package was rejected. */
@@ -517,13 +530,13 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "result.406",
     /* TRANSLATORS: result 406: the download server refused the credentials. {operator} is a
        name after "contact": "contact your service provider". */
-    N_("The update server refused the download. Your device is unchanged. Try again later; if it "
-       "keeps failing, contact {operator}."),
+    N_("The update server refused the download. Your device is unchanged. The update will be "
+       "offered again later; if this keeps happening, contact {operator}."),
     NULL, "code operator", BODY },
   { "result.407",
     /* TRANSLATORS: result 407: the download timed out. */
-    N_("The download took too long and was stopped. Your device is unchanged. Try again later on "
-       "a stronger connection."),
+    N_("The download took too long and was stopped. Your device is unchanged. The update will be "
+       "offered again later; a stronger connection helps."),
     NULL, "code operator", BODY },
   { "result.408",
     /* TRANSLATORS: result 408: not implemented by this device. */
@@ -532,13 +545,14 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     NULL, "code operator", BODY },
   { "result.409",
     /* TRANSLATORS: result 409: undefined error. */
-    N_("The update stopped because of an unexpected error. Your device is unchanged. Try again "
-       "later."),
+    N_("The update stopped because of an unexpected error. Your device is unchanged. The update "
+       "will be offered again later."),
     NULL, "code operator", BODY },
   { "result.410",
-    /* TRANSLATORS: result 410: the install itself failed. */
-    N_("The update could not be installed. Your device keeps its current software. Restart the "
-       "device and try again later."),
+    /* TRANSLATORS: result 410: the install itself failed (the title says it was not
+       installed: do not repeat it). */
+    N_("Your device keeps its current software. Restart it; the update will be offered again "
+       "later."),
     NULL, "code operator", BODY },
   { "result.411",
     /* TRANSLATORS: result 411: bad download address. {operator} is a name after "contact":
@@ -548,48 +562,50 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     NULL, "code operator", BODY },
   { "result.412",
     /* TRANSLATORS: result 412: the download server is unavailable. */
-    N_("The update server is not available right now. Your device is unchanged. Try again "
-       "later."),
+    N_("The update server is not available right now. Your device is unchanged. The update will be "
+       "offered again later."),
     NULL, "code operator", BODY },
   { "result.450",
     /* TRANSLATORS: result 450: the updater needs mains power (fwupd: AC power required). */
     N_("The update needs the device to be plugged in. Your device is unchanged. Connect the "
-       "charger, then try again."),
+       "charger; the update will be offered again."),
     NULL, "code operator", BODY },
   { "result.451",
     /* TRANSLATORS: result 451: the battery is too low to update (fwupd: battery level too low). */
     N_("The battery is too low for the update. Your device is unchanged. Charge the battery or "
-       "connect the charger, then try again."),
+       "connect the charger; the update will be offered again."),
     NULL, "code operator", BODY },
   { "result.client-vendor",
     /* TRANSLATORS: results 452-499: a vendor-specific client error; {code} is the number:
        "(code 452)". */
     N_("The update stopped because of a problem on this device (code {code}). Your device is "
-       "unchanged. Try again later."),
+       "unchanged. The update will be offered again later."),
     NULL, "code operator", BODY },
   /* TRANSLATORS: result 500: the download server failed. */
-  { "result.500", N_("The update server had a problem. Your device is unchanged. Try again later."),
+  { "result.500",
+    N_("The update server had a problem. Your device is unchanged. The update will be offered "
+       "again later."),
     NULL, "code operator", BODY },
   { "result.501",
     /* TRANSLATORS: result 501: no space for the download. */
-    N_("There was not enough storage space to download the update. Free some space, then try "
-       "again."),
+    N_("There was not enough storage space to download the update. Free some space; the update "
+       "will be offered again."),
     NULL, "code operator", BODY },
   { "result.502",
     /* TRANSLATORS: result 502: no space for the install. */
     N_("There was not enough storage space to install the update. Your device is unchanged. Free "
-       "some space, then try again."),
+       "some space; the update will be offered again."),
     NULL, "code operator", BODY },
   { "result.503",
     /* TRANSLATORS: result 503: network problem during the download. */
-    N_("The download failed because of a network problem. Your device is unchanged. Try again "
-       "later, preferably on Wi-Fi."),
+    N_("The download failed because of a network problem. Your device is unchanged. The update "
+       "will be offered again later; download it on Wi-Fi if you can."),
     NULL, "code operator", BODY },
   { "result.server-vendor",
     /* TRANSLATORS: results 550-599: a vendor-specific server error; {code} is the number:
        "(code 550)". */
-    N_("The update server reported a problem (code {code}). Your device is unchanged. Try again "
-       "later."),
+    N_("The update server reported a problem (code {code}). Your device is unchanged. The update "
+       "will be offered again later."),
     NULL, "code operator", BODY },
   { "result.unknown",
     /* TRANSLATORS: any other result code; {code} is the number ("(430)"), {operator} a name
@@ -602,7 +618,8 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   /* TRANSLATORS: FUMO state 10, a status line. */
   { "state.10", N_("No update in progress."), NULL, "code", BODY },
   /* TRANSLATORS: FUMO state 20. */
-  { "state.20", N_("The download failed. Try again later."), NULL, "code", BODY },
+  { "state.20", N_("The download failed. The update will be offered again later."), NULL, "code",
+    BODY },
   /* TRANSLATORS: FUMO state 30. */
   { "state.30", N_("Downloading the update."), NULL, "code", BODY },
   /* TRANSLATORS: FUMO state 40. */

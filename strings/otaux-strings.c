@@ -746,19 +746,35 @@ gint otaux_strings_days_between(gint64 now, gint64 when)
   return g_date_days_between(&da, &db);
 }
 
-char *otaux_strings_format_when(const OtauxStrings *strings, gint64 when, gint64 now)
+/* PREFIX.today, .tomorrow or .other-day; the hour is the count, for the
+ * languages whose words follow it (Spanish "a la 01:30", "a las 22:00"). */
+static char *format_day_time(const OtauxStrings *strings, gint64 when, gint64 now,
+                             const char *prefix)
 {
   g_autofree char *time = otaux_strings_format_clock(strings, when, "format.time");
   g_autofree char *date = otaux_strings_format_clock(strings, when, "format.date");
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(when);
   const char *kv[] = { "time", time, "date", date, NULL };
   gint days = otaux_strings_days_between(now, when);
+  g_autofree char *id = g_strconcat(prefix,
+                                    days == 0   ? ".today"
+                                    : days == 1 ? ".tomorrow"
+                                                : ".other-day",
+                                    NULL);
 
+  return otaux_strings_format_plural(strings, id, dt != NULL ? g_date_time_get_hour(dt) : 0, kv);
+}
+
+char *otaux_strings_format_when(const OtauxStrings *strings, gint64 when, gint64 now)
+{
   g_return_val_if_fail(strings != NULL, g_strdup(""));
-  return otaux_strings_format(strings,
-                              days == 0   ? "when.today"
-                              : days == 1 ? "when.tomorrow"
-                                          : "when.other-day",
-                              kv);
+  return format_day_time(strings, when, now, "when");
+}
+
+char *otaux_strings_format_by(const OtauxStrings *strings, gint64 when, gint64 now)
+{
+  g_return_val_if_fail(strings != NULL, g_strdup(""));
+  return format_day_time(strings, when, now, "by");
 }
 
 char *otaux_strings_format_time(const OtauxStrings *strings, gint64 when, gint64 now)

@@ -158,6 +158,10 @@ char *otaux_strings_format_clock(const OtauxStrings *strings, gint64 when, const
  * @when seen from @now. */
 char *otaux_strings_format_when(const OtauxStrings *strings, gint64 when, gint64 now);
 
+/* {by}: a limit, "by 22:00", "by 07:00 tomorrow", "by 22:00 on Tuesday 17
+ * March" (by.today, by.tomorrow, by.other-day), chosen as for {when}. */
+char *otaux_strings_format_by(const OtauxStrings *strings, gint64 when, gint64 now);
+
 /* Local calendar days from @now to @when (0 today, 1 tomorrow...). */
 gint otaux_strings_days_between(gint64 now, gint64 when);
 

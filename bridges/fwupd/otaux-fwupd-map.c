@@ -120,7 +120,7 @@ guint otaux_fwupd_result_from_error(const GError *error, OtauxFwupdStage stage)
       continue;
     return row->result;
   }
-  /* 503 "network problem" for a download, 410 "could not be installed" otherwise */
+  /* 503 "network problem" for a download, 410 "not installed" (the install failed) otherwise */
   return stage == OTAUX_FWUPD_STAGE_DOWNLOAD ? 503 : 410;
 }
 

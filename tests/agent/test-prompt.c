@@ -671,7 +671,7 @@ static void test_results(void **state)
   } cases[] = {
     { 200, "Phone OS 2.0 is installed" },      { 250, "Phone OS 2.0 is installed" },
     { 410, "Phone OS 2.0 was not installed" }, { 502, "Phone OS 2.0 was not installed" },
-    { 401, "You skipped Phone OS 2.0" },
+    { 401, "Phone OS 2.0 was skipped" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -804,8 +804,8 @@ static void test_cancelled_by_person(void **state)
   assert_true(otaux_offer_answer(o, f->policy, "cancel", 0, T0, NULL));
   p = otaux_prompt_build(o, f->policy, f->strings, T0);
   assert_int_equal(p->kind, OTAUX_PROMPT_RESULT);
-  assert_string_equal(p->title, "You skipped Phone OS 2.0");
-  assert_non_null(strstr(p->body, "You skipped this update"));
+  assert_string_equal(p->title, "Phone OS 2.0 was skipped");
+  assert_non_null(strstr(p->body, "may be offered again later"));
   assert_int_equal(p->result, 401);
 }
 

@@ -47,7 +47,7 @@ static void test_arabic_plurals(void **state)
     gint64 n;
     const char *text;
   } cases[] = {
-    /* the dual in the genitive ("نحو دقيقتين", "خلال دقيقتين"), the locale's digits */
+    /* the dual in the genitive ("نحو دقيقتين", "بعد دقيقتين"), the locale's digits */
     { 1, "دقيقة واحدة" },    { 2, "دقيقتين" },          { 3, "٣\u00a0دقائق" },
     { 11, "١١\u00a0دقيقة" }, { 100, "١٠٠\u00a0دقيقة" },
   };

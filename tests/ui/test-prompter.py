@@ -345,8 +345,8 @@ def test_next_popup_question_keeps_shown(ctx):
 
 
 def is_latest(text):
-    """The picker's "Restart {when} at the latest" line (English)."""
-    return text.startswith('Restart ') and text.endswith(' at the latest')
+    """The picker's "Restart {by}" line (English): "Restart by 22:00"."""
+    return text.startswith('Restart by ')
 
 
 def is_hint(text):
@@ -359,7 +359,7 @@ def test_picker_confirm_names_outcome(ctx):
     """Issue 18 item 3: the picker's confirm button names its outcome
     ("Restart at 20:45"), for the preset row picked and for another time;
     an update that needs no restart (needs-reboot false) says "Install at
-    20:45" there and in the "at the latest" line, never "Restart"."""
+    20:45" there and "Install by 22:00" in the latest line, never "Restart"."""
     out = os.path.join(ARTIFACTS, 'prompter-picker-outcome')
     os.makedirs(out, exist_ok=True)
     for f in os.listdir(out):
@@ -382,7 +382,7 @@ def test_picker_confirm_names_outcome(ctx):
         assert [o['label'] for o in dl['options'][:2]] == [
             str(o[0]) for o in prompt['delay-options'][:2]], dl['options']
         texts = [plain(t['text']) for t in dl['labels']]
-        latest = '%s %s at the latest' % (verb, when_text('en', int(prompt['delay-max']), now))
+        latest = '%s %s' % (verb, when_text('en', int(prompt['delay-max']), now, 'by'))
         assert latest in texts, (latest, texts)
         uitest.click_option(wid, dl, 'custom')
         cl = uitest.read_layout(out, serial, 'install', '-delay-custom')
@@ -611,11 +611,12 @@ def button_labels():
     return sorted(set(labels + ['Close', 'Back']))
 
 
-def translate(lang, msgid):
+def translate(lang, msgid, n=None):
+    """msgid in lang; with n, a text about a count (the same msgid twice)."""
     if lang == 'en':
         return msgid
     t = gettext.translation('otaux', os.environ['OTAUX_TEST_LOCALEDIR'], languages=[lang])
-    return t.gettext(msgid)
+    return t.gettext(msgid) if n is None else t.ngettext(msgid, msgid, n)
 
 
 def test_labels_fit_a_phone(ctx):
@@ -662,6 +663,33 @@ def test_labels_fit_a_phone(ctx):
     assert not bad, 'labels that do not fit a 360 px button:\n' + '\n'.join(bad)
 
 
+GL_DRIVERS = ('libEGL_mesa', 'libGLX_mesa', 'swrast_dri', 'libLLVM')
+
+
+def gl_drivers_loaded(pid):
+    """The OpenGL driver libraries mapped into process pid."""
+    with open('/proc/%d/maps' % pid) as f:
+        return sorted({d for line in f for d in GL_DRIVERS if d in line})
+
+
+def test_cold_start_loads_no_gl(ctx):
+    """Issue 18 item 10: the pop-up draws with cairo and never probes OpenGL
+    (EGL, then GLX, each loading Mesa and LLVM: half of a cold pop-up's
+    time). The control: a renderer the person asks for (GSK_RENDERER=ngl)
+    is kept, and then the drivers are seen."""
+    path, serial = ctx.add(screen('download'))
+    p = ctx.start_prompter()
+    ctx.layout(serial, 'download')
+    assert gl_drivers_loaded(p.p.pid) == [], gl_drivers_loaded(p.p.pid)
+    ctx.prompter.stop()
+    p = ctx.start_prompter(env={'GSK_RENDERER': 'ngl'})
+    ctx.layout(serial, 'download')
+    loaded = gl_drivers_loaded(p.p.pid)
+    log('with GSK_RENDERER=ngl the prompter maps', loaded)
+    assert loaded, 'the control: GSK_RENDERER=ngl should load a GL driver'
+    ctx.prompter.stop()
+
+
 def test_window_icon_is_otaux_update(ctx):
     """Issue 9 A.9: the pop-up's window icon is the project's otaux-update
     (found in the source's data/icons hicolor theme, as once installed)."""
@@ -689,17 +717,23 @@ def plain(text):
     return text.replace('\u200f', '').replace('\u00a0', ' ').translate(digits)
 
 
-def when_text(lang, t, now):
+def when_text(lang, t, now, prefix='when'):
     """{when} for the restart at t as the strings library words it
     (when.today, when.tomorrow, when.other-day; TZ=UTC, LC_ALL=C.UTF-8 like
-    the prompter)."""
+    the prompter), or {by} with prefix 'by' (by.today...). Their count is the
+    hour (Spanish "a la 01:30")."""
     days = (datetime.datetime.fromtimestamp(t, datetime.timezone.utc).date()
             - datetime.datetime.fromtimestamp(now, datetime.timezone.utc).date()).days
     clock = time.strftime(translate(lang, '%H:%M'), time.gmtime(t))
     date = time.strftime(translate(lang, '%A %-d %B'), time.gmtime(t))
-    msgid = ('at {time}' if days == 0 else 'tomorrow at {time}' if days == 1
-             else 'on {date} at {time}')
-    return translate(lang, msgid).replace('{time}', clock).replace('{date}', date)
+    if prefix == 'by':
+        msgid = ('by {time}' if days == 0 else 'by {time} tomorrow' if days == 1
+                 else 'by {time} on {date}')
+    else:
+        msgid = ('at {time}' if days == 0 else 'tomorrow at {time}' if days == 1
+                 else 'on {date} at {time}')
+    words = translate(lang, msgid, time.gmtime(t).tm_hour)
+    return words.replace('{time}', clock).replace('{date}', date)
 
 
 def custom_start(prompt):
@@ -717,7 +751,7 @@ def custom_start(prompt):
 def test_times_follow_the_language(ctx):
     """Issue 12: the picker's lines put the restart into a sentence worded
     by its day ("Restart at 21:00", "Restart tomorrow at 07:00", "Restart on
-    Tuesday 17 March at 22:00 at the latest"), in each language's grammar
+    Tuesday 17 March at 22:00", "Restart by 22:00 on Tuesday 17 March"), in each language's grammar
     and formats (format.time, format.date), for a time today and one on
     another day."""
     for lang in ('en', 'de', 'ar'):
@@ -736,8 +770,8 @@ def test_times_follow_the_language(ctx):
         wid = uitest.find_window(uitest.ere(str(prompt['title'])))
         uitest.click_button(wid, lay, 'delay-reboot')
         dl = uitest.read_layout(out, serial, 'install', '-delay')
-        latest = translate(lang, 'Restart {when} at the latest').replace(
-            '{when}', when_text(lang, int(prompt['delay-max']), now))
+        latest = translate(lang, 'Restart {by}').replace(
+            '{by}', when_text(lang, int(prompt['delay-max']), now, 'by'))
         texts = [plain(t['text']) for t in dl['labels']]
         assert plain(latest) in texts, (latest, texts)
         if lang == 'de':
@@ -761,8 +795,8 @@ def test_times_follow_the_language(ctx):
         wid = uitest.find_window(uitest.ere(str(prompt['title'])))
         uitest.click_button(wid, lay, 'delay-reboot')
         dl = uitest.read_layout(out, serial, 'install', '-delay')
-        latest = translate(lang, 'Restart {when} at the latest').replace(
-            '{when}', when_text(lang, now + 300, now))
+        latest = translate(lang, 'Restart {by}').replace(
+            '{by}', when_text(lang, now + 300, now, 'by'))
         texts = [plain(t['text']) for t in dl['labels']]
         assert plain(latest) in texts, (latest, texts)
         log(lang, repr(latest))

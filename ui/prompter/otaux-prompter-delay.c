@@ -39,8 +39,9 @@ static gint64 custom_time(OtauxPrompterDelay *d)
 static char *format_line(OtauxPrompter *self, const char *id, gint64 t)
 {
   g_autofree char *when = otaux_strings_format_when(self->strings, t, now_s());
+  g_autofree char *by = otaux_strings_format_by(self->strings, t, now_s());
   g_autofree char *variant = g_strconcat(id, ".no-reboot", NULL);
-  const char *kv[] = { "when", when, NULL };
+  const char *kv[] = { "when", when, "by", by, NULL };
 
   if (!self->cur->needs_reboot && otaux_strings_has(self->strings, variant))
     id = variant;

@@ -35,6 +35,23 @@ static gboolean on_quit_signal(gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A small dialog draws fast enough with cairo, and probing OpenGL at
+ * display open (EGL, then GLX, each loading Mesa and LLVM) was half the
+ * cold start of a pop-up: about 60 of 120 ms under Xvfb (issue 18 item 10).
+ * With GL and Vulkan off, GSK picks its cairo renderer. GDK reads
+ * GDK_DEBUG once, in gtk_init: it is unset again after, so that a browser
+ * opened from a link does not inherit it. A GDK_DEBUG, or a GSK_RENDERER other
+ * than cairo, set by the person or a test is kept. */
+static gboolean prefer_cairo(void)
+{
+  const char *renderer = g_getenv("GSK_RENDERER");
+
+  if (g_getenv("GDK_DEBUG") != NULL || (renderer != NULL && strcmp(renderer, "cairo") != 0))
+    return FALSE;
+  g_setenv("GDK_DEBUG", "gl-disable,vulkan-disable", TRUE);
+  return TRUE;
+}
+
 static gboolean parse_geometry(const char *geometry, int *w, int *h)
 {
   return sscanf(geometry, "%dx%d", w, h) == 2 && *w >= 100 && *h >= 100 && *w <= 10000 &&
@@ -47,6 +64,7 @@ int main(int argc, char **argv)
   OtauxPrompter *self = &prompter;
   int idle_timeout = 10;
   guint sig_term, sig_int;
+  gboolean set_debug;
   g_autofree char *geometry = NULL;
   g_autofree char *shot_dir = NULL;
   g_autoptr(GError) error = NULL;
@@ -84,11 +102,14 @@ int main(int argc, char **argv)
   }
   self->shot.dir = g_steal_pointer(&shot_dir);
 
+  set_debug = prefer_cairo();
   if (!gtk_init_check()) {
     g_printerr("otaux-prompter: cannot open the display\n");
     otaux_prompter_shot_clear(self);
     return 1;
   }
+  if (set_debug)
+    g_unsetenv("GDK_DEBUG");
   set_text_direction();
   self->bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
   if (self->bus == NULL) {
