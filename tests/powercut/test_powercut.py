@@ -12,7 +12,7 @@ one making its state folder.
 
 RECORDING. The real programs run unchanged under `strace -f -ttt -xx -y -s N`:
 the built otaux-agent on this test's private session bus, then the bridge's
-state module (bridges/fwupd/otaux-fwupd-state.c, linked into the small
+declined-releases module (common/otaux-declined.c, linked into the small
 driver powercut-declined.c). strace, and not an LD_PRELOAD shim or a FUSE
 layer, because
 - it sees every system call, also those GLib makes inside itself, where a
