@@ -337,11 +337,10 @@ void bridge_refresh(Job *job)
   }
   job->reading = TRUE;
   bridge->pending++;
-  g_dbus_connection_call(bridge->agent_bus, AGENT_NAME, job->path,
-                         "org.freedesktop.DBus.Properties", "GetAll",
-                         g_variant_new("(s)", OFFER_IFACE), G_VARIANT_TYPE("(a{sv})"),
-                         G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, bridge->cancellable, on_props,
-                         job_ref(job));
+  g_dbus_connection_call(
+      bridge->agent_bus, AGENT_NAME, job->path, "org.freedesktop.DBus.Properties", "GetAll",
+      g_variant_new("(s)", OFFER_IFACE), G_VARIANT_TYPE("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
+      CALL_TIMEOUT_MS, bridge->cancellable, on_props, job_ref(job));
 }
 
 void bridge_refresh_all(OtauxRaucBridge *bridge)
@@ -696,10 +695,10 @@ static GDBusConnection *open_bus(const char *spec, GError **error)
     return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
   if (g_strcmp0(spec, "session") == 0)
     return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync(
-      spec, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, error);
+  return g_dbus_connection_new_for_address_sync(spec,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, error);
 }
 
 OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **error)
@@ -768,11 +767,11 @@ OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **e
       g_bus_watch_name_on_connection(bridge->agent_bus, AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                      agent_appeared, agent_vanished, bridge, NULL);
   /* On the system bus RAUC is D-Bus activated (rauc-service). */
-  bridge->rauc_watch = g_bus_watch_name_on_connection(
-      bridge->rauc_bus, RAUC_NAME,
-      g_strcmp0(config->rauc_bus, "system") == 0 ? G_BUS_NAME_WATCHER_FLAGS_AUTO_START
-                                                 : G_BUS_NAME_WATCHER_FLAGS_NONE,
-      rauc_appeared, rauc_vanished, bridge, NULL);
+  bridge->rauc_watch = g_bus_watch_name_on_connection(bridge->rauc_bus, RAUC_NAME,
+                                                      g_strcmp0(config->rauc_bus, "system") == 0
+                                                          ? G_BUS_NAME_WATCHER_FLAGS_AUTO_START
+                                                          : G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                      rauc_appeared, rauc_vanished, bridge, NULL);
   return g_steal_pointer(&bridge);
 }
 

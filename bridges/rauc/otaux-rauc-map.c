@@ -80,8 +80,8 @@ gboolean otaux_rauc_parse_info(const char *text, OtauxRaucManifest *manifest, GE
       *fields[i] = value;
     }
   }
-  if (manifest->compatible == NULL || *manifest->compatible == '\0' ||
-      manifest->version == NULL || *manifest->version == '\0') {
+  if (manifest->compatible == NULL || *manifest->compatible == '\0' || manifest->version == NULL ||
+      *manifest->version == '\0') {
     otaux_rauc_manifest_clear(manifest);
     g_set_error(error, OTAUX_RAUC_MAP_ERROR, OTAUX_RAUC_MAP_ERROR_PARSE,
                 "the manifest names no compatible or no version");
