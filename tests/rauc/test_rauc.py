@@ -15,8 +15,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import dbus  # noqa: E402
-from rauctest import Bridge, RaucWorld, drop_keys  # noqa: E402
-from otauxtest import Agent, Skip, main, wait_until  # noqa: E402
+from rauctest import Bridge, RaucWorld, drop_keys, sha256  # noqa: E402
+from otauxtest import Agent, main, wait_until  # noqa: E402
 
 OFFER_ID = 'rauc:otaux-test:2.0'
 RESTART_Q = 'Restart to finish updating Acme OS'
@@ -151,8 +151,23 @@ def test_cancel_not_offered_again():
         c.offer_path('rauc:otaux-test:2.1')
         assert c.world.primary() == 'A'
         assert c.world.reboots == []
-        assert c.world.slot1_before == __import__('rauctest').sha256(c.world.path('slot1.img')), \
-            'slot B was written'
+        assert c.world.slot1_before == sha256(c.world.path('slot1.img')), 'slot B was written'
+
+
+def test_cancel_at_the_restart_question():
+    """Skip after the slot was written: it is never activated, no Reboot."""
+    with Case() as c:
+        c.world.make_bundle('2.0')
+        path = c.offer_path()
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        c.agent.answer(path, 'cancel')
+        c.wait_prop(path, 'Result', 401)
+        declined = c.world.path('state', 'declined.ini')
+        wait_until(lambda: os.path.exists(declined), 10, 'declined.ini')
+        assert c.world.primary() == 'A' and c.world.reboots == []
+        assert not any(ln.startswith('set-primary') for ln in c.world.bl_log()), c.world.bl_log()
+        assert not os.path.exists(c.world.path('state', 'activated.ini'))
 
 
 def test_compatible_mismatch_403():
@@ -189,6 +204,33 @@ def test_fallback_410():
         assert not os.path.exists(c.world.path('state', 'activated.ini'))
 
 
+def test_restart_delayed_on_the_test_clock():
+    """The restart question answered with a time: no Mark active and no
+    Reboot before it (the agent's test clock), exactly one of each after."""
+    with Case() as c:
+        _, image = c.world.make_bundle('2.0')
+        path = c.offer_path()
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        testing = c.agent.obj('/org/otaux/Agent/Testing')
+        now = int(testing.Get('org.otaux.Testing1', 'Now',
+                              dbus_interface='org.freedesktop.DBus.Properties'))
+        at = now + 3600
+        c.agent.answer(path, 'delay-reboot', reboot_at=at)
+        c.wait_prop(path, 'Phase', 'delayed')
+        dbus.Interface(testing, 'org.otaux.Testing1').SetTime(dbus.Int64(at - 60))
+        c.agent.alive()  # the agent handled the new time
+        assert c.agent.prop(path, 'Decision') == 'delay-reboot'
+        assert c.world.primary() == 'A' and c.world.reboots == []
+        dbus.Interface(testing, 'org.otaux.Testing1').SetTime(dbus.Int64(at + 1))
+        c.agent.signals.wait('Decided', path, lambda a: a[0] == 'accept' and
+                             a[1].get('reason') == 'scheduled', timeout=30)
+        wait_until(lambda: c.world.reboots, 20, 'Reboot on logind')
+        assert c.world.reboots == [[False]], c.world.reboots
+        assert c.world.primary() == 'B'
+        assert c.world.slot1_holds(image)
+
+
 def test_bridge_killed_mid_install():
     with Case(gate=True) as c:
         _, image = c.world.make_bundle('2.0')
@@ -212,6 +254,8 @@ def teardown(_):
 
 if __name__ == '__main__':
     only = sys.argv[1:]  # names of cases to run, for a developer; all by default
-    main([t for t in [test_offer_accept_restart_boot, test_cancel_not_offered_again,
-          test_compatible_mismatch_403, test_bad_signature_404, test_fallback_410,
-          test_bridge_killed_mid_install] if not only or t.__name__ in only], teardown=teardown)
+    cases = [test_offer_accept_restart_boot, test_cancel_not_offered_again,
+             test_cancel_at_the_restart_question, test_compatible_mismatch_403,
+             test_bad_signature_404, test_fallback_410, test_restart_delayed_on_the_test_clock,
+             test_bridge_killed_mid_install]
+    main([t for t in cases if not only or t.__name__ in only], teardown=teardown)
