@@ -6,6 +6,8 @@
 
 #include "otaux-rauc-private.h"
 
+#include "otaux-fs.h"
+
 #include <string.h>
 
 #define AGENT_NAME      "org.otaux.Agent"
@@ -745,6 +747,11 @@ OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **e
     bridge->system = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
     if (bridge->system == NULL)
       return NULL;
+  }
+  /* the folder may come later (a first start): made, so it can be watched */
+  if (!otaux_fs_mkdir_synced(config->bundle_dir, 0700, &local)) {
+    g_warning("%s", local->message);
+    g_clear_error(&local);
   }
   folder = g_file_new_for_path(config->bundle_dir);
   bridge->monitor = g_file_monitor_directory(folder, G_FILE_MONITOR_WATCH_MOVES, NULL, error);

@@ -174,6 +174,11 @@ def test_compatible_mismatch_403():
     with Case() as c:
         c.world.make_bundle('2.0', compatible='other-device')
         path = c.offer_path('rauc:other-device:2.0')
+        # RAUC restarts meanwhile: the bridge follows its name
+        start = len(c.bridge.log.lines)
+        c.world.stop_rauc()
+        c.world.start_rauc('A')
+        c.bridge.log.wait('connected to RAUC', 20, start)
         c.agent.answer(path, 'accept')
         c.wait_prop(path, 'Result', 403)
         body = c.result_body(path)
