@@ -73,7 +73,8 @@ class Case:
 
     def boot(self, slot):
         """The reboot: RAUC, the agent and the bridge start again, slot booted."""
-        self.bridge.stop()
+        code = self.bridge.stop()
+        assert code == 0, f'otaux-rauc exited with {code} on SIGTERM'
         self.agent.stop()
         self.world.stop_rauc()
         self.world.start_rauc(slot)
@@ -170,6 +171,31 @@ def test_cancel_at_the_restart_question():
         assert not os.path.exists(c.world.path('state', 'activated.ini'))
 
 
+def test_agent_restarts_at_the_restart_question_and_bundle_goes():
+    """The agent restarts while the restart question is open: the same offer
+    asks it again, and its accept reboots once. A bundle that leaves the
+    folder while its offer asks is withdrawn."""
+    with Case() as c:
+        c.world.make_bundle('2.0')
+        other, _ = c.world.make_bundle('3.0', description='Acme OS next')
+        path = c.offer_path()
+        gone = c.offer_path('rauc:otaux-test:3.0')
+        c.agent.answer(path, 'accept')
+        c.restart_question(path)
+        start = len(c.bridge.log.lines)
+        c.agent.stop()
+        c.agent.start()
+        c.bridge.log.wait('otaux-agent appeared', 20, start)
+        c.restart_question(path)
+        assert c.agent.get_offer(OFFER_ID) == path
+        c.agent.answer(path, 'accept')
+        wait_until(lambda: c.world.reboots, 20, 'Reboot on logind')
+        c.wait_prop(path, 'Stage', 'restarting')
+        assert c.world.reboots == [[False]] and c.world.primary() == 'B'
+        os.unlink(other)
+        c.agent.signals.wait('OfferRemoved', pred=lambda a: a[0] == gone, timeout=20)
+
+
 def test_compatible_mismatch_403():
     with Case() as c:
         c.world.make_bundle('2.0', compatible='other-device')
@@ -262,7 +288,9 @@ def teardown(_):
 if __name__ == '__main__':
     only = sys.argv[1:]  # names of cases to run, for a developer; all by default
     cases = [test_offer_accept_restart_boot, test_cancel_not_offered_again,
-             test_cancel_at_the_restart_question, test_compatible_mismatch_403,
+             test_cancel_at_the_restart_question,
+             test_agent_restarts_at_the_restart_question_and_bundle_goes,
+             test_compatible_mismatch_403,
              test_bad_signature_404, test_fallback_410, test_restart_delayed_on_the_test_clock,
              test_bridge_killed_mid_install]
     main([t for t in cases if not only or t.__name__ in only], teardown=teardown)
