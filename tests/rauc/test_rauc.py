@@ -223,6 +223,23 @@ def test_bad_signature_404():
         assert c.world.reboots == [] and c.world.primary() == 'A'
 
 
+def test_corrupt_bundle_402():
+    """The bundle breaks on the disk after it was offered (its size and time
+    kept, so the bridge does not read it again): RAUC refuses it, 402."""
+    with Case() as c:
+        bundle, _ = c.world.make_bundle('2.0')
+        path = c.offer_path()
+        st = os.stat(bundle)
+        with open(bundle, 'r+b') as f:
+            f.seek(-8, os.SEEK_END)  # RAUC's signature size field
+            f.write(b'\0' * 8)
+        os.utime(bundle, ns=(st.st_atime_ns, st.st_mtime_ns))
+        c.agent.answer(path, 'accept')
+        c.wait_prop(path, 'Result', 402)
+        assert 'Invalid bundle format' in c.result_body(path), c.result_body(path)
+        assert c.world.reboots == [] and c.world.primary() == 'A'
+
+
 def test_fallback_410():
     with Case() as c:
         c.world.make_bundle('2.0')
@@ -291,6 +308,6 @@ if __name__ == '__main__':
              test_cancel_at_the_restart_question,
              test_agent_restarts_at_the_restart_question_and_bundle_goes,
              test_compatible_mismatch_403,
-             test_bad_signature_404, test_fallback_410, test_restart_delayed_on_the_test_clock,
+             test_bad_signature_404, test_corrupt_bundle_402, test_fallback_410, test_restart_delayed_on_the_test_clock,
              test_bridge_killed_mid_install]
     main([t for t in cases if not only or t.__name__ in only], teardown=teardown)
