@@ -418,10 +418,10 @@ class Demo:
             return
         a = self.agent
         say('9. A real A/B updater: RAUC with two slots, through otaux-rauc')
-        # the webcam's offer says "Restarting" until a new boot: gone, as after one
+        # the earlier offers go (the webcam's says "Restarting" until a new
+        # boot), so the pictures show RAUC's alone
         for o in a.offers():
-            if a.prop(o, 'Phase') != 'finished':
-                a.withdraw(o)
+            a.withdraw(o)
         subprocess.run(['dunstctl', 'close-all'], check=False)
         # a pre-install handler holds RAUC a moment: the installing screen is seen
         world = rauctest.RaucWorld(gate=True)
@@ -474,7 +474,7 @@ class Demo:
             bridge.start()
             wait_until(lambda: a.prop(p, 'Result') == 200, 30, 'Result 200')
             say('  Mark("good", "booted"), Finish 200: %s' % a.prop(p, 'Prompt')['title'])
-            self.notification_shown()
+            self.notified(p, 'otaux-update-done')
             self.screen('rauc-updated')
         finally:
             if bridge is not None:

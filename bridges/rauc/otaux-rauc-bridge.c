@@ -142,12 +142,10 @@ static void send_finish(Job *job)
 {
   GVariantBuilder details;
 
-  if (job->final_message == NULL) {
-    offer_call(job, "Finish", g_variant_new("(u)", job->final_result));
-    return;
-  }
+  /* FinishWithDetails always: RAUC's words when there are some */
   g_variant_builder_init(&details, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add(&details, "{sv}", "message", g_variant_new_string(job->final_message));
+  if (job->final_message != NULL)
+    g_variant_builder_add(&details, "{sv}", "message", g_variant_new_string(job->final_message));
   offer_call(job, "FinishWithDetails", g_variant_new("(ua{sv})", job->final_result, &details));
 }
 
