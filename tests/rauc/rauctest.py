@@ -159,7 +159,10 @@ def sha256(path, length=None):
 class RaucWorld:
     """Slots, the bootloader's files, the RAUC service and logind's mock."""
 
-    def __init__(self, gate=False):
+    def __init__(self, gate=False, system_bus=True):
+        """system_bus: a private system bus of its own with logind's mock
+        (False: the caller's, e.g. the system instance's of
+        tests/system/test_system_instance.py, with its own logind mock)."""
         need_root()
         self.keys = keys()
         self.tmp = tempfile.mkdtemp(prefix='otaux-rauc-test-')
@@ -193,11 +196,15 @@ class RaucWorld:
         with open(self.path('system.conf'), 'w') as f:
             f.write(SYSTEM_CONF.format(compatible=COMPATIBLE, w=self.tmp, handlers=handlers,
                                        ca=self.keys['good']))
-        self.sysbus = systest.SystemBus()
-        self.login = systest.logind(self.sysbus)
-        self.sysbus.bus.add_signal_receiver(self._mock_called, 'MethodCalled',
-                                            'org.freedesktop.DBus.Mock',
-                                            path='/org/freedesktop/login1')
+        if system_bus:
+            self.sysbus = systest.SystemBus()
+            self.login = systest.logind(self.sysbus)
+            self.watch_reboots(self.sysbus.bus)
+
+    def watch_reboots(self, bus):
+        """Records logind's (the mock's) Reboot calls on that bus."""
+        bus.add_signal_receiver(self._mock_called, 'MethodCalled', 'org.freedesktop.DBus.Mock',
+                                path='/org/freedesktop/login1')
 
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
@@ -314,9 +321,11 @@ class RaucWorld:
 
 
 class Bridge:
-    """otaux-rauc ($OTAUX_RAUC) on the session bus for both the agent and RAUC."""
+    """otaux-rauc ($OTAUX_RAUC): RAUC on the session bus, the agent on the
+    session bus or the system instance's bus."""
 
-    def __init__(self, world):
+    def __init__(self, world, agent_bus='session'):
+        self.agent_bus = agent_bus  # system: the system instance (otaux-agent --system)
         self.exe = os.environ.get('OTAUX_RAUC')
         if not self.exe:
             raise Skip('OTAUX_RAUC is not set')
@@ -331,7 +340,7 @@ class Bridge:
         self.proc = subprocess.Popen(
             [self.exe, '--verbose', '--bundle-dir', self.world.path('bundles'), '--state-dir',
              self.world.path('state'), '--rauc-config', self.world.path('system.conf'),
-             '--agent-bus', 'session', '--rauc-bus', 'session'],
+             '--agent-bus', self.agent_bus, '--rauc-bus', 'session'],
             stdout=w, stderr=w, stdin=subprocess.DEVNULL)
         os.close(w)
         self.starts += 1
