@@ -204,6 +204,8 @@ void flow_rauc_signal(OtauxRaucBridge *bridge, const char *member, GVariant *par
     g_variant_get(params, "(i)", &code);
     g_info("RAUC completed: %d", code);
     stop_installing(bridge);
+    /* a bundle accepted meanwhile waited for RAUC: it goes on now */
+    bridge_refresh_all(bridge);
     if (job == NULL || job->work != WORK_INSTALLING)
       return;
     if (code == 0) {

@@ -279,6 +279,30 @@ def test_restart_delayed_on_the_test_clock():
         assert c.world.slot1_holds(image)
 
 
+def test_second_bundle_waits_then_supersedes():
+    """Two bundles accepted while RAUC installs the first: the second waits
+    for RAUC, then writes the same other slot; the first's restart question
+    then finds its version in no slot: 410 with words, nothing activated."""
+    with Case(gate=True) as c:
+        c.world.make_bundle('2.0')
+        _, image21 = c.world.make_bundle('2.1', description='Acme OS next')
+        first = c.offer_path()
+        second = c.offer_path('rauc:otaux-test:2.1')
+        c.agent.answer(first, 'accept')
+        wait_until(lambda: os.path.exists(c.world.path('gate.pid')), 20, 'RAUC at the gate')
+        c.agent.answer(second, 'accept')
+        c.bridge.log.wait(r'rauc:otaux-test:2\.1: waiting', 20)
+        c.world.open_gate()
+        c.restart_question(first)
+        wait_until(lambda: c.agent.prop(second, 'Prompt').get('title') ==
+                   'Restart to finish updating Acme OS next', 30, "2.1's restart question")
+        assert c.world.slot1_holds(image21)
+        c.agent.answer(first, 'accept')
+        c.wait_prop(first, 'Result', 410)
+        assert 'names no slot with otaux-test 2.0' in c.result_body(first), c.result_body(first)
+        assert c.world.primary() == 'A' and c.world.reboots == []
+
+
 def test_bridge_killed_mid_install():
     with Case(gate=True) as c:
         _, image = c.world.make_bundle('2.0')
@@ -309,5 +333,5 @@ if __name__ == '__main__':
              test_agent_restarts_at_the_restart_question_and_bundle_goes,
              test_compatible_mismatch_403,
              test_bad_signature_404, test_corrupt_bundle_402, test_fallback_410, test_restart_delayed_on_the_test_clock,
-             test_bridge_killed_mid_install]
+             test_second_bundle_waits_then_supersedes, test_bridge_killed_mid_install]
     main([t for t in cases if not only or t.__name__ in only], teardown=teardown)
