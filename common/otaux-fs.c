@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,4 +81,44 @@ gboolean otaux_fs_mkdir_synced(const char *path, int mode, GError **error)
   }
   trace("mkdir", path);
   return otaux_fs_sync_dir(parent, error);
+}
+
+gboolean otaux_fs_write_atomically(const char *path, const char *data, gsize len, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *tmp = g_strconcat(path, ".XXXXXX", NULL);
+  gsize done = 0;
+  int fd;
+
+  /* The first write makes the folder (or makes it again, when it went):
+   * synced into its parent before the file in it counts as written. */
+  if (!otaux_fs_mkdir_synced(dir, 0700, error))
+    return FALSE;
+  fd = g_mkstemp(tmp);
+  if (fd < 0)
+    return set_io_error(error, errno, "cannot create", tmp);
+  while (done < len) {
+    ssize_t n = write(fd, data + done, len - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    done += (gsize)n;
+  }
+  if (done < len || fsync(fd) != 0) {
+    int errsv = errno;
+
+    close(fd);
+    g_unlink(tmp);
+    return set_io_error(error, errsv, "cannot write", tmp);
+  }
+  close(fd);
+  if (g_rename(tmp, path) != 0) {
+    int errsv = errno;
+
+    g_unlink(tmp);
+    return set_io_error(error, errsv, "cannot rename to", path);
+  }
+  /* the rename itself is durable only once the folder is synced */
+  return otaux_fs_sync_dir(dir, error);
 }

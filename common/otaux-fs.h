@@ -27,6 +27,13 @@ gboolean otaux_fs_mkdir_synced(const char *path, int mode,
 /* fsync() of a folder: its entries (creates, renames, unlinks) reach the disk. */
 gboolean otaux_fs_sync_dir(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Writes DATA to PATH so that a power cut leaves the old file or the new
+ * one, never a mix: a temporary file beside it (mode 0600), fsync, rename,
+ * fsync of the folder. The folder is made first (otaux_fs_mkdir_synced,
+ * 0700) when it is missing. */
+gboolean otaux_fs_write_atomically(const char *path, const char *data, gsize len,
+                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Test seam: called after each successful mkdir ("mkdir", path) and folder
  * fsync ("fsync", path) made by this module. NULL (the default) for none. */
 typedef void (*OtauxFsTraceFunc)(const char *op, const char *path, gpointer user_data);

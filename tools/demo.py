@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'ui'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'fwupd'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'system'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'rauc'))
 import dbus  # noqa: E402
 import systest  # noqa: E402  (the private system bus and its mock services)
 from otauxtest import Agent, PrompterShown, now, wait_until  # noqa: E402
@@ -400,6 +401,86 @@ class Demo:
                 bridge.close()
             world.close()
 
+    # -- a real A/B updater: RAUC through otaux-rauc --------------------------
+
+    def rauc_update(self):
+        """The real RAUC 1.8 service with two image-file slots (the test rig of
+        tests/rauc/rauctest.py: a custom bootloader script keeping its state
+        in files, logind's mock) and the otaux-rauc bridge: a bundle dropped
+        into the folder, installed into slot B, activated and "rebooted" only
+        after the person accepts the restart, verified after the boot."""
+        exe = os.path.join(self.build, 'bridges', 'rauc', 'otaux-rauc')
+        import rauctest
+        try:
+            rauctest.need_root()
+        except Exception as e:  # otauxtest.Skip: not root, no loop devices, no rauc
+            say('9. (skipped: %s)' % e)
+            return
+        a = self.agent
+        say('9. A real A/B updater: RAUC with two slots, through otaux-rauc')
+        # the earlier offers go (the webcam's says "Restarting" until a new
+        # boot), so the pictures show RAUC's alone
+        for o in a.offers():
+            a.withdraw(o)
+        subprocess.run(['dunstctl', 'close-all'], check=False)
+        # a pre-install handler holds RAUC a moment: the installing screen is seen
+        world = rauctest.RaucWorld(gate=True)
+        bridge = None
+        try:
+            os.environ['OTAUX_RAUC'] = exe
+            world.start_rauc('A')
+            bridge = rauctest.Bridge(world).start()
+            t0 = time.time()
+            world.make_bundle('2.0', description='Acme OS', sidecar='[otaux]\npriority=high\n'
+                              'install-message=Keep the device on its charger.\n')
+            offer_id = 'rauc:otaux-test:2.0'
+            wait_until(lambda: any(a.props(o)['Id'] == offer_id for o in a.offers()), 30,
+                       'the bridge to offer the bundle')
+            p = a.get_offer(offer_id)
+            s = self.serial(p)
+            say('  offered: %(Name)s %(Version)s, priority %(Priority)s, %(Size)d bytes' %
+                a.props(p))
+            wid, lay = self.popup(s, 'install', after=t0)
+            self.screen('rauc-install-question')
+            t_accept = time.time()
+            self.click(wid, lay, 'accept')
+            self.decided(p, 'accept')
+            wait_until(lambda: os.path.exists(world.path('gate.pid')), 30, 'RAUC installing')
+            self.popup(s, 'installing', after=t_accept)
+            say('  RAUC installs (held by its pre-install handler); its step: "%s"'
+                % a.prop(p, 'Prompt')['step'])
+            self.screen('rauc-installing-step')
+            t1 = time.time()
+            world.open_gate()
+            a.signals.wait('PropertiesChanged', p, lambda args: args[1].get('Prompt', {}).get(
+                'title', '').startswith('Restart to finish updating'), timeout=60)
+            say('  slot B written, not activated (the bootloader still starts %s): the restart '
+                'question' % world.primary())
+            wid, lay = self.popup(s, 'install', after=t1)
+            self.screen('rauc-restart-question')
+            self.click(wid, lay, 'accept')
+            self.decided(p, 'accept')
+            wait_until(lambda: world.reboots, 20, 'the reboot request on logind')
+            say('  Mark("active", "other"): the bootloader now starts %s; logind (mock) asked '
+                'to Reboot(%s)' % (world.primary(), world.reboots[0][0]))
+            self.screen('rauc-restarting')
+            say('  the "reboot": RAUC starts again with slot B booted, then the agent and '
+                'the bridge')
+            bridge.stop()
+            a.stop()
+            world.stop_rauc()
+            world.start_rauc('B')
+            a.start()
+            bridge.start()
+            wait_until(lambda: a.prop(p, 'Result') == 200, 30, 'Result 200')
+            say('  Mark("good", "booted"), Finish 200: %s' % a.prop(p, 'Prompt')['title'])
+            self.notified(p, 'otaux-update-done')
+            self.screen('rauc-updated')
+        finally:
+            if bridge is not None:
+                bridge.close()
+            world.close()
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -417,9 +498,11 @@ def main():
         demo.first_update()
         demo.second_update()
         demo.fwupd_update()
+        demo.rauc_update()
         say('done: the updater got accept, delay-reboot, accept (scheduled), then accept '
             'and a 402 failure shown in plain words; fwupd installed 1.2.4 on its webcam and '
-            'restarted only after the person said yes')
+            'restarted only after the person said yes; RAUC wrote slot B and switched to it only '
+            'after the restart was accepted')
     finally:
         demo.close()
 

@@ -212,7 +212,7 @@ static void act(Job *job)
     job->work = WORK_DONE;
     /* 401: the person cancelled; fwupd has no cancel, so remember it. */
     if (job->result == 401 &&
-        !otaux_fwupd_state_decline(bridge->state, job->device_id, job->version, &error))
+        !otaux_declined_decline(bridge->state, job->device_id, job->version, &error))
       g_warning("%s", error->message);
     return;
   }
@@ -372,7 +372,7 @@ static void reconcile(OtauxFwupdBridge *bridge, GPtrArray *found)
 
     if (version == NULL)
       continue;
-    if (otaux_fwupd_state_is_declined(bridge->state, fwupd_device_get_id(device), version)) {
+    if (otaux_declined_is_declined(bridge->state, fwupd_device_get_id(device), version)) {
       g_debug("%s %s: declined before, not offered", fwupd_device_get_id(device), version);
       continue;
     }
@@ -652,7 +652,7 @@ OtauxFwupdBridge *otaux_fwupd_bridge_new(const OtauxFwupdConfig *config, GError 
   bridge->config.no_reboot = config->no_reboot;
   bridge->jobs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)job_unref);
   bridge->cancellable = g_cancellable_new();
-  bridge->state = otaux_fwupd_state_load(config->state_file, error);
+  bridge->state = otaux_declined_load(config->state_file, error);
   if (bridge->state == NULL)
     return NULL;
   if (config->session_bus != NULL)
@@ -724,7 +724,7 @@ void otaux_fwupd_bridge_free(OtauxFwupdBridge *bridge)
   }
   drop_client(bridge);
   g_clear_pointer(&bridge->jobs, g_hash_table_unref);
-  otaux_fwupd_state_free(bridge->state);
+  otaux_declined_free(bridge->state);
   g_clear_object(&bridge->cancellable);
   g_clear_object(&bridge->session);
   g_clear_object(&bridge->system);

@@ -6,7 +6,7 @@
 
 #include "otaux-fwupd-bridge.h"
 #include "otaux-fwupd-map.h"
-#include "otaux-fwupd-state.h"
+#include "otaux-declined.h"
 
 G_BEGIN_DECLS
 
@@ -52,7 +52,7 @@ struct _OtauxFwupdBridge {
   GDBusConnection *session;
   GDBusConnection *system;
   FwupdClient *client;
-  OtauxFwupdState *state;
+  OtauxDeclined *state;
   GHashTable *jobs; /* id → Job */
   GCancellable *cancellable;
   guint agent_watch;

@@ -1,5 +1,5 @@
 /* Unit tests of the bridge's tables (bridges/fwupd/otaux-fwupd-map.c) and of
- * its declined-releases file (otaux-fwupd-state.c). */
+ * its declined-releases file (common/otaux-declined.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 
 #include "otaux-fs.h"
 #include "otaux-fwupd-map.h"
-#include "otaux-fwupd-state.h"
+#include "otaux-declined.h"
 #include "otaux-testlib.h"
 
 static void test_priority(void **unused)
@@ -157,31 +157,31 @@ static void test_state(void **unused)
   g_autofree char *dir = g_dir_make_tmp("otaux-fwupd-state-XXXXXX", NULL);
   g_autofree char *path = g_build_filename(dir, "sub", "declined.ini", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(OtauxFwupdState) state = otaux_fwupd_state_load(path, &error);
-  g_autoptr(OtauxFwupdState) again = NULL;
+  g_autoptr(OtauxDeclined) state = otaux_declined_load(path, &error);
+  g_autoptr(OtauxDeclined) again = NULL;
 
   assert_non_null(state);
-  assert_false(otaux_fwupd_state_is_declined(state, "dev", "1.2.4"));
+  assert_false(otaux_declined_is_declined(state, "dev", "1.2.4"));
   g_autoptr(GString) ops = g_string_new("");
   g_autofree char *want = NULL;
 
   /* The first decline makes sub/, synced into its parent, then the file's
    * rename is synced into sub/. */
   otaux_fs_set_trace(on_fs, ops);
-  assert_true(otaux_fwupd_state_decline(state, "dev", "1.2.4", &error));
+  assert_true(otaux_declined_decline(state, "dev", "1.2.4", &error));
   otaux_fs_set_trace(NULL, NULL);
   want = g_strdup_printf("mkdir %s/sub\nfsync %s\nfsync %s/sub\n", dir, dir, dir);
   assert_string_equal(ops->str, want);
-  assert_true(otaux_fwupd_state_is_declined(state, "dev", "1.2.4"));
+  assert_true(otaux_declined_is_declined(state, "dev", "1.2.4"));
   /* a newer release of the device is not declined */
-  assert_false(otaux_fwupd_state_is_declined(state, "dev", "1.2.5"));
-  again = otaux_fwupd_state_load(path, &error);
+  assert_false(otaux_declined_is_declined(state, "dev", "1.2.5"));
+  again = otaux_declined_load(path, &error);
   assert_non_null(again);
-  assert_true(otaux_fwupd_state_is_declined(again, "dev", "1.2.4"));
-  otaux_fwupd_state_free(g_steal_pointer(&again));
+  assert_true(otaux_declined_is_declined(again, "dev", "1.2.4"));
+  otaux_declined_free(g_steal_pointer(&again));
   /* a damaged file is an error naming the file */
   assert_true(g_file_set_contents(path, "[declined\n", -1, NULL));
-  again = otaux_fwupd_state_load(path, &error);
+  again = otaux_declined_load(path, &error);
   assert_null(again);
   assert_non_null(strstr(error->message, "declined.ini"));
   otaux_test_rm_rf(dir);

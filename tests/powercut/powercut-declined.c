@@ -1,4 +1,4 @@
-/* The fwupd bridge's declined-releases file (bridges/fwupd/otaux-fwupd-state.c)
+/* The bridges' declined-releases file (common/otaux-declined.c)
  * for tests/powercut/test_powercut.py, which runs this under strace.
  *
  *   powercut-declined write FILE DEVICE=VERSION...
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "otaux-fwupd-state.h"
+#include "otaux-declined.h"
 
 static gboolean split(const char *arg, char **device, char **version)
 {
@@ -30,7 +30,7 @@ static gboolean split(const char *arg, char **device, char **version)
 int main(int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(OtauxFwupdState) state = NULL;
+  g_autoptr(OtauxDeclined) state = NULL;
   gboolean write_mode;
 
   if (argc < 3 || (strcmp(argv[1], "write") != 0 && strcmp(argv[1], "check") != 0)) {
@@ -38,7 +38,7 @@ int main(int argc, char **argv)
     return 2;
   }
   write_mode = strcmp(argv[1], "write") == 0;
-  state = otaux_fwupd_state_load(argv[2], &error);
+  state = otaux_declined_load(argv[2], &error);
   if (state == NULL) {
     printf("cannot load: %s\n", error->message);
     return 1;
@@ -52,13 +52,13 @@ int main(int argc, char **argv)
       return 2;
     }
     if (!write_mode) {
-      if (!otaux_fwupd_state_is_declined(state, device, version)) {
+      if (!otaux_declined_is_declined(state, device, version)) {
         printf("lost: %s\n", argv[i]);
         return 1;
       }
       continue;
     }
-    if (!otaux_fwupd_state_decline(state, device, version, &error)) {
+    if (!otaux_declined_decline(state, device, version, &error)) {
       fprintf(stderr, "decline %s: %s\n", argv[i], error->message);
       return 1;
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The power-cut test: what a power cut can leave of the agent's and the
-fwupd bridge's state, and that a fresh start on each such state has every
+bridges' declined releases (otaux-fwupd, otaux-rauc), and that a fresh start on each such state has every
 answer it had acknowledged (issue 19).
 
 THE WORKLOAD: a first start with no state folder (neither state/ nor
@@ -12,7 +12,7 @@ one making its state folder.
 
 RECORDING. The real programs run unchanged under `strace -f -ttt -xx -y -s N`:
 the built otaux-agent on this test's private session bus, then the bridge's
-state module (bridges/fwupd/otaux-fwupd-state.c, linked into the small
+declined-releases module (common/otaux-declined.c, linked into the small
 driver powercut-declined.c). strace, and not an LD_PRELOAD shim or a FUSE
 layer, because
 - it sees every system call, also those GLib makes inside itself, where a
@@ -735,7 +735,7 @@ def test_model_drops_an_unsynced_mkdir(c):
 def test_bridge_declined_power_cuts(c):
     driver = os.environ.get('OTAUX_POWERCUT_DECLINED')
     if not driver:
-        raise Skip('the fwupd bridge is not built (OTAUX_POWERCUT_DECLINED unset)')
+        raise Skip('the declined-releases driver is not built (OTAUX_POWERCUT_DECLINED unset)')
     work = c['work']
     root = os.path.join(work, 'bridge')
     os.makedirs(root)

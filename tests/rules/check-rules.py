@@ -50,6 +50,7 @@ RULES = [
     ('ui/', ['common', 'policy', 'strings', 'agent', 'ui'], ('GLib', 'GIO', 'libnotify')),
     ('bridges/fwupd/', ['common', 'policy', 'strings', 'agent', 'bridges/fwupd'],
      ('GLib', 'GIO', 'libfwupd')),
+    ('bridges/rauc/', ['common', 'bridges/rauc'], ('GLib', 'GIO')),
     ('tools/', ['common', 'policy', 'strings', 'agent', 'dbus', 'ui', 'tools'], ('GLib', 'GIO')),
 ]
 
@@ -65,6 +66,7 @@ PROGRAMS = [
     ('otaux-prompter', ('GTK',), ('libdbus', 'libnotify', 'libfwupd')),
     ('otauxctl', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
     ('otaux-fwupd', ('libfwupd',), ('libdbus', 'GTK', 'libnotify')),
+    ('otaux-rauc', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
 ]
 
 CHECKED_FOLDERS = [r[0] for r in RULES]
