@@ -1,7 +1,9 @@
 /* The floor under every answer: what agent/otaux-store.c does to put one
  * offer on disk (write a temporary file, fsync it, rename it over the old
  * one, fsync the folder), with nothing else around it. Like the store, it
- * keeps the folder open and works relative to it (openat, renameat).
+ * keeps the folder open and works relative to it (openat, renameat), and
+ * holds the replaced file open across the rename, releasing it after the
+ * timed part (freeing its blocks is no part of making the new one durable).
  * Usage: atomic-write-floor DIR RUNS BYTES
  * Prints one duration per line, in microseconds. With RUNS "-", writes once
  * per line read from stdin (so a bench can interleave it with other work). */
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
     char line[64];
     double t0;
     int fd;
+    int old;
 
     if (runs < 0 && fgets(line, sizeof line, stdin) == NULL)
       break;
@@ -68,11 +71,14 @@ int main(int argc, char **argv)
       die("cannot write", tmp);
     if (close(fd) != 0)
       die("cannot close", tmp);
+    old = openat(dir, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (renameat(dir, tmp, dir, path) != 0)
       die("cannot rename to", path);
     if (fsync(dir) != 0)
       die("cannot sync", argv[1]);
     printf("%.1f\n", now_us() - t0);
+    if (old >= 0)
+      close(old);
   }
   unlinkat(dir, path, 0);
   close(dir);
