@@ -31,6 +31,9 @@ const char *otaux_store_get_dir(const OtauxStore *store);
 /* $XDG_STATE_HOME/otaux, or ~/.local/state/otaux. */
 char *otaux_store_default_dir(void);
 
+/* On disk when it returns TRUE. The file it replaced is held open until an
+ * idle source of the default main context (or the next save, or the free)
+ * lets it go, so that freeing it does not delay the caller's news. */
 gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer,
                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean otaux_store_remove(OtauxStore *store, guint serial,

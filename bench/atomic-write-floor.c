@@ -1,6 +1,9 @@
 /* The floor under every answer: what agent/otaux-store.c does to put one
  * offer on disk (write a temporary file, fsync it, rename it over the old
- * one, fsync the folder), with nothing else around it.
+ * one, fsync the folder), with nothing else around it. Like the store, it
+ * keeps the folder open and works relative to it (openat, renameat), and
+ * holds the replaced file open across the rename, releasing it after the
+ * timed part (freeing its blocks is no part of making the new one durable).
  * Usage: atomic-write-floor DIR RUNS BYTES
  * Prints one duration per line, in microseconds. With RUNS "-", writes once
  * per line read from stdin (so a bench can interleave it with other work). */
@@ -28,9 +31,10 @@ static void die(const char *what, const char *path)
 
 int main(int argc, char **argv)
 {
-  char tmp[4096];
-  char path[4096];
+  const char *tmp = ".1.offer.tmp";
+  const char *path = "1.offer";
   char *data;
+  int dir;
   long runs;
   long bytes;
 
@@ -46,36 +50,38 @@ int main(int argc, char **argv)
   if (data == NULL)
     return 1;
   memset(data, 'x', (size_t)bytes);
-  snprintf(tmp, sizeof tmp, "%s/.1.offer.tmp", argv[1]);
-  snprintf(path, sizeof path, "%s/1.offer", argv[1]);
+  dir = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    die("cannot open", argv[1]);
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   for (long i = 0; runs < 0 || i < runs; i++) {
     char line[64];
     double t0;
-
     int fd;
-    int dir;
+    int old;
 
     if (runs < 0 && fgets(line, sizeof line, stdin) == NULL)
       break;
     t0 = now_us();
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
       die("cannot create", tmp);
     if (write(fd, data, (size_t)bytes) != bytes || fsync(fd) != 0)
       die("cannot write", tmp);
     if (close(fd) != 0)
       die("cannot close", tmp);
-    if (rename(tmp, path) != 0)
+    old = openat(dir, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (renameat(dir, tmp, dir, path) != 0)
       die("cannot rename to", path);
-    dir = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0 || fsync(dir) != 0)
+    if (fsync(dir) != 0)
       die("cannot sync", argv[1]);
-    close(dir);
     printf("%.1f\n", now_us() - t0);
+    if (old >= 0)
+      close(old);
   }
-  unlink(path);
+  unlinkat(dir, path, 0);
+  close(dir);
   free(data);
   return 0;
 }

@@ -54,6 +54,16 @@ gboolean otaux_fs_sync_dir(const char *path, GError **error)
   return TRUE;
 }
 
+gboolean otaux_fs_sync_dir_fd(int fd, const char *path, GError **error)
+{
+  g_return_val_if_fail(fd >= 0 && path != NULL, FALSE);
+
+  if (fsync(fd) != 0)
+    return set_io_error(error, errno, "cannot sync", path);
+  trace("fsync", path);
+  return TRUE;
+}
+
 gboolean otaux_fs_mkdir_synced(const char *path, int mode, GError **error)
 {
   g_autofree char *parent = NULL;

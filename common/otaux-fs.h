@@ -26,6 +26,9 @@ gboolean otaux_fs_mkdir_synced(const char *path, int mode,
 
 /* fsync() of a folder: its entries (creates, renames, unlinks) reach the disk. */
 gboolean otaux_fs_sync_dir(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same on a folder FD kept open by the caller (PATH names it in the
+ * error and the trace): no open() and close() per write. */
+gboolean otaux_fs_sync_dir_fd(int fd, const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Writes DATA to PATH so that a power cut leaves the old file or the new
  * one, never a mix: a temporary file beside it (mode 0600), fsync, rename,

@@ -376,6 +376,62 @@ static void test_save_leaves_no_tmp_and_replaces(void **state)
   assert_int_equal(((OtauxOffer *)g_ptr_array_index(loaded, 0))->n_delays, 3);
 }
 
+static guint count_fds(void)
+{
+  g_autoptr(GDir) dir = g_dir_open("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  assert_non_null(dir);
+  while (g_dir_read_name(dir) != NULL)
+    n++;
+  return n;
+}
+
+/* The file a save replaces is held open across the rename (its blocks are
+ * not freed before the save returns) and let go from the main loop. */
+static void test_replaced_file_let_go(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(5);
+  guint before;
+
+  assert_true(otaux_store_save(f->store, o, NULL));
+  while (g_main_context_iteration(NULL, FALSE))
+    ;
+  before = count_fds();
+  o->n_delays = 1;
+  assert_true(otaux_store_save(f->store, o, NULL));
+  assert_int_equal(count_fds(), before + 1);
+  while (g_main_context_iteration(NULL, FALSE))
+    ;
+  assert_int_equal(count_fds(), before);
+  /* A new offer replaces nothing: nothing held. */
+  otaux_offer_free(o);
+  o = full_offer(6);
+  assert_true(otaux_store_save(f->store, o, NULL));
+  assert_int_equal(count_fds(), before);
+}
+
+/* offers/ removed and made again by someone else while the store holds the
+ * old one open: the next save goes to the folder at the path. */
+static void test_folder_replaced_under_store(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = full_offer(9);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  otaux_test_rm_rf(f->offers_dir);
+  assert_int_equal(g_mkdir(f->offers_dir, 0700), 0);
+  assert_true(otaux_store_save(f->store, o, &error));
+  g_assert_no_error(error);
+  assert_int_equal(count_files(f->offers_dir, ".offer"), 1);
+  loaded = otaux_store_load(f->store, on_corrupt, f, &error);
+  assert_non_null(loaded);
+  assert_int_equal(loaded->len, 1);
+  assert_int_equal(((OtauxOffer *)loaded->pdata[0])->serial, 9);
+}
+
 /* A power cut between writing the tmp file and the rename: the old file stands. */
 static void test_crash_before_rename_keeps_old(void **state)
 {
@@ -653,6 +709,8 @@ int main(void)
     cmocka_unit_test(test_serialize_matches_keyfile),
     cmocka_unit_test_setup_teardown(test_save_load_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_save_leaves_no_tmp_and_replaces, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_replaced_file_let_go, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_folder_replaced_under_store, setup, teardown),
     cmocka_unit_test_setup_teardown(test_crash_before_rename_keeps_old, setup, teardown),
     cmocka_unit_test_setup_teardown(test_corrupt_set_aside, setup, teardown),
     cmocka_unit_test(test_stage_round_trip),

@@ -21,7 +21,8 @@ layer, because
   runtime refuses ("ASan runtime does not come first in initial library
   list"), no /dev/fuse and privileges that a CI container may lack;
 - -xx prints every path and every byte written as hex (nothing to unquote),
-  -y names the file behind each descriptor, and -ttt stamps each call on
+  -y names the file behind each descriptor (also the folder of an openat,
+  renameat or unlinkat on a kept folder descriptor), and -ttt stamps each call on
   the same clock as the test's time.time(), which orders the calls against
   the replies the test heard.
 Under ASan the recorded processes run with detect_leaks=0: LeakSanitizer
@@ -144,6 +145,22 @@ def unhex(s):
     return bytes.fromhex(s.replace('\\x', ''))
 
 
+# A path argument and the folder descriptor before it (openat, renameat, ...).
+AT_PATH_RE = re.compile(r'(?:(AT_FDCWD|-?\d+)(?:<' + HEX + r'>)?,\s*)?"' + HEX + r'"')
+
+
+def at_paths(args):
+    """The string arguments, each relative path joined to the folder of its
+    *at() descriptor (-y names it), so the store may work on a kept fd."""
+    paths = []
+    for _, dirhex, strhex in AT_PATH_RE.findall(args):
+        path = unhex(strhex).decode('utf-8', 'surrogateescape')
+        if not path.startswith('/') and dirhex:
+            path = os.path.join(unhex(dirhex).decode('utf-8', 'surrogateescape'), path)
+        paths.append(path)
+    return paths
+
+
 def strace_calls(path):
     """(time, name, raw args, return value) per finished call, with the
     <unfinished ...> / <... resumed> halves joined, at the entry's time."""
@@ -201,7 +218,7 @@ class Recorder:
         for t, name, args, ret in strace_calls(trace):
             if ret < 0:
                 continue
-            strs = [unhex(s).decode('utf-8', 'surrogateescape') for s in STR_RE.findall(args)]
+            strs = at_paths(args)
             fds = FD_RE.findall(args)
             fdpath = unhex(fds[0][1]).decode('utf-8', 'surrogateescape') if fds else None
             fdnum = int(fds[0][0]) if fds and fds[0][0] != 'AT_FDCWD' else None
