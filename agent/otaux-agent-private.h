@@ -44,6 +44,12 @@ struct _OtauxAgent {
 
   OtauxSystemFacts system; /* what the system's services say (dbus/otaux-sysbus.c) */
   OtauxDeviceFacts device; /* Agent1.Device as last told to the listeners */
+
+  /* otaux-agent-remote.c: the other instance's offers, mirrored */
+  GPtrArray *remote;            /* OtauxOffer*, owned, in the order they came */
+  GHashTable *remote_by_serial; /* serial -> OtauxOffer*, borrowed */
+  OtauxRemoteAnswerFunc remote_answer;
+  gpointer remote_answer_data;
 };
 
 typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY, EV_DEVICE } EventKind;
@@ -58,6 +64,15 @@ G_GNUC_INTERNAL gboolean otaux_agent_commit(OtauxAgent *agent, OtauxOffer *old,
 /* The policy an offer's prompt follows (pinned at a reload, or the current one). */
 G_GNUC_INTERNAL const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent,
                                                           const OtauxOffer *offer);
+
+/* otaux-agent-remote.c */
+G_GNUC_INTERNAL void otaux_agent_remote_init(OtauxAgent *agent);
+G_GNUC_INTERNAL void otaux_agent_remote_fini(OtauxAgent *agent);
+G_GNUC_INTERNAL const OtauxOffer *otaux_agent_remote_lookup(OtauxAgent *agent, guint serial);
+/* A mirror's answer goes to the forwarder: TRUE when @serial is one. */
+G_GNUC_INTERNAL gboolean otaux_agent_remote_answer(OtauxAgent *agent, guint serial,
+                                                   const char *choice, gint64 reboot_at,
+                                                   gboolean *ok, GError **error);
 
 /* otaux-agent-device.c */
 /* Tells the listeners (EV_DEVICE) when Agent1.Device changed. */

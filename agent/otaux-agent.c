@@ -162,7 +162,10 @@ static OtauxOffer *find(OtauxAgent *agent, guint serial, GError **error)
 {
   OtauxOffer *offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
 
-  if (offer == NULL)
+  if (offer == NULL && otaux_agent_remote_lookup(agent, serial) != NULL)
+    g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_NOT_FOUND,
+                "offer %u is the system instance's: its updater uses the system bus", serial);
+  else if (offer == NULL)
     g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_NOT_FOUND, "no offer %u", serial);
   return offer;
 }
@@ -331,6 +334,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
   agent->prompts =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)otaux_prompt_free);
   agent->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
+  otaux_agent_remote_init(agent);
   agent->next_serial = 1;
   agent->policy_problems = g_new0(char *, 1);
   agent->charge = otaux_charge_new(otaux_agent_on_charge_done, agent);
@@ -404,6 +408,7 @@ void otaux_agent_free(OtauxAgent *agent)
   g_clear_pointer(&agent->by_serial, g_hash_table_unref);
   g_clear_pointer(&agent->prompts, g_hash_table_unref);
   g_clear_pointer(&agent->offers, g_ptr_array_unref);
+  otaux_agent_remote_fini(agent);
   g_clear_pointer(&agent->listeners, g_array_unref);
   g_clear_pointer(&agent->empty_prompt, otaux_prompt_free);
   otaux_store_free(agent->store);
@@ -604,8 +609,11 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
 
 const OtauxOffer *otaux_agent_lookup(OtauxAgent *agent, guint serial)
 {
+  const OtauxOffer *offer;
+
   g_return_val_if_fail(agent != NULL, NULL);
-  return g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
+  offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
+  return offer != NULL ? offer : otaux_agent_remote_lookup(agent, serial);
 }
 
 const OtauxOffer *otaux_agent_lookup_id(OtauxAgent *agent, const char *id)
@@ -621,9 +629,12 @@ GPtrArray *otaux_agent_list(OtauxAgent *agent)
   GPtrArray *list;
 
   g_return_val_if_fail(agent != NULL, NULL);
-  list = g_ptr_array_sized_new(agent->offers->len);
+  list = g_ptr_array_sized_new(agent->offers->len + agent->remote->len);
   for (guint i = 0; i < agent->offers->len; i++)
     g_ptr_array_add(list, g_ptr_array_index(agent->offers, i));
+  /* the mirrors too: the presenters and the API show them */
+  for (guint i = 0; i < agent->remote->len; i++)
+    g_ptr_array_add(list, g_ptr_array_index(agent->remote, i));
   return list;
 }
 
@@ -719,8 +730,11 @@ gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice,
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
   gint64 now;
+  gboolean ok = FALSE;
 
   g_return_val_if_fail(agent != NULL, FALSE);
+  if (otaux_agent_remote_answer(agent, serial, choice, reboot_at, &ok, error))
+    return ok;
   if ((offer = find(agent, serial, error)) == NULL)
     return FALSE;
   now = otaux_agent_now(agent);

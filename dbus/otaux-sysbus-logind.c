@@ -13,7 +13,9 @@
 
 static gboolean holds_off_shutdown(const OtauxOffer *offer)
 {
-  return offer->phase == OTAUX_PHASE_INSTALLING && offer->stage == OTAUX_STAGE_NONE;
+  /* a system offer's inhibitor is the system instance's */
+  return offer->phase == OTAUX_PHASE_INSTALLING && offer->stage == OTAUX_STAGE_NONE &&
+         !otaux_agent_is_remote(offer->serial);
 }
 
 /* Any offer installing (and not restarting): the inhibitor is held then. */
@@ -118,6 +120,7 @@ static void check_soon(OtauxSysbus *sb)
 static void logind_appeared(OtauxSysbus *sb)
 {
   check_soon(sb);
+  otaux_sysbus_follow_logind_appeared(sb);
 }
 
 static void logind_vanished(OtauxSysbus *sb)
@@ -125,6 +128,7 @@ static void logind_vanished(OtauxSysbus *sb)
   /* A new logind knows nothing of the old inhibitor: take one anew. */
   sb->inhibit_pending = FALSE;
   drop(sb);
+  otaux_sysbus_follow_logind_vanished(sb);
 }
 
 /* NULL: the agent's offers changed (see otaux-sysbus.c). */
@@ -132,11 +136,20 @@ static void logind_signal(OtauxSysbus *sb, DBusMessage *msg)
 {
   if (msg == NULL)
     check_soon(sb);
+  else
+    otaux_sysbus_follow_logind_signal(sb, msg);
 }
+
+static const char *const logind_matches[] = {
+  /* the Active of this agent's own session (otaux-sysbus-follow.c) */
+  "interface='" DBUS_INTERFACE_PROPERTIES "',member='PropertiesChanged',"
+  "arg0='org.freedesktop.login1.Session'",
+  NULL,
+};
 
 const OtauxSysService otaux_sys_logind = {
   .name = "org.freedesktop.login1",
-  .matches = NULL,
+  .matches = logind_matches,
   .appeared = logind_appeared,
   .vanished = logind_vanished,
   .signal = logind_signal,

@@ -15,6 +15,7 @@ typedef enum {
   OTAUX_SYS_NETWORKMANAGER,
   OTAUX_SYS_UPOWER,
   OTAUX_SYS_LOGIND,
+  OTAUX_SYS_OTAUX, /* the system instance, followed by the session agent */
   OTAUX_SYS_N,
 } OtauxSysId;
 
@@ -34,6 +35,7 @@ extern const OtauxSysService otaux_sys_ofono;
 extern const OtauxSysService otaux_sys_networkmanager;
 extern const OtauxSysService otaux_sys_upower;
 extern const OtauxSysService otaux_sys_logind;
+extern const OtauxSysService otaux_sys_otaux;
 
 struct _OtauxSysbus {
   OtauxAgent *agent;
@@ -66,7 +68,19 @@ struct _OtauxSysbus {
   int inhibit_fd;           /* -1: none held */
   gboolean inhibit_pending; /* an Inhibit call is in flight */
   guint inhibit_check_id;   /* idle: take or drop it */
+  /* otaux-sysbus-follow.c: the system instance's offers (session agent) */
+  gboolean follow;           /* follow org.otaux.Agent on the system bus */
+  char *session_path;        /* this agent's logind session; NULL: none known */
+  gboolean session_inactive; /* logind says it is not the active one */
 };
+
+/* otaux-sysbus-follow.c: start and stop following; logind's part (which
+ * session is ours, and whether it is active) */
+void otaux_sysbus_follow_start(OtauxSysbus *sb);
+void otaux_sysbus_follow_stop(OtauxSysbus *sb);
+void otaux_sysbus_follow_logind_appeared(OtauxSysbus *sb);
+void otaux_sysbus_follow_logind_vanished(OtauxSysbus *sb);
+void otaux_sysbus_follow_logind_signal(OtauxSysbus *sb, DBusMessage *msg);
 
 /* @reply is the reply, or NULL when the call failed, timed out, or the
  * service changed owner meanwhile (the answer is stale then). */

@@ -1,0 +1,159 @@
+/* otaux-agent-remote: the other instance's offers, mirrored in the
+ * registry so that the session's presenters and API show them (issue 20).
+ * The system instance keeps the offer, its state machine and its store;
+ * a mirror is its last published view: never saved, never ticked. */
+#include "otaux-agent-private.h"
+
+gboolean otaux_agent_is_remote(guint serial)
+{
+  return serial >= OTAUX_AGENT_REMOTE_BASE;
+}
+
+void otaux_agent_remote_init(OtauxAgent *agent)
+{
+  agent->remote = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_offer_free);
+  agent->remote_by_serial = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+void otaux_agent_remote_fini(OtauxAgent *agent)
+{
+  g_clear_pointer(&agent->remote_by_serial, g_hash_table_unref);
+  g_clear_pointer(&agent->remote, g_ptr_array_unref);
+}
+
+const OtauxOffer *otaux_agent_remote_lookup(OtauxAgent *agent, guint serial)
+{
+  return g_hash_table_lookup(agent->remote_by_serial, GUINT_TO_POINTER(serial));
+}
+
+void otaux_agent_set_remote_answer(OtauxAgent *agent, OtauxRemoteAnswerFunc func,
+                                   gpointer user_data)
+{
+  g_return_if_fail(agent != NULL);
+  agent->remote_answer = func;
+  agent->remote_answer_data = user_data;
+}
+
+gboolean otaux_agent_remote_answer(OtauxAgent *agent, guint serial, const char *choice,
+                                   gint64 reboot_at, gboolean *ok, GError **error)
+{
+  const OtauxOffer *offer = otaux_agent_remote_lookup(agent, serial);
+  const OtauxPrompt *prompt;
+
+  if (offer == NULL)
+    return FALSE;
+  prompt = otaux_agent_get_prompt(agent, serial);
+  /* Checked here too, so a stale click says why at once; the system
+   * instance checks again (and who may answer). */
+  if (choice == NULL || !otaux_prompt_has_choice(prompt, choice)) {
+    g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
+                "the prompt does not offer '%s'", choice != NULL ? choice : "");
+    *ok = FALSE;
+  } else if (agent->remote_answer == NULL) {
+    g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_NOT_FOUND,
+                "the system instance is not followed");
+    *ok = FALSE;
+  } else {
+    /* The decision comes back as the mirror's new properties. */
+    agent->remote_answer(serial, choice, reboot_at, agent->remote_answer_data);
+    *ok = TRUE;
+  }
+  return TRUE;
+}
+
+/* The session's presentation rules on the system's prompt: its quiet
+ * hours hold a pop-up back to a notification, or show nothing. */
+static void session_rules(OtauxAgent *agent, OtauxPrompt *prompt)
+{
+  gint64 now = otaux_agent_now(agent);
+
+  if (prompt->kind == OTAUX_PROMPT_NONE)
+    return;
+  if (prompt->presentation == OTAUX_PRESENTATION_POPUP &&
+      !otaux_policy_may_interrupt(agent->policy, prompt->priority, now))
+    prompt->presentation = OTAUX_PRESENTATION_ACTIONS;
+  if (!otaux_policy_may_notify(agent->policy, prompt->priority, now))
+    prompt->presentation = OTAUX_PRESENTATION_SILENT;
+}
+
+static guint differs(const OtauxOffer *a, const OtauxOffer *b)
+{
+  guint changed = 0;
+
+  if (g_strcmp0(a->spec.name, b->spec.name) != 0)
+    changed |= OTAUX_OFFER_PROP_NAME;
+  if (g_strcmp0(a->spec.version, b->spec.version) != 0)
+    changed |= OTAUX_OFFER_PROP_VERSION;
+  if (a->spec.priority != b->spec.priority)
+    changed |= OTAUX_OFFER_PROP_PRIORITY;
+  if (a->state != b->state)
+    changed |= OTAUX_OFFER_PROP_STATE;
+  if (a->phase != b->phase || a->stage != b->stage)
+    changed |= OTAUX_OFFER_PROP_PHASE;
+  if (a->decision != b->decision || a->reason != b->reason)
+    changed |= OTAUX_OFFER_PROP_DECISION;
+  if (a->reboot_at != b->reboot_at)
+    changed |= OTAUX_OFFER_PROP_REBOOT_AT;
+  if (a->result != b->result)
+    changed |= OTAUX_OFFER_PROP_RESULT;
+  if (a->bytes_done != b->bytes_done || a->bytes_total != b->bytes_total)
+    changed |= OTAUX_OFFER_PROP_BYTES;
+  return changed;
+}
+
+void otaux_agent_remote_put(OtauxAgent *agent, OtauxOffer *offer, OtauxPrompt *prompt)
+{
+  g_autoptr(OtauxOffer) owned = offer;
+  g_autoptr(OtauxPrompt) fresh = prompt;
+  OtauxOffer *old;
+  guint changed;
+  guint index = 0;
+
+  g_return_if_fail(agent != NULL && offer != NULL && prompt != NULL);
+  g_return_if_fail(otaux_agent_is_remote(offer->serial));
+  session_rules(agent, fresh);
+  old = g_hash_table_lookup(agent->remote_by_serial, GUINT_TO_POINTER(offer->serial));
+  if (old == NULL) {
+    g_ptr_array_add(agent->remote, g_steal_pointer(&owned));
+    g_hash_table_insert(agent->remote_by_serial, GUINT_TO_POINTER(offer->serial), offer);
+    g_hash_table_insert(agent->prompts, GUINT_TO_POINTER(offer->serial), g_steal_pointer(&fresh));
+    otaux_agent_emit(agent, EV_ADDED, offer, 0, NULL);
+    return;
+  }
+  changed = differs(old, offer);
+  if (!otaux_prompt_equal(otaux_agent_get_prompt(agent, offer->serial), fresh))
+    changed |= OTAUX_OFFER_PROP_PROMPT;
+  if (changed == 0)
+    return;
+  if (!g_ptr_array_find(agent->remote, old, &index))
+    g_assert_not_reached();
+  agent->remote->pdata[index] = g_steal_pointer(&owned);
+  g_hash_table_insert(agent->remote_by_serial, GUINT_TO_POINTER(offer->serial), offer);
+  g_hash_table_insert(agent->prompts, GUINT_TO_POINTER(offer->serial), g_steal_pointer(&fresh));
+  otaux_offer_free(old);
+  otaux_agent_emit(agent, EV_CHANGED, offer, changed, NULL);
+}
+
+void otaux_agent_remote_remove(OtauxAgent *agent, guint serial)
+{
+  OtauxOffer *offer;
+
+  g_return_if_fail(agent != NULL);
+  offer = g_hash_table_lookup(agent->remote_by_serial, GUINT_TO_POINTER(serial));
+  if (offer == NULL)
+    return;
+  otaux_agent_emit(agent, EV_REMOVED, offer, 0, NULL);
+  g_hash_table_remove(agent->remote_by_serial, GUINT_TO_POINTER(serial));
+  g_hash_table_remove(agent->prompts, GUINT_TO_POINTER(serial));
+  g_ptr_array_remove(agent->remote, offer); /* frees it */
+}
+
+void otaux_agent_remote_clear(OtauxAgent *agent)
+{
+  g_return_if_fail(agent != NULL);
+  while (agent->remote->len > 0) {
+    const OtauxOffer *last = g_ptr_array_index(agent->remote, agent->remote->len - 1);
+
+    otaux_agent_remote_remove(agent, last->serial);
+  }
+}
