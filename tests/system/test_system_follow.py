@@ -1,0 +1,412 @@
+#!/usr/bin/python3
+"""The person's session presents the system instance's offers (issue 20 item 2).
+
+The system side is test_system_instance.py's World: a private system bus
+with the installed D-Bus policy, python-dbusmock's logind (sessions c1
+active and local for the person, c2 inactive, ssh1 remote), and
+otaux-agent --system as root. The person's side: an Xvfb of its own (-ac,
+so the person's uid may draw on it), a session bus of its own that the
+person's uid may use, dunst as the notification server, and the person's
+session agent run as the person's uid (setpriv) in logind session c1
+($XDG_SESSION_ID, and its PID told to the logind mock so that the system
+instance lets it answer). A root updater offers on the system bus; the
+question appears in the person's session (dunst, the pop-up), and a real
+click (xdotool) is Decided on the system bus.
+
+Needs root (CI runs as root) and Xvfb, dunst, xdotool, import; otherwise
+exit 77 (SKIP). The picture of a root updater's question in the person's
+session goes to ARTIFACT_DIR/system-follow/.
+
+Usage: test_system_follow.py PROMPTER ARTIFACT_DIR
+(env: OTAUX_AGENT, OTAUX_SYSTEM_POLICY)
+"""
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
+sys.path.insert(0, os.path.join(HERE, '..', 'ui'))
+
+import dbus  # noqa: E402
+from gi.repository import GLib  # noqa: E402
+
+import otauxtest  # noqa: E402
+from otauxtest import SKIP_EXIT, Agent, PrompterShown, plain, wait_until  # noqa: E402
+import test_system_instance as tsi  # noqa: E402
+import uitest  # noqa: E402
+
+PERSON = tsi.PERSON
+SYSTEM_OFFERS = '/org/otaux/Agent/System/Offers/'
+NOTIFY_IFACE = 'org.freedesktop.Notifications'
+LOGIND_SESSION = 'org.freedesktop.login1.Session'
+
+# The person's session bus: the person's uid and root (dunst, the test) on it.
+SESSION_CONF = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+'''
+
+
+class Skip(Exception):
+    pass
+
+
+class NotifyLog:
+    """Every Notify and CloseNotification on the person's bus, heard as a
+    monitor (BecomeMonitor: root owns the bus daemon)."""
+
+    def __init__(self, address):
+        self.calls = []
+        self.bus = dbus.bus.BusConnection(address)
+        self.bus.add_message_filter(self._filter)
+        self.bus.call_blocking('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                               'org.freedesktop.DBus.Monitoring', 'BecomeMonitor', 'asu',
+                               (['type=method_call,interface=' + NOTIFY_IFACE], 0))
+
+    def _filter(self, bus, msg):
+        if msg.get_member() in ('Notify', 'CloseNotification'):
+            self.calls.append((msg.get_member(), [plain(a) for a in msg.get_args_list()]))
+
+    def mark(self):
+        return len(self.calls)
+
+    def wait_notify(self, text, since=0, timeout=30):
+        """The first Notify after @since whose summary or body has @text."""
+        found = []
+
+        def seen():
+            for member, args in self.calls[since:]:
+                if member == 'Notify' and (text in args[3] or text in args[4]):
+                    found.append(args)
+                    return True
+            return False
+        wait_until(seen, timeout, f'a notification with {text!r}')
+        return found[0]
+
+    def wait_close(self, since=0, timeout=30):
+        wait_until(lambda: any(m == 'CloseNotification' for m, _ in self.calls[since:]),
+                   timeout, 'CloseNotification')
+
+
+class SessionAgent(Agent):
+    """The person's otaux-agent: as the person's uid, its PID in session c1."""
+
+    def __init__(self, world, **kw):
+        super().__init__(**kw)
+        self.world = world
+
+    def start(self, timeout=30):
+        assert self.proc is None, 'agent already running'
+        self.status = None
+        args = ['setpriv', f'--reuid={PERSON}', f'--regid={PERSON}', '--clear-groups', self.exe,
+                '--state-dir', self.state_dir] + self.args
+        if os.environ.get('OTAUX_TEST_VERBOSE'):
+            args.append('--verbose')
+        self.proc = subprocess.Popen(args, env=self.env, cwd='/')
+        # setpriv execs the agent: this PID is the agent's, in session c1.
+        dbus.Interface(self.world.bus.get_object(tsi.LOGIND, tsi.LOGIND_PATH, introspect=False),
+                       tsi.TEST_IFACE).SetSessionOfPID(dbus.UInt32(self.proc.pid),
+                                                       dbus.ObjectPath(self.world.sessions['c1']))
+        GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
+        wait_until(lambda: self.owner or self.status is not None, timeout,
+                   'the session agent on the person\'s bus')
+        assert self.status is None, f'the session agent exited at start ({self.status})'
+        return self
+
+    def system_offers(self):
+        return [p for p in self.offers() if p.startswith(SYSTEM_OFFERS)]
+
+
+class Person:
+    """The person's graphical session."""
+
+    def __init__(self, world, prompter, artifacts):
+        self.procs = []
+        self.tmp = tempfile.mkdtemp(prefix='otaux-person-')
+        os.chmod(self.tmp, 0o755)
+        self.shots = os.path.join(self.tmp, 'shots')
+        self.state = os.path.join(self.tmp, 'state')
+        self.home = os.path.join(self.tmp, 'home')
+        for d in (self.shots, self.state, self.home):
+            os.mkdir(d)
+            os.chown(d, PERSON, PERSON)
+        self.artifacts = artifacts
+        os.makedirs(artifacts, exist_ok=True)
+        self.display = self._xvfb()
+        os.environ['DISPLAY'] = self.display  # xdotool, import
+        conf = os.path.join(self.tmp, 'session.conf')
+        with open(conf, 'w') as f:
+            f.write(SESSION_CONF)
+        daemon = subprocess.Popen(['dbus-daemon', '--config-file', conf, '--nofork',
+                                   '--print-address=1'], stdout=subprocess.PIPE, text=True)
+        self.procs.append(daemon)
+        self.address = daemon.stdout.readline().strip()
+        assert self.address, 'the person\'s session bus did not start'
+        self.bus = dbus.bus.BusConnection(self.address)
+        self.notes = NotifyLog(self.address)
+        env = uitest.gui_env({'DISPLAY': self.display, 'DBUS_SESSION_BUS_ADDRESS': self.address})
+        env.pop('G_DEBUG', None)
+        self.env = env
+        self.procs.append(subprocess.Popen(
+            ['dunst', '-config', os.path.join(HERE, '..', '..', 'data', 'demo', 'dunstrc')],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_until(lambda: self.bus.name_has_owner(NOTIFY_IFACE), 20, 'dunst on the bus')
+        self.shown = PrompterShown(self.bus)
+        agent_env = dict(env)
+        agent_env.update({
+            'HOME': self.home,
+            'XDG_SESSION_ID': 'c1',
+            'DBUS_SYSTEM_BUS_ADDRESS': world.address,
+            'OTAUX_PROMPTER': prompter,
+            'OTAUX_PROMPTER_ARGS': f'--screenshot-dir {self.shots}',
+            'OTAUX_ICON_DIR': os.path.join(HERE, '..', '..', 'data', 'icons', 'hicolor',
+                                           'scalable', 'apps'),
+        })
+        self.agent = SessionAgent(world, state_dir=self.state, env=agent_env, bus=self.bus)
+        self.agent.start()
+
+    def _xvfb(self):
+        r, w = os.pipe()
+        proc = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-ac', '-nolisten', 'tcp',
+                                 '-screen', '0', '1280x1024x24'], pass_fds=(w,),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        self.procs.append(proc)
+        got = b''
+        deadline = time.monotonic() + 30
+        while not got.endswith(b'\n'):
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([r], [], [], max(left, 0))
+            if not ready:
+                raise AssertionError('Xvfb did not say its display within 30 s')
+            chunk = os.read(r, 16)
+            if not chunk:
+                raise AssertionError('Xvfb exited at start')
+            got += chunk
+        os.close(r)
+        return ':' + got.decode().strip()
+
+    def dunst_count(self):
+        r = subprocess.run(['dunstctl', 'count', 'displayed'], env=self.env, capture_output=True,
+                           text=True, timeout=15)
+        return int(r.stdout.strip() or 0)
+
+    def picture(self, name):
+        path = os.path.join(self.artifacts, name + '.png')
+        uitest.x_client(['import', '-window', 'root', path])
+        assert os.path.getsize(path) > 0, path
+        print(f'# picture: {path}', flush=True)
+        return path
+
+    def popup(self, path, kind, after):
+        """Waits for the pop-up to draw @path's @kind; returns (window, layout)."""
+        n = path.rsplit('/', 1)[1]
+        lay = uitest.read_layout(self.shots, n, kind, after=after, timeout=30)
+        self.shown.wait(path)
+        wid = uitest.find_window(uitest.ere(lay['title']), 20)
+        return wid, lay
+
+    def close(self):
+        if getattr(self, 'agent', None) is not None and self.agent.proc is not None:
+            self.agent.proc.kill()
+            self.agent.proc.wait()
+            self.agent.proc = None
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def mirror_of(system_path):
+    return SYSTEM_OFFERS + system_path.rsplit('/', 1)[1]
+
+
+def set_active(w, sid, active):
+    obj = w.bus.get_object(tsi.LOGIND, w.sessions[sid], introspect=False)
+    obj.Set(LOGIND_SESSION, 'Active', dbus.Boolean(active), dbus_interface=otauxtest.PROPS_IFACE)
+
+
+# -- the tests -----------------------------------------------------------------
+
+def test_high_priority_popup_and_a_real_click_decide(w, me):
+    a, s = w.agent, me.agent
+    t0 = time.time()
+    # high priority, as root on the system bus
+    path = a.offer(id='fw-follow-1', name='Contoso Phone OS', version='2026.1', priority='high',
+                   size=48 * 1000 * 1000, **{'release-notes': 'Security fixes of November.'})
+    mirror = mirror_of(path)
+    wait_until(lambda: mirror in s.system_offers(), 20, f'{mirror} on the person\'s bus')
+    assert s.prompt_kind(mirror) == 'download', s.props(mirror)
+    wid, lay = me.popup(mirror, 'download', t0)
+    pic = me.picture('root-updater-question-in-the-session')
+    assert os.path.getsize(pic) > 10000, 'the picture has something on it'
+    uitest.click_button(wid, lay, 'accept')
+    args = a.signals.wait('Decided', path, timeout=30)
+    assert args[0] == 'accept' and args[1]['reason'] == 'user', args
+    assert a.prop(path, 'Phase') == 'downloading'
+    # The mirror follows: the progress prompt.
+    wait_until(lambda: s.prompt_kind(mirror) == 'progress', 20, 'the mirror\'s progress prompt')
+    a.withdraw(path)
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go with the offer')
+
+
+def test_medium_priority_notification_in_dunst(w, me):
+    a, s = w.agent, me.agent
+    mark = me.notes.mark()
+    path = a.offer(id='fw-follow-2', name='Modem firmware', version='7.1', priority='medium')
+    args = me.notes.wait_notify('Modem firmware', mark)
+    assert args[0] == 'otaux', f'the session agent posts it (app name): {args[0]}'
+    wait_until(lambda: me.dunst_count() >= 1, 20, 'dunst to display it')
+    assert a.prop(path, 'Decision') == 'none'
+    # An answer through the session's API (as the pop-up gives it) goes to the system.
+    s.answer(mirror_of(path), 'cancel')
+    assert a.signals.wait('Decided', path, timeout=30)[0] == 'cancel'
+    a.withdraw(path)
+
+
+def test_inactive_session_withdraws_until_active(w, me):
+    a, s = w.agent, me.agent
+    mark = me.notes.mark()
+    path = a.offer(id='fw-follow-3', name='Radio firmware', version='3', priority='medium')
+    mirror = mirror_of(path)
+    me.notes.wait_notify('Radio firmware', mark)
+    wait_until(lambda: me.dunst_count() >= 1, 20, 'dunst to display it')
+    mark = me.notes.mark()
+    set_active(w, 'c1', False)  # another user is switched in
+    try:
+        me.notes.wait_close(mark)
+        wait_until(lambda: mirror not in s.system_offers(), 20, 'the inactive session to withdraw')
+        wait_until(lambda: me.dunst_count() == 0, 20, 'dunst to show nothing')
+        assert a.prop(path, 'Decision') == 'none', 'nothing decided meanwhile'
+        mark = me.notes.mark()
+    finally:
+        set_active(w, 'c1', True)
+    me.notes.wait_notify('Radio firmware', mark)
+    wait_until(lambda: mirror in s.system_offers(), 20, 'the question back in the active session')
+    a.withdraw(path)
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
+
+
+def test_session_agent_restarted_asks_again(w, me):
+    a, s = w.agent, me.agent
+    path = a.offer(id='fw-follow-4', name='Camera firmware', version='1.2', priority='medium')
+    mirror = mirror_of(path)
+    wait_until(lambda: mirror in s.system_offers(), 20, 'the mirror')
+    assert s.kill() == -signal.SIGKILL
+    mark = me.notes.mark()
+    s.start()
+    me.notes.wait_notify('Camera firmware', mark)
+    wait_until(lambda: mirror in s.system_offers(), 20, 'the question back after the restart')
+    s.answer(mirror, 'accept')
+    args = a.signals.wait('Decided', path, timeout=30)
+    assert args[0] == 'accept', args
+    a.withdraw(path)
+
+
+def test_system_instance_killed_mid_flow_catches_up(w, me):
+    a, s = w.agent, me.agent
+    path = a.offer(id='fw-follow-5', name='Base firmware', version='2026.2', priority='medium')
+    mirror = mirror_of(path)
+    wait_until(lambda: mirror in s.system_offers(), 20, 'the mirror')
+    s.answer(mirror, 'accept')
+    a.signals.wait('Decided', path, timeout=30)
+    a.set_state(path, 50)
+    wait_until(lambda: s.prompt_kind(mirror) == 'install', 20, 'the install question')
+    before = otauxtest.snapshot(a)
+    mark = me.notes.mark()
+    assert a.kill() == -signal.SIGKILL
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the session to withdraw it')
+    me.notes.wait_close(mark)
+    mark = me.notes.mark()
+    a.start()
+    assert otauxtest.snapshot(a) == before, 'SIGKILL lost something'
+    me.notes.wait_notify('Base firmware', mark)
+    wait_until(lambda: mirror in s.system_offers() and s.prompt_kind(mirror) == 'install', 20,
+               'the session to catch up')
+    s.answer(mirror, 'accept')
+    args = a.signals.wait('Decided', path, timeout=30)
+    assert args[0] == 'accept' and args[1]['phase'] == 'ready', args
+    a.withdraw(path)
+
+
+def test_session_agent_started_after_the_offer(w, me):
+    a, s = w.agent, me.agent
+    s.stop()
+    path = a.offer(id='fw-follow-6', name='Touch firmware', version='9', priority='medium')
+    mark = me.notes.mark()
+    s.start()
+    me.notes.wait_notify('Touch firmware', mark)
+    assert mirror_of(path) in s.system_offers()
+    a.withdraw(path)
+
+
+TESTS = [
+    test_high_priority_popup_and_a_real_click_decide,
+    test_medium_priority_notification_in_dunst,
+    test_inactive_session_withdraws_until_active,
+    test_session_agent_restarted_asks_again,
+    test_system_instance_killed_mid_flow_catches_up,
+    test_session_agent_started_after_the_offer,
+]
+
+
+def main():
+    import traceback
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    prompter, artifacts = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    for tool in ('Xvfb', 'dunst', 'dunstctl', 'xdotool', 'import'):
+        if not shutil.which(tool):
+            print(f'1..0 # SKIP {tool} not found', flush=True)
+            return SKIP_EXIT
+    try:
+        w = tsi.World()
+    except tsi.Skip as e:
+        print(f'1..0 # SKIP {e}', flush=True)
+        return SKIP_EXIT
+    me = None
+    print(f'1..{len(TESTS)}', flush=True)
+    failed = 0
+    try:
+        me = Person(w, prompter, os.path.join(artifacts, 'system-follow'))
+        for i, fn in enumerate(TESTS, 1):
+            try:
+                fn(w, me)
+                print(f'ok {i} - {fn.__name__}', flush=True)
+            except Exception:
+                failed += 1
+                for line in traceback.format_exc().splitlines():
+                    print('# ' + line)
+                print(f'not ok {i} - {fn.__name__}', flush=True)
+    finally:
+        if me is not None:
+            me.close()
+        w.close()
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
