@@ -362,6 +362,35 @@ def test_session_agent_started_after_the_offer(w, me):
     a.withdraw(path)
 
 
+def otauxctl(me, w, *args):
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=me.address, DBUS_SYSTEM_BUS_ADDRESS=w.address)
+    r = subprocess.run([os.environ['OTAUXCTL']] + list(args), env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, f'otauxctl {args}: exit {r.returncode}: {r.stderr}'
+    return r.stdout
+
+
+def test_otauxctl_lists_both_instances(w, me):
+    a, s = w.agent, me.agent
+    sys_path = a.offer(id='fw-follow-7', name='Sys firmware', version='1', priority='low')
+    wait_until(lambda: mirror_of(sys_path) in s.system_offers(), 20, 'the mirror')
+    own = s.offer(id='own-7', name='Own firmware', version='2', priority='low')
+    rows = [line.split('\t') for line in otauxctl(me, w, 'list').splitlines()]
+    got = {(r[0], r[1], r[-1]) for r in rows}
+    assert got == {(own, 'own-7', 'session'), (sys_path, 'fw-follow-7', 'system')}, rows
+    rows = [line.split('\t') for line in otauxctl(me, w, '--system', 'list').splitlines()]
+    assert [(r[0], r[1], r[-1]) for r in rows] == [(sys_path, 'fw-follow-7', 'system')], rows
+    assert 'Sys firmware' in otauxctl(me, w, '--system', 'show', 'fw-follow-7')
+    # The person answers the system instance with otauxctl --system, from session c1.
+    out, rc, err = w.run_as(PERSON, f'env DBUS_SYSTEM_BUS_ADDRESS={w.address} '
+                            f'{os.environ["OTAUXCTL"]} --system answer fw-follow-7 cancel',
+                            session='c1')
+    assert rc == 0, err
+    assert a.signals.wait('Decided', sys_path, timeout=30)[0] == 'cancel'
+    a.withdraw(sys_path)
+    s.withdraw(own)
+
+
 TESTS = [
     test_high_priority_popup_and_a_real_click_decide,
     test_medium_priority_notification_in_dunst,
@@ -369,6 +398,7 @@ TESTS = [
     test_session_agent_restarted_asks_again,
     test_system_instance_killed_mid_flow_catches_up,
     test_session_agent_started_after_the_offer,
+    test_otauxctl_lists_both_instances,
 ]
 
 
