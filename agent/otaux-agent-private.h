@@ -69,10 +69,10 @@ G_GNUC_INTERNAL const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent,
 G_GNUC_INTERNAL void otaux_agent_remote_init(OtauxAgent *agent);
 G_GNUC_INTERNAL void otaux_agent_remote_fini(OtauxAgent *agent);
 G_GNUC_INTERNAL const OtauxOffer *otaux_agent_remote_lookup(OtauxAgent *agent, guint serial);
-/* A mirror's answer goes to the forwarder: TRUE when @serial is one. */
+/* A mirror's answer (@serial is one) goes to the forwarder. */
 G_GNUC_INTERNAL gboolean otaux_agent_remote_answer(OtauxAgent *agent, guint serial,
                                                    const char *choice, gint64 reboot_at,
-                                                   gboolean *ok, GError **error);
+                                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* otaux-agent-device.c */
 /* Tells the listeners (EV_DEVICE) when Agent1.Device changed. */

@@ -35,29 +35,24 @@ void otaux_agent_set_remote_answer(OtauxAgent *agent, OtauxRemoteAnswerFunc func
 }
 
 gboolean otaux_agent_remote_answer(OtauxAgent *agent, guint serial, const char *choice,
-                                   gint64 reboot_at, gboolean *ok, GError **error)
+                                   gint64 reboot_at, GError **error)
 {
-  const OtauxOffer *offer = otaux_agent_remote_lookup(agent, serial);
-  const OtauxPrompt *prompt;
+  const OtauxPrompt *prompt = otaux_agent_get_prompt(agent, serial);
 
-  if (offer == NULL)
-    return FALSE;
-  prompt = otaux_agent_get_prompt(agent, serial);
   /* Checked here too, so a stale click says why at once; the system
    * instance checks again (and who may answer). */
   if (choice == NULL || !otaux_prompt_has_choice(prompt, choice)) {
     g_set_error(error, OTAUX_OFFER_ERROR, OTAUX_OFFER_ERROR_NOT_ALLOWED,
                 "the prompt does not offer '%s'", choice != NULL ? choice : "");
-    *ok = FALSE;
-  } else if (agent->remote_answer == NULL) {
+    return FALSE;
+  }
+  if (agent->remote_answer == NULL) {
     g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_NOT_FOUND,
                 "the system instance is not followed");
-    *ok = FALSE;
-  } else {
-    /* The decision comes back as the mirror's new properties. */
-    agent->remote_answer(serial, choice, reboot_at, agent->remote_answer_data);
-    *ok = TRUE;
+    return FALSE;
   }
+  /* The decision comes back as the mirror's new properties. */
+  agent->remote_answer(serial, choice, reboot_at, agent->remote_answer_data);
   return TRUE;
 }
 

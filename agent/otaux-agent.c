@@ -730,11 +730,10 @@ gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice,
   OtauxOffer *offer;
   g_autoptr(OtauxOffer) fresh = NULL;
   gint64 now;
-  gboolean ok = FALSE;
 
   g_return_val_if_fail(agent != NULL, FALSE);
-  if (otaux_agent_remote_answer(agent, serial, choice, reboot_at, &ok, error))
-    return ok;
+  if (otaux_agent_remote_lookup(agent, serial) != NULL)
+    return otaux_agent_remote_answer(agent, serial, choice, reboot_at, error);
   if ((offer = find(agent, serial, error)) == NULL)
     return FALSE;
   now = otaux_agent_now(agent);
