@@ -50,6 +50,9 @@ struct _OtauxAgent {
   GHashTable *remote_by_serial; /* serial -> OtauxOffer*, borrowed */
   OtauxRemoteAnswerFunc remote_answer;
   gpointer remote_answer_data;
+  /* nobody can answer (no active session on seat0): the policy without
+   * question time-outs rules every offer; NULL while someone is present */
+  OtauxPolicy *absent_policy;
 };
 
 typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY, EV_DEVICE } EventKind;
@@ -65,7 +68,9 @@ G_GNUC_INTERNAL gboolean otaux_agent_commit(OtauxAgent *agent, OtauxOffer *old,
 G_GNUC_INTERNAL const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent,
                                                           const OtauxOffer *offer);
 
-/* otaux-agent-remote.c */
+/* otaux-agent-remote.c: also the presence (otaux_agent_set_present) */
+/* The policy without question time-outs, while nobody is present. */
+G_GNUC_INTERNAL void otaux_agent_absent_policy_refresh(OtauxAgent *agent);
 G_GNUC_INTERNAL void otaux_agent_remote_init(OtauxAgent *agent);
 G_GNUC_INTERNAL void otaux_agent_remote_fini(OtauxAgent *agent);
 G_GNUC_INTERNAL const OtauxOffer *otaux_agent_remote_lookup(OtauxAgent *agent, guint serial);

@@ -1,8 +1,71 @@
 /* otaux-agent-remote: the other instance's offers, mirrored in the
  * registry so that the session's presenters and API show them (issue 20).
  * The system instance keeps the offer, its state machine and its store;
- * a mirror is its last published view: never saved, never ticked. */
+ * a mirror is its last published view: never saved, never ticked.
+ * Also the other side of it: whether anybody is there to answer the
+ * system instance (otaux_agent_set_present). */
 #include "otaux-agent-private.h"
+
+/* ---- presence ----------------------------------------------------------- */
+
+void otaux_agent_absent_policy_refresh(OtauxAgent *agent)
+{
+  if (agent->absent_policy == NULL)
+    return;
+  otaux_policy_free(agent->absent_policy);
+  agent->absent_policy = otaux_policy_copy(agent->policy);
+  for (guint i = 0; i < OTAUX_N_PRIORITIES; i++)
+    agent->absent_policy->priority[i].timeout_s = 0;
+}
+
+gboolean otaux_agent_get_present(OtauxAgent *agent)
+{
+  g_return_val_if_fail(agent != NULL, TRUE);
+  return agent->absent_policy == NULL;
+}
+
+/* Somebody is back: each open question is put anew (asked_at), so its
+ * time-out counts from now, and its prompt (the deadline) is rebuilt. */
+static void ask_again(OtauxAgent *agent)
+{
+  gint64 now = otaux_agent_now(agent);
+  g_autoptr(GArray) serials = g_array_new(FALSE, FALSE, sizeof(guint));
+
+  for (guint i = 0; i < agent->offers->len; i++)
+    g_array_append_val(serials, ((OtauxOffer *)g_ptr_array_index(agent->offers, i))->serial);
+  for (guint i = 0; i < serials->len; i++) {
+    guint serial = g_array_index(serials, guint, i);
+    OtauxOffer *offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
+    g_autoptr(GError) error = NULL;
+    OtauxOffer *fresh;
+
+    if (offer == NULL || offer->decision != OTAUX_DECISION_NONE ||
+        (offer->phase != OTAUX_PHASE_OFFERED && offer->phase != OTAUX_PHASE_READY) ||
+        otaux_offer_timeout_at(offer, agent->policy, now) == 0)
+      continue;
+    fresh = otaux_offer_copy(offer);
+    fresh->asked_at = now;
+    fresh->changed_at = now;
+    if (!otaux_agent_commit(agent, offer, fresh, now, &error))
+      g_warning("cannot save offer %u: %s", serial, error->message);
+  }
+}
+
+void otaux_agent_set_present(OtauxAgent *agent, gboolean present)
+{
+  g_return_if_fail(agent != NULL);
+  if (present == otaux_agent_get_present(agent))
+    return;
+  if (present) {
+    g_clear_pointer(&agent->absent_policy, otaux_policy_free);
+    ask_again(agent);
+  } else {
+    agent->absent_policy = otaux_policy_copy(agent->policy);
+    otaux_agent_absent_policy_refresh(agent);
+  }
+  /* The prompts' deadlines follow; the timer too. */
+  otaux_agent_tick(agent);
+}
 
 gboolean otaux_agent_is_remote(guint serial)
 {

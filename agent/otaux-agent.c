@@ -175,6 +175,8 @@ const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent, const OtauxOffer *o
 {
   const OtauxPolicy *pinned = g_hash_table_lookup(agent->pinned, GUINT_TO_POINTER(offer->serial));
 
+  if (agent->absent_policy != NULL)
+    return agent->absent_policy; /* nobody to answer: no time-outs */
   return pinned != NULL ? pinned : agent->policy;
 }
 
@@ -409,6 +411,7 @@ void otaux_agent_free(OtauxAgent *agent)
   g_clear_pointer(&agent->prompts, g_hash_table_unref);
   g_clear_pointer(&agent->offers, g_ptr_array_unref);
   otaux_agent_remote_fini(agent);
+  g_clear_pointer(&agent->absent_policy, otaux_policy_free);
   g_clear_pointer(&agent->listeners, g_array_unref);
   g_clear_pointer(&agent->empty_prompt, otaux_prompt_free);
   otaux_store_free(agent->store);
@@ -432,6 +435,7 @@ void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
   }
   otaux_policy_free(agent->policy);
   agent->policy = otaux_policy_copy(policy);
+  otaux_agent_absent_policy_refresh(agent);
   /* Whose word counts may have changed; the next tick acts on it. */
   for (guint i = 0; i < agent->offers->len; i++) {
     OtauxOffer *offer = g_ptr_array_index(agent->offers, i);

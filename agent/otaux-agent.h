@@ -154,6 +154,15 @@ void otaux_agent_get_device(OtauxAgent *agent, OtauxDeviceFacts *out);
 /* The prompt currently published for an offer (never NULL). */
 const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial);
 
+/* Whether a person can answer: the system instance learns from logind
+ * whether seat0 has an active session (issue 20). While nobody is there,
+ * a question waits: its time-out (the policy's <priority timeout>) does
+ * not run and gives no decision; when a person is back, the question is
+ * put anew, with its whole time. A forced countdown and a reboot time the
+ * person chose keep their time. Present by default. */
+void otaux_agent_set_present(OtauxAgent *agent, gboolean present);
+gboolean otaux_agent_get_present(OtauxAgent *agent);
+
 /* Offers of another instance (issue 20): the session agent presents the
  * system instance's offers. The D-Bus adapter mirrors each one here with
  * the properties and the Prompt the system instance published, so the

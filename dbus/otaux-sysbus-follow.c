@@ -443,12 +443,44 @@ static void on_session(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
   otaux_sysbus_get_all(sb, OTAUX_SYS_LOGIND, path, LOGIND_SESSION, on_session_props, NULL, NULL);
 }
 
-/* logind came: which session is ours ($XDG_SESSION_ID, else by our PID). */
+/* ---- the system instance: anybody on seat0? --------------------------- */
+
+#define LOGIND_SEAT "org.freedesktop.login1.Seat"
+#define SEAT0_PATH  "/org/freedesktop/login1/seat/seat0"
+
+static void seat_prop(OtauxSysbus *sb, const char *key, DBusMessageIter *value, gpointer data)
+{
+  DBusMessageIter st;
+  const char *id = NULL;
+
+  if (!g_str_equal(key, "ActiveSession") ||
+      dbus_message_iter_get_arg_type(value) != DBUS_TYPE_STRUCT)
+    return;
+  dbus_message_iter_recurse(value, &st);
+  if (!otaux_sysbus_read_string(&st, &id))
+    return;
+  g_debug("seat0's active session: '%s'", id);
+  otaux_agent_set_present(sb->agent, id[0] != '\0');
+}
+
+static void on_seat_props(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
+{
+  DBusMessageIter iter;
+
+  /* No seat0 (a headless device): nobody is waited for. */
+  if (reply != NULL && dbus_message_iter_init(reply, &iter))
+    otaux_sysbus_props_foreach(sb, &iter, seat_prop, NULL);
+}
+
+/* logind came: which session is ours ($XDG_SESSION_ID, else by our PID);
+ * for the system instance, whether seat0 has an active one. */
 void otaux_sysbus_follow_logind_appeared(OtauxSysbus *sb)
 {
   const char *id = g_getenv("XDG_SESSION_ID");
   DBusMessage *msg;
 
+  if (sb->track_seat)
+    otaux_sysbus_get_all(sb, OTAUX_SYS_LOGIND, SEAT0_PATH, LOGIND_SEAT, on_seat_props, NULL, NULL);
   if (!sb->follow)
     return;
   if (id != NULL && *id != '\0') {
@@ -467,6 +499,8 @@ void otaux_sysbus_follow_logind_appeared(OtauxSysbus *sb)
 
 void otaux_sysbus_follow_logind_vanished(OtauxSysbus *sb)
 {
+  if (sb->track_seat)
+    otaux_agent_set_present(sb->agent, TRUE); /* nobody to say otherwise */
   g_clear_pointer(&sb->session_path, g_free);
   set_inactive(sb, FALSE); /* nobody to say otherwise */
 }
@@ -475,6 +509,11 @@ void otaux_sysbus_follow_logind_signal(OtauxSysbus *sb, DBusMessage *msg)
 {
   DBusMessageIter iter;
 
+  if (sb->track_seat && g_strcmp0(dbus_message_get_path(msg), SEAT0_PATH) == 0 &&
+      otaux_sysbus_is_props_changed(msg, LOGIND_SEAT, &iter)) {
+    otaux_sysbus_props_foreach(sb, &iter, seat_prop, NULL);
+    return;
+  }
   if (!sb->follow || sb->session_path == NULL ||
       g_strcmp0(dbus_message_get_path(msg), sb->session_path) != 0 ||
       !otaux_sysbus_is_props_changed(msg, LOGIND_SESSION, &iter))

@@ -144,6 +144,9 @@ static const char *const logind_matches[] = {
   /* the Active of this agent's own session (otaux-sysbus-follow.c) */
   "interface='" DBUS_INTERFACE_PROPERTIES "',member='PropertiesChanged',"
   "arg0='org.freedesktop.login1.Session'",
+  /* seat0's ActiveSession, for the system instance */
+  "interface='" DBUS_INTERFACE_PROPERTIES "',member='PropertiesChanged',"
+  "arg0='org.freedesktop.login1.Seat'",
   NULL,
 };
 

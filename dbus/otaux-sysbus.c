@@ -380,6 +380,7 @@ OtauxSysbus *otaux_sysbus_new(OtauxAgent *agent, const OtauxSysbusConfig *config
   sb->mm_modems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   sb->ofono_modems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   sb->follow = config != NULL && config->follow_system_agent;
+  sb->track_seat = config != NULL && config->track_seat;
   sb->connection = connect_system(config != NULL ? config->address : NULL);
   if (sb->connection == NULL)
     return sb;

@@ -23,6 +23,9 @@ typedef struct {
   /* The session agent: present the system instance's offers (org.otaux.Agent
    * on the system bus) while this session is the active one. */
   gboolean follow_system_agent;
+  /* The system instance: tell the agent whether seat0 has an active
+   * session (otaux_agent_set_present), from logind's Seat.ActiveSession. */
+  gboolean track_seat;
 } OtauxSysbusConfig;
 
 /* Never fails: without a system bus the agent goes on with the updater's

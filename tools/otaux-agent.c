@@ -287,7 +287,8 @@ int main(int argc, char **argv)
   /* The device's own word (roaming, metered, battery) and the inhibitor. */
   /* The session agent also presents the system instance's offers. */
   OtauxSysbusConfig sysbus_config = { .address = system_address,
-                                      .follow_system_agent = !system && !no_system };
+                                      .follow_system_agent = !system && !no_system,
+                                      .track_seat = system };
   g_autoptr(OtauxSysbus) sysbus = otaux_sysbus_new(agent, &sysbus_config);
 #ifdef OTAUX_HAVE_NOTIFY
   OtauxPresentersConfig presenters_config = {

@@ -224,6 +224,9 @@ class Person:
         return wid, lay
 
     def close(self):
+        if os.environ.get('OTAUX_TEST_DUMP'):
+            for member, args in self.notes.calls:
+                print('#', member, args[:5] if member == 'Notify' else args, flush=True)
         if getattr(self, 'agent', None) is not None and self.agent.proc is not None:
             self.agent.proc.kill()
             self.agent.proc.wait()
@@ -305,8 +308,10 @@ def test_inactive_session_withdraws_until_active(w, me):
         set_active(w, 'c1', True)
     me.notes.wait_notify('Radio firmware', mark)
     wait_until(lambda: mirror in s.system_offers(), 20, 'the question back in the active session')
+    wait_until(lambda: me.dunst_count() >= 1, 20, 'dunst to display it again')
     a.withdraw(path)
     wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
+    wait_until(lambda: me.dunst_count() == 0, 20, 'the withdrawn question to leave dunst')
 
 
 def test_session_agent_restarted_asks_again(w, me):
@@ -391,6 +396,80 @@ def test_otauxctl_lists_both_instances(w, me):
     s.withdraw(own)
 
 
+TESTING_PATH = '/org/otaux/Agent/Testing'
+TESTING_IFACE = 'org.otaux.Testing1'
+LOGIND_SEAT = 'org.freedesktop.login1.Seat'
+SEAT0 = '/org/freedesktop/login1/seat/seat0'
+
+
+def set_seat_active(w, sid):
+    """seat0's ActiveSession, as logind says it: @sid, or None: nobody."""
+    value = ('', dbus.ObjectPath('/')) if sid is None else (sid, dbus.ObjectPath(w.sessions[sid]))
+    w.bus.get_object(tsi.LOGIND, SEAT0, introspect=False).Set(
+        LOGIND_SEAT, 'ActiveSession', dbus.Struct(value, signature='so'),
+        dbus_interface=otauxtest.PROPS_IFACE)
+
+
+def test_no_active_session_waits_and_a_forced_deadline_holds(w, me):
+    a, s = w.agent, me.agent
+    policy_dir = os.path.join(w.tmp, 'policy-timeout')
+    os.makedirs(policy_dir, exist_ok=True)
+    with open(os.path.join(policy_dir, 'timeout_100.xml'), 'w') as f:
+        f.write('<otaux-policy version="1"><priority level="medium" timeout="10m" '
+                'timeout-answer="accept"/></otaux-policy>\n')
+    args = a.args
+    a.stop()
+    a.args = args + ['--policy-dir', policy_dir, '--test-clock']
+    try:
+        a.start()
+        testing = dbus.Interface(a.obj(TESTING_PATH), TESTING_IFACE)
+        t = otauxtest.now()
+        testing.SetTime(dbus.Int64(t))
+        # Nobody at the seat (the person switched to a greeter, or logged out).
+        set_seat_active(w, None)
+        set_active(w, 'c1', False)
+        wait_until(lambda: not s.system_offers(), 20, 'the inactive session to show nothing')
+        asks = a.offer(id='fw-wait-1', name='Wait firmware', version='1', priority='medium')
+        assert a.props(asks)['Prompt'].get('deadline', 0) == 0, \
+            'with nobody there the question has no deadline'
+        forced = a.offer(id='fw-forced-1', name='Forced firmware', version='1', priority='high',
+                         forced=True, state=dbus.UInt32(40))
+        deadline = a.props(forced)['Prompt']['deadline']
+        assert deadline > t, a.props(forced)['Prompt']
+        a.signals.clear(a)
+        testing.SetTime(dbus.Int64(t + 3600))  # an hour later: both time-outs are past
+        args_ = a.signals.wait('Decided', forced, timeout=30)
+        assert args_[0] == 'accept' and args_[1]['reason'] == 'policy', \
+            f'the forced deadline holds without a session: {args_}'
+        a.alive()
+        assert a.signals.find('Decided', asks) is None, 'a question was decided with nobody there'
+        assert a.prop(asks, 'Decision') == 'none'
+        # The person is back: the question is put anew, with its whole time.
+        set_seat_active(w, 'c1')
+        set_active(w, 'c1', True)
+        wait_until(lambda: a.props(asks)['Prompt'].get('deadline') == t + 3600 + 600, 20,
+                   'the question asked anew with its 10 minutes')
+        assert a.prop(asks, 'Decision') == 'none'
+        wait_until(lambda: mirror_of(asks) in s.system_offers() and
+                   mirror_of(forced) in s.system_offers(), 20, 'the active session to show both')
+        # The updater restarts for the forced update: the person is warned first.
+        t0 = time.time()
+        a.offer_iface(forced).SetState(dbus.UInt32(60), dbus.Dictionary({}, signature='sv'))
+        a.offer_iface(forced).SetState(dbus.UInt32(60), dbus.Dictionary(
+            {'stage': dbus.String('restarting')}, signature='sv'))
+        me.popup(mirror_of(forced), 'installing', t0)
+        me.picture('forced-restart-warned-in-the-session')
+        a.withdraw(asks)
+        a.withdraw(forced)
+    finally:
+        set_seat_active(w, 'c1')
+        set_active(w, 'c1', True)
+        if a.proc is not None:
+            a.stop()
+        a.args = args
+        a.start()
+
+
 TESTS = [
     test_high_priority_popup_and_a_real_click_decide,
     test_medium_priority_notification_in_dunst,
@@ -399,6 +478,7 @@ TESTS = [
     test_system_instance_killed_mid_flow_catches_up,
     test_session_agent_started_after_the_offer,
     test_otauxctl_lists_both_instances,
+    test_no_active_session_waits_and_a_forced_deadline_holds,
 ]
 
 
