@@ -353,7 +353,10 @@ def test_system_instance_killed_mid_flow_catches_up(w, me):
     s.answer(mirror, 'accept')
     args = a.signals.wait('Decided', path, timeout=30)
     assert args[0] == 'accept' and args[1]['phase'] == 'ready', args
+    mark = me.notes.mark()
     a.withdraw(path)
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
+    me.notes.wait_close(mark)
 
 
 def test_session_agent_started_after_the_offer(w, me):
