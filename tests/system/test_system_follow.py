@@ -21,6 +21,7 @@ Usage: test_system_follow.py PROMPTER ARTIFACT_DIR
 (env: OTAUX_AGENT, OTAUX_SYSTEM_POLICY)
 """
 import os
+import re
 import select
 import shutil
 import signal
@@ -474,6 +475,44 @@ def test_no_active_session_waits_and_a_forced_deadline_holds(w, me):
         a.start()
 
 
+def session_steps():
+    """The commands of docs/dbus-api.md, "How the person's session presents
+    them": (command, expected output)."""
+    src = os.environ.get('OTAUX_SOURCE_ROOT', os.path.join(HERE, '..', '..'))
+    with open(os.path.join(src, 'docs', 'dbus-api.md'), encoding='utf-8') as f:
+        doc = f.read()
+    block = re.search(r'<!-- session-walkthrough -->\n```sh\n(.*?)```', doc, re.S).group(1)
+    steps = []
+    for chunk in re.split(r'^\$ ', block, flags=re.M)[1:]:
+        cmd, _, out = chunk.partition('\n')
+        steps.append((cmd.strip(), out.strip()))
+    return steps
+
+
+def test_docs_the_session_side(w, me):
+    if not shutil.which('busctl'):
+        raise Skip('busctl not found')
+    a, s = w.agent, me.agent
+    path = a.offer(id='fw-2026.1', name='Base firmware', version='2026.1', priority='high')
+    mirror = mirror_of(path)
+    wait_until(lambda: mirror in s.system_offers(), 20, 'the mirror')
+    n = path.rsplit('/', 1)[1]
+    steps = session_steps()
+    assert len(steps) >= 3, steps
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=me.address, DBUS_SYSTEM_BUS_ADDRESS=w.address,
+               PATH=os.path.dirname(os.environ['OTAUXCTL']) + ':' + os.environ['PATH'])
+    for cmd, want in steps:
+        # the docs' offer is the system instance's first; here it is number n
+        cmd = cmd.replace('/Offers/1', f'/Offers/{n}')
+        want = want.replace('/Offers/1', f'/Offers/{n}')
+        r = subprocess.run(['bash', '-c', cmd], env=env, capture_output=True, text=True,
+                           timeout=60)
+        assert r.returncode == 0, f'{cmd}: exit {r.returncode}: {r.stderr}'
+        assert r.stdout.strip() == want, f'{cmd}: got {r.stdout.strip()!r}, the docs say {want!r}'
+    a.withdraw(path)
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
+
+
 TESTS = [
     test_high_priority_popup_and_a_real_click_decide,
     test_medium_priority_notification_in_dunst,
@@ -482,6 +521,7 @@ TESTS = [
     test_system_instance_killed_mid_flow_catches_up,
     test_session_agent_started_after_the_offer,
     test_otauxctl_lists_both_instances,
+    test_docs_the_session_side,
     test_no_active_session_waits_and_a_forced_deadline_holds,
 ]
 
@@ -510,6 +550,8 @@ def main():
             try:
                 fn(w, me)
                 print(f'ok {i} - {fn.__name__}', flush=True)
+            except Skip as e:
+                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
             except Exception:
                 failed += 1
                 for line in traceback.format_exc().splitlines():
