@@ -209,6 +209,29 @@ class Person:
                            text=True, timeout=15)
         return int(r.stdout.strip() or 0)
 
+    def settled_notification(self):
+        """Waits until dunst drew (its window stays the same size twice in a row)."""
+        sizes = []
+
+        def settled():
+            rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
+            geo = [uitest.xdotool('getwindowgeometry', w)[1] for w in out.split()] if out else []
+            sizes.append(geo)
+            return len(sizes) > 1 and sizes[-1] and sizes[-1] == sizes[-2]
+        uitest.wait_for(settled, 15, 'dunst to draw it', interval=0.2)
+
+    def click_notification(self):
+        """A real click on dunst's window (newest at the bottom)."""
+        rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
+        wid = out.split()[0]
+        rc, geo = uitest.xdotool('getwindowgeometry', '--shell', wid)
+        g = dict(line.split('=', 1) for line in geo.splitlines() if '=' in line)
+        x = int(g['X']) + int(g['WIDTH']) // 2
+        y = int(g['Y']) + int(g['HEIGHT']) - 20
+        uitest.log(f'click the notification at {x},{y}')
+        uitest.xdotool('mousemove', x, y)
+        uitest.xdotool('click', 1)
+
     def picture(self, name):
         path = os.path.join(self.artifacts, name + '.png')
         uitest.x_client(['import', '-window', 'root', path])
@@ -282,12 +305,23 @@ def test_medium_priority_notification_in_dunst(w, me):
     path = a.offer(id='fw-follow-2', name='Modem firmware', version='7.1', priority='medium')
     args = me.notes.wait_notify('Modem firmware', mark)
     assert args[0] == 'otaux', f'the session agent posts it (app name): {args[0]}'
+    mirror = mirror_of(path)
+    assert args[6].get('x-otaux-offer') == mirror, args[6]
+    assert 'default' in args[5], f'a click on it opens the pop-up: actions {args[5]}'
     wait_until(lambda: me.dunst_count() >= 1, 20, 'dunst to display it')
+    me.settled_notification()
+    me.picture('root-updater-notification-in-dunst')
     assert a.prop(path, 'Decision') == 'none'
-    # An answer through the session's API (as the pop-up gives it) goes to the system.
-    s.answer(mirror_of(path), 'cancel')
-    assert a.signals.wait('Decided', path, timeout=30)[0] == 'cancel'
+    # A real click on dunst's notification brings up the pop-up (the default
+    # action), and a real click there answers on the system bus.
+    t0 = time.time()
+    me.click_notification()
+    wid, lay = me.popup(mirror, 'download', t0)
+    uitest.click_button(wid, lay, 'cancel')
+    args = a.signals.wait('Decided', path, timeout=30)
+    assert args[0] == 'cancel' and args[1]['reason'] == 'user', args
     a.withdraw(path)
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
 
 
 def test_inactive_session_withdraws_until_active(w, me):
