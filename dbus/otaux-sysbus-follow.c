@@ -34,9 +34,12 @@ static gboolean remote_serial(const char *path, guint *serial)
   return TRUE;
 }
 
+/* Not before logind said whether this session is the active one: an
+ * inactive session must not flash the offers at its start. */
 static gboolean presenting(OtauxSysbus *sb)
 {
-  return sb->follow && !sb->session_inactive && sb->owner[OTAUX_SYS_OTAUX] != NULL;
+  return sb->follow && !sb->session_pending && !sb->session_inactive &&
+         sb->owner[OTAUX_SYS_OTAUX] != NULL;
 }
 
 static void take_string(char **field, DBusMessageIter *value)
@@ -421,12 +424,22 @@ static void session_prop(OtauxSysbus *sb, const char *key, DBusMessageIter *valu
     set_inactive(sb, !active);
 }
 
+/* Whether this session is the active one is known now: present if so. */
+static void session_known(OtauxSysbus *sb)
+{
+  if (!sb->session_pending)
+    return;
+  sb->session_pending = FALSE;
+  list_offers(sb);
+}
+
 static void on_session_props(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
 {
   DBusMessageIter iter;
 
   if (reply != NULL && dbus_message_iter_init(reply, &iter))
     otaux_sysbus_props_foreach(sb, &iter, session_prop, NULL);
+  session_known(sb);
 }
 
 static void on_session(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
@@ -436,6 +449,7 @@ static void on_session(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
   if (reply == NULL ||
       !dbus_message_get_args(reply, NULL, DBUS_TYPE_OBJECT_PATH, &path, DBUS_TYPE_INVALID)) {
     g_debug("not in a logind session: the system's offers are presented here");
+    session_known(sb);
     return;
   }
   g_free(sb->session_path);
@@ -497,12 +511,16 @@ void otaux_sysbus_follow_logind_appeared(OtauxSysbus *sb)
   otaux_sysbus_call(sb, OTAUX_SYS_LOGIND, msg, on_session, NULL, NULL);
 }
 
+/* logind left, or is not there at all. */
 void otaux_sysbus_follow_logind_vanished(OtauxSysbus *sb)
 {
   if (sb->track_seat)
     otaux_agent_set_present(sb->agent, TRUE); /* nobody to say otherwise */
+  if (!sb->follow)
+    return;
   g_clear_pointer(&sb->session_path, g_free);
   set_inactive(sb, FALSE); /* nobody to say otherwise */
+  session_known(sb);
 }
 
 void otaux_sysbus_follow_logind_signal(OtauxSysbus *sb, DBusMessage *msg)
@@ -523,6 +541,7 @@ void otaux_sysbus_follow_logind_signal(OtauxSysbus *sb, DBusMessage *msg)
 
 void otaux_sysbus_follow_start(OtauxSysbus *sb)
 {
+  sb->session_pending = TRUE; /* until logind answers, or is not there */
   otaux_agent_set_remote_answer(sb->agent, on_remote_answer, sb);
 }
 

@@ -72,6 +72,7 @@ struct _OtauxSysbus {
   gboolean follow;           /* follow org.otaux.Agent on the system bus */
   char *session_path;        /* this agent's logind session; NULL: none known */
   gboolean session_inactive; /* logind says it is not the active one */
+  gboolean session_pending;  /* logind has not said yet */
   gboolean track_seat;       /* the system instance: is anybody on seat0? */
 };
 

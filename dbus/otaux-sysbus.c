@@ -268,6 +268,9 @@ static void set_owner(OtauxSysbus *sb, OtauxSysId id, const char *owner)
 {
   if (owner != NULL && owner[0] == '\0')
     owner = NULL;
+  /* No logind at all: the session agent need not wait for its word. */
+  if (id == OTAUX_SYS_LOGIND && owner == NULL && sb->owner[id] == NULL)
+    otaux_sysbus_follow_logind_vanished(sb);
   if (g_strcmp0(sb->owner[id], owner) == 0)
     return;
   if (sb->owner[id] != NULL) {

@@ -109,22 +109,24 @@ class NotifyLog:
 class SessionAgent(Agent):
     """The person's otaux-agent: as the person's uid, its PID in session c1."""
 
-    def __init__(self, world, **kw):
+    def __init__(self, world, uid=None, sid='c1', **kw):
         super().__init__(**kw)
         self.world = world
+        self.uid = PERSON if uid is None else uid
+        self.sid = sid
 
     def start(self, timeout=30):
         assert self.proc is None, 'agent already running'
         self.status = None
-        args = ['setpriv', f'--reuid={PERSON}', f'--regid={PERSON}', '--clear-groups', self.exe,
-                '--state-dir', self.state_dir] + self.args
+        args = ['setpriv', f'--reuid={self.uid}', f'--regid={self.uid}', '--clear-groups',
+                self.exe, '--state-dir', self.state_dir] + self.args
         if os.environ.get('OTAUX_TEST_VERBOSE'):
             args.append('--verbose')
         self.proc = subprocess.Popen(args, env=self.env, cwd='/')
         # setpriv execs the agent: this PID is the agent's, in session c1.
         dbus.Interface(self.world.bus.get_object(tsi.LOGIND, tsi.LOGIND_PATH, introspect=False),
                        tsi.TEST_IFACE).SetSessionOfPID(dbus.UInt32(self.proc.pid),
-                                                       dbus.ObjectPath(self.world.sessions['c1']))
+                                                       dbus.ObjectPath(self.world.sessions[self.sid]))
         GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
         wait_until(lambda: self.owner or self.status is not None, timeout,
                    'the session agent on the person\'s bus')
@@ -547,6 +549,57 @@ def test_docs_the_session_side(w, me):
     wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
 
 
+def test_user_switching_the_active_session_presents(w, me):
+    """A second user's session agent (session c2, inactive) on a bus of its
+    own: it shows nothing until the seat switches to it; then the person's
+    session withdraws (notification closed, no mirror) and the other shows."""
+    a, s = w.agent, me.agent
+    tmp = tempfile.mkdtemp(prefix='otaux-other-')
+    os.chmod(tmp, 0o755)
+    other = None
+    daemon = subprocess.Popen(['dbus-daemon', '--config-file', os.path.join(me.tmp, 'session.conf'),
+                               '--nofork', '--print-address=1'], stdout=subprocess.PIPE, text=True)
+    try:
+        address = daemon.stdout.readline().strip()
+        state = os.path.join(tmp, 'state')
+        os.mkdir(state)
+        os.chown(state, tsi.ASLEEP, tsi.ASLEEP)
+        env = dict(me.env, HOME=tmp, XDG_SESSION_ID='c2', DBUS_SESSION_BUS_ADDRESS=address,
+                   DBUS_SYSTEM_BUS_ADDRESS=w.address)
+        other = SessionAgent(w, uid=tsi.ASLEEP, sid='c2', state_dir=state, env=env,
+                             bus=dbus.bus.BusConnection(address),
+                             args=['--no-notifications', '--no-popups'])
+        other.start()
+        path = a.offer(id='fw-switch-1', name='Switch firmware', version='1', priority='medium')
+        mirror = mirror_of(path)
+        wait_until(lambda: mirror in s.system_offers(), 20, 'the active session to show it')
+        other.alive()
+        assert mirror not in other.system_offers(), 'the inactive session shows it'
+        # The seat switches to the other user.
+        mark = me.notes.mark()
+        set_active(w, 'c1', False)
+        set_active(w, 'c2', True)
+        set_seat_active(w, 'c2')
+        wait_until(lambda: mirror in other.system_offers(), 20, 'the now active session to show it')
+        wait_until(lambda: mirror not in s.system_offers(), 20, 'the person\'s session to withdraw')
+        me.notes.wait_close(mark)
+        # The other user answers from their session: the system instance takes it.
+        other.answer(mirror, 'cancel')
+        assert a.signals.wait('Decided', path, timeout=30)[0] == 'cancel'
+        a.withdraw(path)
+        assert other.stop() == 0
+    finally:
+        set_active(w, 'c2', False)
+        set_active(w, 'c1', True)
+        set_seat_active(w, 'c1')
+        if other is not None and other.proc is not None:
+            other.proc.kill()
+            other.proc.wait()
+        daemon.terminate()
+        daemon.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 TESTS = [
     test_high_priority_popup_and_a_real_click_decide,
     test_medium_priority_notification_in_dunst,
@@ -556,6 +609,7 @@ TESTS = [
     test_session_agent_started_after_the_offer,
     test_otauxctl_lists_both_instances,
     test_docs_the_session_side,
+    test_user_switching_the_active_session_presents,
     test_no_active_session_waits_and_a_forced_deadline_holds,
 ]
 
