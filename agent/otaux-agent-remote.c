@@ -76,11 +76,13 @@ void otaux_agent_remote_init(OtauxAgent *agent)
 {
   agent->remote = g_ptr_array_new_with_free_func((GDestroyNotify)otaux_offer_free);
   agent->remote_by_serial = g_hash_table_new(g_direct_hash, g_direct_equal);
+  agent->remote_presentation = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 void otaux_agent_remote_fini(OtauxAgent *agent)
 {
   g_clear_pointer(&agent->remote_by_serial, g_hash_table_unref);
+  g_clear_pointer(&agent->remote_presentation, g_hash_table_unref);
   g_clear_pointer(&agent->remote, g_ptr_array_unref);
 }
 
@@ -119,19 +121,41 @@ gboolean otaux_agent_remote_answer(OtauxAgent *agent, guint serial, const char *
   return TRUE;
 }
 
-/* The session's presentation rules on the system's prompt: its quiet
- * hours hold a pop-up back to a notification, or show nothing. */
-static void session_rules(OtauxAgent *agent, OtauxPrompt *prompt)
+/* The session's presentation rules on the system's prompt (@published:
+ * its presentation): the session's quiet hours hold a pop-up back to a
+ * notification, or show nothing. */
+static OtauxPresentation session_rules(OtauxAgent *agent, const OtauxPrompt *prompt,
+                                       OtauxPresentation published)
 {
   gint64 now = otaux_agent_now(agent);
 
   if (prompt->kind == OTAUX_PROMPT_NONE)
-    return;
-  if (prompt->presentation == OTAUX_PRESENTATION_POPUP &&
+    return published;
+  if (published == OTAUX_PRESENTATION_POPUP &&
       !otaux_policy_may_interrupt(agent->policy, prompt->priority, now))
-    prompt->presentation = OTAUX_PRESENTATION_ACTIONS;
+    published = OTAUX_PRESENTATION_ACTIONS;
   if (!otaux_policy_may_notify(agent->policy, prompt->priority, now))
-    prompt->presentation = OTAUX_PRESENTATION_SILENT;
+    published = OTAUX_PRESENTATION_SILENT;
+  return published;
+}
+
+void otaux_agent_remote_tick(OtauxAgent *agent)
+{
+  for (guint i = 0; i < agent->remote->len; i++) {
+    const OtauxOffer *offer = g_ptr_array_index(agent->remote, i);
+    OtauxPrompt *prompt = g_hash_table_lookup(agent->prompts, GUINT_TO_POINTER(offer->serial));
+    guint published = GPOINTER_TO_UINT(
+        g_hash_table_lookup(agent->remote_presentation, GUINT_TO_POINTER(offer->serial)));
+    OtauxPresentation now;
+
+    if (prompt == NULL || published == 0)
+      continue;
+    now = session_rules(agent, prompt, (OtauxPresentation)(published - 1));
+    if (now == prompt->presentation)
+      continue;
+    prompt->presentation = now;
+    otaux_agent_emit(agent, EV_CHANGED, offer, OTAUX_OFFER_PROP_PROMPT, NULL);
+  }
 }
 
 static guint differs(const OtauxOffer *a, const OtauxOffer *b)
@@ -169,13 +193,16 @@ void otaux_agent_remote_put(OtauxAgent *agent, OtauxOffer *offer, OtauxPrompt *p
 
   g_return_if_fail(agent != NULL && offer != NULL && prompt != NULL);
   g_return_if_fail(otaux_agent_is_remote(offer->serial));
-  session_rules(agent, fresh);
+  g_hash_table_insert(agent->remote_presentation, GUINT_TO_POINTER(offer->serial),
+                      GUINT_TO_POINTER(fresh->presentation + 1));
+  fresh->presentation = session_rules(agent, fresh, fresh->presentation);
   old = g_hash_table_lookup(agent->remote_by_serial, GUINT_TO_POINTER(offer->serial));
   if (old == NULL) {
     g_ptr_array_add(agent->remote, g_steal_pointer(&owned));
     g_hash_table_insert(agent->remote_by_serial, GUINT_TO_POINTER(offer->serial), offer);
     g_hash_table_insert(agent->prompts, GUINT_TO_POINTER(offer->serial), g_steal_pointer(&fresh));
     otaux_agent_emit(agent, EV_ADDED, offer, 0, NULL);
+    otaux_agent_rearm(agent); /* the session's quiet hours rule it too */
     return;
   }
   changed = differs(old, offer);
@@ -202,8 +229,10 @@ void otaux_agent_remote_remove(OtauxAgent *agent, guint serial)
     return;
   otaux_agent_emit(agent, EV_REMOVED, offer, 0, NULL);
   g_hash_table_remove(agent->remote_by_serial, GUINT_TO_POINTER(serial));
+  g_hash_table_remove(agent->remote_presentation, GUINT_TO_POINTER(serial));
   g_hash_table_remove(agent->prompts, GUINT_TO_POINTER(serial));
   g_ptr_array_remove(agent->remote, offer); /* frees it */
+  otaux_agent_rearm(agent);
 }
 
 void otaux_agent_remote_clear(OtauxAgent *agent)

@@ -216,8 +216,9 @@ static void rearm(OtauxAgent *agent)
     if (when > 0 && (next == 0 || when < next))
       next = when;
   }
-  /* Quiet hours hold pop-ups back: republish the prompts when they change. */
-  if (agent->offers->len > 0) {
+  /* Quiet hours hold pop-ups back: republish the prompts when they change
+   * (the mirrors' too). */
+  if (agent->offers->len + agent->remote->len > 0) {
     gint64 quiet = otaux_policy_quiet_next_change(agent->policy, now);
 
     if (quiet > 0 && (next == 0 || quiet < next))
@@ -228,6 +229,11 @@ static void rearm(OtauxAgent *agent)
   /* At least a second (the clock has whole seconds), at most MAX_WAIT_S. */
   wait = CLAMP(next - now, 1, MAX_WAIT_S);
   agent->timer_id = g_timeout_add_seconds((guint)wait, on_timer, agent);
+}
+
+void otaux_agent_rearm(OtauxAgent *agent)
+{
+  rearm(agent);
 }
 
 /* Relative delay options ("In 1 hour · 23:13") move with the clock, their
@@ -436,6 +442,7 @@ void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
   otaux_policy_free(agent->policy);
   agent->policy = otaux_policy_copy(policy);
   otaux_agent_absent_policy_refresh(agent);
+  otaux_agent_remote_tick(agent); /* the session's quiet hours may have changed */
   /* Whose word counts may have changed; the next tick acts on it. */
   for (guint i = 0; i < agent->offers->len; i++) {
     OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
@@ -809,6 +816,7 @@ void otaux_agent_tick(OtauxAgent *agent)
       prompt_of(agent, offer->serial)->refresh_at = prompt->refresh_at;
     }
   }
+  otaux_agent_remote_tick(agent);
   rearm(agent);
 }
 

@@ -215,7 +215,14 @@ static void test_clear_and_quiet_hours(void **state)
   put(f, 2, OTAUX_PHASE_OFFERED, OTAUX_DECISION_NONE, OTAUX_PRESENTATION_POPUP);
   assert_int_not_equal(otaux_agent_get_prompt(f->agent, OTAUX_AGENT_REMOTE_BASE + 1)->presentation,
                        OTAUX_PRESENTATION_POPUP);
+  /* the quiet hours are gone: the system's own presentation again */
   g_ptr_array_set_size(f->events, 0);
+  policy->quiet_start_min = policy->quiet_end_min = 0;
+  otaux_agent_set_policy(f->agent, policy);
+  assert_int_equal(otaux_agent_get_prompt(f->agent, OTAUX_AGENT_REMOTE_BASE + 1)->presentation,
+                   OTAUX_PRESENTATION_POPUP);
+  assert_events(
+      f, (const char *const[]){ "changed 1073741825 0x1000", "changed 1073741826 0x1000", NULL });
   otaux_agent_remote_clear(f->agent);
   assert_events(f, (const char *const[]){ "removed 1073741826", "removed 1073741825", NULL });
   assert_int_equal(otaux_agent_count(f->agent), 0);
