@@ -44,6 +44,18 @@ struct _OtauxAgent {
 
   OtauxSystemFacts system; /* what the system's services say (dbus/otaux-sysbus.c) */
   OtauxDeviceFacts device; /* Agent1.Device as last told to the listeners */
+
+  /* otaux-agent-remote.c: the other instance's offers, mirrored */
+  GPtrArray *remote;            /* OtauxOffer*, owned, in the order they came */
+  GHashTable *remote_by_serial; /* serial -> OtauxOffer*, borrowed */
+  /* serial -> the presentation the system instance published (+1), before
+   * the session's quiet hours held it back */
+  GHashTable *remote_presentation;
+  OtauxRemoteAnswerFunc remote_answer;
+  gpointer remote_answer_data;
+  /* nobody can answer (no active session on seat0): the policy without
+   * question time-outs rules every offer; NULL while someone is present */
+  OtauxPolicy *absent_policy;
 };
 
 typedef enum { EV_ADDED, EV_REMOVED, EV_CHANGED, EV_DECIDED, EV_POLICY, EV_DEVICE } EventKind;
@@ -58,6 +70,22 @@ G_GNUC_INTERNAL gboolean otaux_agent_commit(OtauxAgent *agent, OtauxOffer *old,
 /* The policy an offer's prompt follows (pinned at a reload, or the current one). */
 G_GNUC_INTERNAL const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent,
                                                           const OtauxOffer *offer);
+
+/* Arms the timer for the next wake-up (offers, countdowns, quiet hours). */
+G_GNUC_INTERNAL void otaux_agent_rearm(OtauxAgent *agent);
+
+/* otaux-agent-remote.c: also the presence (otaux_agent_set_present) */
+/* The policy without question time-outs, while nobody is present. */
+G_GNUC_INTERNAL void otaux_agent_absent_policy_refresh(OtauxAgent *agent);
+G_GNUC_INTERNAL void otaux_agent_remote_init(OtauxAgent *agent);
+G_GNUC_INTERNAL void otaux_agent_remote_fini(OtauxAgent *agent);
+G_GNUC_INTERNAL const OtauxOffer *otaux_agent_remote_lookup(OtauxAgent *agent, guint serial);
+/* The session's quiet hours began or ended: the mirrors' prompts follow. */
+G_GNUC_INTERNAL void otaux_agent_remote_tick(OtauxAgent *agent);
+/* A mirror's answer (@serial is one) goes to the forwarder. */
+G_GNUC_INTERNAL gboolean otaux_agent_remote_answer(OtauxAgent *agent, guint serial,
+                                                   const char *choice, gint64 reboot_at,
+                                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* otaux-agent-device.c */
 /* Tells the listeners (EV_DEVICE) when Agent1.Device changed. */

@@ -163,7 +163,10 @@ static OtauxOffer *find(OtauxAgent *agent, guint serial, GError **error)
 {
   OtauxOffer *offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
 
-  if (offer == NULL)
+  if (offer == NULL && otaux_agent_remote_lookup(agent, serial) != NULL)
+    g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_NOT_FOUND,
+                "offer %u is the system instance's: its updater uses the system bus", serial);
+  else if (offer == NULL)
     g_set_error(error, OTAUX_AGENT_ERROR, OTAUX_AGENT_ERROR_NOT_FOUND, "no offer %u", serial);
   return offer;
 }
@@ -173,6 +176,8 @@ const OtauxPolicy *otaux_agent_policy_for(OtauxAgent *agent, const OtauxOffer *o
 {
   const OtauxPolicy *pinned = g_hash_table_lookup(agent->pinned, GUINT_TO_POINTER(offer->serial));
 
+  if (agent->absent_policy != NULL)
+    return agent->absent_policy; /* nobody to answer: no time-outs */
   return pinned != NULL ? pinned : agent->policy;
 }
 
@@ -212,8 +217,9 @@ static void rearm(OtauxAgent *agent)
     if (when > 0 && (next == 0 || when < next))
       next = when;
   }
-  /* Quiet hours hold pop-ups back: republish the prompts when they change. */
-  if (agent->offers->len > 0) {
+  /* Quiet hours hold pop-ups back: republish the prompts when they change
+   * (the mirrors' too). */
+  if (agent->offers->len + agent->remote->len > 0) {
     gint64 quiet = otaux_policy_quiet_next_change(agent->policy, now);
 
     if (quiet > 0 && (next == 0 || quiet < next))
@@ -224,6 +230,11 @@ static void rearm(OtauxAgent *agent)
   /* At least a second (the clock has whole seconds), at most MAX_WAIT_S. */
   wait = CLAMP(next - now, 1, MAX_WAIT_S);
   agent->timer_id = g_timeout_add_seconds((guint)wait, on_timer, agent);
+}
+
+void otaux_agent_rearm(OtauxAgent *agent)
+{
+  rearm(agent);
 }
 
 /* Relative delay options ("In 1 hour · 23:13") move with the clock, their
@@ -332,6 +343,7 @@ OtauxAgent *otaux_agent_new(const OtauxAgentConfig *config, GError **error)
   agent->prompts =
       g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)otaux_prompt_free);
   agent->listeners = g_array_new(FALSE, FALSE, sizeof(Listener));
+  otaux_agent_remote_init(agent);
   agent->next_serial = 1;
   agent->policy_problems = g_new0(char *, 1);
   agent->charge = otaux_charge_new(otaux_agent_on_charge_done, agent);
@@ -405,6 +417,8 @@ void otaux_agent_free(OtauxAgent *agent)
   g_clear_pointer(&agent->by_serial, g_hash_table_unref);
   g_clear_pointer(&agent->prompts, g_hash_table_unref);
   g_clear_pointer(&agent->offers, g_ptr_array_unref);
+  otaux_agent_remote_fini(agent);
+  g_clear_pointer(&agent->absent_policy, otaux_policy_free);
   g_clear_pointer(&agent->listeners, g_array_unref);
   g_clear_pointer(&agent->empty_prompt, otaux_prompt_free);
   otaux_store_free(agent->store);
@@ -428,6 +442,8 @@ void otaux_agent_set_policy(OtauxAgent *agent, const OtauxPolicy *policy)
   }
   otaux_policy_free(agent->policy);
   agent->policy = otaux_policy_copy(policy);
+  otaux_agent_absent_policy_refresh(agent);
+  otaux_agent_remote_tick(agent); /* the session's quiet hours may have changed */
   /* Whose word counts may have changed; the next tick acts on it. */
   for (guint i = 0; i < agent->offers->len; i++) {
     OtauxOffer *offer = g_ptr_array_index(agent->offers, i);
@@ -605,8 +621,11 @@ gboolean otaux_agent_offer(OtauxAgent *agent, const OtauxOfferSpec *spec,
 
 const OtauxOffer *otaux_agent_lookup(OtauxAgent *agent, guint serial)
 {
+  const OtauxOffer *offer;
+
   g_return_val_if_fail(agent != NULL, NULL);
-  return g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
+  offer = g_hash_table_lookup(agent->by_serial, GUINT_TO_POINTER(serial));
+  return offer != NULL ? offer : otaux_agent_remote_lookup(agent, serial);
 }
 
 const OtauxOffer *otaux_agent_lookup_id(OtauxAgent *agent, const char *id)
@@ -622,9 +641,12 @@ GPtrArray *otaux_agent_list(OtauxAgent *agent)
   GPtrArray *list;
 
   g_return_val_if_fail(agent != NULL, NULL);
-  list = g_ptr_array_sized_new(agent->offers->len);
+  list = g_ptr_array_sized_new(agent->offers->len + agent->remote->len);
   for (guint i = 0; i < agent->offers->len; i++)
     g_ptr_array_add(list, g_ptr_array_index(agent->offers, i));
+  /* the mirrors too: the presenters and the API show them */
+  for (guint i = 0; i < agent->remote->len; i++)
+    g_ptr_array_add(list, g_ptr_array_index(agent->remote, i));
   return list;
 }
 
@@ -722,6 +744,8 @@ gboolean otaux_agent_answer(OtauxAgent *agent, guint serial, const char *choice,
   gint64 now;
 
   g_return_val_if_fail(agent != NULL, FALSE);
+  if (otaux_agent_remote_lookup(agent, serial) != NULL)
+    return otaux_agent_remote_answer(agent, serial, choice, reboot_at, error);
   if ((offer = find(agent, serial, error)) == NULL)
     return FALSE;
   now = otaux_agent_now(agent);
@@ -793,6 +817,7 @@ void otaux_agent_tick(OtauxAgent *agent)
       prompt_of(agent, offer->serial)->refresh_at = prompt->refresh_at;
     }
   }
+  otaux_agent_remote_tick(agent);
   rearm(agent);
 }
 

@@ -155,4 +155,40 @@ void otaux_agent_get_device(OtauxAgent *agent, OtauxDeviceFacts *out);
 /* The prompt currently published for an offer (never NULL). */
 const OtauxPrompt *otaux_agent_get_prompt(OtauxAgent *agent, guint serial);
 
+/* Whether a person can answer: the system instance learns from logind
+ * whether seat0 has an active session (issue 20). While nobody is there,
+ * a question waits: its time-out (the policy's <priority timeout>) does
+ * not run and gives no decision; when a person is back, the question is
+ * put anew, with its whole time. A forced countdown and a reboot time the
+ * person chose keep their time. Present by default. */
+void otaux_agent_set_present(OtauxAgent *agent, gboolean present);
+gboolean otaux_agent_get_present(OtauxAgent *agent);
+
+/* Offers of another instance (issue 20): the session agent presents the
+ * system instance's offers. The D-Bus adapter mirrors each one here with
+ * the properties and the Prompt the system instance published, so the
+ * presenters and the session's own API show them like the agent's own
+ * (the same listeners, lookup, list and prompts). A mirror is never saved,
+ * has no timer and no state machine: the system instance decides and the
+ * mirror follows. otaux_agent_answer() on a mirror hands the answer to the
+ * forwarder; the updater's methods refuse it. Mirrors have serials from
+ * OTAUX_AGENT_REMOTE_BASE up (the adapter maps them to the system's). */
+#define OTAUX_AGENT_REMOTE_BASE 0x40000000u
+
+typedef void (*OtauxRemoteAnswerFunc)(guint serial, const char *choice, gint64 reboot_at,
+                                      gpointer user_data);
+
+gboolean otaux_agent_is_remote(guint serial);
+void otaux_agent_set_remote_answer(OtauxAgent *agent, OtauxRemoteAnswerFunc func,
+                                   gpointer user_data);
+/* Adds the mirror @offer (its serial ≥ OTAUX_AGENT_REMOTE_BASE), or
+ * replaces the one with that serial, and tells the listeners what changed.
+ * The prompt's presentation follows this agent's quiet hours. */
+void otaux_agent_remote_put(OtauxAgent *agent, OtauxOffer *offer /* transfer full */,
+                            OtauxPrompt *prompt /* transfer full */);
+void otaux_agent_remote_remove(OtauxAgent *agent, guint serial);
+/* Removes every mirror (the other instance left, or this session is not
+ * the active one): the presenters withdraw what they showed of them. */
+void otaux_agent_remote_clear(OtauxAgent *agent);
+
 G_END_DECLS

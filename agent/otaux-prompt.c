@@ -31,7 +31,7 @@ static void delay_option_clear(gpointer data)
   g_free(option->label);
 }
 
-static OtauxPrompt *prompt_new(void)
+OtauxPrompt *otaux_prompt_new(void)
 {
   OtauxPrompt *prompt = g_new0(OtauxPrompt, 1);
 
@@ -530,7 +530,7 @@ static gboolean says(const OtauxPrompt *prompt, const char *words)
 OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *policy,
                                 const OtauxStrings *strings, gint64 now)
 {
-  OtauxPrompt *prompt = prompt_new();
+  OtauxPrompt *prompt = otaux_prompt_new();
   const OtauxPriorityPolicy *pp;
   OtauxPriority priority;
   Ctx ctx;

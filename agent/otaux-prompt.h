@@ -79,6 +79,9 @@ const char *otaux_prompt_kind_to_string(OtauxPromptKind kind);
  * offer with nothing to show gets kind OTAUX_PROMPT_NONE. */
 OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *policy,
                                 const OtauxStrings *strings, gint64 now);
+/* An empty prompt (kind none, texts ""), to be filled in: the session
+ * agent's copy of a prompt the system instance published. */
+OtauxPrompt *otaux_prompt_new(void);
 void otaux_prompt_free(OtauxPrompt *prompt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OtauxPrompt, otaux_prompt_free)
 

@@ -11,6 +11,10 @@
 
 char *otaux_bus_offer_path(guint serial)
 {
+  /* The system instance's offers, mirrored by the session agent, keep
+   * their own number under a folder of their own (docs/dbus-api.md). */
+  if (otaux_agent_is_remote(serial))
+    return g_strdup_printf(OTAUX_SYSTEM_OFFERS_PATH "/%u", serial - OTAUX_AGENT_REMOTE_BASE);
   return g_strdup_printf(OTAUX_OFFERS_PATH "/%u", serial);
 }
 

@@ -11,13 +11,15 @@
 
 G_BEGIN_DECLS
 
-#define OTAUX_BUS_NAME     "org.otaux.Agent"
-#define OTAUX_AGENT_PATH   "/org/otaux/Agent"
-#define OTAUX_OFFERS_PATH  "/org/otaux/Agent/Offers"
-#define OTAUX_TESTING_PATH "/org/otaux/Agent/Testing"
-#define OTAUX_AGENT_IFACE  "org.otaux.Agent1"
-#define OTAUX_OFFER_IFACE  "org.otaux.Offer1"
-#define OTAUX_API_VERSION  1
+#define OTAUX_BUS_NAME    "org.otaux.Agent"
+#define OTAUX_AGENT_PATH  "/org/otaux/Agent"
+#define OTAUX_OFFERS_PATH "/org/otaux/Agent/Offers"
+/* the session agent's mirrors of the system instance's offers */
+#define OTAUX_SYSTEM_OFFERS_PATH "/org/otaux/Agent/System/Offers"
+#define OTAUX_TESTING_PATH       "/org/otaux/Agent/Testing"
+#define OTAUX_AGENT_IFACE        "org.otaux.Agent1"
+#define OTAUX_OFFER_IFACE        "org.otaux.Offer1"
+#define OTAUX_API_VERSION        1
 
 typedef struct _OtauxBus OtauxBus;
 

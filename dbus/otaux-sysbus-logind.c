@@ -20,7 +20,9 @@
 
 static gboolean holds_off_shutdown(const OtauxOffer *offer)
 {
-  return offer->phase == OTAUX_PHASE_INSTALLING && offer->stage == OTAUX_STAGE_NONE;
+  /* a system offer's inhibitor is the system instance's */
+  return offer->phase == OTAUX_PHASE_INSTALLING && offer->stage == OTAUX_STAGE_NONE &&
+         !otaux_agent_is_remote(offer->serial);
 }
 
 /* Any offer installing (and not restarting): the inhibitor is held then. */
@@ -261,6 +263,7 @@ static void logind_appeared(OtauxSysbus *sb)
   check_soon(sb);
   find_session(sb);
   list_inhibitors(sb);
+  otaux_sysbus_follow_logind_appeared(sb);
 }
 
 static void logind_vanished(OtauxSysbus *sb)
@@ -269,6 +272,7 @@ static void logind_vanished(OtauxSysbus *sb)
   sb->inhibit_pending = FALSE;
   drop(sb);
   otaux_sysbus_logind_clear(sb);
+  otaux_sysbus_follow_logind_vanished(sb);
 }
 
 /* NULL: the agent's offers changed (see otaux-sysbus.c). */
@@ -303,6 +307,8 @@ static void logind_signal(OtauxSysbus *sb, DBusMessage *msg)
              otaux_sysbus_is_props_changed(msg, SEAT_IFACE, &iter)) {
     otaux_sysbus_props_foreach(sb, &iter, seat_prop, NULL);
   }
+  /* and, for the system instance's offers, this session's Active */
+  otaux_sysbus_follow_logind_signal(sb, msg);
 }
 
 #define PROPS_CHANGE "interface='" DBUS_INTERFACE_PROPERTIES "',member='PropertiesChanged',"

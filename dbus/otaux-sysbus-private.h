@@ -15,6 +15,7 @@ typedef enum {
   OTAUX_SYS_NETWORKMANAGER,
   OTAUX_SYS_UPOWER,
   OTAUX_SYS_LOGIND,
+  OTAUX_SYS_OTAUX, /* the system instance, followed by the session agent */
   OTAUX_SYS_N,
 } OtauxSysId;
 
@@ -34,6 +35,7 @@ extern const OtauxSysService otaux_sys_ofono;
 extern const OtauxSysService otaux_sys_networkmanager;
 extern const OtauxSysService otaux_sys_upower;
 extern const OtauxSysService otaux_sys_logind;
+extern const OtauxSysService otaux_sys_otaux;
 
 struct _OtauxSysbus {
   OtauxAgent *agent;
@@ -74,11 +76,25 @@ struct _OtauxSysbus {
   gboolean session_locked;   /* LockedHint */
   gboolean inhibitors_known; /* ListInhibitors answered */
   gboolean others_block;     /* a "block" shutdown inhibitor not of otaux */
+  /* otaux-sysbus-follow.c: the system instance's offers (session agent) */
+  gboolean follow;           /* follow org.otaux.Agent on the system bus */
+  char *follow_session_path; /* this agent's logind session; NULL: none known */
+  gboolean session_inactive; /* logind says it is not the active one */
+  gboolean session_pending;  /* logind has not said yet */
+  gboolean track_seat;       /* the system instance: is anybody on seat0? */
 };
 
 /* otaux-sysbus-logind.c: the session and inhibitors (otaux-sysbus.c's
  * collect() reads the fields above); forgets them at free. */
 void otaux_sysbus_logind_clear(OtauxSysbus *sb);
+
+/* otaux-sysbus-follow.c: start and stop following; logind's part (which
+ * session is ours, and whether it is active) */
+void otaux_sysbus_follow_start(OtauxSysbus *sb);
+void otaux_sysbus_follow_stop(OtauxSysbus *sb);
+void otaux_sysbus_follow_logind_appeared(OtauxSysbus *sb);
+void otaux_sysbus_follow_logind_vanished(OtauxSysbus *sb);
+void otaux_sysbus_follow_logind_signal(OtauxSysbus *sb, DBusMessage *msg);
 
 /* @reply is the reply, or NULL when the call failed, timed out, or the
  * service changed owner meanwhile (the answer is stale then). */

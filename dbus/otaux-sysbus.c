@@ -17,6 +17,7 @@ static const OtauxSysService *const services[OTAUX_SYS_N] = {
   [OTAUX_SYS_NETWORKMANAGER] = &otaux_sys_networkmanager,
   [OTAUX_SYS_UPOWER] = &otaux_sys_upower,
   [OTAUX_SYS_LOGIND] = &otaux_sys_logind,
+  [OTAUX_SYS_OTAUX] = &otaux_sys_otaux,
 };
 
 /* ---- calls ------------------------------------------------------------ */
@@ -275,6 +276,9 @@ static void set_owner(OtauxSysbus *sb, OtauxSysId id, const char *owner)
 {
   if (owner != NULL && owner[0] == '\0')
     owner = NULL;
+  /* No logind at all: the session agent need not wait for its word. */
+  if (id == OTAUX_SYS_LOGIND && owner == NULL && sb->owner[id] == NULL)
+    otaux_sysbus_follow_logind_vanished(sb);
   if (g_strcmp0(sb->owner[id], owner) == 0)
     return;
   if (sb->owner[id] != NULL) {
@@ -386,6 +390,8 @@ OtauxSysbus *otaux_sysbus_new(OtauxAgent *agent, const OtauxSysbusConfig *config
   sb->pending = g_ptr_array_new_with_free_func((GDestroyNotify)dbus_pending_call_unref);
   sb->mm_modems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   sb->ofono_modems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  sb->follow = config != NULL && config->follow_system_agent;
+  sb->track_seat = config != NULL && config->track_seat;
   sb->connection = connect_system(config != NULL ? config->address : NULL);
   if (sb->connection == NULL)
     return sb;
@@ -393,7 +399,10 @@ OtauxSysbus *otaux_sysbus_new(OtauxAgent *agent, const OtauxSysbusConfig *config
   dbus_connection_add_filter(sb->connection, filter, sb, NULL);
   sb->names = otaux_dbus_names_new(sb->connection);
   for (guint id = 0; id < OTAUX_SYS_N; id++)
-    add_matches(sb, id);
+    if (id != OTAUX_SYS_OTAUX || sb->follow)
+      add_matches(sb, id);
+  if (sb->follow)
+    otaux_sysbus_follow_start(sb);
   sb->listener = otaux_agent_add_listener(agent, &listener, sb);
   return sb;
 }
@@ -404,6 +413,8 @@ void otaux_sysbus_free(OtauxSysbus *sb)
     return;
   if (sb->listener != 0)
     otaux_agent_remove_listener(sb->agent, sb->listener);
+  otaux_sysbus_follow_stop(sb);
+  g_clear_pointer(&sb->follow_session_path, g_free);
   g_clear_handle_id(&sb->update_id, g_source_remove);
   g_clear_handle_id(&sb->inhibit_check_id, g_source_remove);
   /* Cancelling frees each call's data; late replies cannot reach us. */

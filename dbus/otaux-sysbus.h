@@ -20,6 +20,12 @@ typedef struct _OtauxSysbus OtauxSysbus;
 typedef struct {
   const char *address; /* NULL: $DBUS_SYSTEM_BUS_ADDRESS or the system bus */
   guint timeout_ms;    /* per call; 0: 5000 */
+  /* The session agent: present the system instance's offers (org.otaux.Agent
+   * on the system bus) while this session is the active one. */
+  gboolean follow_system_agent;
+  /* The system instance: tell the agent whether seat0 has an active
+   * session (otaux_agent_set_present), from logind's Seat.ActiveSession. */
+  gboolean track_seat;
 } OtauxSysbusConfig;
 
 /* Never fails: without a system bus the agent goes on with the updater's

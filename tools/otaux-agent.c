@@ -177,6 +177,7 @@ int main(int argc, char **argv)
   g_auto(GStrv) strings_dirs = NULL;
   gboolean replace = FALSE, verbose = FALSE, version = FALSE, system = FALSE;
   gboolean no_notifications = FALSE, no_popups = FALSE, use_test_clock = FALSE;
+  gboolean no_system = FALSE;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "system", 0, 0, G_OPTION_ARG_NONE, &system,
@@ -204,6 +205,9 @@ int main(int argc, char **argv)
     { "no-notifications", 0, 0, G_OPTION_ARG_NONE, &no_notifications,
       "Show no notifications (D-Bus only)", NULL },
     { "no-popups", 0, 0, G_OPTION_ARG_NONE, &no_popups, "Never start the pop-up prompter", NULL },
+    { "no-system", 0, 0, G_OPTION_ARG_NONE, &no_system,
+      "Do not present the offers of the system instance (org.otaux.Agent on the system bus)",
+      NULL },
     { "policy-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &policy_dirs,
       "A policy layer (repeatable, lowest first); replaces the default layers " OTAUX_DATADIR
       "/policy.d and " OTAUX_SYSCONFDIR "/policy.d",
@@ -281,7 +285,10 @@ int main(int argc, char **argv)
   if (use_test_clock)
     otaux_bus_enable_testing(bus, set_test_time, &ctx);
   /* The device's own word (roaming, metered, battery) and the inhibitor. */
-  OtauxSysbusConfig sysbus_config = { .address = system_address };
+  /* The session agent also presents the system instance's offers. */
+  OtauxSysbusConfig sysbus_config = { .address = system_address,
+                                      .follow_system_agent = !system && !no_system,
+                                      .track_seat = system };
   g_autoptr(OtauxSysbus) sysbus = otaux_sysbus_new(agent, &sysbus_config);
 #ifdef OTAUX_HAVE_NOTIFY
   OtauxPresentersConfig presenters_config = {

@@ -7,6 +7,12 @@
 
 static GDBusConnection *the_bus;
 const OtauxctlCommand *otauxctl_command;
+gboolean otauxctl_system;
+
+const char *otauxctl_bus_word(void)
+{
+  return otauxctl_system ? "system" : "session";
+}
 
 const char *otauxctl_subcommand(void)
 {
@@ -62,8 +68,8 @@ int otauxctl_report_error(const char *what, GError *error)
   int code = error_is_unreachable(error, name) ? EXIT_UNREACHABLE : EXIT_REFUSED;
   g_dbus_error_strip_remote_error(error);
   if (code == EXIT_UNREACHABLE)
-    g_printerr("%s: %s: cannot reach the agent %s on the session bus: %s%s%s\n",
-               otauxctl_subcommand(), what, AGENT_NAME, name ? name : "", name ? ": " : "",
+    g_printerr("%s: %s: cannot reach the agent %s on the %s bus: %s%s%s\n", otauxctl_subcommand(),
+               what, AGENT_NAME, otauxctl_bus_word(), name ? name : "", name ? ": " : "",
                error->message);
   else
     g_printerr("%s: %s: %s: %s\n", otauxctl_subcommand(), what, name ? name : "error",
@@ -75,9 +81,9 @@ int otauxctl_report_error(const char *what, GError *error)
 int otauxctl_connect_bus(void)
 {
   GError *error = NULL;
-  the_bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+  the_bus = g_bus_get_sync(otauxctl_system ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION, NULL, &error);
   if (the_bus == NULL) {
-    g_printerr("%s: cannot connect to the session bus: %s\n", otauxctl_subcommand(),
+    g_printerr("%s: cannot connect to the %s bus: %s\n", otauxctl_subcommand(), otauxctl_bus_word(),
                error->message);
     g_error_free(error);
     return EXIT_UNREACHABLE;

@@ -44,7 +44,13 @@ const char *otauxctl_subcommand(void);
 int otauxctl_usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Prints a failed call and returns the exit code for it. Frees @error. */
 int otauxctl_report_error(const char *what, GError *error);
-/* Connects to the session bus once (EXIT_OK or EXIT_UNREACHABLE). */
+/* otauxctl --system: talk to the system instance on the system bus. */
+extern gboolean otauxctl_system;
+/* "session" or "system": the bus the agent is on. */
+const char *otauxctl_bus_word(void);
+
+/* Connects to the session bus (the system bus with --system) once
+ * (EXIT_OK or EXIT_UNREACHABLE). */
 int otauxctl_connect_bus(void);
 /* The connection otauxctl_connect_bus() made, or NULL. */
 GDBusConnection *otauxctl_bus(void);

@@ -25,13 +25,28 @@ static void json_string(GString *out, const char *s)
   g_string_append_c(out, '"');
 }
 
-static int get_offer_paths(GVariant **out)
+/* A call to the agent on @bus; @flags: no auto-start for the other instance. */
+static GVariant *list_call(GDBusConnection *bus, const char *path, const char *iface_prop,
+                           GDBusCallFlags flags, gboolean get_all, GError **error)
+{
+  GVariant *params =
+      get_all ? g_variant_new("(s)", iface_prop) : g_variant_new("(ss)", AGENT_IFACE, iface_prop);
+  return g_dbus_connection_call_sync(bus, AGENT_NAME, path, PROPS_IFACE, get_all ? "GetAll" : "Get",
+                                     params, G_VARIANT_TYPE(get_all ? "(a{sv})" : "(v)"), flags, -1,
+                                     NULL, error);
+}
+
+static int get_offer_paths(GDBusConnection *bus, GDBusCallFlags flags, gboolean quiet,
+                           GVariant **out)
 {
   GError *error = NULL;
-  g_autoptr(GVariant) reply = otauxctl_call(
-      AGENT_PATH, PROPS_IFACE, "Get", g_variant_new("(ss)", AGENT_IFACE, "Offers"), "(v)", &error);
-  if (reply == NULL)
-    return otauxctl_report_error("reading Offers", error);
+  g_autoptr(GVariant) reply = list_call(bus, AGENT_PATH, "Offers", flags, FALSE, &error);
+  if (reply == NULL) {
+    if (!quiet)
+      return otauxctl_report_error("reading Offers", error);
+    g_error_free(error);
+    return EXIT_UNREACHABLE;
+  }
   g_autoptr(GVariant) v = g_variant_get_child_value(reply, 0);
   *out = g_variant_get_variant(v);
   if (!g_variant_is_of_type(*out, G_VARIANT_TYPE("ao"))) {
@@ -52,41 +67,37 @@ static char *column(GVariant *props, const char *key)
   return s;
 }
 
-int otauxctl_cmd_list(int argc, char **argv)
+/* The session agent's mirrors of the system instance's offers: listed from
+ * the system instance itself instead. */
+#define SYSTEM_OFFERS_PREFIX "/org/otaux/Agent/System/Offers/"
+
+/* One instance's offers into @out, each marked with @instance. */
+static int list_instance(GDBusConnection *bus, const char *instance, GDBusCallFlags flags,
+                         gboolean quiet, gboolean json, GString *out)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
-    G_OPTION_ENTRY_NULL,
-  };
-  int rc = otauxctl_parse_options(entries,
-                                  "One line per offer, columns separated by tabs:\n"
-                                  "PATH ID PRIORITY PHASE DECISION NAME VERSION",
-                                  &argc, &argv, 0, 0);
-  if (rc >= 0)
-    return rc;
-  if ((rc = otauxctl_connect_bus()) != EXIT_OK)
-    return rc;
   g_autoptr(GVariant) paths = NULL;
-  if ((rc = get_offer_paths(&paths)) != EXIT_OK)
+  int rc = get_offer_paths(bus, flags, quiet, &paths);
+  if (rc != EXIT_OK)
     return rc;
-  g_autoptr(GString) out = g_string_new(json ? "[" : "");
   gsize n = g_variant_n_children(paths);
   for (gsize i = 0; i < n; i++) {
     const char *path = NULL;
     g_variant_get_child(paths, i, "&o", &path);
+    if (g_str_has_prefix(path, SYSTEM_OFFERS_PREFIX))
+      continue;
     GError *error = NULL;
-    g_autoptr(GVariant) p = otauxctl_get_all(path, OFFER_IFACE, &error);
-    if (p == NULL) {
+    g_autoptr(GVariant) reply = list_call(bus, path, OFFER_IFACE, flags, TRUE, &error);
+    if (reply == NULL) {
       /* withdrawn between the two calls: skip it */
       g_autofree char *name = g_dbus_error_get_remote_error(error);
-      if (g_strcmp0(name, "org.freedesktop.DBus.Error.UnknownObject") == 0 ||
+      if (quiet || g_strcmp0(name, "org.freedesktop.DBus.Error.UnknownObject") == 0 ||
           g_strcmp0(name, "org.otaux.Error.NotFound") == 0) {
         g_error_free(error);
         continue;
       }
       return otauxctl_report_error(path, error);
     }
+    g_autoptr(GVariant) p = g_variant_get_child_value(reply, 0);
     if (json) {
       static const char *const skeys[] = { "Id",    "Name",     "Version",       "Priority",
                                            "Phase", "Decision", "DecisionReason" };
@@ -101,8 +112,9 @@ int otauxctl_cmd_list(int argc, char **argv)
       g_variant_lookup(p, "State", "u", &state);
       g_variant_lookup(p, "Result", "u", &result);
       g_string_append_printf(out,
-                             ", \"State\": %u, \"RebootAt\": %" G_GINT64_FORMAT ", \"Result\": %u}",
-                             state, otauxctl_dict_x(p, "RebootAt"), result);
+                             ", \"State\": %u, \"RebootAt\": %" G_GINT64_FORMAT
+                             ", \"Result\": %u, \"Instance\": \"%s\"}",
+                             state, otauxctl_dict_x(p, "RebootAt"), result, instance);
     } else {
       static const char *const cols[] = {
         "Id", "Priority", "Phase", "Decision", "Name", "Version"
@@ -112,8 +124,39 @@ int otauxctl_cmd_list(int argc, char **argv)
         g_autofree char *c = column(p, cols[k]);
         g_string_append_printf(out, "\t%s", c);
       }
-      g_string_append_c(out, '\n');
+      g_string_append_printf(out, "\t%s\n", instance);
     }
+  }
+  return EXIT_OK;
+}
+
+int otauxctl_cmd_list(int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    G_OPTION_ENTRY_NULL,
+  };
+  int rc = otauxctl_parse_options(
+      entries,
+      "One line per offer, columns separated by tabs:\n"
+      "PATH ID PRIORITY PHASE DECISION NAME VERSION INSTANCE\n"
+      "INSTANCE is 'session' (the session agent's own offers) or 'system' (the\n"
+      "system instance's, which the session presents); with --system, only those.",
+      &argc, &argv, 0, 0);
+  if (rc >= 0)
+    return rc;
+  if ((rc = otauxctl_connect_bus()) != EXIT_OK)
+    return rc;
+  g_autoptr(GString) out = g_string_new(json ? "[" : "");
+  rc = list_instance(otauxctl_bus(), otauxctl_bus_word(), G_DBUS_CALL_FLAGS_NONE, FALSE, json, out);
+  if (rc != EXIT_OK)
+    return rc;
+  if (!otauxctl_system) {
+    /* The system instance's offers too, when it runs (never started for this). */
+    g_autoptr(GDBusConnection) sys = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
+    if (sys != NULL)
+      (void)list_instance(sys, "system", G_DBUS_CALL_FLAGS_NO_AUTO_START, TRUE, json, out);
   }
   if (json)
     g_string_append(out, out->len > 1 ? "\n]\n" : "]\n");

@@ -48,8 +48,9 @@ static const OtauxctlCommand commands[] = {
 static void print_usage(FILE *out)
 {
   fprintf(out,
-          "Usage: otauxctl [--help] [--version] COMMAND [OPTION...] [ARG...]\n\n"
-          "Talk to the otaux agent (%s on the session bus).\n\nCommands:\n",
+          "Usage: otauxctl [--help] [--version] [--system] COMMAND [OPTION...] [ARG...]\n\n"
+          "Talk to the otaux agent (%s on the session bus; with --system, the\n"
+          "system instance on the system bus).\n\nCommands:\n",
           AGENT_NAME);
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
     fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
@@ -62,6 +63,13 @@ static void print_usage(FILE *out)
 int main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  /* otauxctl --system COMMAND …: every command talks to the system instance */
+  if (argc >= 2 && g_str_equal(argv[1], "--system")) {
+    otauxctl_system = TRUE;
+    argv[1] = argv[0];
+    argc--;
+    argv++;
+  }
   if (argc < 2) {
     print_usage(stderr);
     return EXIT_USAGE;

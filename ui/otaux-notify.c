@@ -12,6 +12,8 @@
 #include "otaux-strings.h"
 
 #define OFFER_PATH_FMT "/org/otaux/Agent/Offers/%u"
+/* the system instance's offers, mirrored (agent/otaux-agent.h) */
+#define SYSTEM_OFFER_PATH_FMT "/org/otaux/Agent/System/Offers/%u"
 /* How long a pop-up question waits for the pop-up before a notification
  * stands in for it (a cold prompter start takes a few hundred ms). */
 #define POPUP_GRACE_MS 2000
@@ -191,7 +193,9 @@ static OtauxNotifyShow *show_new(OtauxNotify *notify, guint serial, const OtauxP
     show->shows = popup_needs_notification(notify, serial, prompt);
   else
     g_hash_table_remove(notify->popup_states, GUINT_TO_POINTER(serial));
-  show->offer_path = g_strdup_printf(OFFER_PATH_FMT, serial);
+  show->offer_path = otaux_agent_is_remote(serial)
+                         ? g_strdup_printf(SYSTEM_OFFER_PATH_FMT, serial - OTAUX_AGENT_REMOTE_BASE)
+                         : g_strdup_printf(OFFER_PATH_FMT, serial);
   if (!show->shows)
     return show;
   body = g_string_new(NULL);

@@ -14,12 +14,15 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
+#include "otaux-agent.h"
 #include "otaux-popup.h"
 
 #define PROMPTER_NAME  "org.otaux.Prompter"
 #define PROMPTER_PATH  "/org/otaux/Prompter"
 #define PROMPTER_IFACE "org.otaux.Prompter1"
 #define OFFER_PATH_FMT "/org/otaux/Agent/Offers/%u"
+/* the system instance's offers, mirrored (agent/otaux-agent.h) */
+#define SYSTEM_OFFER_PATH_FMT "/org/otaux/Agent/System/Offers/%u"
 
 #define SHOW_TIMEOUT_MS 10000
 #define MAX_RESTARTS    5
@@ -229,7 +232,10 @@ static void dispatch(OtauxPopup *popup)
     call->serial = GPOINTER_TO_UINT(key);
     call->gen = need->gen;
     need->in_flight = TRUE;
-    g_snprintf(path, sizeof path, OFFER_PATH_FMT, call->serial);
+    if (otaux_agent_is_remote(call->serial))
+      g_snprintf(path, sizeof path, SYSTEM_OFFER_PATH_FMT, call->serial - OTAUX_AGENT_REMOTE_BASE);
+    else
+      g_snprintf(path, sizeof path, OFFER_PATH_FMT, call->serial);
     /* To the unique name: a late reply from a new instance cannot mix in. */
     g_dbus_connection_call(popup->bus, popup->owner, PROMPTER_PATH, PROMPTER_IFACE, "Show",
                            g_variant_new("(os)", path, need->kind), G_VARIANT_TYPE_UNIT,
@@ -277,7 +283,10 @@ static void on_visibility(GDBusConnection *bus, const char *sender, const char *
       !g_variant_is_of_type(params, G_VARIANT_TYPE("(o)")))
     return;
   g_variant_get(params, "(&o)", &offer);
-  if (sscanf(offer, OFFER_PATH_FMT, &serial) != 1 || serial == 0)
+  if (sscanf(offer, SYSTEM_OFFER_PATH_FMT, &serial) == 1 && serial != 0 &&
+      serial < OTAUX_AGENT_REMOTE_BASE)
+    serial += OTAUX_AGENT_REMOTE_BASE;
+  else if (sscanf(offer, OFFER_PATH_FMT, &serial) != 1 || serial == 0)
     return;
   set_on_screen(popup, serial, g_str_equal(signal, "Shown"));
 }

@@ -187,7 +187,9 @@ static void on_offers(GObject *source, GAsyncResult *res, gpointer user_data)
   g_variant_get(value, "ao", &iter);
   while (g_variant_iter_next(iter, "&o", &path)) {
     Leftover *left;
-    if (is_ours(bridge, path))
+    /* the system instance's offers that the agent presents are not the
+     * bridge's to withdraw (docs/dbus-api.md) */
+    if (is_ours(bridge, path) || g_str_has_prefix(path, "/org/otaux/Agent/System/"))
       continue;
     left = g_new0(Leftover, 1);
     left->bridge = bridge;

@@ -65,7 +65,7 @@ expect_match "show: roaming" "$show" '^  Roaming: +true$'
 expect_match "show: prompt asks to download" "$show" '^    kind: +download$'
 expect_match "show: prompt offers accept" "$show" '^    choices: +accept '
 expect_match "list line" "$(ctl list)" \
-  "^$path	fw-walk-1	high	offered	none	Base firmware	2\.0\.1\$"
+  "^$path	fw-walk-1	high	offered	none	Base firmware	2\.0\.1	session\$"
 expect_match "list --json" "$(ctl list --json)" '"Id": "fw-walk-1"'
 
 # -- download -----------------------------------------------------------------

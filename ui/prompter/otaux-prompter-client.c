@@ -160,11 +160,13 @@ static OtauxPrompterOffer *offer_track(OtauxPrompter *self, const char *path, gb
   OtauxPrompterOffer *o = g_hash_table_lookup(self->offers, path);
   if (o != NULL)
     return o;
-  if (!g_str_has_prefix(path, OTAUX_PROMPTER_OFFER_PREFIX))
+  /* the agent's own offers, and the system instance's it presents */
+  if (!g_str_has_prefix(path, OTAUX_PROMPTER_OFFER_PREFIX) &&
+      !g_str_has_prefix(path, OTAUX_PROMPTER_SYSTEM_OFFER_PREFIX))
     return NULL;
   o = g_new0(OtauxPrompterOffer, 1);
   o->path = g_strdup(path);
-  o->serial = (guint)g_ascii_strtoull(path + strlen(OTAUX_PROMPTER_OFFER_PREFIX), NULL, 10);
+  o->serial = (guint)g_ascii_strtoull(strrchr(path, '/') + 1, NULL, 10);
   o->name = g_strdup("");
   o->version = g_strdup("");
   o->priority = g_strdup("");

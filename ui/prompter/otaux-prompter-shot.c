@@ -192,8 +192,8 @@ static void take(OtauxPrompter *self)
   if (self->cur == NULL || width <= 0 || height <= 0)
     return;
   if (self->cur_path != NULL)
-    serial =
-        (guint)g_ascii_strtoull(self->cur_path + strlen(OTAUX_PROMPTER_OFFER_PREFIX), NULL, 10);
+    /* the last element: Offers/N, or System/Offers/N of a system offer */
+    serial = (guint)g_ascii_strtoull(strrchr(self->cur_path, '/') + 1, NULL, 10);
   base = g_strdup_printf("%s/%u-%s%s", self->shot.dir, serial, self->cur->kind,
                          self->shot.suffix ? self->shot.suffix : "");
   png = g_strconcat(base, ".png", NULL);

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
 #define OTAUX_PROMPTER_AGENT_IFACE  "org.otaux.Agent1"
 #define OTAUX_PROMPTER_OFFER_IFACE  "org.otaux.Offer1"
 #define OTAUX_PROMPTER_OFFER_PREFIX "/org/otaux/Agent/Offers/"
+/* the system instance's offers, as the session agent presents them */
+#define OTAUX_PROMPTER_SYSTEM_OFFER_PREFIX "/org/otaux/Agent/System/Offers/"
 /* A row the person taps (the delay picker's choices): a finger's height. */
 #define OTAUX_PROMPTER_ROW_MIN 48
 /* A success needs no reading: the pop-up closes itself after this, and the
