@@ -1,0 +1,333 @@
+#!/usr/bin/python3
+"""otaux-mender-script with the real Mender client (issue 17, items 2 and 3).
+
+Each case: `mender install` (Debian's mender-client 3.4, standalone mode) in
+a private mount namespace (`unshare -m --propagation private`, with bind
+mounts over /etc/mender and /usr/share/mender/identity, the fixed paths), a
+single-file update-module artifact made here with `mender-artifact write
+module-image` that carries the installed wrappers ArtifactInstall_Enter_50_otaux,
+ArtifactCommit_Enter_50_otaux and ArtifactFailure_Enter_50_otaux, and the
+real otaux-agent on the private session bus (dbus-run-session, --test-clock).
+The person's answers are Answer calls, as a UI would make them.
+
+- accept: the offer's name, version, priority and notes come from the
+  meta-data; nothing is installed before the answer; the file is installed;
+  `mender commit` reports 200.
+- cancel: Mender fails the install, the old file stays, the result is 401
+  with Mender's words.
+- delay: the script exits 21 while the reboot time has not come (Mender
+  retries, the file is not installed); the test clock moves to the chosen
+  time, the agent accepts with reason `scheduled`, the install goes on.
+- a failing module: Mender's failure reaches the agent as 410, with words.
+
+Needs root (mount namespaces), mender and mender-artifact; otherwise every
+case reports SKIP. Every wait is on an event (a child's exit, a line of
+Mender's log, a property or signal of the agent) with a bound.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import dbus
+from gi.repository import GLib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'system'))
+import systest as st  # noqa: E402  (reuses tests/integration/otauxtest.py)
+from systest import Agent, Skip, wait_until  # noqa: E402
+
+TESTING_PATH = '/org/otaux/Agent/Testing'
+TESTING_IFACE = 'org.otaux.Testing1'
+DEVICE_TYPE = 'otaux-test'
+STATES = ('ArtifactInstall_Enter_50_otaux', 'ArtifactCommit_Enter_50_otaux',
+          'ArtifactFailure_Enter_50_otaux')
+# Mender's own words for a state script that asked to be run again.
+RETRY = 'ArtifactInstall_Enter_50_otaux requested a retry'
+MENDER_TIMEOUT = 60
+
+
+def need_rig():
+    if os.geteuid() != 0:
+        raise Skip('needs root (mount namespaces for mender)')
+    for prog in ('mender', 'mender-artifact', 'unshare'):
+        if shutil.which(prog) is None:
+            raise Skip(f'{prog} is missing')
+    for var in ('OTAUX_AGENT', 'OTAUX_MENDER_SCRIPT', 'OTAUX_MENDER_WRAPPERS'):
+        if not os.environ.get(var):
+            raise Skip(f'{var} is not set')
+
+
+class Mender:
+    """One run of the mender client; its log (stdout and stderr) is read as
+    it comes, so a test can wait for a line."""
+
+    def __init__(self, rig, *args):
+        script = ('mount --bind "$1" /etc/mender && '
+                  'mount --bind "$2" /usr/share/mender/identity && shift 2 && exec mender "$@"')
+        env = dict(os.environ, OTAUX_MENDER_BUS='session', OTAUX_MENDER_WAIT='2')
+        self.lines = []
+        self.status = None
+        self.proc = subprocess.Popen(
+            ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
+             rig.etc, rig.identity, '-c', rig.conf, '-b', os.path.join(rig.dir, 'fallback.conf'),
+             '-d', rig.data, '--no-syslog'] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.buf = b''
+        self.eof = False
+        self.watch = GLib.io_add_watch(self.proc.stdout.fileno(), GLib.PRIORITY_DEFAULT,
+                                       GLib.IO_IN | GLib.IO_HUP, self._read)
+
+    def _read(self, fd, cond):
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return True
+        if not data:
+            self._flush(final=True)
+            self.eof = True
+            return False
+        self.buf += data
+        self._flush()
+        return True
+
+    def _flush(self, final=False):
+        *done, self.buf = self.buf.split(b'\n')
+        if final and self.buf:
+            done.append(self.buf)
+            self.buf = b''
+        self.lines.extend(line.decode('utf-8', 'replace') for line in done)
+
+    def _exited(self, pid, status):
+        self.status = os.waitstatus_to_exitcode(status)
+
+    def count(self, text):
+        return sum(1 for line in self.lines if text in line)
+
+    def wait_line(self, text, n=1, timeout=MENDER_TIMEOUT):
+        wait_until(lambda: self.count(text) >= n or self.status is not None, timeout,
+                   f'{n}× "{text}" in mender\'s log')
+        assert self.count(text) >= n, f'mender exited ({self.status}) before "{text}":\n' + \
+            self.log()
+
+    def wait(self, timeout=MENDER_TIMEOUT):
+        """Waits for the exit; returns the exit code."""
+        wait_until(lambda: self.status is not None, timeout, 'mender to exit')
+        wait_until(lambda: self.eof, 10, "the end of mender's log")
+        self.proc.wait()
+        return self.status
+
+    def kill(self):
+        if self.status is None:
+            self.proc.kill()
+            self.wait()
+
+    def log(self):
+        return '\n'.join('#   ' + line for line in self.lines[-40:])
+
+
+class Rig:
+    """Mender's folders for one case, and the agent."""
+
+    def __init__(self):
+        need_rig()
+        self.dir = tempfile.mkdtemp(prefix='otaux-mender-')
+        self.etc = os.path.join(self.dir, 'etc')
+        self.identity = os.path.join(self.dir, 'identity')
+        self.data = os.path.join(self.dir, 'data')
+        self.dest = os.path.join(self.dir, 'dest')
+        self.conf = os.path.join(self.dir, 'mender.conf')
+        os.makedirs(os.path.join(self.etc, 'scripts'))
+        os.makedirs(self.identity)
+        os.makedirs(self.dest)
+        os.mkdir(self.data, 0o700)
+        self._write(os.path.join(self.etc, 'scripts', 'version'), '3\n')
+        self._write(os.path.join(self.etc, 'artifact_info'), 'artifact_name=factory\n')
+        self._write(os.path.join(self.data, 'device_type'), f'device_type={DEVICE_TYPE}\n')
+        # Retry every second, for up to 2 minutes; a script runs at most 30 s.
+        self._write(self.conf, json.dumps({'StateScriptRetryIntervalSeconds': 1,
+                                           'StateScriptRetryTimeoutSeconds': 120,
+                                           'StateScriptTimeoutSeconds': 30}))
+        self.runs = []
+        self.agent = None
+        try:
+            self.agent = Agent(args=['--test-clock', '--no-notifications', '--no-popups']).start()
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    def _write(path, text):
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text)
+
+    def artifact(self, name, content, meta=None, dest=None):
+        """A single-file module artifact that installs dest/app.txt."""
+        src = os.path.join(self.dir, 'src-' + name)
+        os.makedirs(src)
+        files = {'dest_dir': dest or self.dest, 'filename': 'app.txt', 'permissions': '644',
+                 'app.txt': content}
+        for f, text in files.items():
+            self._write(os.path.join(src, f), text)
+        out = os.path.join(self.dir, name + '.mender')
+        wrappers = os.environ['OTAUX_MENDER_WRAPPERS']
+        args = ['mender-artifact', 'write', 'module-image', '-T', 'single-file', '-t', DEVICE_TYPE,
+                '-n', name, '-o', out]
+        for f in files:
+            args += ['-f', os.path.join(src, f)]
+        for s in STATES:
+            args += ['-s', os.path.join(wrappers, s)]
+        if meta is not None:
+            self._write(os.path.join(src, 'meta.json'), json.dumps(meta))
+            args += ['-m', os.path.join(src, 'meta.json')]
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, timeout=60)
+        return out
+
+    def mender(self, *args):
+        m = Mender(self, *args)
+        self.runs.append(m)
+        return m
+
+    def installed(self):
+        try:
+            with open(os.path.join(self.dest, 'app.txt'), encoding='utf-8') as f:
+                return f.read()
+        except FileNotFoundError:
+            return None
+
+    def offer_path(self, offer_id, timeout=MENDER_TIMEOUT):
+        """Waits until the script offered offer_id and the install question is
+        asked; returns the path."""
+        found = []
+
+        def known():
+            try:
+                found.append(self.agent.get_offer(offer_id))
+            except dbus.exceptions.DBusException:
+                return False
+            return self.agent.prop(found[-1], 'Phase') == 'ready'
+        wait_until(known, timeout, f'the offer {offer_id}, ready')
+        return found[-1]
+
+    def wait_prop(self, path, prop, value, timeout=MENDER_TIMEOUT):
+        wait_until(lambda: self.agent.prop(path, prop) == value, timeout, f'{prop} = {value!r}')
+
+    def commit(self, path):
+        """`mender commit`: ArtifactCommit_Enter reports 200."""
+        m = self.mender('commit')
+        assert m.wait() == 0, 'mender commit failed:\n' + m.log()
+        assert m.count('reported 200') == 1, m.log()
+        self.wait_prop(path, 'Result', 200)
+        assert self.agent.prop(path, 'Phase') == 'finished'
+
+    def close(self):
+        for m in self.runs:
+            m.kill()
+        if self.agent is not None:
+            self.agent.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def test_accept():
+    with Rig() as rig:
+        art = rig.artifact('app-1.0', 'version 1.0\n', meta={
+            'otaux-name': 'Test app', 'otaux-version': '1.0', 'otaux-priority': 'high',
+            'otaux-release-notes': 'Fixes the clock.'})
+        m = rig.mender('install', art)
+        path = rig.offer_path('mender:app-1.0')
+        p = rig.agent.props(path)
+        assert (p['Name'], p['Version'], p['Priority']) == ('Test app', '1.0', 'high'), p
+        # (otaux-release-notes is offered, but the agent shows release notes
+        # only on the download question, which an offer at state 40 skips.)
+        # single-file says NeedsArtifactReboot: No
+        assert p['Prompt']['needs-reboot'] is False, p['Prompt']
+        assert p['Prompt']['kind'] == 'install', p['Prompt']
+        assert rig.installed() is None, 'installed before the person answered'
+        rig.agent.answer(path, 'accept')
+        assert m.wait() == 0, 'mender install failed:\n' + m.log()
+        assert rig.installed() == 'version 1.0\n'
+        assert m.count('mender:app-1.0 accepted (reason user): installing (exit 0)') == 1, m.log()
+        assert rig.agent.prop(path, 'Phase') == 'installing'
+        rig.commit(path)
+        assert rig.agent.offers() == [path]
+
+
+def test_cancel():
+    with Rig() as rig:
+        with open(os.path.join(rig.dest, 'app.txt'), 'w', encoding='utf-8') as f:
+            f.write('old\n')
+        art = rig.artifact('app-2.0', 'version 2.0\n')
+        m = rig.mender('install', art)
+        path = rig.offer_path('mender:app-2.0')
+        p = rig.agent.props(path)
+        # No meta-data: offered by the artifact's name, the policy's priority.
+        assert (p['Name'], p['Version'], p['Priority']) == ('app-2.0', '', 'medium'), p
+        rig.agent.answer(path, 'cancel')
+        assert m.wait() != 0, 'mender install went on after a cancel:\n' + m.log()
+        assert rig.installed() == 'old\n', 'the cancelled artifact was installed'
+        assert m.count('mender:app-2.0 was declined: Mender does not install it (exit 1)') == 1, \
+            m.log()
+        rig.wait_prop(path, 'Result', 401)
+        # ArtifactFailure_Enter: the one Finish after a cancel, with words.
+        wait_until(lambda: m.count('mender:app-2.0: reported 401') == 1, 10, 'the failure report')
+        body = rig.agent.prop(path, 'Prompt')['body']
+        assert 'Mender did not install app-2.0 and rolled the update back.' in body, body
+        assert rig.agent.prop(path, 'Phase') == 'finished'
+
+
+def test_delay():
+    with Rig() as rig:
+        art = rig.artifact('app-3.0', 'version 3.0\n', meta={'otaux-priority': 'high'})
+        m = rig.mender('install', art)
+        path = rig.offer_path('mender:app-3.0')
+        testing = rig.agent.obj(TESTING_PATH)
+        now = int(testing.Get(TESTING_IFACE, 'Now', dbus_interface=st.PROPS_IFACE))
+        at = now + 3600
+        rig.agent.answer(path, 'delay-reboot', reboot_at=at)
+        assert rig.agent.prop(path, 'Phase') == 'delayed'
+        # Exit 21 while the time has not come: Mender runs the script again.
+        m.wait_line('mender:app-3.0 delayed to', 2)
+        retries = m.count(RETRY)
+        m.wait_line(RETRY, retries + 1)
+        assert m.status is None, 'mender stopped waiting:\n' + m.log()
+        assert rig.installed() is None, 'installed before the chosen time'
+        assert rig.agent.offers() == [path], 'a retry offered again under another path'
+        # The chosen time comes on the agent's clock: accept, reason scheduled.
+        dbus.Interface(testing, TESTING_IFACE).SetTime(dbus.Int64(at))
+        decided = rig.agent.signals.wait('Decided', st.AGENT_PATH,
+                                         lambda a: a[0] == path and a[1] == 'accept', 10)
+        assert decided[2]['reason'] == 'scheduled', decided
+        assert m.wait() == 0, 'mender install failed:\n' + m.log()
+        assert rig.installed() == 'version 3.0\n'
+        assert m.count('mender:app-3.0 accepted (reason scheduled): installing (exit 0)') == 1, \
+            m.log()
+        rig.commit(path)
+
+
+def test_module_fails():
+    with Rig() as rig:
+        # dest_dir under a plain file: the single-file module cannot mkdir it.
+        blocker = os.path.join(rig.dir, 'not-a-dir')
+        with open(blocker, 'w', encoding='utf-8') as f:
+            f.write('x')
+        art = rig.artifact('app-4.0', 'version 4.0\n', dest=os.path.join(blocker, 'sub'))
+        m = rig.mender('install', art)
+        path = rig.offer_path('mender:app-4.0')
+        rig.agent.answer(path, 'accept')
+        assert m.wait() != 0, 'mender install succeeded into a file:\n' + m.log()
+        rig.wait_prop(path, 'Result', 410)
+        body = rig.agent.prop(path, 'Prompt')['body']
+        assert 'Mender could not install app-4.0 and rolled the update back.' in body, body
+
+
+if __name__ == '__main__':
+    st.main([test_accept, test_cancel, test_delay, test_module_fails])
