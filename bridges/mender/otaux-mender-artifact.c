@@ -7,7 +7,9 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(otaux - mender - artifact - error - quark, otaux_mender_artifact_error)
+// clang-format off
+G_DEFINE_QUARK(otaux-mender-artifact-error-quark, otaux_mender_artifact_error)
+// clang-format on
 
 /* How long the update module may take to say whether it needs a reboot. */
 #define MODULE_TIMEOUT_MS 5000
