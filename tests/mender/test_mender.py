@@ -118,6 +118,8 @@ class Mender:
         wait_until(lambda: self.status is not None, timeout, 'mender to exit')
         wait_until(lambda: self.eof, 10, "the end of mender's log")
         self.proc.wait()
+        # The script's stderr is in Mender's log: a sanitizer build's reports too.
+        assert self.count('Sanitizer') == 0 and self.count('runtime error') == 0, self.log()
         return self.status
 
     def kill(self):
@@ -329,5 +331,19 @@ def test_module_fails():
         assert 'Mender could not install app-4.0 and rolled the update back.' in body, body
 
 
+def test_doc_keys():
+    """docs/mender.md's meta-data table is the program's (--list-keys)."""
+    src = os.environ.get('OTAUX_SOURCE_ROOT')
+    exe = os.environ.get('OTAUX_MENDER_SCRIPT')
+    if not src or not exe:
+        raise Skip('OTAUX_SOURCE_ROOT or OTAUX_MENDER_SCRIPT is not set')
+    keys = subprocess.run([exe, '--list-keys'], check=True, capture_output=True, text=True,
+                          timeout=30).stdout.splitlines()
+    with open(os.path.join(src, 'docs', 'mender.md'), encoding='utf-8') as f:
+        doc = f.read().split('<!-- otaux-mender: meta-data -->\n', 1)[1].splitlines()
+    table = doc[:doc.index('')] if '' in doc else doc
+    assert table == keys, f'docs/mender.md has\n{table}\nthe program has\n{keys}'
+
+
 if __name__ == '__main__':
-    st.main([test_accept, test_cancel, test_delay, test_module_fails])
+    st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails])
