@@ -32,9 +32,10 @@ enum {
 };
 
 typedef enum {
-  STATE_INSTALL, /* ArtifactInstall_Enter: ask, and go on once accepted */
-  STATE_COMMIT,  /* ArtifactCommit_Enter (or _Leave): report the success */
-  STATE_FAILURE, /* ArtifactFailure_Enter: report the failure, with words */
+  STATE_INSTALL,   /* ArtifactInstall_Enter: ask, and go on once accepted */
+  STATE_INSTALLED, /* ArtifactInstall_Leave: a restart comes now, if the artifact needs one */
+  STATE_COMMIT,    /* ArtifactCommit_Enter (or _Leave): report the success */
+  STATE_FAILURE,   /* ArtifactFailure_Enter: report the failure, with words */
 } ScriptState;
 
 typedef struct {
@@ -78,6 +79,8 @@ static gboolean parse_state(const char *name, ScriptState *state)
 {
   if (g_str_has_prefix(name, "ArtifactInstall_Enter"))
     *state = STATE_INSTALL;
+  else if (g_str_has_prefix(name, "ArtifactInstall_Leave"))
+    *state = STATE_INSTALLED;
   else if (g_str_has_prefix(name, "ArtifactCommit_Enter") ||
            g_str_has_prefix(name, "ArtifactCommit_Leave"))
     *state = STATE_COMMIT;
@@ -251,12 +254,17 @@ static gboolean wait_for_change(Client *c, gint64 deadline)
   return !expired;
 }
 
-static gboolean set_installing(Client *c, GError **error)
+/* SetState 60; with stage "restarting" when the device restarts now. */
+static gboolean set_installing(Client *c, const char *stage, GError **error)
 {
   g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder b;
 
-  reply =
-      call(c, c->path, OFFER_IFACE, "SetState", g_variant_new("(ua{sv})", 60, NULL), NULL, error);
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+  if (stage != NULL)
+    g_variant_builder_add(&b, "{sv}", "stage", g_variant_new_string(stage));
+  reply = call(c, c->path, OFFER_IFACE, "SetState",
+               g_variant_new("(u@a{sv})", 60, g_variant_builder_end(&b)), NULL, error);
   return reply != NULL;
 }
 
@@ -314,7 +322,7 @@ static int run_install(Client *c, const OtauxMenderArtifact *a, guint wait_s)
     }
     if (g_strcmp0(decision, "accept") == 0 &&
         (g_strcmp0(phase, "ready") == 0 || g_strcmp0(phase, "delayed") == 0)) {
-      if (!set_installing(c, &error)) {
+      if (!set_installing(c, NULL, &error)) {
         if (error_is(error, "org.otaux.Error.NotAllowed")) {
           g_clear_error(&error);
           continue; /* the question changed meanwhile: read it again */
@@ -373,6 +381,34 @@ static void finish(Client *c, guint32 result, const char *message)
     say("cannot report %u for %s (%s)", result, c->id, error->message);
   else
     say("%s: reported %u", c->id, result);
+}
+
+/* ArtifactInstall_Leave: installed. An artifact that needs a restart gets
+ * it from whoever ran `mender install` now (standalone Mender never runs
+ * ArtifactReboot_*): say so, which also lets go of the agent's shutdown
+ * inhibitor. Always exit 0: the install is done. */
+static int run_installed(Client *c, const OtauxMenderArtifact *a)
+{
+  g_autoptr(GVariantDict) p = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!a->needs_reboot) {
+    say("%s needs no restart: nothing to say", c->id);
+    return EXIT_GO_ON;
+  }
+  p = find_offer(c);
+  if (p == NULL)
+    return EXIT_GO_ON;
+  if (g_strcmp0(prop_str(p, "Phase"), "installing") != 0 ||
+      g_strcmp0(prop_str(p, "Stage"), "") != 0) {
+    say("%s is %s (stage '%s'): nothing to say", c->id, prop_str(p, "Phase"), prop_str(p, "Stage"));
+    return EXIT_GO_ON;
+  }
+  if (set_installing(c, "restarting", &error))
+    say("%s installed: the device restarts now", c->id);
+  else
+    say("cannot report the restart of %s (%s)", c->id, error->message);
+  return EXIT_GO_ON;
 }
 
 /* ArtifactCommit_Enter: the update is in place and Mender commits it. The
@@ -507,8 +543,9 @@ int main(int argc, char **argv)
     script = g_strdup(argv[0]);
   state_name = g_path_get_basename(argc > 1 ? argv[1] : script);
   if (argc > 2 || !parse_state(state_name, &state)) {
-    g_printerr("otaux-mender-script: '%s' is not ArtifactInstall_Enter, ArtifactCommit_Enter "
-               "or ArtifactFailure_Enter (name the script after its state, docs/mender.md)\n",
+    g_printerr("otaux-mender-script: '%s' is not ArtifactInstall_Enter, ArtifactInstall_Leave, "
+               "ArtifactCommit_Enter or ArtifactFailure_Enter (name the script after its state, "
+               "docs/mender.md)\n",
                state_name);
     return EXIT_USAGE;
   }
@@ -527,11 +564,11 @@ int main(int argc, char **argv)
   if (bus_name == NULL)
     bus_name = g_strdup(g_getenv("OTAUX_MENDER_BUS"));
 
-  if (state == STATE_INSTALL) {
+  if (state == STATE_INSTALL || state == STATE_INSTALLED) {
     if (!otaux_mender_artifact_load(data_dir, modules_dir, &artifact, &error)) {
       /* Not asking would install unasked: fail the update instead. */
-      say("%s (exit 1)", error->message);
-      return EXIT_FAIL;
+      say("%s (exit %d)", error->message, state == STATE_INSTALL ? EXIT_FAIL : EXIT_GO_ON);
+      return state == STATE_INSTALL ? EXIT_FAIL : EXIT_GO_ON;
     }
   } else {
     artifact.name = otaux_mender_artifact_read_name(data_dir, &error);
@@ -551,6 +588,9 @@ int main(int argc, char **argv)
   switch (state) {
     case STATE_INSTALL:
       rc = run_install(&client, &artifact, (guint)wait_s);
+      break;
+    case STATE_INSTALLED:
+      rc = run_installed(&client, &artifact);
       break;
     case STATE_COMMIT:
       rc = run_commit(&client);

@@ -41,8 +41,9 @@ from systest import Agent, Skip, wait_until  # noqa: E402
 TESTING_PATH = '/org/otaux/Agent/Testing'
 TESTING_IFACE = 'org.otaux.Testing1'
 DEVICE_TYPE = 'otaux-test'
-STATES = ('ArtifactInstall_Enter_50_otaux', 'ArtifactCommit_Enter_50_otaux',
-          'ArtifactFailure_Enter_50_otaux')
+STATES = ('ArtifactInstall_Enter_50_otaux', 'ArtifactInstall_Leave_50_otaux',
+          'ArtifactCommit_Enter_50_otaux', 'ArtifactFailure_Enter_50_otaux')
+MODULES = '/usr/share/mender/modules/v3'
 # Mender's own words for a state script that asked to be run again.
 RETRY = 'ArtifactInstall_Enter_50_otaux requested a retry'
 MENDER_TIMEOUT = 60
@@ -65,13 +66,14 @@ class Mender:
 
     def __init__(self, rig, *args):
         script = ('mount --bind "$1" /etc/mender && '
-                  'mount --bind "$2" /usr/share/mender/identity && shift 2 && exec mender "$@"')
+                  'mount --bind "$2" /usr/share/mender/identity && '
+                  f'mount --bind "$3" {MODULES} && shift 3 && exec mender "$@"')
         env = dict(os.environ, OTAUX_MENDER_BUS='session', OTAUX_MENDER_WAIT='2')
         self.lines = []
         self.status = None
         self.proc = subprocess.Popen(
             ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
-             rig.etc, rig.identity, '-c', rig.conf, '-b', os.path.join(rig.dir, 'fallback.conf'),
+             rig.etc, rig.identity, rig.modules, '-c', rig.conf, '-b', os.path.join(rig.dir, 'fallback.conf'),
              '-d', rig.data, '--no-syslog'] + list(args),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
         GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
@@ -146,6 +148,17 @@ class Rig:
         os.makedirs(self.identity)
         os.makedirs(self.dest)
         os.mkdir(self.data, 0o700)
+        # Mender's modules, plus one that needs a restart: single-file saying
+        # NeedsArtifactReboot "Yes".
+        self.modules = os.path.join(self.dir, 'modules')
+        os.makedirs(self.modules)
+        shutil.copy2(os.path.join(MODULES, 'single-file'), self.modules)
+        with open(os.path.join(MODULES, 'single-file'), encoding='utf-8') as f:
+            module = f.read()
+        assert '        echo "No"\n' in module, 'single-file no longer says No'
+        self._write(os.path.join(self.modules, 'otaux-reboot'),
+                    module.replace('        echo "No"\n', '        echo "Yes"\n', 1))
+        os.chmod(os.path.join(self.modules, 'otaux-reboot'), 0o755)
         self._write(os.path.join(self.etc, 'scripts', 'version'), '3\n')
         self._write(os.path.join(self.etc, 'artifact_info'), 'artifact_name=factory\n')
         self._write(os.path.join(self.data, 'device_type'), f'device_type={DEVICE_TYPE}\n')
@@ -166,7 +179,7 @@ class Rig:
         with open(path, 'w', encoding='utf-8') as f:
             f.write(text)
 
-    def artifact(self, name, content, meta=None, dest=None):
+    def artifact(self, name, content, meta=None, dest=None, module='single-file'):
         """A single-file module artifact that installs dest/app.txt."""
         src = os.path.join(self.dir, 'src-' + name)
         os.makedirs(src)
@@ -176,7 +189,7 @@ class Rig:
             self._write(os.path.join(src, f), text)
         out = os.path.join(self.dir, name + '.mender')
         wrappers = os.environ['OTAUX_MENDER_WRAPPERS']
-        args = ['mender-artifact', 'write', 'module-image', '-T', 'single-file', '-t', DEVICE_TYPE,
+        args = ['mender-artifact', 'write', 'module-image', '-T', module, '-t', DEVICE_TYPE,
                 '-n', name, '-o', out]
         for f in files:
             args += ['-f', os.path.join(src, f)]
@@ -331,6 +344,29 @@ def test_module_fails():
         assert 'Mender could not install app-4.0 and rolled the update back.' in body, body
 
 
+def test_restart():
+    with Rig() as rig:
+        art = rig.artifact('os-6.0', 'version 6.0\n', meta={'otaux-name': 'Phone OS'},
+                           module='otaux-reboot')
+        m = rig.mender('install', art)
+        path = rig.offer_path('mender:os-6.0')
+        prompt = rig.agent.prop(path, 'Prompt')
+        assert prompt['needs-reboot'] is True, prompt  # the module says Yes
+        rig.agent.answer(path, 'accept')
+        assert m.wait() == 0, 'mender install failed:\n' + m.log()
+        assert rig.installed() == 'version 6.0\n'
+        # ArtifactInstall_Leave: the device restarts now (standalone Mender
+        # never runs ArtifactReboot_*): stage restarting, no inhibitor.
+        assert m.count('mender:os-6.0 installed: the device restarts now') == 1, m.log()
+        p = rig.agent.props(path)
+        assert (p['Phase'], p['Stage']) == ('installing', 'restarting'), p
+        assert p['Prompt']['title'] == 'Restarting to install Phone OS', p['Prompt']
+        # The "new boot": the agent starts again, then `mender commit`.
+        rig.agent.restart()
+        assert rig.agent.prop(path, 'Stage') == 'finishing'
+        rig.commit(path)
+
+
 def test_doc_keys():
     """docs/mender.md's meta-data table is the program's (--list-keys)."""
     src = os.environ.get('OTAUX_SOURCE_ROOT')
@@ -346,4 +382,5 @@ def test_doc_keys():
 
 
 if __name__ == '__main__':
-    st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails])
+    st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
+             test_restart])
