@@ -19,6 +19,12 @@ The person's answers are Answer calls, as a UI would make them.
   retries, the file is not installed); the test clock moves to the chosen
   time, the agent accepts with reason `scheduled`, the install goes on.
 - a failing module: Mender's failure reaches the agent as 410, with words.
+- a module that needs a restart: ArtifactInstall_Leave says the device
+  restarts now; the agent starts again; `mender commit` reports 200.
+- `mender daemon` with a deployment from a test server (menderserver.py):
+  the same scripts ask; accept → the server hears success, 200; cancel →
+  failure, 401 with words. (No Update Control Map: that is otaux-mender's,
+  not written yet.)
 
 Needs root (mount namespaces), mender and mender-artifact; otherwise every
 case reports SKIP. Every wait is on an event (a child's exit, a line of
@@ -34,9 +40,11 @@ import tempfile
 import dbus
 from gi.repository import GLib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'system'))
 import systest as st  # noqa: E402  (reuses tests/integration/otauxtest.py)
 from systest import Agent, Skip, wait_until  # noqa: E402
+from menderserver import MenderServer  # noqa: E402
 
 TESTING_PATH = '/org/otaux/Agent/Testing'
 TESTING_IFACE = 'org.otaux.Testing1'
@@ -64,7 +72,7 @@ class Mender:
     """One run of the mender client; its log (stdout and stderr) is read as
     it comes, so a test can wait for a line."""
 
-    def __init__(self, rig, *args):
+    def __init__(self, rig, *args, conf=None):
         script = ('mount --bind "$1" /etc/mender && '
                   'mount --bind "$2" /usr/share/mender/identity && '
                   f'mount --bind "$3" {MODULES} && shift 3 && exec mender "$@"')
@@ -73,7 +81,7 @@ class Mender:
         self.status = None
         self.proc = subprocess.Popen(
             ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh',
-             rig.etc, rig.identity, rig.modules, '-c', rig.conf, '-b', os.path.join(rig.dir, 'fallback.conf'),
+             rig.etc, rig.identity, rig.modules, '-c', conf or rig.conf, '-b', os.path.join(rig.dir, 'fallback.conf'),
              '-d', rig.data, '--no-syslog'] + list(args),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
         GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
@@ -162,6 +170,10 @@ class Rig:
         self._write(os.path.join(self.etc, 'scripts', 'version'), '3\n')
         self._write(os.path.join(self.etc, 'artifact_info'), 'artifact_name=factory\n')
         self._write(os.path.join(self.data, 'device_type'), f'device_type={DEVICE_TYPE}\n')
+        # The daemon's identity, from the fixed folder (bind-mounted).
+        self._write(os.path.join(self.identity, 'mender-device-identity'),
+                    '#!/bin/sh\necho mac=02:00:00:00:00:01\n')
+        os.chmod(os.path.join(self.identity, 'mender-device-identity'), 0o755)
         # Retry every second, for up to 2 minutes; a script runs at most 30 s.
         self._write(self.conf, json.dumps({'StateScriptRetryIntervalSeconds': 1,
                                            'StateScriptRetryTimeoutSeconds': 120,
@@ -201,10 +213,25 @@ class Rig:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, timeout=60)
         return out
 
-    def mender(self, *args):
-        m = Mender(self, *args)
+    def mender(self, *args, conf=None):
+        m = Mender(self, *args, conf=conf)
         self.runs.append(m)
         return m
+
+    def daemon(self, server):
+        """`mender daemon` against server, polling every second; its own
+        key made here (a 2048-bit key takes far less than Mender's own)."""
+        if shutil.which('openssl') is None:
+            raise Skip('openssl is missing')
+        subprocess.run(['openssl', 'genrsa', '-out', os.path.join(self.data, 'mender-agent.pem'),
+                        '2048'], check=True, capture_output=True, timeout=60)
+        conf = os.path.join(self.dir, 'daemon.conf')
+        self._write(conf, json.dumps({
+            'ServerURL': server.url, 'UpdatePollIntervalSeconds': 1,
+            'InventoryPollIntervalSeconds': 60, 'RetryPollIntervalSeconds': 1,
+            'DBus': {'Enabled': False}, 'StateScriptRetryIntervalSeconds': 1,
+            'StateScriptRetryTimeoutSeconds': 120, 'StateScriptTimeoutSeconds': 30}))
+        return self.mender('daemon', conf=conf)
 
     def installed(self):
         try:
@@ -367,6 +394,58 @@ def test_restart():
         rig.commit(path)
 
 
+def daemon_case(name, answer):
+    """`mender daemon` gets a deployment of NAME from the test server; the
+    same scripts ask; the person answers; returns (rig, server, path) after
+    the server heard the deployment end."""
+    rig = Rig()
+    server = None
+    try:
+        art = rig.artifact(name, 'daemon\n', meta={'otaux-priority': 'high'})
+        server = MenderServer(art, name, DEVICE_TYPE)
+        m = rig.daemon(server)
+        path = rig.offer_path('mender:' + name)
+        assert rig.installed() is None, 'installed before the person answered'
+        assert 'success' not in server.statuses and 'failure' not in server.statuses
+        rig.agent.answer(path, answer)
+        wait_until(lambda: {'success', 'failure'} & set(server.statuses) or m.status is not None,
+                   MENDER_TIMEOUT, "the deployment's end at the server")
+        assert m.status is None, 'mender daemon exited:\n' + m.log()
+        return rig, server, path, m
+    except BaseException:
+        if server is not None:
+            server.close()
+        rig.close()
+        raise
+
+
+def test_daemon_accept():
+    rig, server, path, m = daemon_case('app-7.0', 'accept')
+    try:
+        assert server.statuses[-1] == 'success', server.statuses
+        assert rig.installed() == 'daemon\n'
+        # The daemon commits at once: ArtifactCommit_Enter reports 200.
+        rig.wait_prop(path, 'Result', 200)
+        assert m.count('mender:app-7.0 accepted (reason user): installing (exit 0)') == 1, m.log()
+    finally:
+        server.close()
+        rig.close()
+
+
+def test_daemon_cancel():
+    rig, server, path, m = daemon_case('app-8.0', 'cancel')
+    try:
+        assert server.statuses[-1] == 'failure', server.statuses
+        assert rig.installed() is None, 'the cancelled artifact was installed'
+        rig.wait_prop(path, 'Result', 401)
+        wait_until(lambda: m.count('mender:app-8.0: reported 401') == 1, 10, 'the failure report')
+        body = rig.agent.prop(path, 'Prompt')['body']
+        assert 'Mender did not install app-8.0 and rolled the update back.' in body, body
+    finally:
+        server.close()
+        rig.close()
+
+
 def test_doc_keys():
     """docs/mender.md's meta-data table is the program's (--list-keys)."""
     src = os.environ.get('OTAUX_SOURCE_ROOT')
@@ -383,4 +462,4 @@ def test_doc_keys():
 
 if __name__ == '__main__':
     st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
-             test_restart])
+             test_restart, test_daemon_accept, test_daemon_cancel])
