@@ -45,6 +45,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import systest as st  # noqa: E402  (reuses tests/integration/otauxtest.py)
 from systest import Agent, Skip, wait_until  # noqa: E402
 from menderserver import MenderServer  # noqa: E402
+import test_system_instance as sysinst  # noqa: E402  (the system instance's World)
 
 TESTING_PATH = '/org/otaux/Agent/Testing'
 TESTING_IFACE = 'org.otaux.Testing1'
@@ -72,11 +73,14 @@ class Mender:
     """One run of the mender client; its log (stdout and stderr) is read as
     it comes, so a test can wait for a line."""
 
-    def __init__(self, rig, *args, conf=None):
+    def __init__(self, rig, *args, conf=None, bus='session'):
         script = ('mount --bind "$1" /etc/mender && '
                   'mount --bind "$2" /usr/share/mender/identity && '
                   f'mount --bind "$3" {MODULES} && shift 3 && exec mender "$@"')
-        env = dict(os.environ, OTAUX_MENDER_BUS='session', OTAUX_MENDER_WAIT='2')
+        env = dict(os.environ, OTAUX_MENDER_WAIT='2')
+        env.pop('OTAUX_MENDER_BUS', None)
+        if bus is not None:  # None: the script's default, the system bus
+            env['OTAUX_MENDER_BUS'] = bus
         self.lines = []
         self.status = None
         self.proc = subprocess.Popen(
@@ -144,7 +148,7 @@ class Mender:
 class Rig:
     """Mender's folders for one case, and the agent."""
 
-    def __init__(self):
+    def __init__(self, agent=True):
         need_rig()
         self.dir = tempfile.mkdtemp(prefix='otaux-mender-')
         self.etc = os.path.join(self.dir, 'etc')
@@ -180,6 +184,8 @@ class Rig:
                                            'StateScriptTimeoutSeconds': 30}))
         self.runs = []
         self.agent = None
+        if not agent:
+            return
         try:
             self.agent = Agent(args=['--test-clock', '--no-notifications', '--no-popups']).start()
         except BaseException:
@@ -213,8 +219,8 @@ class Rig:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, timeout=60)
         return out
 
-    def mender(self, *args, conf=None):
-        m = Mender(self, *args, conf=conf)
+    def mender(self, *args, conf=None, bus='session'):
+        m = Mender(self, *args, conf=conf, bus=bus)
         self.runs.append(m)
         return m
 
@@ -257,9 +263,9 @@ class Rig:
     def wait_prop(self, path, prop, value, timeout=MENDER_TIMEOUT):
         wait_until(lambda: self.agent.prop(path, prop) == value, timeout, f'{prop} = {value!r}')
 
-    def commit(self, path):
+    def commit(self, path, bus='session'):
         """`mender commit`: ArtifactCommit_Enter reports 200."""
-        m = self.mender('commit')
+        m = self.mender('commit', bus=bus)
         assert m.wait() == 0, 'mender commit failed:\n' + m.log()
         assert m.count('reported 200') == 1, m.log()
         self.wait_prop(path, 'Result', 200)
@@ -446,6 +452,34 @@ def test_daemon_cancel():
         rig.close()
 
 
+def test_system_instance():
+    """The default: the system instance (otaux-agent --system, on a private
+    system bus with the installed D-Bus policy and logind's mock, from
+    tests/system/test_system_instance.py); the person answers from the
+    active local session on seat0."""
+    need_rig()
+    try:
+        w = sysinst.World()
+    except sysinst.Skip as e:
+        raise Skip(str(e))
+    rig = None
+    try:
+        rig = Rig(agent=False)
+        rig.agent = w.agent
+        art = rig.artifact('app-9.0', 'version 9.0\n')
+        m = rig.mender('install', art, bus=None)
+        path = rig.offer_path('mender:app-9.0')
+        sysinst.answer_from_the_person(w, path)
+        assert m.wait() == 0, 'mender install failed:\n' + m.log()
+        assert rig.installed() == 'version 9.0\n'
+        rig.commit(path, bus=None)
+    finally:
+        if rig is not None:
+            rig.agent = None  # the World's, stopped by w.close()
+            rig.close()
+        w.close()
+
+
 def test_doc_keys():
     """docs/mender.md's meta-data table is the program's (--list-keys)."""
     src = os.environ.get('OTAUX_SOURCE_ROOT')
@@ -462,4 +496,4 @@ def test_doc_keys():
 
 if __name__ == '__main__':
     st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
-             test_restart, test_daemon_accept, test_daemon_cancel])
+             test_restart, test_daemon_accept, test_daemon_cancel, test_system_instance])
