@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "otaux-mender-artifact.h"
+#include "otaux-mender-map.h"
 
 #define AGENT_NAME   "org.otaux.Agent"
 #define AGENT_PATH   "/org/otaux/Agent"
@@ -34,6 +35,8 @@ enum {
 typedef enum {
   STATE_INSTALL,   /* ArtifactInstall_Enter: ask, and go on once accepted */
   STATE_INSTALLED, /* ArtifactInstall_Leave: a restart comes now, if the artifact needs one */
+  STATE_ANNOUNCE,  /* Download_Leave (rootfs, daemon mode): offer, and pause Mender's install */
+  STATE_REBOOT,    /* ArtifactReboot_Enter (daemon mode): ask the restart question */
   STATE_COMMIT,    /* ArtifactCommit_Enter (or _Leave): report the success */
   STATE_FAILURE,   /* ArtifactFailure_Enter: report the failure, with words */
 } ScriptState;
@@ -81,6 +84,10 @@ static gboolean parse_state(const char *name, ScriptState *state)
     *state = STATE_INSTALL;
   else if (g_str_has_prefix(name, "ArtifactInstall_Leave"))
     *state = STATE_INSTALLED;
+  else if (g_str_has_prefix(name, "Download_Leave"))
+    *state = STATE_ANNOUNCE;
+  else if (g_str_has_prefix(name, "ArtifactReboot_Enter"))
+    *state = STATE_REBOOT;
   else if (g_str_has_prefix(name, "ArtifactCommit_Enter") ||
            g_str_has_prefix(name, "ArtifactCommit_Leave"))
     *state = STATE_COMMIT;
@@ -139,6 +146,11 @@ static GVariant *offer_package(const OtauxMenderArtifact *a, const char *id, gbo
 
   g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add(&b, "{sv}", "id", g_variant_new_string(id));
+  if (a == NULL) { /* the restart question of an installed artifact */
+    g_variant_builder_add(&b, "{sv}", "restart-only", g_variant_new_boolean(TRUE));
+    g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(TRUE));
+    return g_variant_new("(@a{sv})", g_variant_builder_end(&b));
+  }
   /* Mender downloaded it already: the question is the install question. */
   g_variant_builder_add(&b, "{sv}", "state", g_variant_new_uint32(40));
   g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(a->needs_reboot));
@@ -411,6 +423,55 @@ static int run_installed(Client *c, const OtauxMenderArtifact *a)
   return EXIT_GO_ON;
 }
 
+/* Download_Leave, a rootfs script of the Mender daemon: the artifact is
+ * downloaded and Mender looks at its Update Control Map as soon as this
+ * returns. Offer it, and set the pause that otaux-mender then holds (the
+ * same map id: a continue or fail left from the previous deployment is
+ * replaced before Mender can act on it). Always exit 0. */
+static int run_announce(Client *c, const OtauxMenderArtifact *a)
+{
+  g_autoptr(GDBusConnection) mender = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!offer(c, a, &error))
+    say("cannot offer %s to the otaux agent (%s)", c->id, error->message);
+  else
+    say("%s offered: %s", c->id, c->path);
+  g_clear_error(&error);
+  mender = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+  if (mender == NULL || otaux_mender_map_send(mender, "pause", "pause", &error) < 0)
+    say("cannot pause Mender's install (%s)", error->message);
+  else
+    say("%s: Mender pauses before the install", c->id);
+  return EXIT_GO_ON;
+}
+
+/* ArtifactReboot_Enter, daemon mode: Mender pauses before the restart
+ * (otaux-mender's map); ask the restart question on the same offer. Mender
+ * runs it again after the pause: idempotent. Always exit 0. */
+static int run_reboot(Client *c)
+{
+  g_autoptr(GVariantDict) p = find_offer(c);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (p == NULL)
+    return EXIT_GO_ON;
+  if (g_strcmp0(prop_str(p, "Phase"), "installing") != 0 ||
+      g_strcmp0(prop_str(p, "Stage"), "") != 0) {
+    say("%s is %s (stage '%s'): no restart question", c->id, prop_str(p, "Phase"),
+        prop_str(p, "Stage"));
+    return EXIT_GO_ON;
+  }
+  reply =
+      call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(NULL, c->id, FALSE), "(o)", &error);
+  if (reply == NULL)
+    say("cannot ask the restart question of %s (%s)", c->id, error->message);
+  else
+    say("%s installed: the restart question is asked", c->id);
+  return EXIT_GO_ON;
+}
+
 /* ArtifactCommit_Enter: the update is in place and Mender commits it. The
  * exit is always 0: a missing agent must not roll back a good update. */
 static int run_commit(Client *c)
@@ -544,8 +605,8 @@ int main(int argc, char **argv)
   state_name = g_path_get_basename(argc > 1 ? argv[1] : script);
   if (argc > 2 || !parse_state(state_name, &state)) {
     g_printerr("otaux-mender-script: '%s' is not ArtifactInstall_Enter, ArtifactInstall_Leave, "
-               "ArtifactCommit_Enter or ArtifactFailure_Enter (name the script after its state, "
-               "docs/mender.md)\n",
+               "ArtifactReboot_Enter, ArtifactCommit_Enter, ArtifactFailure_Enter or "
+               "Download_Leave (name the script after its state, docs/mender.md)\n",
                state_name);
     return EXIT_USAGE;
   }
@@ -555,7 +616,8 @@ int main(int argc, char **argv)
   wait_s = MIN(wait_s, WAIT_MAX);
   if (data_dir == NULL)
     data_dir = g_strdup(g_getenv("OTAUX_MENDER_DATA_DIR"));
-  if (data_dir == NULL)
+  /* Rootfs scripts (Download_*) live in /etc/mender/scripts, not DATA. */
+  if (data_dir == NULL && state != STATE_ANNOUNCE)
     data_dir = data_dir_of(script);
   if (data_dir == NULL)
     data_dir = g_strdup("/var/lib/mender");
@@ -564,7 +626,7 @@ int main(int argc, char **argv)
   if (bus_name == NULL)
     bus_name = g_strdup(g_getenv("OTAUX_MENDER_BUS"));
 
-  if (state == STATE_INSTALL || state == STATE_INSTALLED) {
+  if (state == STATE_INSTALL || state == STATE_INSTALLED || state == STATE_ANNOUNCE) {
     if (!otaux_mender_artifact_load(data_dir, modules_dir, &artifact, &error)) {
       /* Not asking would install unasked: fail the update instead. */
       say("%s (exit %d)", error->message, state == STATE_INSTALL ? EXIT_FAIL : EXIT_GO_ON);
@@ -591,6 +653,12 @@ int main(int argc, char **argv)
       break;
     case STATE_INSTALLED:
       rc = run_installed(&client, &artifact);
+      break;
+    case STATE_ANNOUNCE:
+      rc = run_announce(&client, &artifact);
+      break;
+    case STATE_REBOOT:
+      rc = run_reboot(&client);
       break;
     case STATE_COMMIT:
       rc = run_commit(&client);
