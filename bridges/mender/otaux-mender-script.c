@@ -14,15 +14,18 @@
 #include "otaux-mender-artifact.h"
 #include "otaux-mender-map.h"
 
-#define AGENT_NAME   "org.otaux.Agent"
-#define AGENT_PATH   "/org/otaux/Agent"
-#define AGENT_IFACE  "org.otaux.Agent1"
-#define OFFER_IFACE  "org.otaux.Offer1"
-#define PROPS_IFACE  "org.freedesktop.DBus.Properties"
-#define ID_PREFIX    "mender:"
-#define CALL_TIMEOUT 5000 /* ms: every call to the agent is bounded */
-#define WAIT_DEFAULT 10   /* s: well under Mender's StateScriptTimeoutSeconds */
-#define WAIT_MAX     600
+#define AGENT_NAME  "org.otaux.Agent"
+#define AGENT_PATH  "/org/otaux/Agent"
+#define AGENT_IFACE "org.otaux.Agent1"
+#define OFFER_IFACE "org.otaux.Offer1"
+#define PROPS_IFACE "org.freedesktop.DBus.Properties"
+#define ID_PREFIX   "mender:"
+/* The correlator of an artifact the Mender daemon announced (Download_Leave):
+ * its restart is asked at the daemon's reboot pause, not at ArtifactInstall_Leave. */
+#define DAEMON_CORRELATOR "mender-daemon"
+#define CALL_TIMEOUT      5000 /* ms: every call to the agent is bounded */
+#define WAIT_DEFAULT      10   /* s: well under Mender's StateScriptTimeoutSeconds */
+#define WAIT_MAX          600
 
 /* Mender's meaning of a state script's exit code. */
 enum {
@@ -48,6 +51,7 @@ typedef struct {
   guint decided_sub;
   guint props_sub;
   gboolean changed; /* a Decided or PropertiesChanged of our offer came */
+  gboolean daemon;  /* offered by Download_Leave: the Mender daemon with otaux-mender */
 } Client;
 
 static void client_clear(Client *c)
@@ -140,7 +144,8 @@ static gboolean error_is(const GError *error, const char *name)
   return g_strcmp0(remote, name) == 0;
 }
 
-static GVariant *offer_package(const OtauxMenderArtifact *a, const char *id, gboolean full)
+static GVariant *offer_package(const OtauxMenderArtifact *a, const char *id, gboolean full,
+                               gboolean daemon)
 {
   GVariantBuilder b;
 
@@ -155,6 +160,8 @@ static GVariant *offer_package(const OtauxMenderArtifact *a, const char *id, gbo
   g_variant_builder_add(&b, "{sv}", "state", g_variant_new_uint32(40));
   g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(a->needs_reboot));
   g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(full ? a->title : a->name));
+  if (daemon)
+    g_variant_builder_add(&b, "{sv}", "correlator", g_variant_new_string(DAEMON_CORRELATOR));
   if (full) {
     if (a->version != NULL)
       g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string(a->version));
@@ -176,13 +183,14 @@ static gboolean offer(Client *c, const OtauxMenderArtifact *a, GError **error)
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) local = NULL;
 
-  reply = call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(a, c->id, TRUE), "(o)", &local);
+  reply = call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(a, c->id, TRUE, c->daemon), "(o)",
+               &local);
   if (reply == NULL && error_is(local, "org.otaux.Error.InvalidArgs")) {
     say("the agent refused the meta-data (%s): offering %s by its name only", local->message,
         c->id);
     g_clear_error(&local);
-    reply =
-        call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(a, c->id, FALSE), "(o)", &local);
+    reply = call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(a, c->id, FALSE, c->daemon),
+                 "(o)", &local);
   }
   if (reply == NULL) {
     g_propagate_error(error, g_steal_pointer(&local));
@@ -411,6 +419,10 @@ static int run_installed(Client *c, const OtauxMenderArtifact *a)
   p = find_offer(c);
   if (p == NULL)
     return EXIT_GO_ON;
+  if (g_strcmp0(prop_str(p, "Correlator"), DAEMON_CORRELATOR) == 0) {
+    say("%s: the Mender daemon pauses before the restart: asked there", c->id);
+    return EXIT_GO_ON;
+  }
   if (g_strcmp0(prop_str(p, "Phase"), "installing") != 0 ||
       g_strcmp0(prop_str(p, "Stage"), "") != 0) {
     say("%s is %s (stage '%s'): nothing to say", c->id, prop_str(p, "Phase"), prop_str(p, "Stage"));
@@ -433,6 +445,7 @@ static int run_announce(Client *c, const OtauxMenderArtifact *a)
   g_autoptr(GDBusConnection) mender = NULL;
   g_autoptr(GError) error = NULL;
 
+  c->daemon = TRUE;
   if (!offer(c, a, &error))
     say("cannot offer %s to the otaux agent (%s)", c->id, error->message);
   else
@@ -463,8 +476,8 @@ static int run_reboot(Client *c)
         prop_str(p, "Stage"));
     return EXIT_GO_ON;
   }
-  reply =
-      call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(NULL, c->id, FALSE), "(o)", &error);
+  reply = call(c, AGENT_PATH, AGENT_IFACE, "Offer", offer_package(NULL, c->id, FALSE, FALSE), "(o)",
+               &error);
   if (reply == NULL)
     say("cannot ask the restart question of %s (%s)", c->id, error->message);
   else

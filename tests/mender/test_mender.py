@@ -23,8 +23,16 @@ The person's answers are Answer calls, as a UI would make them.
   restarts now; the agent starts again; `mender commit` reports 200.
 - `mender daemon` with a deployment from a test server (menderserver.py):
   the same scripts ask; accept → the server hears success, 200; cancel →
-  failure, 401 with words. (No Update Control Map: that is otaux-mender's,
-  not written yet.)
+  failure, 401 with words (no Update Control Map).
+- otaux-mender holding the Update Control Map (mender's D-Bus on a private
+  system bus from tests/system/systest.py, the Download_Leave script in
+  /etc/mender/scripts): Mender waits at the install pause (the server hears
+  pause_before_installing, the artifact's ArtifactInstall_Enter has not run);
+  continue and fail there; with a module that needs a restart, the reboot
+  pause asks the restart question (ArtifactReboot_Enter); continue and fail
+  there.
+- the default bus: the system instance (otaux-agent --system), answered
+  from the seat's session.
 
 Needs root (mount namespaces), mender and mender-artifact; otherwise every
 case reports SKIP. Every wait is on an event (a child's exit, a line of
@@ -51,7 +59,8 @@ TESTING_PATH = '/org/otaux/Agent/Testing'
 TESTING_IFACE = 'org.otaux.Testing1'
 DEVICE_TYPE = 'otaux-test'
 STATES = ('ArtifactInstall_Enter_50_otaux', 'ArtifactInstall_Leave_50_otaux',
-          'ArtifactCommit_Enter_50_otaux', 'ArtifactFailure_Enter_50_otaux')
+          'ArtifactReboot_Enter_50_otaux', 'ArtifactCommit_Enter_50_otaux',
+          'ArtifactFailure_Enter_50_otaux')
 MODULES = '/usr/share/mender/modules/v3'
 # Mender's own words for a state script that asked to be run again.
 RETRY = 'ArtifactInstall_Enter_50_otaux requested a retry'
@@ -224,7 +233,7 @@ class Rig:
         self.runs.append(m)
         return m
 
-    def daemon(self, server):
+    def daemon(self, server, dbus_enabled=False):
         """`mender daemon` against server, polling every second; its own
         key made here (a 2048-bit key takes far less than Mender's own)."""
         if shutil.which('openssl') is None:
@@ -235,7 +244,7 @@ class Rig:
         self._write(conf, json.dumps({
             'ServerURL': server.url, 'UpdatePollIntervalSeconds': 1,
             'InventoryPollIntervalSeconds': 60, 'RetryPollIntervalSeconds': 1,
-            'DBus': {'Enabled': False}, 'StateScriptRetryIntervalSeconds': 1,
+            'DBus': {'Enabled': dbus_enabled}, 'StateScriptRetryIntervalSeconds': 1,
             'StateScriptRetryTimeoutSeconds': 120, 'StateScriptTimeoutSeconds': 30}))
         return self.mender('daemon', conf=conf)
 
@@ -452,6 +461,140 @@ def test_daemon_cancel():
         rig.close()
 
 
+class ControlBridge:
+    """otaux-mender on the test's private system bus (Mender's) and the
+    session bus (the agent's); its log is read as it comes."""
+
+    def __init__(self):
+        exe = os.environ.get('OTAUX_MENDER')
+        if not exe:
+            raise Skip('OTAUX_MENDER is not set')
+        self.proc = subprocess.Popen([exe, '--agent-bus', 'session', '--verbose'],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.log = Mender.__new__(Mender)  # the same line reader
+        self.log.lines, self.log.buf, self.log.eof, self.log.status = [], b'', False, None
+        self.log.proc = self.proc
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        GLib.io_add_watch(self.proc.stdout.fileno(), GLib.PRIORITY_DEFAULT,
+                          GLib.IO_IN | GLib.IO_HUP, self.log._read)
+        wait_until(lambda: self.log.count('holding Mender') or self.proc.poll() is not None, 15,
+                   'otaux-mender to start')
+        assert self.proc.poll() is None, 'otaux-mender exited:\n' + self.log.log()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait()
+
+
+def control_case(name, module='single-file'):
+    """`mender daemon` with DBus on a private system bus, otaux-mender, the
+    Download_Leave script in /etc/mender/scripts; returns once Mender
+    waits at the install pause with the offer asked."""
+    sysbus = st.SystemBus()
+    parts = [sysbus]
+    try:
+        rig = Rig()
+        parts.insert(0, rig)
+        # As docs/mender.md says: install -m 0755 (Mender runs rootfs scripts as they are).
+        hook = os.path.join(rig.etc, 'scripts', 'Download_Leave_50_otaux')
+        shutil.copy(os.path.join(os.environ['OTAUX_MENDER_WRAPPERS'], 'Download_Leave_50_otaux'),
+                    hook)
+        os.chmod(hook, 0o755)
+        os.environ['OTAUX_MENDER_DATA_DIR'] = rig.data  # for the rootfs script
+        bridge = ControlBridge()
+        parts.insert(0, bridge)
+        art = rig.artifact(name, 'control\n', meta={'otaux-priority': 'high'}, module=module)
+        server = MenderServer(art, name, DEVICE_TYPE)
+        parts.insert(0, server)
+        m = rig.daemon(server, dbus_enabled=True)
+        path = rig.offer_path('mender:' + name)
+        wait_until(lambda: 'pause_before_installing' in server.statuses or m.status is not None,
+                   MENDER_TIMEOUT, 'pause_before_installing at the server')
+        assert m.status is None, 'mender daemon exited:\n' + m.log()
+        # Paused before the install: the artifact's ArtifactInstall_Enter has not run.
+        assert m.count('Executing script: ArtifactInstall_Enter') == 0, m.log()
+        assert rig.installed() is None
+        return parts, rig, server, bridge, path, m
+    except BaseException:
+        close_all(parts)
+        raise
+
+
+def close_all(parts):
+    os.environ.pop('OTAUX_MENDER_DATA_DIR', None)
+    for part in parts:
+        part.close()
+
+
+def wait_end(server, m):
+    wait_until(lambda: {'success', 'failure'} & set(server.statuses) or m.status is not None,
+               MENDER_TIMEOUT, "the deployment's end at the server")
+    assert m.status is None, 'mender daemon exited:\n' + m.log()
+    return server.statuses[-1]
+
+
+def test_control_install_continue():
+    parts, rig, server, bridge, path, m = control_case('app-10.0')
+    try:
+        rig.agent.answer(path, 'accept')
+        assert wait_end(server, m) == 'success', server.statuses
+        assert rig.installed() == 'control\n'
+        rig.wait_prop(path, 'Result', 200)
+        assert bridge.log.count('mender:app-10.0: accept (install question)') == 1, \
+            bridge.log.log()
+    finally:
+        close_all(parts)
+
+
+def test_control_install_fail():
+    parts, rig, server, bridge, path, m = control_case('app-11.0')
+    try:
+        rig.agent.answer(path, 'cancel')
+        assert wait_end(server, m) == 'failure', server.statuses
+        assert rig.installed() is None
+        rig.wait_prop(path, 'Result', 401)
+        assert m.count('Executing script: ArtifactInstall_Enter') == 0, m.log()
+    finally:
+        close_all(parts)
+
+
+def restart_question(rig, server, path, m):
+    """Accept the install; Mender installs and pauses before the restart;
+    the ArtifactReboot_Enter script asks the restart question."""
+    rig.agent.answer(path, 'accept')
+    wait_until(lambda: 'pause_before_rebooting' in server.statuses or m.status is not None,
+               MENDER_TIMEOUT, 'pause_before_rebooting at the server')
+    wait_until(lambda: rig.agent.prop(path, 'RestartOnly') and
+               rig.agent.prop(path, 'Phase') == 'ready', MENDER_TIMEOUT, 'the restart question')
+    assert rig.installed() == 'control\n'
+    assert rig.agent.prop(path, 'Prompt')['needs-reboot'] is True
+
+
+def test_control_reboot_continue():
+    parts, rig, server, bridge, path, m = control_case('os-12.0', module='otaux-reboot')
+    try:
+        restart_question(rig, server, path, m)
+        rig.agent.answer(path, 'accept')
+        assert wait_end(server, m) == 'success', server.statuses
+        rig.wait_prop(path, 'Result', 200)
+        assert bridge.log.count('mender:os-12.0: accept (restart question)') == 1, \
+            bridge.log.log()
+    finally:
+        close_all(parts)
+
+
+def test_control_reboot_fail():
+    parts, rig, server, bridge, path, m = control_case('os-13.0', module='otaux-reboot')
+    try:
+        restart_question(rig, server, path, m)
+        rig.agent.answer(path, 'cancel')
+        assert wait_end(server, m) == 'failure', server.statuses
+        rig.wait_prop(path, 'Result', 401)
+    finally:
+        close_all(parts)
+
+
 def test_system_instance():
     """The default: the system instance (otaux-agent --system, on a private
     system bus with the installed D-Bus policy and logind's mock, from
@@ -496,4 +639,6 @@ def test_doc_keys():
 
 if __name__ == '__main__':
     st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
-             test_restart, test_daemon_accept, test_daemon_cancel, test_system_instance])
+             test_restart, test_daemon_accept, test_daemon_cancel, test_control_install_continue,
+             test_control_install_fail, test_control_reboot_continue, test_control_reboot_fail,
+             test_system_instance])
