@@ -68,6 +68,7 @@ PROGRAMS = [
     ('otauxctl', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
     ('otaux-fwupd', ('libfwupd',), ('libdbus', 'GTK', 'libnotify')),
     ('otaux-mender-script', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
+    ('otaux-mender', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
 ]
 
 CHECKED_FOLDERS = [r[0] for r in RULES]
