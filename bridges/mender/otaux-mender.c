@@ -205,6 +205,52 @@ static void on_props_changed(GDBusConnection *bus, const char *sender, const cha
     unfollow(b, "finished");
 }
 
+/* At start (and when the agent comes back): the newest open mender: offer
+ * is the deployment Mender may be paused for; hold its pauses as its
+ * state says. */
+static void pick_up(Bridge *b)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) offers = NULL;
+  gsize n;
+
+  reply = g_dbus_connection_call_sync(b->agent, AGENT_NAME, AGENT_PATH, PROPS_IFACE, "Get",
+                                      g_variant_new("(ss)", AGENT_IFACE, "Offers"),
+                                      G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT,
+                                      NULL, NULL);
+  if (reply == NULL)
+    return;
+  g_variant_get(reply, "(v)", &offers);
+  n = g_variant_n_children(offers);
+  for (gsize i = n; i-- > 0;) {
+    g_autoptr(GVariant) path_v = g_variant_get_child_value(offers, i);
+    const char *path = g_variant_get_string(path_v, NULL);
+    g_autoptr(GVariant) id = offer_prop(b, path, "Id");
+    g_autoptr(GVariant) phase = NULL;
+    g_autoptr(GVariant) stage = NULL;
+    g_autoptr(GVariant) restart_only = NULL;
+    const char *ph;
+
+    if (id == NULL || !g_str_has_prefix(g_variant_get_string(id, NULL), ID_PREFIX))
+      continue;
+    phase = offer_prop(b, path, "Phase");
+    ph = phase ? g_variant_get_string(phase, NULL) : "";
+    if (g_strcmp0(ph, "finished") == 0)
+      return; /* the newest is done: nothing is paused for us */
+    follow(b, path);
+    restart_only = offer_prop(b, path, "RestartOnly");
+    stage = offer_prop(b, path, "Stage");
+    if (restart_only != NULL && g_variant_get_boolean(restart_only))
+      b->install_action = "continue"; /* the restart question: installed already */
+    if (g_strcmp0(ph, "installing") == 0) {
+      b->install_action = "continue";
+      if (stage != NULL && g_strcmp0(g_variant_get_string(stage, NULL), "restarting") == 0)
+        b->reboot_action = "continue";
+    }
+    return;
+  }
+}
+
 static void on_mender_appeared(GDBusConnection *bus, const char *name, const char *owner,
                                gpointer user_data)
 {
@@ -296,6 +342,7 @@ int main(int argc, char **argv)
   loop = g_main_loop_new(NULL, FALSE);
   g_unix_signal_add(SIGTERM, on_signal, loop);
   g_unix_signal_add(SIGINT, on_signal, loop);
+  pick_up(&b);
   g_message("holding Mender's pauses (map %s)", OTAUX_MENDER_MAP_ID);
   g_main_loop_run(loop);
   g_bus_unwatch_name(watch);

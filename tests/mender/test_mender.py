@@ -559,6 +559,36 @@ def test_control_install_fail():
         close_all(parts)
 
 
+def test_control_install_delay():
+    """delay-reboot at the install pause: otaux-mender keeps the pause alive
+    (the map expires after 2 s here) until the chosen time on the agent's
+    test clock; then scheduled accept, continue. otaux-mender is restarted
+    meanwhile: it picks up the open offer and holds the pause again."""
+    parts, rig, server, bridge, path, m = control_case('app-14.0')
+    try:
+        testing = rig.agent.obj(TESTING_PATH)
+        at = int(testing.Get(TESTING_IFACE, 'Now', dbus_interface=st.PROPS_IFACE)) + 3600
+        rig.agent.answer(path, 'delay-reboot', reboot_at=at)
+        sent = bridge.log.count('map sent: install pause')
+        bridge.log.wait_line('map sent: install pause', sent + 3, 30)
+        bridge.close()
+        bridge = ControlBridge()
+        parts.insert(0, bridge)
+        bridge.log.wait_line('map sent: install pause', 3, 30)
+        assert 'failure' not in server.statuses and m.status is None, m.log()
+        assert rig.installed() is None
+        dbus.Interface(testing, TESTING_IFACE).SetTime(dbus.Int64(at))
+        decided = rig.agent.signals.wait('Decided', st.AGENT_PATH,
+                                         lambda a: a[0] == path and a[1] == 'accept', 10)
+        assert decided[2]['reason'] == 'scheduled', decided
+        assert wait_end(server, m) == 'success', server.statuses
+        assert bridge.log.count('mender:app-14.0: accept (install question)') == 1, \
+            bridge.log.log()
+        rig.wait_prop(path, 'Result', 200)
+    finally:
+        close_all(parts)
+
+
 def restart_question(rig, server, path, m):
     """Accept the install; Mender installs and pauses before the restart;
     the ArtifactReboot_Enter script asks the restart question."""
@@ -640,5 +670,6 @@ def test_doc_keys():
 if __name__ == '__main__':
     st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
              test_restart, test_daemon_accept, test_daemon_cancel, test_control_install_continue,
-             test_control_install_fail, test_control_reboot_continue, test_control_reboot_fail,
+             test_control_install_fail, test_control_install_delay, test_control_reboot_continue,
+             test_control_reboot_fail,
              test_system_instance])
