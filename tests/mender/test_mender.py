@@ -485,6 +485,12 @@ class ControlBridge:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait()
+        os.set_blocking(self.proc.stdout.fileno(), True)
+        rest = self.proc.stdout.read().decode('utf-8', 'replace')
+        # A sanitizer build reports leaks at the exit.
+        assert 'Sanitizer' not in rest and 'runtime error' not in rest, rest
+        assert self.log.count('Sanitizer') == 0, self.log.log()
+        assert self.proc.returncode == 0, f'otaux-mender exited {self.proc.returncode}'
 
 
 def control_case(name, module='single-file'):
