@@ -40,6 +40,7 @@ Mender's log, a property or signal of the agent) with a bound.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -671,6 +672,11 @@ def test_doc_keys():
         doc = f.read().split('<!-- otaux-mender: meta-data -->\n', 1)[1].splitlines()
     table = doc[:doc.index('')] if '' in doc else doc
     assert table == keys, f'docs/mender.md has\n{table}\nthe program has\n{keys}'
+    # The map id the docs name is the one the code sends.
+    with open(os.path.join(src, 'bridges', 'mender', 'otaux-mender-map.h'), encoding='utf-8') as f:
+        map_id = re.search(r'#define OTAUX_MENDER_MAP_ID\s+"([^"]+)"', f.read()).group(1)
+    with open(os.path.join(src, 'docs', 'mender.md'), encoding='utf-8') as f:
+        assert f'`{map_id}`' in f.read(), f'docs/mender.md does not name the map id {map_id}'
 
 
 if __name__ == '__main__':
