@@ -33,6 +33,7 @@ LIBRARY_HEADERS = [
     (re.compile(r'^libnotify/'), 'libnotify'),
     (re.compile(r'^(fwupd\.h|libfwupd/)'), 'libfwupd'),
     (re.compile(r'^libxml/'), 'libxml2'),
+    (re.compile(r'^json-glib/'), 'json-glib'),
     (re.compile(r'^(gio/|glib-unix\.h$)'), 'GIO'),
     (re.compile(r'^(glib\.h|glib/|glib-object\.h|gobject/)'), 'GLib'),
 ]
@@ -51,6 +52,7 @@ RULES = [
     ('bridges/fwupd/', ['common', 'policy', 'strings', 'agent', 'bridges/fwupd'],
      ('GLib', 'GIO', 'libfwupd')),
     ('bridges/rauc/', ['common', 'bridges/rauc'], ('GLib', 'GIO')),
+    ('bridges/mender/', ['bridges/mender'], ('GLib', 'GIO', 'json-glib')),
     ('tools/', ['common', 'policy', 'strings', 'agent', 'dbus', 'ui', 'tools'], ('GLib', 'GIO')),
 ]
 
@@ -67,6 +69,8 @@ PROGRAMS = [
     ('otauxctl', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
     ('otaux-fwupd', ('libfwupd',), ('libdbus', 'GTK', 'libnotify')),
     ('otaux-rauc', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
+    ('otaux-mender-script', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
+    ('otaux-mender', (), ('libdbus', 'GTK', 'libnotify', 'libfwupd')),
 ]
 
 CHECKED_FOLDERS = [r[0] for r in RULES]
