@@ -196,6 +196,22 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     add_prompt(out, where, o, policy, strings, now);
     otaux_offer_free(o);
   }
+  /* ready, forced, held by the battery: waiting for the charger */
+  {
+    g_autofree char *where = g_strdup_printf("%s/battery", n->key);
+    OtauxSystemFacts low = { 0 };
+
+    low.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY;
+    low.on_battery = low.battery_present = TRUE;
+    low.battery_percent = 12;
+    o = new_offer(n, 48000000, 300, policy, now);
+    o->spec.forced = TRUE;
+    o->phase = OTAUX_PHASE_READY;
+    o->ready_at = whens[0].when - (gint64)policy->forced_countdown_s;
+    otaux_offer_see_device(o, &low, policy);
+    add_prompt(out, where, o, policy, strings, now);
+    otaux_offer_free(o);
+  }
 
   /* accepted */
   o = new_offer(n, 48000000, 300, policy, now);

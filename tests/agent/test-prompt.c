@@ -440,6 +440,35 @@ static void test_forced(void **state)
   assert_false(p->dismissible);
   assert_int_equal(p->delay_options->len, 0);
 
+  /* Held by the battery (issue 18 item 3): the title and one sentence say
+   * that the time holds only with the charger; no warning repeats it. */
+  {
+    OtauxSystemFacts low = { 0 };
+    g_autoptr(OtauxPrompt) held = NULL;
+    g_autoptr(OtauxPrompt) due = NULL;
+
+    low.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY;
+    low.on_battery = TRUE;
+    low.battery_present = TRUE;
+    low.battery_percent = 12;
+    otaux_offer_see_device(o, &low, f->policy);
+    held = otaux_prompt_build(o, f->policy, f->strings, T0);
+    assert_int_equal(held->kind, OTAUX_PROMPT_FORCED);
+    assert_string_equal(held->title, "Waiting for the charger");
+    assert_string_equal(held->body, "The device restarts at 22:18 to install Phone OS, but only "
+                                    "if the charger is plugged in.");
+    assert_string_equal(held->warning, "");
+    assert_int_equal(held->deadline, 0);
+    assert_true(held->dismissible);
+    /* past its time: what to do */
+    due = otaux_prompt_build(o, f->policy, f->strings, T0 + 600);
+    assert_string_equal(due->title, "Waiting for the charger");
+    assert_string_equal(due->body,
+                        "The battery is too low to install the update. Charge the device.");
+    assert_string_equal(due->warning, "");
+    otaux_offer_see_device(o, NULL, f->policy);
+  }
+
   /* Where policy does not allow forcing, the person is asked as usual. */
   f->policy->allow_forced = FALSE;
   {

@@ -274,6 +274,12 @@ static const Finding findings[] = {
   /* en: the forced pop-up */
   { "en", "forced/named/today/title", "Required update", NULL },
   { "en", "forced/named/today/body", "Save your work before then.", NULL },
+  /* en: the forced restart held by the battery says one thing once */
+  { "en", "forced/named/battery/title", "Waiting for the charger", "Required" },
+  { "en", "forced/named/battery/body",
+    "The device restarts at 22:00 to install Contoso Phone OS, but only if the charger is "
+    "plugged in.",
+    NULL },
   /* en: "Restart on Tuesday 17 March at 22:00 at the latest" repeated "at" */
   { "en", "popup/latest/next-week", "Restart by 22:00 on Tuesday\u00a017\u00a0March",
     "at the latest" },
