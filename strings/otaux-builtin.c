@@ -482,8 +482,11 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      delay.in-hours or delay.in-minutes ("In 1 hour"), {time} a time of day ("23:13"): "In 1
      hour · 23:13". */
   { "delay.at-time", N_("{delay} · {time}"), NULL, "delay! time!", LABEL },
-  /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tonight at 22:00". */
-  { "delay.tonight", N_("Tonight at {time}"), NULL, "time!", LABEL },
+  /* TRANSLATORS: a choice of restart time later today, in the evening (policy <delay
+     tonight>, 22:00 by default); {time} is a time of day: "This evening at 22:00". Keep it
+     apart from "Install tonight" (install.tonight: the night window, 01:00-05:00): never
+     the word for "tonight" or "night" here. */
+  { "delay.tonight", N_("This evening at {time}"), NULL, "time!", LABEL },
   /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tomorrow at 07:00". */
   { "delay.tomorrow", N_("Tomorrow at {time}"), NULL, "time!", LABEL },
 

@@ -304,7 +304,7 @@ static void test_install_delay_options_bounded(void **state)
   g_autoptr(OtauxPrompt) none = NULL;
 
   assert_int_equal(all->delay_options->len, 4);
-  assert_string_equal(option_at(all, 2)->label, "Tonight at 22:00");
+  assert_string_equal(option_at(all, 2)->label, "This evening at 22:00");
   assert_int_equal(option_at(all, 2)->time, G_GINT64_CONSTANT(1699999200));
   assert_string_equal(option_at(all, 3)->label, "Tomorrow at 07:00");
   assert_int_equal(option_at(all, 3)->time, G_GINT64_CONSTANT(1700031600));

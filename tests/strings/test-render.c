@@ -280,6 +280,13 @@ static const Finding findings[] = {
     "The device restarts at 22:00 to install Contoso Phone OS, but only if the charger is "
     "plugged in.",
     NULL },
+  /* the picker's evening row is not "Install tonight" (the night window) */
+  { "en", "install/named/no-duration/delay-option.2", "This evening at 22:00", "onight" },
+  { "en", "install/named/no-duration/choice.tonight", "Install tonight", NULL },
+  { "de", "install/named/no-duration/delay-option.2", "Heute Abend um 22:00", "Nacht" },
+  { "fr", "install/named/no-duration/delay-option.2", "Ce soir à 22:00", "nuit" },
+  { "es", "install/named/no-duration/delay-option.2", "Hoy a las 22:00", "noche" },
+  { "ar", "install/named/no-duration/delay-option.2", "هذا المساء", "الليلة" },
   /* en: "Restart on Tuesday 17 March at 22:00 at the latest" repeated "at" */
   { "en", "popup/latest/next-week", "Restart by 22:00 on Tuesday\u00a017\u00a0March",
     "at the latest" },
