@@ -482,6 +482,21 @@ static void set_tonight_missed(OtauxPrompt *prompt, const Ctx *ctx, const OtauxO
   }
 }
 
+/* Release notes go with the first question the person sees, once: the
+ * download question, or where there was none (an offer that came
+ * downloaded, `state` >= 30, e.g. a RAUC bundle; silent; forced) the install,
+ * forced or restart question. A restart question after the install was
+ * answered, and the delayed prompts, had them already. */
+static gboolean notes_on_install(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  if (offer->decided_in == OTAUX_PHASE_READY || offer->decided_in == OTAUX_PHASE_DELAYED)
+    return FALSE;
+  if (offer->spec.state >= OTAUX_FUMO_DOWNLOADING)
+    return TRUE;
+  return (offer->spec.silent && policy->allow_silent) ||
+         (offer->spec.forced && policy->allow_forced);
+}
+
 static gboolean install_accepted(const OtauxOffer *offer)
 {
   return offer->decision == OTAUX_DECISION_ACCEPT &&
@@ -636,6 +651,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       }
       if (otaux_tonight_missed(offer))
         set_tonight_missed(prompt, &ctx, offer);
+      if (notes_on_install(offer, policy))
+        set_str(&prompt->details, g_strdup(offer->spec.release_notes));
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now,
@@ -655,6 +672,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
         set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
       }
+      if (notes_on_install(offer, policy))
+        set_str(&prompt->details, g_strdup(offer->spec.release_notes));
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");

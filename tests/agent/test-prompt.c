@@ -269,7 +269,8 @@ static void test_install(void **state)
   assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
   assert_string_equal(p->title, "Ready to install Phone OS 2.0");
   assert_string_equal(p->body, "Installing restarts the device. It takes about 5\u00a0minutes.");
-  assert_string_equal(p->details, "");
+  /* it came downloaded (state 40): this is the first question, with the notes */
+  assert_string_equal(p->details, "Fixes the camera.");
   /* "Install tonight" next to "Install later" (issue 18 item 1) */
   assert_int_equal(p->choices->len, 4);
   assert_choice(p, 0, "accept", "Install now");
@@ -292,6 +293,74 @@ static void test_install(void **state)
   assert_int_equal(option_at(p, 1)->time, T0 + 4 * HOUR);
   assert_string_equal(option_at(p, 2)->label, "Tomorrow at 07:00");
   assert_int_equal(option_at(p, 2)->time, G_GINT64_CONSTANT(1700031600));
+}
+
+/* Release notes go with the first question the person sees, and only
+ * there: the download question, else the install (forced, restart) one. */
+static void test_release_notes_once(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) asked = new_offer(f->policy, 10, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxOffer) came = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxOffer) fresh = new_offer(f->policy, 50, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxOffer) forced = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  OtauxOfferSpec spec;
+  OtauxOffer *silent;
+  OtauxPrompt *p;
+
+  /* the download question has them; the install question after it not again */
+  p = otaux_prompt_build(asked, f->policy, f->strings, T0);
+  assert_string_equal(p->details, "Fixes the camera.");
+  otaux_prompt_free(p);
+  assert_true(otaux_offer_answer(asked, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(asked, 40, 0, 0, T0, NULL));
+  p = otaux_prompt_build(asked, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->details, "");
+  otaux_prompt_free(p);
+
+  /* downloaded already (a RAUC bundle): the install question has them, the
+   * restart question after the install not again */
+  assert_true(otaux_offer_answer(came, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(came, 60, 0, 0, T0, NULL));
+  came->spec.restart_only = TRUE;
+  assert_true(otaux_offer_ask_restart(came, T0 + 60));
+  p = otaux_prompt_build(came, f->policy, f->strings, T0 + 60);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->title, "Restart to finish updating Phone OS");
+  assert_string_equal(p->details, "");
+  otaux_prompt_free(p);
+
+  /* a restart question that is the first one has them */
+  fresh->spec.restart_only = TRUE;
+  p = otaux_prompt_build(fresh, f->policy, f->strings, T0);
+  assert_string_equal(p->title, "Restart to finish updating Phone OS");
+  assert_string_equal(p->details, "Fixes the camera.");
+  otaux_prompt_free(p);
+
+  /* the forced countdown, where the person first hears of it */
+  forced->spec.forced = TRUE;
+  p = otaux_prompt_build(forced, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_FORCED);
+  assert_string_equal(p->details, "Fixes the camera.");
+  otaux_prompt_free(p);
+
+  /* a silent offer skipped the download question: the install question has them */
+  otaux_offer_spec_init(&spec);
+  g_free(spec.id);
+  spec.id = g_strdup("quiet");
+  g_free(spec.release_notes);
+  spec.release_notes = g_strdup("Quieter.");
+  spec.silent = TRUE;
+  silent = otaux_offer_new(2, &spec, f->policy, T0);
+  otaux_offer_spec_clear(&spec);
+  assert_int_equal(silent->phase, OTAUX_PHASE_DOWNLOADING);
+  assert_true(otaux_offer_set_state(silent, 40, 0, 0, T0, NULL));
+  p = otaux_prompt_build(silent, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->details, "Quieter.");
+  otaux_prompt_free(p);
+  otaux_offer_free(silent);
 }
 
 static void test_install_delay_options_bounded(void **state)
@@ -977,6 +1046,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_wait_for_wifi, setup, teardown),
     cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_release_notes_once, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_operator_message_and_no_reboot, setup, teardown),
     cmocka_unit_test_setup_teardown(test_updater_message_and_instruction, setup, teardown),

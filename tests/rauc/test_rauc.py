@@ -103,12 +103,13 @@ def test_offer_accept_restart_boot():
         assert p['Priority'] == 'high', p['Priority']  # from the sidecar
         assert p['Phase'] == 'ready', p['Phase']  # the bundle is here: the install question
         prompt = p['Prompt']
-        # (the agent shows release notes on the download question only, and a
-        # bundle is on the device already: the sidecar's notes reach the offer
-        # but no prompt; docs/rauc.md, Limits)
+        # the bundle is on the device already: the install question is the
+        # first one, and shows the sidecar's release notes
+        assert prompt['details'] == 'Faster boot.\nFixes the clock.', prompt['details']
         assert prompt.get('needs-reboot') is True, prompt
         c.agent.answer(path, 'accept')
-        c.restart_question(path)
+        q = c.restart_question(path)
+        assert q['Prompt']['details'] == '', q['Prompt']  # shown once, on the install question
         # SetState 60 with RAUC's step text reached the installing prompt
         steps = [a[1]['Prompt'].get('step') for (_, m, pth, a) in c.agent.signals.events
                  if m == 'PropertiesChanged' and pth == path and 'Prompt' in a[1]
