@@ -749,9 +749,11 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       }
       set_str(&prompt->title, text(&ctx, "installing.title"));
       /* each fact once: with the warning that the device cannot be turned
-       * off, the body does not ask to keep it on */
+       * off, the body does not ask to keep it on; where the updater asks for
+       * the restart after the install (asks-restart), nothing restarts by itself */
       set_text(&prompt->body, &prompt->body_markup, &ctx,
                !offer->spec.needs_reboot          ? "installing.body.no-reboot"
+               : offer->spec.asks_restart         ? "installing.body.asks-restart"
                : offer->device.shutdown_inhibited ? "installing.body.inhibited"
                                                   : "installing.body");
       /* what the person must do now (fwupd: "remove and replug the device") */

@@ -277,6 +277,14 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     add_prompt(out, no_restart, o, policy, strings, now);
     o->spec.needs_reboot = TRUE;
   }
+  {
+    /* the updater asks for the restart after the install (asks-restart) */
+    g_autofree char *asks = g_strdup_printf("%s/asks-restart", n->key);
+
+    o->spec.asks_restart = TRUE;
+    add_prompt(out, asks, o, policy, strings, now);
+    o->spec.asks_restart = FALSE;
+  }
   /* finished: one of each result text (the FUMO table's ranges share theirs) */
   o->phase = OTAUX_PHASE_FINISHED;
   {

@@ -430,6 +430,13 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
        while the update installs. This takes about 5 minutes." */
     N_("You can keep using the device while the update installs. This takes {duration}."), NULL,
     "duration " OFFER, BODY },
+  { "installing.body.asks-restart",
+    /* TRANSLATORS: the same for an update that needs a restart which the person is asked for
+       after the install (the restart question: restart now, later or tonight); nothing
+       restarts by itself: "Installing takes about 5 minutes. You will be asked when to
+       restart." */
+    N_("Installing takes {duration}. You will be asked when to restart."), NULL, "duration " OFFER,
+    BODY },
   /* TRANSLATORS: while the update installs, on a line under installing.body: how much of the
      install is done, when the updater says; {percent} a whole number 0-100: "40% installed".
      Write the percent sign as your language does (French "40 %"). */

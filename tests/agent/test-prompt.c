@@ -580,6 +580,19 @@ static void test_pending_and_installing(void **state)
     assert_string_equal(held->body, "Installing takes about 5\u00a0minutes, then the device "
                                     "restarts by itself. Save your work before then.");
   }
+  /* asks-restart: the restart question comes after the install; nothing
+   * restarts by itself (the RAUC bridge), with or without the inhibitor */
+  o->spec.asks_restart = TRUE;
+  for (int inhibited = 0; inhibited < 2; inhibited++) {
+    g_autoptr(OtauxPrompt) asks = NULL;
+
+    o->device.shutdown_inhibited = inhibited;
+    asks = otaux_prompt_build(o, f->policy, f->strings, T0);
+    assert_string_equal(
+        asks->body, "Installing takes about 5\u00a0minutes. You will be asked when to restart.");
+  }
+  o->spec.asks_restart = FALSE;
+  o->device.shutdown_inhibited = FALSE;
   assert_int_equal(installing->choices->len, 0);
   assert_int_equal(installing->progress, -1);
 }

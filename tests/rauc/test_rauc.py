@@ -115,6 +115,13 @@ def test_offer_accept_restart_boot():
                  if m == 'PropertiesChanged' and pth == path and 'Prompt' in a[1]
                  and a[1]['Prompt'].get('kind') == 'installing']
         assert any(steps), f'no step shown while installing: {steps}'
+        # asks-restart: the installing screen says the restart is asked, not that
+        # the device restarts by itself
+        bodies = [a[1]['Prompt'].get('body') for (_, m, pth, a) in c.agent.signals.events
+                  if m == 'PropertiesChanged' and pth == path and 'Prompt' in a[1]
+                  and a[1]['Prompt'].get('kind') == 'installing']
+        assert bodies and all('You will be asked when to restart.' in b and 'by itself' not in b
+                              for b in bodies), bodies
         assert c.world.slot1_holds(image), 'slot B does not hold the image'
         assert 'set-primary B' not in c.world.bl_log(), c.world.bl_log()
         c.agent.answer(path, 'accept')

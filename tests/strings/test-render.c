@@ -302,6 +302,13 @@ static const Finding findings[] = {
   /* en: the installing body */
   { "en", "installing/named/body",
     "Installing takes about 5\u00a0minutes, then the device restarts by itself.", NULL },
+  /* the updater asks for the restart after the install: nothing restarts by itself */
+  { "en", "installing/named/asks-restart/body",
+    "Installing takes about 5\u00a0minutes. You will be asked when to restart.", "by itself" },
+  { "de", "installing/named/asks-restart/body", "gefragt", "von selbst" },
+  { "fr", "installing/named/asks-restart/body", "quand redémarrer", "de lui-même" },
+  { "es", "installing/named/asks-restart/body", "cuándo reiniciar", "solo" },
+  { "ar", "installing/named/asks-restart/body", "سيُطلب منك", "تلقائيًا" },
   /* de */
   { "de", "installing/named/body", "Die Installation dauert etwa 5\u00a0Minuten, danach",
     "Das dauert" },
