@@ -38,6 +38,8 @@ const OtauxKey otaux_offer_keys[] = {
       "Installing reboots the device"),
   VAL("restart-only", OTAUX_KEY_BOOLEAN, restart_only, OTAUX_SPEC_RESTART_ONLY, "", NULL,
       "Installed already: ask only to restart"),
+  VAL("asks-restart", OTAUX_KEY_BOOLEAN, asks_restart, OTAUX_SPEC_ASKS_RESTART, "", NULL,
+      "After the install, the restart is asked (a re-offer with restart-only)"),
   STR("release-notes", release_notes, OTAUX_SPEC_RELEASE_NOTES, OTAUX_LIMIT_RELEASE_NOTES_BYTES,
       "64 KiB (65536 bytes)", "TEXT", "Release notes"),
   STR("message", message, OTAUX_SPEC_MESSAGE, OTAUX_LIMIT_MESSAGE_BYTES, "256 bytes", "ID",

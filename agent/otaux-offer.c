@@ -157,6 +157,8 @@ void otaux_offer_update(OtauxOffer *offer, const OtauxOfferSpec *spec)
     offer->spec.needs_reboot = spec->needs_reboot;
   if (f & OTAUX_SPEC_RESTART_ONLY)
     offer->spec.restart_only = spec->restart_only;
+  if (f & OTAUX_SPEC_ASKS_RESTART)
+    offer->spec.asks_restart = spec->asks_restart;
   if (f & OTAUX_SPEC_RELEASE_NOTES)
     replace_string(&offer->spec.release_notes, spec->release_notes);
   if (f & OTAUX_SPEC_MESSAGE)

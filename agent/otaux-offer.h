@@ -117,6 +117,7 @@ typedef enum {
   OTAUX_SPEC_CELLULAR = 1 << 16,
   OTAUX_SPEC_INSTALL_MESSAGE = 1 << 17,
   OTAUX_SPEC_RESTART_ONLY = 1 << 18,
+  OTAUX_SPEC_ASKS_RESTART = 1 << 19,
 } OtauxSpecField;
 
 /* The package as the updater described it (the Offer a{sv}). Strings are
@@ -140,6 +141,7 @@ typedef struct {
   gboolean cellular; /* the updater's bearer is cellular */
   gboolean needs_reboot;
   gboolean restart_only; /* installed already: only a restart is asked */
+  gboolean asks_restart; /* after the install the updater asks for the restart (restart-only) */
   gint64 deadline;       /* unix seconds, 0 = none */
   guint32 install_seconds;
   guint32 fields; /* OtauxSpecField mask of what was given */

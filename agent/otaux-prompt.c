@@ -386,6 +386,26 @@ static gboolean set_battery_warning(OtauxPrompt *prompt, const Ctx *ctx, const O
   return TRUE;
 }
 
+/* Held by the battery (policy <battery/>), a scheduled or forced restart
+ * says one thing once: the title "Waiting for the charger" and one
+ * sentence, no warning that repeats it: before its time, that the time
+ * holds only with the charger; once it has passed, what to do. */
+static gboolean set_battery_held(OtauxPrompt *prompt, const Ctx *ctx, const OtauxOffer *offer,
+                                 const OtauxPolicy *policy, gint64 now)
+{
+  g_autofree char *held_id = NULL;
+
+  if (!otaux_offer_waits_for_battery(offer, policy))
+    return FALSE;
+  held_id = reboot_id(offer, ctx, "delayed.body.battery");
+  set_str(&prompt->title, text(ctx, "delayed.title.battery"));
+  set_text(&prompt->body, &prompt->body_markup, ctx,
+           now < ctx->countdown_to ? held_id
+                                   : otaux_device_battery_text_id(&offer->device, policy));
+  prompt->dismissible = TRUE;
+  return TRUE;
+}
+
 static const char *const timeout_answer_names[] = { "cancel", "accept", "later" };
 
 /* The question answers itself at its time-out (OMA DM MAXDT + DR). */
@@ -460,6 +480,21 @@ static void set_tonight_missed(OtauxPrompt *prompt, const Ctx *ctx, const OtauxO
     set_str(&prompt->body, g_strconcat(prompt->body, sep, line, NULL));
     set_str(&prompt->body_markup, g_strconcat(prompt->body_markup, sep, line_markup, NULL));
   }
+}
+
+/* Release notes go with the first question the person sees, once: the
+ * download question, or where there was none (an offer that came
+ * downloaded, `state` >= 30, e.g. a RAUC bundle; silent; forced) the install,
+ * forced or restart question. A restart question after the install was
+ * answered, and the delayed prompts, had them already. */
+static gboolean notes_on_install(const OtauxOffer *offer, const OtauxPolicy *policy)
+{
+  if (offer->decided_in == OTAUX_PHASE_READY || offer->decided_in == OTAUX_PHASE_DELAYED)
+    return FALSE;
+  if (offer->spec.state >= OTAUX_FUMO_DOWNLOADING)
+    return TRUE;
+  return (offer->spec.silent && policy->allow_silent) ||
+         (offer->spec.forced && policy->allow_forced);
 }
 
 static gboolean install_accepted(const OtauxOffer *offer)
@@ -616,6 +651,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       }
       if (otaux_tonight_missed(offer))
         set_tonight_missed(prompt, &ctx, offer);
+      if (notes_on_install(offer, policy))
+        set_str(&prompt->details, g_strdup(offer->spec.release_notes));
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now,
@@ -635,10 +672,12 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
 
         set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
       }
+      if (notes_on_install(offer, policy))
+        set_str(&prompt->details, g_strdup(offer->spec.release_notes));
       set_operator_message(prompt, &ctx, offer);
       set_updater_message(prompt, offer->spec.install_message, FALSE);
       add_allowed_choices(prompt, &ctx, offer, policy, now, "forced");
-      if (set_battery_warning(prompt, &ctx, offer, policy))
+      if (set_battery_held(prompt, &ctx, offer, policy, now))
         break; /* no countdown: the install waits for the battery */
       /* "Restart now" is there, but never the suggestion (issue 18): the
        * countdown does it; the person may hide the pop-up meanwhile. */
@@ -679,19 +718,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         prompt->presentation = MIN(prompt->presentation, OTAUX_PRESENTATION_ACTIONS);
         break;
       }
-      if (otaux_offer_waits_for_battery(offer, policy)) {
-        /* Held by the battery: one title, and one sentence, no warning
-         * that repeats it: what the time depends on, and once it has
-         * passed, what to do. */
-        const char *battery_id = otaux_device_battery_text_id(&offer->device, policy);
-        g_autofree char *held_id = reboot_id(offer, &ctx, "delayed.body.battery");
-
-        set_str(&prompt->title, text(&ctx, "delayed.title.battery"));
-        set_text(&prompt->body, &prompt->body_markup, &ctx,
-                 now < offer->reboot_at ? held_id : battery_id);
-        prompt->dismissible = TRUE;
+      if (set_battery_held(prompt, &ctx, offer, policy, now))
         break;
-      }
       /* At the reboot time the agent accepts on the person's behalf. */
       prompt->deadline = offer->reboot_at;
       set_str(&prompt->deadline_choice, g_strdup("accept"));
@@ -721,9 +749,11 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
       }
       set_str(&prompt->title, text(&ctx, "installing.title"));
       /* each fact once: with the warning that the device cannot be turned
-       * off, the body does not ask to keep it on */
+       * off, the body does not ask to keep it on; where the updater asks for
+       * the restart after the install (asks-restart), nothing restarts by itself */
       set_text(&prompt->body, &prompt->body_markup, &ctx,
                !offer->spec.needs_reboot          ? "installing.body.no-reboot"
+               : offer->spec.asks_restart         ? "installing.body.asks-restart"
                : offer->device.shutdown_inhibited ? "installing.body.inhibited"
                                                   : "installing.body");
       /* what the person must do now (fwupd: "remove and replug the device") */

@@ -196,6 +196,22 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     add_prompt(out, where, o, policy, strings, now);
     otaux_offer_free(o);
   }
+  /* ready, forced, held by the battery: waiting for the charger */
+  {
+    g_autofree char *where = g_strdup_printf("%s/battery", n->key);
+    OtauxSystemFacts low = { 0 };
+
+    low.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY;
+    low.on_battery = low.battery_present = TRUE;
+    low.battery_percent = 12;
+    o = new_offer(n, 48000000, 300, policy, now);
+    o->spec.forced = TRUE;
+    o->phase = OTAUX_PHASE_READY;
+    o->ready_at = whens[0].when - (gint64)policy->forced_countdown_s;
+    otaux_offer_see_device(o, &low, policy);
+    add_prompt(out, where, o, policy, strings, now);
+    otaux_offer_free(o);
+  }
 
   /* accepted */
   o = new_offer(n, 48000000, 300, policy, now);
@@ -260,6 +276,14 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
     o->spec.needs_reboot = FALSE;
     add_prompt(out, no_restart, o, policy, strings, now);
     o->spec.needs_reboot = TRUE;
+  }
+  {
+    /* the updater asks for the restart after the install (asks-restart) */
+    g_autofree char *asks = g_strdup_printf("%s/asks-restart", n->key);
+
+    o->spec.asks_restart = TRUE;
+    add_prompt(out, asks, o, policy, strings, now);
+    o->spec.asks_restart = FALSE;
   }
   /* finished: one of each result text (the FUMO table's ranges share theirs) */
   o->phase = OTAUX_PHASE_FINISHED;

@@ -211,6 +211,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_bool(out, "cellular", spec->cellular);
   put_bool(out, "needs-reboot", spec->needs_reboot);
   put_bool(out, "restart-only", spec->restart_only);
+  put_bool(out, "asks-restart", spec->asks_restart);
   put_int(out, "deadline", spec->deadline);
   put_uint(out, "install-seconds", spec->install_seconds);
   put_uint(out, "fields", spec->fields);
@@ -398,6 +399,7 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   spec->needs_reboot = read_bool(&r, "needs-reboot");
   /* Keys added with the restart (issue 16): older files lack them. */
   spec->restart_only = has_key(&r, "restart-only") && read_bool(&r, "restart-only");
+  spec->asks_restart = has_key(&r, "asks-restart") && read_bool(&r, "asks-restart");
   spec->deadline = read_int64(&r, "deadline", 0);
   spec->install_seconds = (guint32)read_uint64(&r, "install-seconds", G_MAXUINT32);
   spec->fields = (guint32)read_uint64(&r, "fields", G_MAXUINT32);

@@ -430,6 +430,13 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
        while the update installs. This takes about 5 minutes." */
     N_("You can keep using the device while the update installs. This takes {duration}."), NULL,
     "duration " OFFER, BODY },
+  { "installing.body.asks-restart",
+    /* TRANSLATORS: the same for an update that needs a restart which the person is asked for
+       after the install (the restart question: restart now, later or tonight); nothing
+       restarts by itself: "Installing takes about 5 minutes. You will be asked when to
+       restart." */
+    N_("Installing takes {duration}. You will be asked when to restart."), NULL, "duration " OFFER,
+    BODY },
   /* TRANSLATORS: while the update installs, on a line under installing.body: how much of the
      install is done, when the updater says; {percent} a whole number 0-100: "40% installed".
      Write the percent sign as your language does (French "40 %"). */
@@ -482,8 +489,11 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      delay.in-hours or delay.in-minutes ("In 1 hour"), {time} a time of day ("23:13"): "In 1
      hour · 23:13". */
   { "delay.at-time", N_("{delay} · {time}"), NULL, "delay! time!", LABEL },
-  /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tonight at 22:00". */
-  { "delay.tonight", N_("Tonight at {time}"), NULL, "time!", LABEL },
+  /* TRANSLATORS: a choice of restart time later today, in the evening (policy <delay
+     tonight>, 22:00 by default); {time} is a time of day: "This evening at 22:00". Keep it
+     apart from "Install tonight" (install.tonight: the night window, 01:00-05:00): never
+     the word for "tonight" or "night" here. */
+  { "delay.tonight", N_("This evening at {time}"), NULL, "time!", LABEL },
   /* TRANSLATORS: a choice of restart time, {time} is a time of day: "Tomorrow at 07:00". */
   { "delay.tomorrow", N_("Tomorrow at {time}"), NULL, "time!", LABEL },
 

@@ -184,6 +184,8 @@ static GVariant *offer_package(Job *job)
   if (job->size > 0)
     g_variant_builder_add(&b, "{sv}", "size", g_variant_new_uint64(job->size));
   g_variant_builder_add(&b, "{sv}", "needs-reboot", g_variant_new_boolean(TRUE));
+  /* nothing restarts by itself: the restart question comes once the slot is written */
+  g_variant_builder_add(&b, "{sv}", "asks-restart", g_variant_new_boolean(TRUE));
   if (car->priority != NULL)
     g_variant_builder_add(&b, "{sv}", "priority", g_variant_new_string(car->priority));
   if (car->release_notes != NULL && g_utf8_validate(car->release_notes, -1, NULL))

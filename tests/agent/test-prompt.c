@@ -269,7 +269,8 @@ static void test_install(void **state)
   assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
   assert_string_equal(p->title, "Ready to install Phone OS 2.0");
   assert_string_equal(p->body, "Installing restarts the device. It takes about 5\u00a0minutes.");
-  assert_string_equal(p->details, "");
+  /* it came downloaded (state 40): this is the first question, with the notes */
+  assert_string_equal(p->details, "Fixes the camera.");
   /* "Install tonight" next to "Install later" (issue 18 item 1) */
   assert_int_equal(p->choices->len, 4);
   assert_choice(p, 0, "accept", "Install now");
@@ -294,6 +295,74 @@ static void test_install(void **state)
   assert_int_equal(option_at(p, 2)->time, G_GINT64_CONSTANT(1700031600));
 }
 
+/* Release notes go with the first question the person sees, and only
+ * there: the download question, else the install (forced, restart) one. */
+static void test_release_notes_once(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) asked = new_offer(f->policy, 10, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxOffer) came = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxOffer) fresh = new_offer(f->policy, 50, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxOffer) forced = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  OtauxOfferSpec spec;
+  OtauxOffer *silent;
+  OtauxPrompt *p;
+
+  /* the download question has them; the install question after it not again */
+  p = otaux_prompt_build(asked, f->policy, f->strings, T0);
+  assert_string_equal(p->details, "Fixes the camera.");
+  otaux_prompt_free(p);
+  assert_true(otaux_offer_answer(asked, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(asked, 40, 0, 0, T0, NULL));
+  p = otaux_prompt_build(asked, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->details, "");
+  otaux_prompt_free(p);
+
+  /* downloaded already (a RAUC bundle): the install question has them, the
+   * restart question after the install not again */
+  assert_true(otaux_offer_answer(came, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(came, 60, 0, 0, T0, NULL));
+  came->spec.restart_only = TRUE;
+  assert_true(otaux_offer_ask_restart(came, T0 + 60));
+  p = otaux_prompt_build(came, f->policy, f->strings, T0 + 60);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->title, "Restart to finish updating Phone OS");
+  assert_string_equal(p->details, "");
+  otaux_prompt_free(p);
+
+  /* a restart question that is the first one has them */
+  fresh->spec.restart_only = TRUE;
+  p = otaux_prompt_build(fresh, f->policy, f->strings, T0);
+  assert_string_equal(p->title, "Restart to finish updating Phone OS");
+  assert_string_equal(p->details, "Fixes the camera.");
+  otaux_prompt_free(p);
+
+  /* the forced countdown, where the person first hears of it */
+  forced->spec.forced = TRUE;
+  p = otaux_prompt_build(forced, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_FORCED);
+  assert_string_equal(p->details, "Fixes the camera.");
+  otaux_prompt_free(p);
+
+  /* a silent offer skipped the download question: the install question has them */
+  otaux_offer_spec_init(&spec);
+  g_free(spec.id);
+  spec.id = g_strdup("quiet");
+  g_free(spec.release_notes);
+  spec.release_notes = g_strdup("Quieter.");
+  spec.silent = TRUE;
+  silent = otaux_offer_new(2, &spec, f->policy, T0);
+  otaux_offer_spec_clear(&spec);
+  assert_int_equal(silent->phase, OTAUX_PHASE_DOWNLOADING);
+  assert_true(otaux_offer_set_state(silent, 40, 0, 0, T0, NULL));
+  p = otaux_prompt_build(silent, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->details, "Quieter.");
+  otaux_prompt_free(p);
+  otaux_offer_free(silent);
+}
+
 static void test_install_delay_options_bounded(void **state)
 {
   Fixture *f = *state;
@@ -304,7 +373,7 @@ static void test_install_delay_options_bounded(void **state)
   g_autoptr(OtauxPrompt) none = NULL;
 
   assert_int_equal(all->delay_options->len, 4);
-  assert_string_equal(option_at(all, 2)->label, "Tonight at 22:00");
+  assert_string_equal(option_at(all, 2)->label, "This evening at 22:00");
   assert_int_equal(option_at(all, 2)->time, G_GINT64_CONSTANT(1699999200));
   assert_string_equal(option_at(all, 3)->label, "Tomorrow at 07:00");
   assert_int_equal(option_at(all, 3)->time, G_GINT64_CONSTANT(1700031600));
@@ -440,6 +509,35 @@ static void test_forced(void **state)
   assert_false(p->dismissible);
   assert_int_equal(p->delay_options->len, 0);
 
+  /* Held by the battery (issue 18 item 3): the title and one sentence say
+   * that the time holds only with the charger; no warning repeats it. */
+  {
+    OtauxSystemFacts low = { 0 };
+    g_autoptr(OtauxPrompt) held = NULL;
+    g_autoptr(OtauxPrompt) due = NULL;
+
+    low.known = 1u << OTAUX_DEVICE_ON_BATTERY | 1u << OTAUX_DEVICE_BATTERY;
+    low.on_battery = TRUE;
+    low.battery_present = TRUE;
+    low.battery_percent = 12;
+    otaux_offer_see_device(o, &low, f->policy);
+    held = otaux_prompt_build(o, f->policy, f->strings, T0);
+    assert_int_equal(held->kind, OTAUX_PROMPT_FORCED);
+    assert_string_equal(held->title, "Waiting for the charger");
+    assert_string_equal(held->body, "The device restarts at 22:18 to install Phone OS, but only "
+                                    "if the charger is plugged in.");
+    assert_string_equal(held->warning, "");
+    assert_int_equal(held->deadline, 0);
+    assert_true(held->dismissible);
+    /* past its time: what to do */
+    due = otaux_prompt_build(o, f->policy, f->strings, T0 + 600);
+    assert_string_equal(due->title, "Waiting for the charger");
+    assert_string_equal(due->body,
+                        "The battery is too low to install the update. Charge the device.");
+    assert_string_equal(due->warning, "");
+    otaux_offer_see_device(o, NULL, f->policy);
+  }
+
   /* Where policy does not allow forcing, the person is asked as usual. */
   f->policy->allow_forced = FALSE;
   {
@@ -482,6 +580,19 @@ static void test_pending_and_installing(void **state)
     assert_string_equal(held->body, "Installing takes about 5\u00a0minutes, then the device "
                                     "restarts by itself. Save your work before then.");
   }
+  /* asks-restart: the restart question comes after the install; nothing
+   * restarts by itself (the RAUC bridge), with or without the inhibitor */
+  o->spec.asks_restart = TRUE;
+  for (int inhibited = 0; inhibited < 2; inhibited++) {
+    g_autoptr(OtauxPrompt) asks = NULL;
+
+    o->device.shutdown_inhibited = inhibited;
+    asks = otaux_prompt_build(o, f->policy, f->strings, T0);
+    assert_string_equal(
+        asks->body, "Installing takes about 5\u00a0minutes. You will be asked when to restart.");
+  }
+  o->spec.asks_restart = FALSE;
+  o->device.shutdown_inhibited = FALSE;
   assert_int_equal(installing->choices->len, 0);
   assert_int_equal(installing->progress, -1);
 }
@@ -948,6 +1059,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_wait_for_wifi, setup, teardown),
     cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_release_notes_once, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_delay_options_bounded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_install_operator_message_and_no_reboot, setup, teardown),
     cmocka_unit_test_setup_teardown(test_updater_message_and_instruction, setup, teardown),

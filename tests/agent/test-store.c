@@ -88,6 +88,7 @@ static OtauxOffer *full_offer(guint serial)
   spec.roaming = TRUE;
   spec.needs_reboot = FALSE;
   spec.restart_only = TRUE;
+  spec.asks_restart = TRUE;
   spec.deadline = T0 + 99999;
   spec.install_seconds = 4242;
   spec.fields = 0x7fff;
@@ -141,6 +142,7 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_int_equal(a->spec.roaming, b->spec.roaming);
   assert_int_equal(a->spec.needs_reboot, b->spec.needs_reboot);
   assert_int_equal(a->spec.restart_only, b->spec.restart_only);
+  assert_int_equal(a->spec.asks_restart, b->spec.asks_restart);
   assert_int_equal(a->stage, b->stage);
   assert_int_equal(a->spec.deadline, b->spec.deadline);
   assert_int_equal(a->spec.install_seconds, b->spec.install_seconds);
@@ -235,6 +237,7 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_boolean(kf, "offer", "cellular", s->cellular);
   g_key_file_set_boolean(kf, "offer", "needs-reboot", s->needs_reboot);
   g_key_file_set_boolean(kf, "offer", "restart-only", s->restart_only);
+  g_key_file_set_boolean(kf, "offer", "asks-restart", s->asks_restart);
   g_key_file_set_int64(kf, "offer", "deadline", s->deadline);
   g_key_file_set_uint64(kf, "offer", "install-seconds", s->install_seconds);
   g_key_file_set_uint64(kf, "offer", "fields", s->fields);

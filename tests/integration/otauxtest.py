@@ -37,6 +37,7 @@ OFFER_KEYS = {
     'priority': dbus.String, 'size': dbus.UInt64, 'url': dbus.String,
     'state': dbus.UInt32, 'silent': dbus.Boolean, 'forced': dbus.Boolean,
     'roaming': dbus.Boolean, 'needs-reboot': dbus.Boolean, 'restart-only': dbus.Boolean,
+    'asks-restart': dbus.Boolean,
     'release-notes': dbus.String, 'message': dbus.String,
     'deadline': dbus.Int64, 'install-seconds': dbus.UInt32,
     'correlator': dbus.String,

@@ -103,17 +103,25 @@ def test_offer_accept_restart_boot():
         assert p['Priority'] == 'high', p['Priority']  # from the sidecar
         assert p['Phase'] == 'ready', p['Phase']  # the bundle is here: the install question
         prompt = p['Prompt']
-        # (the agent shows release notes on the download question only, and a
-        # bundle is on the device already: the sidecar's notes reach the offer
-        # but no prompt; docs/rauc.md, Limits)
+        # the bundle is on the device already: the install question is the
+        # first one, and shows the sidecar's release notes
+        assert prompt['details'] == 'Faster boot.\nFixes the clock.', prompt['details']
         assert prompt.get('needs-reboot') is True, prompt
         c.agent.answer(path, 'accept')
-        c.restart_question(path)
+        q = c.restart_question(path)
+        assert q['Prompt']['details'] == '', q['Prompt']  # shown once, on the install question
         # SetState 60 with RAUC's step text reached the installing prompt
         steps = [a[1]['Prompt'].get('step') for (_, m, pth, a) in c.agent.signals.events
                  if m == 'PropertiesChanged' and pth == path and 'Prompt' in a[1]
                  and a[1]['Prompt'].get('kind') == 'installing']
         assert any(steps), f'no step shown while installing: {steps}'
+        # asks-restart: the installing screen says the restart is asked, not that
+        # the device restarts by itself
+        bodies = [a[1]['Prompt'].get('body') for (_, m, pth, a) in c.agent.signals.events
+                  if m == 'PropertiesChanged' and pth == path and 'Prompt' in a[1]
+                  and a[1]['Prompt'].get('kind') == 'installing']
+        assert bodies and all('You will be asked when to restart.' in b and 'by itself' not in b
+                              for b in bodies), bodies
         assert c.world.slot1_holds(image), 'slot B does not hold the image'
         assert 'set-primary B' not in c.world.bl_log(), c.world.bl_log()
         c.agent.answer(path, 'accept')

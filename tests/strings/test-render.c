@@ -274,6 +274,19 @@ static const Finding findings[] = {
   /* en: the forced pop-up */
   { "en", "forced/named/today/title", "Required update", NULL },
   { "en", "forced/named/today/body", "Save your work before then.", NULL },
+  /* en: the forced restart held by the battery says one thing once */
+  { "en", "forced/named/battery/title", "Waiting for the charger", "Required" },
+  { "en", "forced/named/battery/body",
+    "The device restarts at 22:00 to install Contoso Phone OS, but only if the charger is "
+    "plugged in.",
+    NULL },
+  /* the picker's evening row is not "Install tonight" (the night window) */
+  { "en", "install/named/no-duration/delay-option.2", "This evening at 22:00", "onight" },
+  { "en", "install/named/no-duration/choice.tonight", "Install tonight", NULL },
+  { "de", "install/named/no-duration/delay-option.2", "Heute Abend um 22:00", "Nacht" },
+  { "fr", "install/named/no-duration/delay-option.2", "Ce soir à 22:00", "nuit" },
+  { "es", "install/named/no-duration/delay-option.2", "Hoy a las 22:00", "noche" },
+  { "ar", "install/named/no-duration/delay-option.2", "هذا المساء", "الليلة" },
   /* en: "Restart on Tuesday 17 March at 22:00 at the latest" repeated "at" */
   { "en", "popup/latest/next-week", "Restart by 22:00 on Tuesday\u00a017\u00a0March",
     "at the latest" },
@@ -289,6 +302,13 @@ static const Finding findings[] = {
   /* en: the installing body */
   { "en", "installing/named/body",
     "Installing takes about 5\u00a0minutes, then the device restarts by itself.", NULL },
+  /* the updater asks for the restart after the install: nothing restarts by itself */
+  { "en", "installing/named/asks-restart/body",
+    "Installing takes about 5\u00a0minutes. You will be asked when to restart.", "by itself" },
+  { "de", "installing/named/asks-restart/body", "gefragt", "von selbst" },
+  { "fr", "installing/named/asks-restart/body", "quand redémarrer", "de lui-même" },
+  { "es", "installing/named/asks-restart/body", "cuándo reiniciar", "solo" },
+  { "ar", "installing/named/asks-restart/body", "سيُطلب منك", "تلقائيًا" },
   /* de */
   { "de", "installing/named/body", "Die Installation dauert etwa 5\u00a0Minuten, danach",
     "Das dauert" },

@@ -175,7 +175,7 @@ GtkWidget *otaux_prompter_delay_build(OtauxPrompter *self)
 
   d->box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_add_css_class(d->box, "otaux-delay");
-  /* TRANSLATORS: heading of the list of restart times ("In 1 hour", "Tonight at 22:00"...). */
+  /* TRANSLATORS: heading of the list of restart times ("In 1 hour", "This evening at 22:00"...). */
   heading = gtk_label_new(_("Pick a time"));
   gtk_label_set_xalign(GTK_LABEL(heading), 0.0f);
   gtk_widget_add_css_class(heading, "heading");
