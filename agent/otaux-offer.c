@@ -41,6 +41,8 @@ static void decide(OtauxOffer *offer, OtauxDecision decision, OtauxReason reason
   offer->reason = reason;
   offer->decided_in = offer->phase;
   offer->changed_at = now;
+  /* its release notes were read there: the install question has them not again */
+  offer->download_asked |= offer->phase == OTAUX_PHASE_OFFERED && reason != OTAUX_REASON_POLICY;
   /* any decision ends a night's wait and its morning question */
   offer->tonight_start = offer->tonight_end = 0;
   offer->tonight_missed = 0;

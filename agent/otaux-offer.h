@@ -199,12 +199,13 @@ typedef struct {
   gint64 created_at;
   gint64 ready_at; /* when it became ready; bounds the total delay */
   gint64 changed_at;
-  guint reminder_index; /* reminders already given for this reboot time */
-  gint64 asked_at;      /* when the current question was put; its time-out counts from here */
-  gint64 later_until;   /* "later": the question is hidden until then, 0 = not */
-  gboolean charge_ok;   /* the charge-warning program said yes */
-  gboolean wait_wifi;   /* "Download on Wi-Fi": the download waits for an unmetered link */
-  gint64 tonight_start; /* "Install tonight": the chosen night window, 0 = none */
+  guint reminder_index;    /* reminders already given for this reboot time */
+  gint64 asked_at;         /* when the current question was put; its time-out counts from here */
+  gint64 later_until;      /* "later": the question is hidden until then, 0 = not */
+  gboolean charge_ok;      /* the charge-warning program said yes */
+  gboolean wait_wifi;      /* "Download on Wi-Fi": the download waits for an unmetered link */
+  gboolean download_asked; /* the download question was answered (not skipped by policy) */
+  gint64 tonight_start;    /* "Install tonight": the chosen night window, 0 = none */
   gint64 tonight_end;
   guint tonight_missed; /* the window passed unused: why (OtauxTonightMiss); 0 = not */
   char *instruction;    /* the updater's word for the installing screen; NULL = none */

@@ -491,6 +491,10 @@ static gboolean notes_on_install(const OtauxOffer *offer, const OtauxPolicy *pol
 {
   if (offer->decided_in == OTAUX_PHASE_READY || offer->decided_in == OTAUX_PHASE_DELAYED)
     return FALSE;
+  /* the person answered the download question (a silent one that roaming
+   * asked after all): they have read the notes there */
+  if (offer->download_asked)
+    return FALSE;
   if (offer->spec.state >= OTAUX_FUMO_DOWNLOADING)
     return TRUE;
   return (offer->spec.silent && policy->allow_silent) ||

@@ -235,6 +235,7 @@ char *otaux_store_serialize(const OtauxOffer *offer, gsize *length)
   put_int(out, "later-until", offer->later_until);
   put_bool(out, "charge-ok", offer->charge_ok);
   put_bool(out, "wait-wifi", offer->wait_wifi);
+  put_bool(out, "download-asked", offer->download_asked);
   put_int(out, "tonight-start", offer->tonight_start);
   put_int(out, "tonight-end", offer->tonight_end);
   put_uint(out, "tonight-missed", offer->tonight_missed);
@@ -435,6 +436,7 @@ OtauxOffer *otaux_store_parse(const char *data, gsize length, GError **error)
   offer->later_until = has_key(&r, "later-until") ? read_int64(&r, "later-until", 0) : 0;
   offer->charge_ok = has_key(&r, "charge-ok") && read_bool(&r, "charge-ok");
   offer->wait_wifi = has_key(&r, "wait-wifi") && read_bool(&r, "wait-wifi");
+  offer->download_asked = has_key(&r, "download-asked") && read_bool(&r, "download-asked");
   /* "Install tonight": the window, or why the last one passed unused */
   offer->tonight_start = has_key(&r, "tonight-start") ? read_int64(&r, "tonight-start", 0) : 0;
   offer->tonight_end = has_key(&r, "tonight-end") ? read_int64(&r, "tonight-end", 0) : 0;

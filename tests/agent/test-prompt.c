@@ -361,6 +361,32 @@ static void test_release_notes_once(void **state)
   assert_string_equal(p->details, "Quieter.");
   otaux_prompt_free(p);
   otaux_offer_free(silent);
+
+  /* a silent offer whose download question roaming asked after all: the
+   * person read them there, the install question has them not again */
+  f->policy->roaming_present = TRUE;
+  f->policy->roaming_download = OTAUX_ROAMING_DOWNLOAD_ASK;
+  otaux_offer_spec_init(&spec);
+  g_free(spec.id);
+  spec.id = g_strdup("roaming");
+  g_free(spec.release_notes);
+  spec.release_notes = g_strdup("Quieter.");
+  spec.silent = TRUE;
+  spec.roaming = TRUE;
+  silent = otaux_offer_new(3, &spec, f->policy, T0);
+  otaux_offer_spec_clear(&spec);
+  assert_int_equal(silent->phase, OTAUX_PHASE_OFFERED);
+  p = otaux_prompt_build(silent, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_DOWNLOAD);
+  assert_string_equal(p->details, "Quieter.");
+  otaux_prompt_free(p);
+  assert_true(otaux_offer_answer(silent, f->policy, "accept", 0, T0, NULL));
+  assert_true(otaux_offer_set_state(silent, 40, 0, 0, T0, NULL));
+  p = otaux_prompt_build(silent, f->policy, f->strings, T0);
+  assert_int_equal(p->kind, OTAUX_PROMPT_INSTALL);
+  assert_string_equal(p->details, "");
+  otaux_prompt_free(p);
+  otaux_offer_free(silent);
 }
 
 static void test_install_delay_options_bounded(void **state)

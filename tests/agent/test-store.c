@@ -152,6 +152,7 @@ static void assert_offers_equal(const OtauxOffer *a, const OtauxOffer *b)
   assert_int_equal(a->bytes_total, b->bytes_total);
   assert_int_equal(a->charge_ok, b->charge_ok);
   assert_int_equal(a->wait_wifi, b->wait_wifi);
+  assert_int_equal(a->download_asked, b->download_asked);
   assert_int_equal(a->tonight_start, b->tonight_start);
   assert_int_equal(a->tonight_end, b->tonight_end);
   assert_int_equal(a->tonight_missed, b->tonight_missed);
@@ -260,6 +261,7 @@ static char *keyfile_serialize(const OtauxOffer *o, gsize *length)
   g_key_file_set_int64(kf, "offer", "later-until", o->later_until);
   g_key_file_set_boolean(kf, "offer", "charge-ok", o->charge_ok);
   g_key_file_set_boolean(kf, "offer", "wait-wifi", o->wait_wifi);
+  g_key_file_set_boolean(kf, "offer", "download-asked", o->download_asked);
   g_key_file_set_int64(kf, "offer", "tonight-start", o->tonight_start);
   g_key_file_set_int64(kf, "offer", "tonight-end", o->tonight_end);
   g_key_file_set_uint64(kf, "offer", "tonight-missed", o->tonight_missed);
@@ -303,6 +305,7 @@ static void test_serialize_matches_keyfile(void **state)
     o->spec.size = i % 2 == 0 ? G_MAXUINT64 : i;
     o->charge_ok = i % 2;
     o->wait_wifi = i % 3 == 0;
+    o->download_asked = i % 2 == 0;
     /* "Install tonight": the window, or why the last one passed unused */
     o->tonight_start = i % 4 == 0 ? 1700000000 + (gint64)i : 0;
     o->tonight_end = o->tonight_start != 0 ? o->tonight_start + 4 * 3600 : 0;
