@@ -235,13 +235,22 @@ static void set_text(char **plain, char **markup, const Ctx *ctx, const char *id
 }
 
 /* An update that needs no restart never speaks of one: @id's ".no-reboot"
- * variant where the table has it (a new id), else @id itself. */
+ * variant where the table has it (a new id), else @id itself. Nor does an
+ * update whose updater asks for the restart itself after the install
+ * (asks-restart): until its restart question nothing restarts by itself, so
+ * its texts are the ".asks-restart" variant, else the ".no-reboot" one. */
 static char *reboot_id(const OtauxOffer *offer, const Ctx *ctx, const char *id)
 {
   g_autofree char *variant = NULL;
 
-  if (offer->spec.needs_reboot || offer->spec.restart_only)
+  if (offer->spec.restart_only || (offer->spec.needs_reboot && !offer->spec.asks_restart))
     return g_strdup(id);
+  if (offer->spec.needs_reboot) {
+    variant = g_strconcat(id, ".asks-restart", NULL);
+    if (otaux_strings_has(ctx->strings, variant))
+      return g_steal_pointer(&variant);
+    g_clear_pointer(&variant, g_free);
+  }
   variant = g_strconcat(id, ".no-reboot", NULL);
   return otaux_strings_has(ctx->strings, variant) ? g_steal_pointer(&variant) : g_strdup(id);
 }
@@ -597,7 +606,8 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
   prompt->urgency = pp->urgency;
   prompt->sound = pp->sound;
   /* so a pop-up words its own lines "Install at 20:45", not "Restart" */
-  prompt->needs_reboot = offer->spec.needs_reboot || offer->spec.restart_only;
+  prompt->needs_reboot =
+      offer->spec.restart_only || (offer->spec.needs_reboot && !offer->spec.asks_restart);
 
   ctx_init(&ctx, offer, policy, strings, now);
 
@@ -650,8 +660,9 @@ OtauxPrompt *otaux_prompt_build(const OtauxOffer *offer, const OtauxPolicy *poli
         set_text(&prompt->body, &prompt->body_markup, &ctx, "restart.body");
       } else {
         set_str(&prompt->title, text(&ctx, "install.title"));
-        set_text(&prompt->body, &prompt->body_markup, &ctx,
-                 offer->spec.needs_reboot ? "install.body" : "install.body.no-reboot");
+        g_autofree char *body_id = reboot_id(offer, &ctx, "install.body");
+
+        set_text(&prompt->body, &prompt->body_markup, &ctx, body_id);
       }
       if (otaux_tonight_missed(offer))
         set_tonight_missed(prompt, &ctx, offer);

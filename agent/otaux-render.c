@@ -27,12 +27,15 @@ typedef struct {
   const char *key; /* "fallback", "named", "no-version" */
   const char *name;
   const char *version;
+  gboolean asks_restart; /* the updater asks for the restart after the install */
 } Name;
 
 static const Name names[] = {
-  { "fallback", "", "" },
-  { "named", "Contoso Phone OS", "2.1.0" },
-  { "no-version", "Contoso Phone OS", "" },
+  { "fallback", "", "", FALSE },
+  { "named", "Contoso Phone OS", "2.1.0", FALSE },
+  { "no-version", "Contoso Phone OS", "", FALSE },
+  /* every prompt of an asks-restart offer: none may say the restart just happens */
+  { "asks-restart", "Contoso Phone OS", "2.1.0", TRUE },
 };
 
 static OtauxOffer *new_offer(const Name *n, guint64 size, guint32 install_seconds,
@@ -51,6 +54,7 @@ static OtauxOffer *new_offer(const Name *n, guint64 size, guint32 install_second
   spec.size = size;
   spec.install_seconds = install_seconds;
   spec.needs_reboot = TRUE;
+  spec.asks_restart = n->asks_restart;
   spec.priority = OTAUX_PRIORITY_MEDIUM;
   offer = otaux_offer_new(1, &spec, policy, now);
   otaux_offer_spec_clear(&spec);
@@ -283,7 +287,7 @@ static void render_name(GPtrArray *out, const Name *n, OtauxPolicy *policy,
 
     o->spec.asks_restart = TRUE;
     add_prompt(out, asks, o, policy, strings, now);
-    o->spec.asks_restart = FALSE;
+    o->spec.asks_restart = n->asks_restart;
   }
   /* finished: one of each result text (the FUMO table's ranges share theirs) */
   o->phase = OTAUX_PHASE_FINISHED;

@@ -209,6 +209,12 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
      minutes. You can keep using the device." */
   { "install.body.no-reboot", N_("Installing takes {duration}. You can keep using the device."),
     NULL, "duration " OFFER, BODY },
+  /* TRANSLATORS: the same, for an update whose restart is asked after the install (the
+     updater asks when to restart; nothing restarts by itself): "Installing takes about 5
+     minutes. You will be asked when to restart." */
+  { "install.body.asks-restart",
+    N_("Installing takes {duration}. You will be asked when to restart."), NULL, "duration " OFFER,
+    BODY },
   /* TRANSLATORS: button: install the update now (the device restarts). Short. */
   { "install.accept", N_("Install now"), NULL, OFFER, LABEL },
   /* TRANSLATORS: button: choose when to install and restart (opens a list of times, and
@@ -274,6 +280,12 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
     /* TRANSLATORS: the same for an update that needs no restart: "Contoso Phone OS will be
        installed in a moment. You can keep using the device." */
     N_("{name} will be installed in a moment. You can keep using the device."), NULL,
+    "duration " OFFER, BODY },
+  { "pending.body.asks-restart",
+    /* TRANSLATORS: the same for an update whose restart is asked after the install (nothing
+       restarts by itself): "Contoso Phone OS will be installed in a moment. You will be asked
+       when to restart." */
+    N_("{name} will be installed in a moment. You will be asked when to restart."), NULL,
     "duration " OFFER, BODY },
 
   /* delayed: the restart is scheduled */

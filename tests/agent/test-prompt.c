@@ -911,6 +911,45 @@ static void test_no_reboot_never_says_restart(void **state)
   }
 }
 
+/* asks-restart: the updater asks for the restart after the install, so no
+ * prompt before that question says the device restarts by itself: the
+ * install and pending bodies say the restart will be asked, the others
+ * speak of the install alone. */
+static void test_asks_restart_never_says_it_restarts(void **state)
+{
+  Fixture *f = *state;
+  g_autoptr(OtauxOffer) o = new_offer(f->policy, 40, OTAUX_PRIORITY_MEDIUM, T0);
+  g_autoptr(OtauxPrompt) install = NULL;
+  g_autoptr(OtauxPrompt) pending = NULL;
+  g_autoptr(OtauxPrompt) delayed = NULL;
+  g_autoptr(OtauxPrompt) final = NULL;
+
+  o->spec.asks_restart = TRUE;
+  install = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(install->kind, OTAUX_PROMPT_INSTALL);
+  assert_false(install->needs_reboot); /* the picker says "Install at …" */
+  assert_string_equal(install->body,
+                      "Installing takes about 5\u00a0minutes. You will be asked when to restart.");
+  assert_true(otaux_offer_answer(o, f->policy, "accept", 0, T0, NULL));
+  pending = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(pending->kind, OTAUX_PROMPT_PENDING);
+  assert_string_equal(pending->body,
+                      "Phone OS will be installed in a moment. You will be asked when to restart.");
+  o->phase = OTAUX_PHASE_DELAYED;
+  o->decision = OTAUX_DECISION_DELAY_REBOOT;
+  o->decided_in = OTAUX_PHASE_READY;
+  o->reboot_at = T0 + 2 * HOUR;
+  o->changed_at = T0;
+  delayed = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(delayed->kind, OTAUX_PROMPT_DELAYED);
+  assert_string_equal(delayed->body, "Phone OS will be installed tomorrow at 00:13.");
+  o->reboot_at = T0 + 30;
+  final = otaux_prompt_build(o, f->policy, f->strings, T0);
+  assert_int_equal(final->kind, OTAUX_PROMPT_FINAL_WARNING);
+  assert_string_equal(final->title, "Installing in 30\u00a0seconds\u2026");
+  assert_choice(final, 0, "accept", "Install now");
+}
+
 /* Issue 18: a result is calm, even at high priority, whose questions are
  * critical: a success (or failure) is news, not an alarm. */
 static void test_result_never_critical(void **state)
@@ -1100,6 +1139,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_result_never_critical, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restart_time_is_heard, setup, teardown),
     cmocka_unit_test_setup_teardown(test_no_reboot_never_says_restart, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_asks_restart_never_says_it_restarts, setup, teardown),
     cmocka_unit_test_setup_teardown(test_cancelled_by_person, setup, teardown),
     cmocka_unit_test_setup_teardown(test_choices_match_offer, setup, teardown),
     cmocka_unit_test_setup_teardown(test_restarting_and_finishing, setup, teardown),
