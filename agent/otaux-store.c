@@ -48,13 +48,20 @@ static gboolean set_io_error_at(OtauxStore *store, GError **error, int errsv, co
   return set_io_error(error, errsv, what, path);
 }
 
-/* Makes offers/ (synced into its parent) if it is missing, and opens it. */
-static gboolean make_offers_dir(OtauxStore *store, GError **error)
+/* Makes offers/ (synced into its parent) if it is missing, and opens it.
+ * At @start, a state folder or offers/ found there is synced into its parent
+ * all the same (otaux_fs_mkdir_settled): the run that made it may have
+ * crashed before that fsync. */
+static gboolean make_offers_dir(OtauxStore *store, gboolean start, GError **error)
 {
   g_autoptr(GError) local = NULL;
   int fd;
 
-  if (!otaux_fs_mkdir_synced(store->offers_dir, 0700, &local)) {
+  if (start && !otaux_fs_mkdir_settled(store->dir, 0700, &local)) {
+    g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s", local->message);
+    return FALSE;
+  }
+  if (!(start ? otaux_fs_mkdir_settled : otaux_fs_mkdir_synced)(store->offers_dir, 0700, &local)) {
     g_set_error(error, OTAUX_STORE_ERROR, OTAUX_STORE_ERROR_IO, "%s", local->message);
     return FALSE;
   }
@@ -80,7 +87,7 @@ OtauxStore *otaux_store_new(const char *dir, GError **error)
   store->offers_dir = g_build_filename(dir, "offers", NULL);
   /* State may name what a person chose: keep it private. Each folder made
    * is synced into its parent before any offer is written in it. */
-  if (!make_offers_dir(store, error))
+  if (!make_offers_dir(store, TRUE, error))
     return NULL;
   return g_steal_pointer(&store);
 }
@@ -544,7 +551,7 @@ gboolean otaux_store_save(OtauxStore *store, const OtauxOffer *offer, GError **e
     /* offers/ (or the state folder) went away under us: made again, and
      * synced into its parent like at the first start. */
     g_warning("%s is missing, creating it again", store->offers_dir);
-    if (!make_offers_dir(store, error))
+    if (!make_offers_dir(store, FALSE, error))
       return FALSE;
     fd = create_tmp(store, tmp_name);
   }

@@ -93,6 +93,21 @@ gboolean otaux_fs_mkdir_synced(const char *path, int mode, GError **error)
   return otaux_fs_sync_dir(parent, error);
 }
 
+gboolean otaux_fs_mkdir_settled(const char *path, int mode, GError **error)
+{
+  g_autofree char *parent = NULL;
+  struct stat st;
+
+  g_return_val_if_fail(path != NULL && *path != '\0', FALSE);
+
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    return otaux_fs_mkdir_synced(path, mode, error);
+  /* found: its entry may not have reached the disk yet (a crash right after
+   * an earlier mkdir), so its parent is synced now */
+  parent = g_path_get_dirname(path);
+  return strcmp(parent, path) == 0 || otaux_fs_sync_dir(parent, error);
+}
+
 gboolean otaux_fs_write_atomically(const char *path, const char *data, gsize len, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname(path);

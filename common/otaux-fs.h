@@ -24,6 +24,12 @@ typedef enum {
 gboolean otaux_fs_mkdir_synced(const char *path, int mode,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* As otaux_fs_mkdir_synced(), and when PATH is there already, fsyncs the
+ * folder it is in all the same: an earlier run may have crashed between its
+ * mkdir and that fsync, and the entry would still be only in the cache. For a
+ * program's start: one fsync per call. */
+gboolean otaux_fs_mkdir_settled(const char *path, int mode,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* fsync() of a folder: its entries (creates, renames, unlinks) reach the disk. */
 gboolean otaux_fs_sync_dir(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The same on a folder FD kept open by the caller (PATH names it in the

@@ -660,14 +660,47 @@ static void test_first_start_syncs_new_folders(void **state)
   assert_true(otaux_store_save(store, o, &error));
   assert_string_equal(t.ops->str, "fsync /state/otaux/offers\n");
   g_string_truncate(t.ops, 0);
-  /* A second start finds the folders: nothing made, nothing to sync. */
+  /* A second start finds the folders: nothing made, but each synced into
+   * its parent once, in case the run that made it crashed before that fsync. */
   otaux_store_free(g_steal_pointer(&store));
   store = otaux_store_new(dir, &error);
   assert_non_null(store);
-  assert_string_equal(t.ops->str, "");
+  assert_string_equal(t.ops->str, "fsync /state\nfsync /state/otaux\n");
   otaux_fs_set_trace(NULL, NULL);
   loaded = otaux_store_load(store, NULL, NULL, &error);
   assert_int_equal(loaded->len, 1);
+  g_string_free(t.ops, TRUE);
+  otaux_test_rm_rf(base);
+}
+
+/* The agent crashed after its mkdir of the state folder and offers/, before
+ * the fsync of their parents: the next start syncs both parents. */
+static void test_start_settles_found_folders(void **state)
+{
+  g_autofree char *base = g_dir_make_tmp("otaux-store-found-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename(base, "otaux", NULL);
+  g_autofree char *offers = g_build_filename(dir, "offers", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OtauxStore) store = NULL;
+  Trace t = { base, g_string_new("") };
+
+  (void)state;
+  assert_int_equal(g_mkdir(dir, 0700), 0); /* no fsync: the crash */
+  assert_int_equal(g_mkdir(offers, 0700), 0);
+  otaux_fs_set_trace(on_fs, &t);
+  store = otaux_store_new(dir, &error);
+  otaux_fs_set_trace(NULL, NULL);
+  assert_non_null(store);
+  assert_string_equal(t.ops->str, "fsync /\nfsync /otaux\n");
+  /* only offers/ found: the state folder's parent and offers/'s parent */
+  g_string_truncate(t.ops, 0);
+  otaux_store_free(g_steal_pointer(&store));
+  assert_int_equal(g_rmdir(offers), 0);
+  otaux_fs_set_trace(on_fs, &t);
+  store = otaux_store_new(dir, &error);
+  otaux_fs_set_trace(NULL, NULL);
+  assert_non_null(store);
+  assert_string_equal(t.ops->str, "fsync /\nmkdir /otaux/offers\nfsync /otaux\n");
   g_string_free(t.ops, TRUE);
   otaux_test_rm_rf(base);
 }
@@ -725,6 +758,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_io_errors, setup, teardown),
     cmocka_unit_test(test_default_dir),
     cmocka_unit_test(test_first_start_syncs_new_folders),
+    cmocka_unit_test(test_start_settles_found_folders),
     cmocka_unit_test_setup_teardown(test_missing_folder_made_again, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,6 +86,28 @@ static void test_existing_left_alone(void **state)
   assert_string_equal(f->trace->str, "mkdir /a/b\nfsync /a\n");
 }
 
+/* A folder found (made by a run that crashed before syncing its parent) is
+ * synced into its parent; one missing is made as by otaux_fs_mkdir_synced. */
+static void test_settled(void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *a = g_build_filename(f->base, "a", NULL);
+  g_autofree char *ab = g_build_filename(f->base, "a", "b", NULL);
+  g_autoptr(GError) error = NULL;
+
+  assert_int_equal(g_mkdir(a, 0700), 0);
+  assert_true(otaux_fs_mkdir_settled(a, 0700, &error));
+  assert_string_equal(f->trace->str, "fsync /\n");
+  g_string_truncate(f->trace, 0);
+  assert_true(otaux_fs_mkdir_settled(ab, 0700, &error));
+  assert_string_equal(f->trace->str, "mkdir /a/b\nfsync /a\n");
+  g_string_truncate(f->trace, 0);
+  assert_true(otaux_fs_mkdir_settled("/", 0700, &error));
+  assert_string_equal(f->trace->str, "");
+  assert_false(otaux_fs_mkdir_settled("/proc/version/x", 0700, &error));
+  assert_true(g_error_matches(error, OTAUX_FS_ERROR, OTAUX_FS_ERROR_IO));
+}
+
 static void test_errors(void **state)
 {
   Fixture *f = *state;
@@ -122,6 +144,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_each_level_synced_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown(test_existing_left_alone, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_settled, setup, teardown),
     cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(test_relative_path, setup, teardown),
   };
