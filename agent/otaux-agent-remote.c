@@ -219,6 +219,50 @@ void otaux_agent_remote_put(OtauxAgent *agent, OtauxOffer *offer, OtauxPrompt *p
   otaux_agent_emit(agent, EV_CHANGED, offer, changed, NULL);
 }
 
+/* @line above @old (a warning the prompt had), one per line */
+static char *above(char *line /* transfer full */, const char *old)
+{
+  char *both;
+
+  if (old == NULL || old[0] == '\0')
+    return line;
+  both = g_strconcat(line, "\n", old, NULL);
+  g_free(line);
+  return both;
+}
+
+void otaux_agent_remote_refused(OtauxAgent *agent, guint serial, const char *reason)
+{
+  const OtauxOffer *offer;
+  OtauxPrompt *prompt;
+  g_autofree char *valid = NULL;
+  const char *kv[] = { "reason", NULL, NULL };
+  char *plain, *markup;
+
+  g_return_if_fail(agent != NULL);
+  offer = g_hash_table_lookup(agent->remote_by_serial, GUINT_TO_POINTER(serial));
+  prompt = g_hash_table_lookup(agent->prompts, GUINT_TO_POINTER(serial));
+  if (offer == NULL || prompt == NULL || prompt->kind == OTAUX_PROMPT_NONE)
+    return;
+  /* another program's words: valid UTF-8, one line, bounded */
+  valid = g_utf8_make_valid(reason != NULL && reason[0] != '\0' ? reason : "?", -1);
+  g_strdelimit(valid, "\r\n\t", ' ');
+  if (g_utf8_strlen(valid, -1) > 200)
+    *g_utf8_offset_to_pointer(valid, 200) = '\0';
+  kv[1] = valid;
+  plain = otaux_strings_format_full(agent->strings, "answer.refused", OTAUX_STRINGS_NO_COUNT, kv,
+                                    OTAUX_TEXT_PLAIN);
+  markup = otaux_strings_format_full(agent->strings, "answer.refused", OTAUX_STRINGS_NO_COUNT, kv,
+                                     OTAUX_TEXT_MARKUP);
+  plain = above(plain, prompt->warning);
+  markup = above(markup, prompt->warning_markup);
+  g_free(prompt->warning);
+  prompt->warning = plain;
+  g_free(prompt->warning_markup);
+  prompt->warning_markup = markup;
+  otaux_agent_emit(agent, EV_CHANGED, offer, OTAUX_OFFER_PROP_PROMPT, NULL);
+}
+
 void otaux_agent_remote_remove(OtauxAgent *agent, guint serial)
 {
   OtauxOffer *offer;

@@ -187,6 +187,11 @@ void otaux_agent_set_remote_answer(OtauxAgent *agent, OtauxRemoteAnswerFunc func
 void otaux_agent_remote_put(OtauxAgent *agent, OtauxOffer *offer /* transfer full */,
                             OtauxPrompt *prompt /* transfer full */);
 void otaux_agent_remote_remove(OtauxAgent *agent, guint serial);
+/* The system instance refused the answer forwarded for the mirror @serial
+ * (@reason: its error message): the mirror's prompt says so in its warning
+ * ("Your answer was not accepted: …", answer.refused), above any warning it
+ * had, until the system instance publishes the offer anew. */
+void otaux_agent_remote_refused(OtauxAgent *agent, guint serial, const char *reason);
 /* Removes every mirror (the other instance left, or this session is not
  * the active one): the presenters withdraw what they showed of them. */
 void otaux_agent_remote_clear(OtauxAgent *agent);

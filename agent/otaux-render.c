@@ -338,6 +338,7 @@ static void render_texts(GPtrArray *out, const OtauxStrings *strings, gint64 now
                        "total",     size,
                        "code",      "410",
                        "delay",     delay,
+                       "reason",    "this session is not the active one",
                        NULL };
 
   for (gsize i = 0; ids[i] != NULL; i++) {

@@ -374,10 +374,18 @@ const OtauxSysService otaux_sys_otaux = {
 
 static void on_answered(OtauxSysbus *sb, DBusMessage *reply, gpointer data)
 {
-  /* Refused or not: the mirror shows what the system instance decided. */
-  if (reply == NULL)
-    g_message("the system instance did not take the answer for offer %u",
-              GPOINTER_TO_UINT(data) - OTAUX_AGENT_REMOTE_BASE);
+  guint serial = GPOINTER_TO_UINT(data);
+
+  /* Taken: the mirror shows what the system instance decided. Refused (or
+   * no reply): the question stays, and its prompt says the answer was not
+   * accepted, with the system instance's reason. */
+  if (reply != NULL)
+    return;
+  g_message("the system instance did not take the answer for offer %u: %s",
+            serial - OTAUX_AGENT_REMOTE_BASE,
+            sb->reply_error != NULL ? sb->reply_error : "no reply");
+  otaux_agent_remote_refused(sb->agent, serial,
+                             sb->reply_error != NULL ? sb->reply_error : "no reply");
 }
 
 static void on_remote_answer(guint serial, const char *choice, gint64 reboot_at, gpointer data)

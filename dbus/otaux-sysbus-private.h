@@ -45,6 +45,7 @@ struct _OtauxSysbus {
   char *owner[OTAUX_SYS_N];      /* unique name; NULL while absent */
   guint generation[OTAUX_SYS_N]; /* moves on with every owner change */
   GPtrArray *pending;            /* DBusPendingCall*, cancelled at free */
+  const char *reply_error;       /* in a reply callback given NULL: the error's message, or NULL */
   OtauxDBusNames *names;         /* follows the services' names */
   guint update_id;               /* idle: facts to the agent */
 

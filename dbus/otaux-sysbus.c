@@ -54,8 +54,17 @@ static void on_reply(DBusPendingCall *pending, void *p)
     answer = NULL;
   }
   /* A service that restarted meanwhile: the answer is stale. */
-  if (call->generation == sb->generation[call->id])
+  if (call->generation == sb->generation[call->id]) {
+    /* why, for a callback that tells the person (a refused answer) */
+    const char *why = NULL;
+
+    if (reply != NULL && answer == NULL &&
+        !dbus_message_get_args(reply, NULL, DBUS_TYPE_STRING, &why, DBUS_TYPE_INVALID))
+      why = NULL;
+    sb->reply_error = why;
     call->func(sb, answer, call->data);
+    sb->reply_error = NULL;
+  }
   g_ptr_array_remove_fast(sb->pending, pending); /* unrefs it (libdbus holds one till we return) */
 }
 

@@ -456,6 +456,11 @@ const OtauxBuiltinText otaux_builtin_texts[] = {
   { "installing.progress", N_("{percent}% installed"), NULL, "percent! " OFFER, BODY },
   /* TRANSLATORS: warning while the update installs and the agent holds off shutdown and
      suspend (logind inhibitor): the power menu cannot turn the device off now. */
+  /* TRANSLATORS: warning on a question of the system's updater, shown in this session, when the
+     system did not take the person's answer; {reason} is the system's own explanation, in
+     English ("this session is not the active one"): "Your answer was not accepted: this
+     session is not the active one" */
+  { "answer.refused", N_("Your answer was not accepted: {reason}"), NULL, "reason!", BODY },
   { "installing.inhibited", N_("The device cannot be turned off until the update is installed."),
     NULL, OFFER, BODY },
   /* TRANSLATORS: title while the updater restarts the device to install the update;

@@ -201,6 +201,43 @@ static void test_answer_is_forwarded_and_the_decision_follows(void **state)
   assert_int_equal(otaux_agent_get_prompt(f->agent, serial)->kind, OTAUX_PROMPT_NONE);
 }
 
+/* The system instance refused the forwarded answer: the question stays,
+ * and its prompt says so above the warning it had, until the system
+ * instance publishes the offer anew. */
+static void test_refused_answer_is_told(void **state)
+{
+  Fixture *f = *state;
+  guint serial = OTAUX_AGENT_REMOTE_BASE + 2;
+  const OtauxPrompt *p;
+
+  put(f, 2, OTAUX_PHASE_OFFERED, OTAUX_DECISION_NONE, OTAUX_PRESENTATION_POPUP);
+  g_ptr_array_set_size(f->events, 0);
+  otaux_agent_remote_refused(f->agent, serial, "this session is not the active one");
+  assert_events(f, (const char *const[]){ "changed 1073741826 0x1000", NULL });
+  p = otaux_agent_get_prompt(f->agent, serial);
+  assert_int_equal(p->kind, OTAUX_PROMPT_DOWNLOAD);
+  assert_int_equal(p->choices->len, 1); /* the question stays */
+  assert_string_equal(p->warning,
+                      "Your answer was not accepted: this session is not the active one");
+  assert_string_equal(p->warning_markup,
+                      "Your answer was not accepted: this session is not the active one");
+  /* the system's words are plain text, on one line, below any warning it had */
+  otaux_agent_remote_refused(f->agent, serial, "<b>no</b>\nreally");
+  p = otaux_agent_get_prompt(f->agent, serial);
+  assert_string_equal(p->warning,
+                      "Your answer was not accepted: <b>no</b> really\n"
+                      "Your answer was not accepted: this session is not the active one");
+  assert_non_null(strstr(p->warning_markup, "&lt;b&gt;no&lt;/b&gt; really\n"));
+  g_ptr_array_set_size(f->events, 0);
+  /* published anew: the line goes */
+  put(f, 2, OTAUX_PHASE_OFFERED, OTAUX_DECISION_NONE, OTAUX_PRESENTATION_POPUP);
+  assert_events(f, (const char *const[]){ "changed 1073741826 0x1000", NULL });
+  assert_string_equal(otaux_agent_get_prompt(f->agent, serial)->warning, "");
+  /* an offer that is gone: nothing */
+  otaux_agent_remote_refused(f->agent, OTAUX_AGENT_REMOTE_BASE + 9, "gone");
+  assert_events(f, (const char *const[]){ NULL });
+}
+
 static void test_clear_and_quiet_hours(void **state)
 {
   Fixture *f = *state;
@@ -269,6 +306,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_mirror_is_listed_and_never_saved, setup, teardown),
     cmocka_unit_test_setup_teardown(test_answer_is_forwarded_and_the_decision_follows, setup,
                                     teardown),
+    cmocka_unit_test_setup_teardown(test_refused_answer_is_told, setup, teardown),
     cmocka_unit_test_setup_teardown(test_clear_and_quiet_hours, setup, teardown),
     cmocka_unit_test_setup_teardown(test_nobody_present_holds_the_time_out, setup, teardown),
   };
