@@ -70,6 +70,35 @@ expect "progress" "$(get BytesDone)" 't 10485760'
 busctl --user call "${O[@]}" org.otaux.Offer1 SetState 'ua{sv}' 40 0
 expect "ready, a new question" "$(get Phase Decision)" $'s "ready"\ns "none"'
 
+# the install prompt's delay rows carry the clock time of their own time stamp
+# ("In 1 hour · 10:00", "This evening at 22:00"), here and in the docs' excerpt
+# (at 09:00 UTC there)
+nbsp=$'\u00a0'
+rows() { grep -oE "\('[^']*[0-9]{2}:[0-9]{2}', (int64 )?[0-9]+\)" <<<"$1" || true; }
+labels() { # text, TZ: each row's label, "(BAD: HH:MM)" after one whose time is not its stamp's
+  local row label ts got
+  while IFS= read -r row; do
+    [ -n "$row" ] || continue
+    label=${row#(\'}; label=${label%%\'*}
+    ts=${row##* }; ts=${ts%)}
+    got=$(TZ=$2 date -d "@$ts" +%H:%M)
+    [ "${label: -5}" = "$got" ] && echo "$label" || echo "$label (BAD: $got)"
+  done <<<"$(rows "$1")"
+}
+prompt=$(gdbus call --session -d org.otaux.Agent -o /org/otaux/Agent/Offers/1 \
+  -m org.freedesktop.DBus.Properties.Get org.otaux.Offer1 Prompt)
+contains "install prompt" "$prompt" "'kind': <'install'>"
+contains "install choices" "$prompt" "('accept', 'Install now'), ('tonight', 'Install tonight'), \
+('delay-reboot', 'Install later'), ('cancel', 'Skip this update')"
+got=$(labels "$prompt" "${TZ:-}")
+contains "relative row with its time" "$got" "In 1${nbsp}hour · "
+expect "each row's time is its stamp's" "$(grep -c BAD <<<"$got" || true)" 0
+doc=$(awk '/<!-- walkthrough-delay-options -->/ { on = 1; next }
+           on && /^```/ { if (in_block) exit; in_block = 1; next }
+           in_block' "$(dirname "$0")/../../docs/dbus-api.md" | tr -d '\n')
+expect "docs' delay rows, as the agent prints them" "$(labels "$doc" UTC | tr '\n' '|')" \
+  "In 1${nbsp}hour · 10:00|In 4${nbsp}hours · 13:00|This evening at 22:00|Tomorrow at 07:00|"
+
 # 5. delay the reboot (a few seconds here, one hour in the docs)
 at=$(( $(date +%s) + 4 ))
 gdbus call --session -d org.otaux.Agent -o /org/otaux/Agent/Offers/1 \
