@@ -351,6 +351,32 @@ def test_inactive_session_withdraws_until_active(w, me):
     wait_until(lambda: me.dunst_count() == 0, 20, 'the withdrawn question to leave dunst')
 
 
+def test_refused_answer_is_told(w, me):
+    """The system instance refuses the forwarded answer (logind now puts the
+    session agent's process in the inactive session c2): the question
+    stays, and the mirror's prompt says the answer was not accepted."""
+    a, s = w.agent, me.agent
+    path = a.offer(id='fw-follow-refused', name='Audio firmware', version='2', priority='medium')
+    mirror = mirror_of(path)
+    wait_until(lambda: mirror in s.system_offers(), 20, 'the mirror')
+    logind = dbus.Interface(w.bus.get_object(tsi.LOGIND, tsi.LOGIND_PATH, introspect=False),
+                            tsi.TEST_IFACE)
+    logind.SetSessionOfPID(dbus.UInt32(s.proc.pid), dbus.ObjectPath(w.sessions['c2']))
+    try:
+        s.answer(mirror, 'accept')
+        wait_until(lambda: 'Your answer was not accepted: ' in
+                   str(s.props(mirror)['Prompt'].get('warning', '')), 20,
+                   'the refusal on the mirror\'s prompt')
+        warning = str(s.props(mirror)['Prompt']['warning'])
+        assert 'c2' in warning, f'the system instance\'s reason: {warning}'
+        assert a.prop(path, 'Decision') == 'none', 'nothing decided'
+        assert s.prompt_kind(mirror) == 'download', 'the question stays'
+    finally:
+        logind.SetSessionOfPID(dbus.UInt32(s.proc.pid), dbus.ObjectPath(w.sessions['c1']))
+    a.withdraw(path)
+    wait_until(lambda: mirror not in s.system_offers(), 20, 'the mirror to go')
+
+
 def test_session_agent_restarted_asks_again(w, me):
     a, s = w.agent, me.agent
     path = a.offer(id='fw-follow-4', name='Camera firmware', version='1.2', priority='medium')
@@ -604,6 +630,7 @@ TESTS = [
     test_high_priority_popup_and_a_real_click_decide,
     test_medium_priority_notification_in_dunst,
     test_inactive_session_withdraws_until_active,
+    test_refused_answer_is_told,
     test_session_agent_restarted_asks_again,
     test_system_instance_killed_mid_flow_catches_up,
     test_session_agent_started_after_the_offer,
