@@ -310,8 +310,8 @@ static const Finding findings[] = {
   { "es", "installing/named/asks-restart/body", "cuándo reiniciar", "solo" },
   { "ar", "installing/named/asks-restart/body", "سيُطلب منك", "تلقائيًا" },
   /* a system offer's answer the system instance refused */
-  { "en", "text/answer.refused",
-    "Your answer was not accepted: this session is not the active one", NULL },
+  { "en", "text/answer.refused", "Your answer was not accepted: this session is not the active one",
+    NULL },
   { "de", "text/answer.refused", "Ihre Antwort wurde nicht angenommen: this session", NULL },
   { "fr", "text/answer.refused", "n’a pas été acceptée\u00a0: this session", NULL },
   { "es", "text/answer.refused", "Su respuesta no fue aceptada: this session", NULL },
