@@ -98,6 +98,47 @@ class Mock:
         wait_until(lambda: not self.sysbus.names.get(self.name), 10, f'{self.name} to leave')
 
 
+NOTIFY_NAME = 'org.freedesktop.Notifications'
+NOTIFY_PATH = '/org/freedesktop/Notifications'
+
+
+class Notifications:
+    """python-dbusmock's notification_daemon on the session bus; heard: the
+    Notify calls it got (MethodCalled: every call, as a signal, no polling)."""
+
+    def __init__(self):
+        self.bus = dbus.SessionBus()
+        self.heard = []
+        self.bus.add_signal_receiver(self._called, 'MethodCalled', MOCK_IFACE,
+                                     NOTIFY_NAME, NOTIFY_PATH)
+        self.proc = subprocess.Popen(
+            ['/usr/bin/python3', '-m', 'dbusmock', '--template', 'notification_daemon', '-p',
+             json.dumps({'capabilities': 'body actions body-markup'})],
+            stdout=subprocess.DEVNULL)
+        wait_until(lambda: self.bus.name_has_owner(NOTIFY_NAME), 15, NOTIFY_NAME)
+
+    def _called(self, name, args):
+        if name == 'Notify':
+            self.heard.append(plain(args))
+
+    def wait_notify(self, pred, what):
+        """The first Notify heard that matches pred(summary, body, hints)."""
+        found = []
+
+        def match():
+            for args in self.heard:
+                if pred(args[3], args[4], args[6]):
+                    found.append(args)
+                    return True
+            return False
+        wait_until(match, 15, what)
+        return found[0]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
 # -- the services ------------------------------------------------------------
 
 MM = 'org.freedesktop.ModemManager1'

@@ -16,59 +16,18 @@ Every wait is on a signal, a bus name or a property, with a bound. The
 cases report SKIP when python3-dbusmock is missing.
 """
 import html
-import json
 import os
-import subprocess
 
 import dbus
 
 import systest as st
-from systest import wait_until
 
-NOTIFY_NAME = 'org.freedesktop.Notifications'
-NOTIFY_PATH = '/org/freedesktop/Notifications'
 TESTING_PATH = st.TESTING_PATH
 TESTING_IFACE = st.TESTING_IFACE
 
 RESTARTING = 'Restarting to install Phone OS'
 FINISHING = 'Finishing Phone OS 2.0'
 RESTART_Q = 'Restart to finish updating Phone OS'
-
-
-class Notifications:
-    """python-dbusmock's notification_daemon on the session bus."""
-
-    def __init__(self):
-        self.bus = dbus.SessionBus()
-        self.heard = []
-        self.bus.add_signal_receiver(self._called, 'MethodCalled', 'org.freedesktop.DBus.Mock',
-                                     NOTIFY_NAME, NOTIFY_PATH)
-        self.proc = subprocess.Popen(
-            ['/usr/bin/python3', '-m', 'dbusmock', '--template', 'notification_daemon', '-p',
-             json.dumps({'capabilities': 'body actions body-markup'})],
-            stdout=subprocess.DEVNULL)
-        wait_until(lambda: self.bus.name_has_owner(NOTIFY_NAME), 15, NOTIFY_NAME)
-
-    def _called(self, name, args):
-        if name == 'Notify':
-            self.heard.append(st.plain(args))
-
-    def wait_notify(self, pred, what):
-        """The first Notify heard that matches pred(summary, body, hints)."""
-        found = []
-
-        def match():
-            for args in self.heard:
-                if pred(args[3], args[4], args[6]):
-                    found.append(args)
-                    return True
-            return False
-        wait_until(match, 15, what)
-        return found[0]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 class Ctx(st.Ctx):
@@ -81,7 +40,7 @@ class Ctx(st.Ctx):
     def start(self, test_clock=False):
         args = ['--no-popups'] + (['--test-clock'] if test_clock else [])
         if self.notify is None:
-            self.notify = Notifications()
+            self.notify = st.Notifications()
         self.agent = st.Agent(args=args, env=dict(os.environ, TZ='UTC')).start()
         return self.agent
 
