@@ -355,6 +355,25 @@ def snapshot(agent):
     return snap
 
 
+def run_each(tests, call, skip=Skip):
+    """One TAP line a test, in order: call(fn) passes, raises @skip (a
+    script may have its own Skip) or fails (its traceback as comments).
+    Returns how many failed; the plan line is the caller's."""
+    failed = 0
+    for i, fn in enumerate(tests, 1):
+        try:
+            call(fn)
+            print(f'ok {i} - {fn.__name__}', flush=True)
+        except skip as e:
+            print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
+        except Exception:
+            failed += 1
+            for line in traceback.format_exc().splitlines():
+                print('# ' + line)
+            print(f'not ok {i} - {fn.__name__}', flush=True)
+    return failed
+
+
 def run(tests, setup=None, teardown=None):
     """Runs the test functions in order and prints TAP; exits 0 or 1."""
     print(f'1..{len(tests)}', flush=True)
@@ -372,17 +391,7 @@ def run(tests, setup=None, teardown=None):
             print(f'not ok {i} - {fn.__name__} # setup failed')
         return 1
     try:
-        for i, fn in enumerate(tests, 1):
-            try:
-                fn(ctx) if setup else fn()
-                print(f'ok {i} - {fn.__name__}', flush=True)
-            except Skip as e:
-                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
-            except Exception:
-                failed += 1
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-                print(f'not ok {i} - {fn.__name__}', flush=True)
+        failed = run_each(tests, (lambda fn: fn(ctx)) if setup else (lambda fn: fn()))
     finally:
         if teardown:
             teardown(ctx)

@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 from otauxtest import (SKIP_EXIT, Agent, plain, wait_until, OFFER_IFACE,  # noqa: E402
-                       PROPS_IFACE, snapshot)
+                       PROPS_IFACE, run_each, snapshot)
 
 import dbus  # noqa: E402
 
@@ -465,26 +465,14 @@ TESTS = [
 
 
 def main():
-    import traceback
     try:
         w = World()
     except Skip as e:
         print(f'SKIP: {e}')
         return SKIP_EXIT
     print(f'1..{len(TESTS)}', flush=True)
-    failed = 0
     try:
-        for i, fn in enumerate(TESTS, 1):
-            try:
-                fn(w)
-                print(f'ok {i} - {fn.__name__}', flush=True)
-            except Skip as e:
-                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
-            except Exception:
-                failed += 1
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-                print(f'not ok {i} - {fn.__name__}', flush=True)
+        failed = run_each(TESTS, lambda fn: fn(w), Skip)
     finally:
         w.close()
     return 1 if failed else 0
