@@ -124,9 +124,7 @@ class SessionAgent(Agent):
             args.append('--verbose')
         self.proc = subprocess.Popen(args, env=self.env, cwd='/')
         # setpriv execs the agent: this PID is the agent's, in session c1.
-        dbus.Interface(self.world.bus.get_object(tsi.LOGIND, tsi.LOGIND_PATH, introspect=False),
-                       tsi.TEST_IFACE).SetSessionOfPID(dbus.UInt32(self.proc.pid),
-                                                       dbus.ObjectPath(self.world.sessions[self.sid]))
+        self.world.set_session_of_pid(self.proc.pid, self.sid)
         GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
         wait_until(lambda: self.owner or self.status is not None, timeout,
                    'the session agent on the person\'s bus')
