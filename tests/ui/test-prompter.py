@@ -59,6 +59,16 @@ class Ctx:
         path = str(self.ctl.AddOffer(prompts.offer_props(**props), prompt))
         return path, path.rsplit('/', 1)[1]
 
+    def open(self, prompt, title, **start):
+        """@prompt added and on screen: the prompter started (@start: its
+        options), its layout written, its window @title found. Returns
+        (path, serial, the prompter, the layout, the window)."""
+        path, serial = self.add(prompt)
+        proc = self.start_prompter(**start)
+        lay = self.layout(serial, prompt['kind'])
+        wid = uitest.find_window(title)
+        return path, serial, proc, lay, wid
+
     def answers(self):
         return [(str(p), str(c), {str(k): v for k, v in d.items()})
                 for p, c, d in self.ctl.Answers()]
@@ -192,10 +202,7 @@ def test_queue_priority_then_oldest(ctx):
 
 
 def test_click_reaches_agent(ctx):
-    path, serial = ctx.add(screen('download'))
-    ctx.start_prompter()
-    lay = ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    path, _, _, lay, wid = ctx.open(screen('download'), '^Firmware update available$')
     uitest.click_button(wid, lay, 'cancel')
     wait_for(ctx.answers, 10, 'an Answer')
     assert ctx.answers() == [(path, 'cancel', {})], ctx.answers()
@@ -203,20 +210,14 @@ def test_click_reaches_agent(ctx):
 
 
 def test_enter_picks_suggested(ctx):
-    path, serial = ctx.add(screen('download'))
-    ctx.start_prompter()
-    ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    path, _, _, _, wid = ctx.open(screen('download'), '^Firmware update available$')
     uitest.key(wid, 'Return')
     wait_for(ctx.answers, 10, 'an Answer')
     assert ctx.answers() == [(path, 'accept', {})], ctx.answers()
 
 
 def test_escape_hides_without_answer(ctx):
-    path, serial = ctx.add(screen('download'))
-    p = ctx.start_prompter(idle=2)
-    ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    _, _, p, _, wid = ctx.open(screen('download'), '^Firmware update available$', idle=2)
     uitest.key(wid, 'Escape')
     uitest.no_visible_window('^Firmware update available$')
     assert p.wait_exit(10) == 0
@@ -224,10 +225,7 @@ def test_escape_hides_without_answer(ctx):
 
 
 def test_escape_ignored_when_not_dismissible(ctx):
-    path, serial = ctx.add(screen('final-warning'))
-    ctx.start_prompter()
-    ctx.layout(serial, 'final-warning')
-    wid = uitest.find_window('^Restarting in 1 minute$')
+    path, serial, _, _, wid = ctx.open(screen('final-warning'), '^Restarting in 1 minute$')
     uitest.key(wid, 'Escape')
     # The window must still be there after the key was processed: a
     # change that follows the Escape proves the prompter handled it.
@@ -243,10 +241,7 @@ def test_escape_ignored_when_not_dismissible(ctx):
 def test_delay_reboot_sends_reboot_at(ctx):
     prompt = screen('install')
     first_time = int(prompt['delay-options'][1][1])
-    path, serial = ctx.add(prompt)
-    ctx.start_prompter()
-    lay = ctx.layout(serial, 'install')
-    wid = uitest.find_window('^Install the update now')
+    path, serial, _, lay, wid = ctx.open(prompt, '^Install the update now')
     uitest.click_button(wid, lay, 'delay-reboot')
     dl = ctx.layout(serial, 'install', '-delay')
     # pick the second option with the keyboard-free way: click its radio
@@ -262,10 +257,7 @@ def test_delay_reboot_sends_reboot_at(ctx):
 
 def test_update_in_place_and_withdraw(ctx):
     prompt = screen('progress')
-    path, serial = ctx.add(prompt)
-    ctx.start_prompter()
-    ctx.layout(serial, 'progress')
-    wid = uitest.find_window('^Downloading update$')
+    path, serial, _, _, wid = ctx.open(prompt, '^Downloading update$')
     ctx.forget_layout(serial, 'progress')
     prompt['progress'] = dbus.Int32(87)
     prompt['body'] = 'Phone firmware 2.1.0 is downloading: 42 MB of 48 MB.'
@@ -278,20 +270,14 @@ def test_update_in_place_and_withdraw(ctx):
 
 def test_no_longer_popup_disappears(ctx):
     prompt = screen('download')
-    path, serial = ctx.add(prompt)
-    ctx.start_prompter()
-    ctx.layout(serial, 'download')
-    uitest.find_window('^Firmware update available$')
+    path, _, _, _, _ = ctx.open(prompt, '^Firmware update available$')
     prompt['presentation'] = 'actions'
     ctx.ctl.SetPrompt(path, prompt)
     uitest.no_visible_window('^Firmware update available$', 5)
 
 
 def test_result_close_is_local(ctx):
-    path, serial = ctx.add(screen('result'))
-    ctx.start_prompter()
-    lay = ctx.layout(serial, 'result')
-    wid = uitest.find_window('^Update installed$')
+    _, _, _, lay, wid = ctx.open(screen('result'), '^Update installed$')
     uitest.click_button(wid, lay, 'close')
     uitest.no_visible_window('^Update installed$', 5)
     assert ctx.answers() == []
@@ -300,10 +286,7 @@ def test_result_close_is_local(ctx):
 def test_shown_hidden_signals(ctx):
     """Prompter1.Shown when an offer's question is on screen, Hidden when it
     leaves without an answer: Escape, withdrawn, the prompter exiting."""
-    path, serial = ctx.add(screen('download'))
-    p = ctx.start_prompter()
-    ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    path, _, p, _, wid = ctx.open(screen('download'), '^Firmware update available$')
     ctx.wait_signals([('Shown', path)], 'Shown')
     uitest.key(wid, 'Escape')
     uitest.no_visible_window('^Firmware update available$')
