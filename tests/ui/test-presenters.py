@@ -288,18 +288,25 @@ def test_result_success_is_normal_and_expires(ctx):
     assert n['hints'].get('image-path', '').endswith('/otaux-update-done.svg'), n
 
 
+def finished_high(ctx, result):
+    """A high offer's pop-up on screen, accepted (Decided), then finished
+    with @result; returns its path."""
+    ctx.start_agent()
+    path = ctx.offer('high')
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.finish(path, result)
+    return path
+
+
 def test_success_popup_closes_itself(ctx):
     """Issue 18 item 4: a success is calm everywhere. At high priority its
     Prompt is not critical; the pop-up that shows it closes by itself (in
     OTAUX_PROMPTER_SUCCESS_CLOSE_S = 5 s) and the news stays as the
     expiring notification."""
     mock = ctx.mock()
-    ctx.start_agent()
-    path = ctx.offer('high')
-    ctx.window(path)
-    ctx.agent.answer(path, 'accept')
-    ctx.decided(path)
-    ctx.agent.finish(path, 200)
+    path = finished_high(ctx, 200)
     prompt = ctx.agent.prop(path, 'Prompt')
     assert prompt['kind'] == 'result' and prompt['urgency'] == 'normal', prompt
     wid, title = ctx.window(path)
@@ -317,12 +324,7 @@ def test_success_popup_closes_itself(ctx):
 
 def test_result_failure_has_its_icon(ctx):
     mock = ctx.mock()
-    ctx.start_agent()
-    path = ctx.offer('high')
-    ctx.window(path)
-    ctx.agent.answer(path, 'accept')
-    ctx.decided(path)
-    ctx.agent.finish(path, 410)
+    path = finished_high(ctx, 410)
     wid, title = ctx.window(path)
     uitest.key(wid, 'Escape')
     uitest.no_visible_window(uitest.ere(title), 10)
