@@ -57,20 +57,24 @@ def now():
     return int(time.time())
 
 
-def wait_until(pred, timeout=10.0, what='a condition'):
-    """Runs the GLib main loop until pred() is true; fails after timeout.
-    pred() runs after every event and at least every 200 ms: some conditions
-    (a window, a file, a process) come with no D-Bus message to wake us."""
+def wait_until(pred, timeout=10.0, what='a condition', interval=0.2):
+    """Runs the GLib main loop until pred() is true and returns its value;
+    fails after timeout. pred() runs after every event and at least every
+    @interval seconds: some conditions (a window, a file, a process) come
+    with no D-Bus message to wake us."""
     expired = []
 
     def on_timeout():
         expired.append(True)
         return False
     tid = GLib.timeout_add(int(timeout * 1000), on_timeout)
-    tick = GLib.timeout_add(200, lambda: True)
+    tick = GLib.timeout_add(int(interval * 1000), lambda: True)
     ctx = GLib.MainContext.default()
     try:
-        while not pred():
+        while True:
+            v = pred()
+            if v:
+                return v
             if expired:
                 raise Timeout(f'timed out after {timeout} s waiting for {what}')
             ctx.iteration(True)

@@ -29,7 +29,7 @@ try:
     import dbus  # noqa: E402
     import dbus.lowlevel  # noqa: E402
     import dbusmock  # noqa: E402,F401  (only: is it installed)
-    from gi.repository import GLib  # noqa: E402
+    from gi.repository import GLib  # noqa: E402,F401  (only: is it installed)
 except ImportError as e:
     print('1..0 # SKIP %s' % e, flush=True)
     sys.exit(uitest.SKIP)
@@ -44,28 +44,11 @@ PROMPTER_NAME = 'org.otaux.Prompter'
 MOCK_IFACE = 'org.freedesktop.DBus.Mock'
 
 
-def pump():
-    ctx = GLib.MainContext.default()
-    while ctx.pending():
-        ctx.iteration(False)
-
-
 def wait(pred, timeout=10.0, what='a condition'):
     """Checks pred() after every D-Bus event and every 50 ms (for state that
-    sends no signal: X windows, a mock's recorded calls) until it is true."""
-    deadline = time.monotonic() + timeout
-    ctx = GLib.MainContext.default()
-    while True:
-        pump()
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out after %.1fs waiting for %s' % (timeout, what))
-        tick = []
-        GLib.timeout_add(50, lambda: tick.append(True) and False)
-        while not tick:
-            ctx.iteration(True)
+    sends no signal: X windows, a mock's recorded calls) until it is true;
+    returns its value."""
+    return otauxtest.wait_until(pred, timeout, what, interval=0.05)
 
 
 def bus_daemon(bus):
