@@ -27,6 +27,14 @@ ARTIFACTS = os.path.abspath(sys.argv[2])
 ONLY = sys.argv[3:]
 
 
+def empty_dir(path):
+    """@path, made or emptied (the pictures of an earlier run go)."""
+    os.makedirs(path, exist_ok=True)
+    for f in os.listdir(path):
+        os.unlink(os.path.join(path, f))
+    return path
+
+
 class Ctx:
     def __init__(self, name):
         self.name = name
@@ -35,10 +43,7 @@ class Ctx:
         self.ctl = dbus.Interface(self.bus.get_object('org.otaux.Agent', '/org/otaux/Test'),
                                   'org.otaux.Test1')
         self.prompter = None
-        self.shots = os.path.join(ARTIFACTS, 'prompter-tests', name)
-        os.makedirs(self.shots, exist_ok=True)
-        for f in os.listdir(self.shots):
-            os.unlink(os.path.join(self.shots, f))
+        self.shots = empty_dir(os.path.join(ARTIFACTS, 'prompter-tests', name))
 
     def start_prompter(self, *args, idle=30, geometry='360x720', shots=None, env=None):
         argv = [PROMPTER, '--idle-timeout', str(idle), '--geometry', geometry,
@@ -50,6 +55,15 @@ class Ctx:
                  10, 'org.otaux.Prompter on the bus')
         assert self.prompter.alive(), 'prompter exited early'
         return self.prompter
+
+    def start_pictured(self, name, geometry, lang=None):
+        """The prompter at @geometry (in @lang, with the build's catalogs),
+        its pictures in ARTIFACTS/@name, emptied first; returns that folder."""
+        out = empty_dir(os.path.join(ARTIFACTS, name))
+        env = {'LANGUAGE': lang, 'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']} \
+            if lang else None
+        self.start_prompter(geometry=geometry, shots=out, env=env)
+        return out
 
     def has_owner(self, name):
         return bool(self.bus.get_object('org.freedesktop.DBus', '/org/freedesktop/DBus')
@@ -113,13 +127,8 @@ def test_screenshots_all_screens(ctx):
     # prompts' texts are the English samples)
     for geometry, lang in (('360x720', None), ('360x640', None), ('360x640', 'de'),
                            ('360x640', 'ar'), ('1024x700', None)):
-        out = os.path.join(ARTIFACTS, 'prompter-' + geometry + ('-' + lang if lang else ''))
-        os.makedirs(out, exist_ok=True)
-        for f in os.listdir(out):
-            os.unlink(os.path.join(out, f))
-        env = {'LANGUAGE': lang, 'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']} \
-            if lang else None
-        ctx.start_prompter(geometry=geometry, shots=out, env=env)
+        out = ctx.start_pictured('prompter-' + geometry + ('-' + lang if lang else ''),
+                                 geometry, lang)
         for prompt in prompts.all_screens():
             kind = str(prompt['kind'])
             path, serial = ctx.add(prompt)
@@ -343,11 +352,7 @@ def test_picker_confirm_names_outcome(ctx):
     ("Restart at 20:45"), for the preset row picked and for another time;
     an update that needs no restart (needs-reboot false) says "Install at
     20:45" there and "Install by 22:00" in the latest line, never "Restart"."""
-    out = os.path.join(ARTIFACTS, 'prompter-picker-outcome')
-    os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        os.unlink(os.path.join(out, f))
-    ctx.start_prompter(geometry='360x720', shots=out)
+    out = ctx.start_pictured('prompter-picker-outcome', '360x720')
     for needs_reboot, verb in ((True, 'Restart'), (False, 'Install')):
         prompt = screen('install')
         prompt['needs-reboot'] = dbus.Boolean(needs_reboot)
@@ -383,11 +388,7 @@ def test_delay_picker_fits_360x640(ctx):
     """Issue 9 A.6: at 360x640 the picker, its "Latest" line, the time
     spinners (only after "Another time") and the buttons all fit without
     scrolling; the custom time goes back as reboot-at."""
-    out = os.path.join(ARTIFACTS, 'prompter-360x640-delay')
-    os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        os.unlink(os.path.join(out, f))
-    ctx.start_prompter(geometry='360x640', shots=out)
+    out = ctx.start_pictured('prompter-360x640-delay', '360x640')
     for kind in ('install', 'delayed', 'reminder'):
         prompt = screen(kind)
         path, serial = ctx.add(prompt)
@@ -606,11 +607,7 @@ def test_labels_fit_a_phone(ctx):
     """Issue 12: every button label, in every language, on one line of the
     prompter's own button at 360 px (the real prompter: its font, CSS and
     width), without wrapping or ellipsis."""
-    out = os.path.join(ARTIFACTS, 'prompter-labels-360')
-    os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        os.unlink(os.path.join(out, f))
-    ctx.start_prompter(geometry='360x720', shots=out)
+    out = ctx.start_pictured('prompter-labels-360', '360x720')
     # the control: a label that cannot fit must be seen to wrap
     long_label = 'Herunterladen abbrechen und später noch einmal versuchen'
     path, serial = ctx.add(prompts.base('install', 'Control', 'A long label.',
@@ -738,13 +735,7 @@ def test_times_follow_the_language(ctx):
     and formats (format.time, format.date), for a time today and one on
     another day."""
     for lang in ('en', 'de', 'ar'):
-        out = os.path.join(ARTIFACTS, 'prompter-times-' + lang)
-        os.makedirs(out, exist_ok=True)
-        for f in os.listdir(out):
-            os.unlink(os.path.join(out, f))
-        ctx.start_prompter(geometry='360x720', shots=out,
-                           env={'LANGUAGE': lang,
-                                'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        out = ctx.start_pictured('prompter-times-' + lang, '360x720', lang)
         # delay-max three days ahead: another day
         prompt = screen('install')
         now = int(time.time())
@@ -793,13 +784,7 @@ def test_phone_fit(ctx):
     line; the operator's message comes after the body and the warning; the
     delay picker's rows are at least 48 px high (a finger)."""
     for lang in LANGUAGES:
-        out = os.path.join(ARTIFACTS, 'prompter-phone-fit-' + lang)
-        os.makedirs(out, exist_ok=True)
-        for f in os.listdir(out):
-            os.unlink(os.path.join(out, f))
-        ctx.start_prompter(geometry='360x720', shots=out,
-                           env={'LANGUAGE': lang,
-                                'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        out = ctx.start_pictured('prompter-phone-fit-' + lang, '360x720', lang)
         prompt = screen('install')
         prompt['warning'] = dbus.String('The battery is at 15 %. Plug in the charger.')
         path, serial = ctx.add(prompt)
