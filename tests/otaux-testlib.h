@@ -21,3 +21,12 @@ static inline void otaux_test_rm_rf(const char *path)
   }
   g_rmdir(path);
 }
+
+/* The end of an agent test's fixture, after the agent is freed: its state
+ * folder @dir goes, then @dir's name and the @events the test heard. */
+static inline void otaux_test_state_free(char *dir, GPtrArray *events)
+{
+  otaux_test_rm_rf(dir);
+  g_free(dir);
+  g_ptr_array_unref(events);
+}

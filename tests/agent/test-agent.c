@@ -138,10 +138,8 @@ static int teardown(void **state)
   Fixture *f = *state;
 
   otaux_agent_free(f->agent);
-  otaux_test_rm_rf(f->dir);
-  g_free(f->dir);
+  otaux_test_state_free(f->dir, f->events);
   g_free(f->offers_dir);
-  g_ptr_array_unref(f->events);
   g_free(f);
   return 0;
 }

@@ -8,18 +8,7 @@
 #include <string.h>
 
 #include "otaux-offer.h"
-
-static void spec_fill(OtauxOfferSpec *spec)
-{
-  otaux_offer_spec_init(spec);
-  g_free(spec->id);
-  spec->id = g_strdup("pkg-1");
-  g_free(spec->name);
-  spec->name = g_strdup("Phone OS");
-  g_free(spec->version);
-  spec->version = g_strdup("2.0");
-  spec->size = 1000;
-}
+#include "otaux-testlib-offer.h"
 
 static void test_validate(void **state)
 {
@@ -37,7 +26,7 @@ static void test_validate(void **state)
   };
   OtauxOfferSpec spec;
 
-  spec_fill(&spec);
+  otaux_test_spec_fill(&spec);
   assert_true(otaux_offer_spec_validate(&spec, NULL));
 
   for (gsize i = 0; i < G_N_ELEMENTS(limits); i++) {

@@ -8,21 +8,10 @@
 #include <string.h>
 
 #include "otaux-offer.h"
+#include "otaux-testlib-offer.h"
 
 #define T0   G_GINT64_CONSTANT(1700000000)
 #define HOUR 3600
-
-static void spec_fill(OtauxOfferSpec *spec)
-{
-  otaux_offer_spec_init(spec);
-  g_free(spec->id);
-  spec->id = g_strdup("pkg-1");
-  g_free(spec->name);
-  spec->name = g_strdup("Phone OS");
-  g_free(spec->version);
-  spec->version = g_strdup("2.0");
-  spec->size = 1000;
-}
 
 typedef enum {
   S_OFFERED,
@@ -48,7 +37,7 @@ static OtauxOffer *make(Situation s, const OtauxPolicy *policy)
   OtauxOfferSpec spec;
   OtauxOffer *o;
 
-  spec_fill(&spec);
+  otaux_test_spec_fill(&spec);
   spec.forced = s == S_FORCED;
   o = otaux_offer_new(7, &spec, policy, T0);
   otaux_offer_spec_clear(&spec);
@@ -289,7 +278,7 @@ static void test_start_phase_from_spec_state(void **state)
     OtauxOfferSpec spec;
     g_autoptr(OtauxOffer) o = NULL;
 
-    spec_fill(&spec);
+    otaux_test_spec_fill(&spec);
     spec.state = cases[i].state;
     o = otaux_offer_new(3, &spec, policy, T0);
     otaux_offer_spec_clear(&spec);
@@ -310,7 +299,7 @@ static OtauxOffer *new_flagged(const OtauxPolicy *policy, gboolean silent, gbool
   OtauxOfferSpec spec;
   OtauxOffer *o;
 
-  spec_fill(&spec);
+  otaux_test_spec_fill(&spec);
   spec.silent = silent;
   spec.forced = forced;
   spec.state = start;

@@ -57,20 +57,24 @@ def now():
     return int(time.time())
 
 
-def wait_until(pred, timeout=10.0, what='a condition'):
-    """Runs the GLib main loop until pred() is true; fails after timeout.
-    pred() runs after every event and at least every 200 ms: some conditions
-    (a window, a file, a process) come with no D-Bus message to wake us."""
+def wait_until(pred, timeout=10.0, what='a condition', interval=0.2):
+    """Runs the GLib main loop until pred() is true and returns its value;
+    fails after timeout. pred() runs after every event and at least every
+    @interval seconds: some conditions (a window, a file, a process) come
+    with no D-Bus message to wake us."""
     expired = []
 
     def on_timeout():
         expired.append(True)
         return False
     tid = GLib.timeout_add(int(timeout * 1000), on_timeout)
-    tick = GLib.timeout_add(200, lambda: True)
+    tick = GLib.timeout_add(int(interval * 1000), lambda: True)
     ctx = GLib.MainContext.default()
     try:
-        while not pred():
+        while True:
+            v = pred()
+            if v:
+                return v
             if expired:
                 raise Timeout(f'timed out after {timeout} s waiting for {what}')
             ctx.iteration(True)
@@ -355,6 +359,25 @@ def snapshot(agent):
     return snap
 
 
+def run_each(tests, call, skip=Skip):
+    """One TAP line a test, in order: call(fn) passes, raises @skip (a
+    script may have its own Skip) or fails (its traceback as comments).
+    Returns how many failed; the plan line is the caller's."""
+    failed = 0
+    for i, fn in enumerate(tests, 1):
+        try:
+            call(fn)
+            print(f'ok {i} - {fn.__name__}', flush=True)
+        except skip as e:
+            print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
+        except Exception:
+            failed += 1
+            for line in traceback.format_exc().splitlines():
+                print('# ' + line)
+            print(f'not ok {i} - {fn.__name__}', flush=True)
+    return failed
+
+
 def run(tests, setup=None, teardown=None):
     """Runs the test functions in order and prints TAP; exits 0 or 1."""
     print(f'1..{len(tests)}', flush=True)
@@ -372,17 +395,7 @@ def run(tests, setup=None, teardown=None):
             print(f'not ok {i} - {fn.__name__} # setup failed')
         return 1
     try:
-        for i, fn in enumerate(tests, 1):
-            try:
-                fn(ctx) if setup else fn()
-                print(f'ok {i} - {fn.__name__}', flush=True)
-            except Skip as e:
-                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
-            except Exception:
-                failed += 1
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-                print(f'not ok {i} - {fn.__name__}', flush=True)
+        failed = run_each(tests, (lambda fn: fn(ctx)) if setup else (lambda fn: fn()))
     finally:
         if teardown:
             teardown(ctx)

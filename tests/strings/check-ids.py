@@ -7,6 +7,8 @@ import os
 import re
 import sys
 
+import tapchecks
+
 root = sys.argv[1]
 table_src = open(os.path.join(root, 'strings', 'otaux-builtin.c'), encoding='utf-8').read()
 table = re.findall(r'^\s*\{ "([a-z][a-zA-Z0-9.-]*)",', table_src, re.M)
@@ -50,9 +52,4 @@ checks.append((len(set(table)) == len(table), 'no id twice in the table'))
 for ident in table:
     checks.append((ident in documented, f'{ident} is in docs/strings.md'))
 
-print(f'1..{len(checks)}')
-failed = 0
-for i, (ok, what) in enumerate(checks, 1):
-    print(f'{"ok" if ok else "not ok"} {i} - {what}')
-    failed += not ok
-sys.exit(1 if failed else 0)
+tapchecks.report(checks)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 
+import tapchecks
+
 root = sys.argv[1]
 po_dir = os.path.join(root, 'po')
 XGETTEXT = ['xgettext', '--from-code=UTF-8', '--add-comments=TRANSLATORS:', '--keyword=_',
@@ -83,9 +85,4 @@ with tempfile.TemporaryDirectory() as tmp:
         checks.append((not bad, f'{lang}.po keeps every placeholder' +
                        ('' if not bad else ': ' + '; '.join(bad[:5]))))
 
-print(f'1..{len(checks)}')
-failed = 0
-for i, (ok, what) in enumerate(checks, 1):
-    print(f'{"ok" if ok else "not ok"} {i} - {what}')
-    failed += not ok
-sys.exit(1 if failed else 0)
+tapchecks.report(checks)

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import tapchecks
+
 root, xmllint = sys.argv[1], sys.argv[2]
 rng = os.path.join(root, 'strings', 'otaux-strings.rng')
 good = sorted(glob.glob(os.path.join(root, 'data', 'examples', 'strings-*.xml')) +
@@ -24,9 +26,4 @@ for path in good + bad:
                    + ('' if (r.returncode == 0) == want else ': ' + r.stderr.strip()[:300])))
 checks.append((len(good) >= 2, 'there are example catalogs to check'))
 
-print(f'1..{len(checks)}')
-failed = 0
-for i, (ok, what) in enumerate(checks, 1):
-    print(f'{"ok" if ok else "not ok"} {i} - {what}')
-    failed += not ok
-sys.exit(1 if failed else 0)
+tapchecks.report(checks)

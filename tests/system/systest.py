@@ -9,10 +9,12 @@ wait is on an event (a bus name, a signal, a property) with a bound.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 
 import dbus
+from gi.repository import GLib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
 from otauxtest import (Agent, Skip, wait_until, plain, PROPS_IFACE,  # noqa: E402,F401
@@ -94,6 +96,47 @@ class Mock:
         if self in self.sysbus.mocks:
             self.sysbus.mocks.remove(self)
         wait_until(lambda: not self.sysbus.names.get(self.name), 10, f'{self.name} to leave')
+
+
+NOTIFY_NAME = 'org.freedesktop.Notifications'
+NOTIFY_PATH = '/org/freedesktop/Notifications'
+
+
+class Notifications:
+    """python-dbusmock's notification_daemon on the session bus; heard: the
+    Notify calls it got (MethodCalled: every call, as a signal, no polling)."""
+
+    def __init__(self):
+        self.bus = dbus.SessionBus()
+        self.heard = []
+        self.bus.add_signal_receiver(self._called, 'MethodCalled', MOCK_IFACE,
+                                     NOTIFY_NAME, NOTIFY_PATH)
+        self.proc = subprocess.Popen(
+            ['/usr/bin/python3', '-m', 'dbusmock', '--template', 'notification_daemon', '-p',
+             json.dumps({'capabilities': 'body actions body-markup'})],
+            stdout=subprocess.DEVNULL)
+        wait_until(lambda: self.bus.name_has_owner(NOTIFY_NAME), 15, NOTIFY_NAME)
+
+    def _called(self, name, args):
+        if name == 'Notify':
+            self.heard.append(plain(args))
+
+    def wait_notify(self, pred, what):
+        """The first Notify heard that matches pred(summary, body, hints)."""
+        found = []
+
+        def match():
+            for args in self.heard:
+                if pred(args[3], args[4], args[6]):
+                    found.append(args)
+                    return True
+            return False
+        wait_until(match, 15, what)
+        return found[0]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
 
 
 # -- the services ------------------------------------------------------------
@@ -192,3 +235,97 @@ def logind(sysbus):
 def inhibitors(login):
     return [tuple(plain(i)) for i in login.obj().ListInhibitors(
         dbus_interface='org.freedesktop.login1.Manager')]
+
+
+def inhibitors_settle(login, want_empty):
+    """The mock drops an inhibitor when it sees the fd close (in its own
+    loop, without a signal): ask again on a short timer, bounded."""
+    state = {}
+
+    def check():
+        state['list'] = inhibitors(login)
+        return (len(state['list']) == 0) == want_empty
+    tick = GLib.timeout_add(20, lambda: True)
+    try:
+        wait_until(check, 10, 'the inhibitor list')
+    finally:
+        GLib.source_remove(tick)
+    return state['list']
+
+
+# -- the rig every case runs in ------------------------------------------------
+
+TESTING_PATH = '/org/otaux/Agent/Testing'
+TESTING_IFACE = 'org.otaux.Testing1'
+
+
+class Ctx:
+    """One agent and its mocks on a private system bus the cases share.
+    done() stops the agent (SIGTERM: it frees everything, and under ASan a
+    leak exits non-zero, so the exit code is asserted) and every mock
+    (SIGCONT first: a case may have stopped one to play a hung service)."""
+
+    def __init__(self):
+        self.sysbus = SystemBus()
+        self.agent = None
+
+    def device(self):
+        return self.agent.prop_agent('Device')
+
+    def wait_device(self, **want):
+        """Waits until Agent1.Device holds every key=value (keys with '_' for '-')."""
+        want = {k.replace('_', '-'): v for k, v in want.items()}
+
+        def ok():
+            d = self.device()
+            return all(d.get(k) == v for k, v in want.items())
+        if ok():
+            return self.device()
+        self.agent.signals.wait('PropertiesChanged', AGENT_PATH,
+                                lambda a: 'Device' in a[1] and all(
+                                    a[1]['Device'].get(k) == v for k, v in want.items()))
+        return self.device()
+
+    def wait_prompt(self, path, pred, what='the prompt'):
+        if pred(self.agent.prop(path, 'Prompt')):
+            return self.agent.prop(path, 'Prompt')
+        self.agent.signals.wait('PropertiesChanged', path,
+                                lambda a: 'Prompt' in a[1] and pred(a[1]['Prompt']))
+        return self.agent.prop(path, 'Prompt')
+
+    def set_time(self, t):
+        """The agent's test clock (--test-clock)."""
+        dbus.Interface(self.agent.obj(TESTING_PATH), TESTING_IFACE).SetTime(dbus.Int64(t))
+
+    def stop_agent(self):
+        if self.agent is not None:
+            code = self.agent.stop() if self.agent.proc is not None else 0
+            self.agent.close()
+            self.agent = None
+            assert code == 0, f'the agent exited with {code}'
+
+    def done(self):
+        self.stop_agent()
+        for m in list(self.sysbus.mocks):
+            if m.proc.poll() is None:
+                os.kill(m.proc.pid, signal.SIGCONT)
+            m.stop()
+
+
+def run_cases(ctx_class, cases):
+    """TAP over @cases, one shared @ctx_class (its system bus) for all;
+    each case ends with ctx.done(), pass or fail."""
+    def each(fn):
+        def run(ctx):
+            try:
+                fn(ctx)
+            finally:
+                ctx.done()
+        run.__name__ = fn.__name__
+        return run
+
+    def teardown(ctx):
+        if ctx is not None:
+            ctx.done()
+            ctx.sysbus.close()
+    main([each(t) for t in cases], ctx_class, teardown)

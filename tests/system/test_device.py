@@ -24,10 +24,11 @@ WAITING = 'Waiting for the charger'
 NO_POWER_OFF = 'The device cannot be turned off until the update is installed.'
 
 
-class Ctx:
+class Ctx(st.Ctx):
+    """The shared rig, with a policy file of the case's own."""
+
     def __init__(self):
-        self.sysbus = st.SystemBus()
-        self.agent = None
+        super().__init__()
         self.policy_dir = None
 
     def start(self, policy=None, test_clock=False):
@@ -44,44 +45,13 @@ class Ctx:
         self.agent = st.Agent(args=args).start()
         return self.agent
 
-    def device(self):
-        return self.agent.prop_agent('Device')
-
-    def wait_device(self, **want):
-        """Waits until Agent1.Device holds every key=value (keys with '_' for '-')."""
-        want = {k.replace('_', '-'): v for k, v in want.items()}
-
-        def ok():
-            d = self.device()
-            return all(d.get(k) == v for k, v in want.items())
-        if ok():
-            return self.device()
-        self.agent.signals.wait('PropertiesChanged', st.AGENT_PATH,
-                                lambda a: 'Device' in a[1] and all(
-                                    a[1]['Device'].get(k) == v for k, v in want.items()))
-        return self.device()
-
-    def wait_prompt(self, path, pred, what='the prompt'):
-        if pred(self.agent.prop(path, 'Prompt')):
-            return self.agent.prop(path, 'Prompt')
-        self.agent.signals.wait('PropertiesChanged', path,
-                                lambda a: 'Prompt' in a[1] and pred(a[1]['Prompt']))
-        return self.agent.prop(path, 'Prompt')
-
     def done(self):
-        if self.agent is not None:
-            # SIGTERM: the agent frees everything (under ASan a leak exits non-zero).
-            code = self.agent.stop() if self.agent.proc is not None else 0
-            self.agent.close()
-            self.agent = None
-            assert code == 0, f'the agent exited with {code}'
-        for m in list(self.sysbus.mocks):
-            if m.proc.poll() is None:
-                os.kill(m.proc.pid, signal.SIGCONT)
-            m.stop()
-        if self.policy_dir:
-            shutil.rmtree(self.policy_dir, ignore_errors=True)
-            self.policy_dir = None
+        try:
+            super().done()
+        finally:
+            if self.policy_dir:
+                shutil.rmtree(self.policy_dir, ignore_errors=True)
+                self.policy_dir = None
 
 
 def download_offer(agent, **kw):
@@ -284,22 +254,6 @@ def test_no_battery(ctx):
     assert 'accept' in agent.choices(path)
 
 
-def _inhibitors_settle(login, want_empty):
-    """The mock drops an inhibitor when it sees the fd close (in its own
-    loop, without a signal): ask again on a short timer, bounded."""
-    state = {}
-
-    def check():
-        state['list'] = st.inhibitors(login)
-        return (len(state['list']) == 0) == want_empty
-    tick = GLib.timeout_add(20, lambda: True)
-    try:
-        wait_until(check, 10, 'the inhibitor list')
-    finally:
-        GLib.source_remove(tick)
-    return state['list']
-
-
 def test_inhibitor(ctx):
     """While installing: a logind block inhibitor for shutdown:sleep naming
     the update; the installing prompt says the device cannot be turned off;
@@ -310,12 +264,12 @@ def test_inhibitor(ctx):
     agent.answer(path, 'accept')
     agent.set_state(path, 60)
     ctx.wait_device(shutdown_inhibited=True)
-    found = _inhibitors_settle(login, want_empty=False)
+    found = st.inhibitors_settle(login, want_empty=False)
     assert found[0][:4] == ('shutdown:sleep', 'otaux', 'Installing Phone OS 2.0', 'block'), found
     ctx.wait_prompt(path, lambda p: p.get('warning') == NO_POWER_OFF)
     agent.finish(path, 200)
     ctx.wait_device(shutdown_inhibited=False)
-    _inhibitors_settle(login, want_empty=True)
+    st.inhibitors_settle(login, want_empty=True)
 
 
 def test_inhibitor_withdraw_and_kill(ctx):
@@ -324,16 +278,16 @@ def test_inhibitor_withdraw_and_kill(ctx):
     agent = ctx.start()
     path = agent.offer(id='a', name='A', version='1', state=60)
     ctx.wait_device(shutdown_inhibited=True)
-    _inhibitors_settle(login, want_empty=False)
+    st.inhibitors_settle(login, want_empty=False)
     agent.withdraw(path)
     ctx.wait_device(shutdown_inhibited=False)
-    _inhibitors_settle(login, want_empty=True)
+    st.inhibitors_settle(login, want_empty=True)
 
     agent.offer(id='b', name='B', version='1', state=60)
     ctx.wait_device(shutdown_inhibited=True)
-    _inhibitors_settle(login, want_empty=False)
+    st.inhibitors_settle(login, want_empty=False)
     agent.kill()
-    _inhibitors_settle(login, want_empty=True)
+    st.inhibitors_settle(login, want_empty=True)
 
 
 def _answered(fn, *args, what, **kw):
@@ -467,32 +421,11 @@ def test_wifi_download_now_anyway(ctx):
     _no_more_decided(agent, path)
 
 
-def setup():
-    return Ctx()
-
-
-def teardown(ctx):
-    if ctx is not None:
-        ctx.done()
-        ctx.sysbus.close()
-
-
-def each(fn):
-    """Runs one case with its own agent and mocks on the shared system bus."""
-    def run(ctx):
-        try:
-            fn(ctx)
-        finally:
-            ctx.done()
-    run.__name__ = fn.__name__
-    return run
-
-
 if __name__ == '__main__':
-    st.main([each(t) for t in (
+    st.run_cases(Ctx, (
         test_no_services, test_modem_roaming_live, test_modem_appears_later,
         test_roaming_policy_follows_live_value, test_otauxctl_status, test_ofono_roaming,
         test_networkmanager_metered_cellular, test_low_battery_holds_install,
         test_battery_rises, test_mains_required, test_system_word_counts, test_no_battery, test_inhibitor, test_inhibitor_withdraw_and_kill,
         test_hung_services, test_wifi_roaming_then_wifi, test_wifi_survives_restart,
-        test_wifi_download_now_anyway)], setup, teardown)
+        test_wifi_download_now_anyway))

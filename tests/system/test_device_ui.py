@@ -10,7 +10,6 @@ pictures go to ARTIFACT_DIR/device/ (each name says what it shows)."""
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -33,49 +32,8 @@ import systest as st  # noqa: E402
 
 PROMPTER = os.path.abspath(sys.argv[1])
 ARTIFACTS = os.path.join(os.path.abspath(sys.argv[2]), 'device')
-NOTIFY_NAME = 'org.freedesktop.Notifications'
-NOTIFY_PATH = '/org/freedesktop/Notifications'
 ROAMING = 'You are roaming'
 LOW_BATTERY = 'The battery is too low to install the update. Charge the device.'
-
-
-class Notifications:
-    """python-dbusmock's notification_daemon on the session bus."""
-
-    def __init__(self):
-        self.bus = dbus.SessionBus()
-        self.proc = subprocess.Popen(
-            ['/usr/bin/python3', '-m', 'dbusmock', '--template', 'notification_daemon', '-p',
-             json.dumps({'capabilities': 'body actions body-markup'})],
-            stdout=subprocess.DEVNULL)
-        otauxtest.wait_until(lambda: self.bus.name_has_owner(NOTIFY_NAME), 15, NOTIFY_NAME)
-        self.mock = dbus.Interface(self.bus.get_object(NOTIFY_NAME, NOTIFY_PATH),
-                                   'org.freedesktop.DBus.Mock')
-        self.heard = []
-        # MethodCalled: every call the server gets, as a signal (no polling).
-        self.bus.add_signal_receiver(self._called, 'MethodCalled', 'org.freedesktop.DBus.Mock',
-                                     NOTIFY_NAME, NOTIFY_PATH)
-
-    def _called(self, name, args):
-        if name == 'Notify':
-            self.heard.append(otauxtest.plain(args))
-
-    def wait_notify(self, pred, what):
-        """The first Notify heard that matches pred (summary, body)."""
-        found = []
-
-        def match():
-            for args in self.heard:
-                if pred(args[3], args[4]):
-                    found.append(args)
-                    return True
-            return False
-        otauxtest.wait_until(match, 15, what)
-        return found[0]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 def layout_with(shots, serial, kind, pred, what):
@@ -113,7 +71,7 @@ class Ctx:
         os.makedirs(self.shots)
         os.makedirs(ARTIFACTS, exist_ok=True)
         self.sysbus = st.SystemBus()
-        self.notifications = Notifications()
+        self.notifications = st.Notifications()
         self.agent = None
 
     def start_agent(self):
@@ -162,7 +120,7 @@ def test_roaming_reaches_notification_and_popup(ctx):
                          priority='medium', size=12300000)
     high = agent.offer(id='phone-os', name='Phone OS', version='2.1', priority='high',
                        size=48000000)
-    ctx.notifications.wait_notify(lambda s, b: 'Modem firmware' in b and ROAMING not in b,
+    ctx.notifications.wait_notify(lambda s, b, _h: 'Modem firmware' in b and ROAMING not in b,
                                   'the notification, at home')
     layout_with(ctx.shots, serial(high), 'download', lambda t: 'Phone OS' in t and ROAMING not in t,
                 'the pop-up, at home')
@@ -172,7 +130,7 @@ def test_roaming_reaches_notification_and_popup(ctx):
     for path in (medium, high):
         agent.signals.wait('PropertiesChanged', path,
                            lambda a: ROAMING in a[1].get('Prompt', {}).get('warning', ''))
-    ctx.notifications.wait_notify(lambda s, b: 'Modem firmware' in b and ROAMING in b,
+    ctx.notifications.wait_notify(lambda s, b, _h: 'Modem firmware' in b and ROAMING in b,
                                   'the notification with the roaming warning')
     layout_with(ctx.shots, serial(high), 'download', lambda t: ROAMING in t,
                 'the pop-up with the roaming warning')
@@ -183,7 +141,7 @@ def test_roaming_reaches_notification_and_popup(ctx):
     for path in (medium, high):
         agent.signals.wait('PropertiesChanged', path,
                            lambda a: a[1].get('Prompt', {}).get('warning', None) == '')
-    ctx.notifications.wait_notify(lambda s, b: 'Modem firmware' in b and ROAMING not in b,
+    ctx.notifications.wait_notify(lambda s, b, _h: 'Modem firmware' in b and ROAMING not in b,
                                   'the notification without the warning')
     layout_with(ctx.shots, serial(high), 'download', lambda t: ROAMING not in t,
                 'the pop-up without the warning')

@@ -16,126 +16,47 @@ Every wait is on a signal, a bus name or a property, with a bound. The
 cases report SKIP when python3-dbusmock is missing.
 """
 import html
-import json
 import os
-import signal
-import subprocess
 
 import dbus
-from gi.repository import GLib
 
 import systest as st
-from systest import wait_until
 
-NOTIFY_NAME = 'org.freedesktop.Notifications'
-NOTIFY_PATH = '/org/freedesktop/Notifications'
-TESTING_PATH = '/org/otaux/Agent/Testing'
-TESTING_IFACE = 'org.otaux.Testing1'
+TESTING_PATH = st.TESTING_PATH
+TESTING_IFACE = st.TESTING_IFACE
 
 RESTARTING = 'Restarting to install Phone OS'
 FINISHING = 'Finishing Phone OS 2.0'
 RESTART_Q = 'Restart to finish updating Phone OS'
 
 
-class Notifications:
-    """python-dbusmock's notification_daemon on the session bus."""
+class Ctx(st.Ctx):
+    """The shared rig, with python-dbusmock's notification_daemon."""
 
     def __init__(self):
-        self.bus = dbus.SessionBus()
-        self.heard = []
-        self.bus.add_signal_receiver(self._called, 'MethodCalled', 'org.freedesktop.DBus.Mock',
-                                     NOTIFY_NAME, NOTIFY_PATH)
-        self.proc = subprocess.Popen(
-            ['/usr/bin/python3', '-m', 'dbusmock', '--template', 'notification_daemon', '-p',
-             json.dumps({'capabilities': 'body actions body-markup'})],
-            stdout=subprocess.DEVNULL)
-        wait_until(lambda: self.bus.name_has_owner(NOTIFY_NAME), 15, NOTIFY_NAME)
-
-    def _called(self, name, args):
-        if name == 'Notify':
-            self.heard.append(st.plain(args))
-
-    def wait_notify(self, pred, what):
-        """The first Notify heard that matches pred(summary, body, hints)."""
-        found = []
-
-        def match():
-            for args in self.heard:
-                if pred(args[3], args[4], args[6]):
-                    found.append(args)
-                    return True
-            return False
-        wait_until(match, 15, what)
-        return found[0]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-
-
-class Ctx:
-    def __init__(self):
-        self.sysbus = st.SystemBus()
-        self.agent = None
+        super().__init__()
         self.notify = None
 
     def start(self, test_clock=False):
         args = ['--no-popups'] + (['--test-clock'] if test_clock else [])
         if self.notify is None:
-            self.notify = Notifications()
+            self.notify = st.Notifications()
         self.agent = st.Agent(args=args, env=dict(os.environ, TZ='UTC')).start()
         return self.agent
 
-    def wait_prompt(self, path, pred, what='the prompt'):
-        if pred(self.agent.prop(path, 'Prompt')):
-            return self.agent.prop(path, 'Prompt')
-        self.agent.signals.wait('PropertiesChanged', path,
-                                lambda a: 'Prompt' in a[1] and pred(a[1]['Prompt']))
-        return self.agent.prop(path, 'Prompt')
-
     def wait_inhibited(self, want):
-        if self.agent.prop_agent('Device')['shutdown-inhibited'] == want:
-            return
-        self.agent.signals.wait('PropertiesChanged', st.AGENT_PATH,
-                                lambda a: 'Device' in a[1] and
-                                a[1]['Device'].get('shutdown-inhibited') == want)
-
-    def set_time(self, t):
-        dbus.Interface(self.agent.obj(TESTING_PATH), TESTING_IFACE).SetTime(dbus.Int64(t))
+        self.wait_device(shutdown_inhibited=want)
 
     def now(self):
         return st.plain(self.agent.obj(TESTING_PATH).Get(TESTING_IFACE, 'Now',
                                                          dbus_interface=st.PROPS_IFACE))
 
     def done(self):
-        if self.agent is not None:
-            code = self.agent.stop() if self.agent.proc is not None else 0
-            self.agent.close()
-            self.agent = None
-            assert code == 0, f'the agent exited with {code}'
+        self.stop_agent()
         if self.notify is not None:
             self.notify.stop()
             self.notify = None
-        for m in list(self.sysbus.mocks):
-            if m.proc.poll() is None:
-                os.kill(m.proc.pid, signal.SIGCONT)
-            m.stop()
-
-
-def inhibitors_settle(login, want_empty):
-    """The mock drops an inhibitor when it sees the fd close (in its own
-    loop, without a signal): ask again on a short timer, bounded."""
-    state = {}
-
-    def check():
-        state['list'] = st.inhibitors(login)
-        return (len(state['list']) == 0) == want_empty
-    tick = GLib.timeout_add(20, lambda: True)
-    try:
-        wait_until(check, 10, 'the inhibitor list')
-    finally:
-        GLib.source_remove(tick)
-    return state['list']
+        super().done()
 
 
 def stored(agent, path):
@@ -180,11 +101,11 @@ def restart_then_finish(ctx, pkg_id, result, title, message=None):
     agent.answer(path, 'accept')
     agent.set_state(path, 60)
     ctx.wait_inhibited(True)
-    inhibitors_settle(login, want_empty=False)
+    st.inhibitors_settle(login, want_empty=False)
 
     set_state(agent, path, 60, stage='restarting')
     # Released at once: logind's list is empty before the device restarts.
-    inhibitors_settle(login, want_empty=True)
+    st.inhibitors_settle(login, want_empty=True)
     ctx.wait_inhibited(False)
     p = ctx.wait_prompt(path, lambda p: p['title'] == RESTARTING, 'the restarting prompt')
     assert p['kind'] == 'installing', p
@@ -326,36 +247,15 @@ def test_restart_question_after_install(ctx):
     check_restart_question(ctx, path)
     assert agent.prop(path, 'RestartOnly') is True
     ctx.wait_inhibited(False)
-    inhibitors_settle(login, want_empty=True)
+    st.inhibitors_settle(login, want_empty=True)
     agent.answer(path, 'accept')
     args = agent.signals.wait('Decided', path)
     assert args[0] == 'accept' and args[1]['phase'] == 'ready', args
     assert args[1]['correlator'] == 'dm-7', args
 
 
-def setup():
-    return Ctx()
-
-
-def teardown(ctx):
-    if ctx is not None:
-        ctx.done()
-        ctx.sysbus.close()
-
-
-def each(fn):
-    """Runs one case with its own agent and mocks on the shared system bus."""
-    def run(ctx):
-        try:
-            fn(ctx)
-        finally:
-            ctx.done()
-    run.__name__ = fn.__name__
-    return run
-
-
 if __name__ == '__main__':
-    st.main([each(t) for t in (
+    st.run_cases(Ctx, (
         test_restart_then_success, test_restart_then_failure, test_restart_then_fallback_with_words,
         test_stage_refused,
-        test_restart_question_scheduled, test_restart_question_after_install)], setup, teardown)
+        test_restart_question_scheduled, test_restart_question_after_install))

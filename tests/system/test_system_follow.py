@@ -39,7 +39,7 @@ import dbus  # noqa: E402
 from gi.repository import GLib  # noqa: E402
 
 import otauxtest  # noqa: E402
-from otauxtest import SKIP_EXIT, Agent, PrompterShown, plain, wait_until  # noqa: E402
+from otauxtest import SKIP_EXIT, Agent, PrompterShown, plain, run_each, wait_until  # noqa: E402
 import test_system_instance as tsi  # noqa: E402
 import uitest  # noqa: E402
 
@@ -124,9 +124,7 @@ class SessionAgent(Agent):
             args.append('--verbose')
         self.proc = subprocess.Popen(args, env=self.env, cwd='/')
         # setpriv execs the agent: this PID is the agent's, in session c1.
-        dbus.Interface(self.world.bus.get_object(tsi.LOGIND, tsi.LOGIND_PATH, introspect=False),
-                       tsi.TEST_IFACE).SetSessionOfPID(dbus.UInt32(self.proc.pid),
-                                                       dbus.ObjectPath(self.world.sessions[self.sid]))
+        self.world.set_session_of_pid(self.proc.pid, self.sid)
         GLib.child_watch_add(GLib.PRIORITY_DEFAULT, self.proc.pid, self._exited)
         wait_until(lambda: self.owner or self.status is not None, timeout,
                    'the session agent on the person\'s bus')
@@ -642,7 +640,6 @@ TESTS = [
 
 
 def main():
-    import traceback
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
@@ -658,20 +655,9 @@ def main():
         return SKIP_EXIT
     me = None
     print(f'1..{len(TESTS)}', flush=True)
-    failed = 0
     try:
         me = Person(w, prompter, os.path.join(artifacts, 'system-follow'))
-        for i, fn in enumerate(TESTS, 1):
-            try:
-                fn(w, me)
-                print(f'ok {i} - {fn.__name__}', flush=True)
-            except Skip as e:
-                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
-            except Exception:
-                failed += 1
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-                print(f'not ok {i} - {fn.__name__}', flush=True)
+        failed = run_each(TESTS, lambda fn: fn(w, me), Skip)
     finally:
         if me is not None:
             me.close()

@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 from otauxtest import (SKIP_EXIT, Agent, plain, wait_until, OFFER_IFACE,  # noqa: E402
-                       PROPS_IFACE, snapshot)
+                       PROPS_IFACE, run_each, snapshot)
 
 import dbus  # noqa: E402
 
@@ -227,6 +227,27 @@ ret = p
         self.sessions[sid] = path
         return path
 
+    def set_session_of_pid(self, pid, session):
+        """The logind mock's answer for @pid: session @session (a name of add_session)."""
+        dbus.Interface(self.bus.get_object(LOGIND, LOGIND_PATH, introspect=False),
+                       TEST_IFACE).SetSessionOfPID(dbus.UInt32(pid),
+                                                   dbus.ObjectPath(self.sessions[session]))
+
+    def _go(self, proc, session, ready=None):
+        """Lets @proc (it waits for a line on its stdin) go, once @ready
+        (a check) passed and the logind mock has its PID in @session;
+        returns its output and errors. A process left running is killed."""
+        try:
+            if ready is not None:
+                ready()
+            if session is not None:
+                self.set_session_of_pid(proc.pid, session)
+            return proc.communicate('go\n', timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
     def call_as(self, uid, path, method, choice='accept', session=None, groups=None):
         """One call from a process of @uid (in @session, by the logind mock;
         with the supplementary @groups); returns 'ok' or 'ERROR.NAME message'."""
@@ -236,18 +257,11 @@ ret = p
              '/usr/bin/python3', '-c', CLIENT, self.address, path, method, choice],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             cwd='/')
-        try:
+
+        def ready():
             line = proc.stdout.readline().strip()
             assert line == 'ready', f'the client as uid {uid} did not start: {proc.stderr.read()}'
-            if session is not None:
-                dbus.Interface(self.bus.get_object(LOGIND, LOGIND_PATH, introspect=False),
-                               TEST_IFACE).SetSessionOfPID(dbus.UInt32(proc.pid),
-                                                           dbus.ObjectPath(self.sessions[session]))
-            out, err = proc.communicate('go\n', timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        out, err = self._go(proc, session, ready)
         assert proc.returncode == 0, err
         return out.strip()
 
@@ -259,16 +273,7 @@ ret = p
              'read -r _ && eval "exec $1"', 'bash', cmd],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             cwd='/')
-        try:
-            if session is not None:
-                dbus.Interface(self.bus.get_object(LOGIND, LOGIND_PATH, introspect=False),
-                               TEST_IFACE).SetSessionOfPID(dbus.UInt32(proc.pid),
-                                                           dbus.ObjectPath(self.sessions[session]))
-            out, err = proc.communicate('go\n', timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        out, err = self._go(proc, session)
         return out.strip(), proc.returncode, err
 
     def close(self):
@@ -465,26 +470,14 @@ TESTS = [
 
 
 def main():
-    import traceback
     try:
         w = World()
     except Skip as e:
         print(f'SKIP: {e}')
         return SKIP_EXIT
     print(f'1..{len(TESTS)}', flush=True)
-    failed = 0
     try:
-        for i, fn in enumerate(TESTS, 1):
-            try:
-                fn(w)
-                print(f'ok {i} - {fn.__name__}', flush=True)
-            except Skip as e:
-                print(f'ok {i} - {fn.__name__} # SKIP {e}', flush=True)
-            except Exception:
-                failed += 1
-                for line in traceback.format_exc().splitlines():
-                    print('# ' + line)
-                print(f'not ok {i} - {fn.__name__}', flush=True)
+        failed = run_each(TESTS, lambda fn: fn(w), Skip)
     finally:
         w.close()
     return 1 if failed else 0

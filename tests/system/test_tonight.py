@@ -15,7 +15,6 @@ or a property, with a bound. Exit 77 when python3-dbusmock is missing.
 """
 import calendar
 import os
-import signal
 import time
 
 import dbus
@@ -26,7 +25,6 @@ SESSION = 'c1'
 SESSION_PATH = f'{st.LOGIND_PATH}/session/{SESSION}'
 SESSION_IFACE = 'org.freedesktop.login1.Session'
 MANAGER_IFACE = 'org.freedesktop.login1.Manager'
-TESTING_PATH = '/org/otaux/Agent/Testing'
 
 WAITING_TITLE = 'Installing tonight'
 MORNING_TITLE = 'Not installed last night'
@@ -40,10 +38,11 @@ END = NOON + 17 * 3600    # 05:00: night-end
 MORNING = NOON + 19 * 3600  # 07:00: the policy's "morning", when the question comes back
 
 
-class Ctx:
+class Ctx(st.Ctx):
+    """The shared rig, with UPower and logind set up by services()."""
+
     def __init__(self):
-        self.sysbus = st.SystemBus()
-        self.agent = None
+        super().__init__()
         self.login = None
         self.up = None
 
@@ -66,12 +65,8 @@ class Ctx:
         self.agent.start()
         return self.agent
 
-    def set_time(self, t):
-        dbus.Interface(self.agent.obj(TESTING_PATH), 'org.otaux.Testing1').SetTime(dbus.Int64(t))
-
-    def device(self):
-        return self.agent.prop_agent('Device')
-
+    # These two ask again until it holds (bounded), as this test always
+    # has; st.Ctx's own wait on PropertiesChanged.
     def wait_device(self, **want):
         want = {k.replace('_', '-'): v for k, v in want.items()}
         st.wait_until(lambda: all(self.device().get(k) == v for k, v in want.items()), 15,
@@ -80,17 +75,6 @@ class Ctx:
     def wait_prompt(self, path, pred, what='the prompt'):
         st.wait_until(lambda: pred(self.agent.prop(path, 'Prompt')), 15, what)
         return self.agent.prop(path, 'Prompt')
-
-    def done(self):
-        if self.agent is not None:
-            code = self.agent.stop() if self.agent.proc is not None else 0
-            self.agent.close()
-            self.agent = None
-            assert code == 0, f'the agent exited with {code}'
-        for m in list(self.sysbus.mocks):
-            if m.proc.poll() is None:
-                os.kill(m.proc.pid, signal.SIGCONT)
-            m.stop()
 
 
 def offer_install(ctx, restart_only=False):
@@ -287,27 +271,7 @@ def test_restart_keeps_tonight(ctx):
     assert args[0] == 'accept' and args[1]['reason'] == 'scheduled', args
 
 
-def setup():
-    return Ctx()
-
-
-def teardown(ctx):
-    if ctx is not None:
-        ctx.done()
-        ctx.sysbus.close()
-
-
-def each(fn):
-    def run(ctx):
-        try:
-            fn(ctx)
-        finally:
-            ctx.done()
-    run.__name__ = fn.__name__
-    return run
-
-
 if __name__ == '__main__':
-    st.main([each(t) for t in (test_charging_and_idle, test_locked_not_idle,
+    st.run_cases(Ctx, (test_charging_and_idle, test_locked_not_idle,
                                test_idle_announced_by_invalidation, test_no_charger_all_night, test_inhibitor_blocks,
-                               test_restart_keeps_tonight)], setup, teardown)
+                               test_restart_keeps_tonight))

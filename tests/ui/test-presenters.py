@@ -29,7 +29,7 @@ try:
     import dbus  # noqa: E402
     import dbus.lowlevel  # noqa: E402
     import dbusmock  # noqa: E402,F401  (only: is it installed)
-    from gi.repository import GLib  # noqa: E402
+    from gi.repository import GLib  # noqa: E402,F401  (only: is it installed)
 except ImportError as e:
     print('1..0 # SKIP %s' % e, flush=True)
     sys.exit(uitest.SKIP)
@@ -44,28 +44,11 @@ PROMPTER_NAME = 'org.otaux.Prompter'
 MOCK_IFACE = 'org.freedesktop.DBus.Mock'
 
 
-def pump():
-    ctx = GLib.MainContext.default()
-    while ctx.pending():
-        ctx.iteration(False)
-
-
 def wait(pred, timeout=10.0, what='a condition'):
     """Checks pred() after every D-Bus event and every 50 ms (for state that
-    sends no signal: X windows, a mock's recorded calls) until it is true."""
-    deadline = time.monotonic() + timeout
-    ctx = GLib.MainContext.default()
-    while True:
-        pump()
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out after %.1fs waiting for %s' % (timeout, what))
-        tick = []
-        GLib.timeout_add(50, lambda: tick.append(True) and False)
-        while not tick:
-            ctx.iteration(True)
+    sends no signal: X windows, a mock's recorded calls) until it is true;
+    returns its value."""
+    return otauxtest.wait_until(pred, timeout, what, interval=0.05)
 
 
 def bus_daemon(bus):
@@ -288,18 +271,25 @@ def test_result_success_is_normal_and_expires(ctx):
     assert n['hints'].get('image-path', '').endswith('/otaux-update-done.svg'), n
 
 
+def finished_high(ctx, result):
+    """A high offer's pop-up on screen, accepted (Decided), then finished
+    with @result; returns its path."""
+    ctx.start_agent()
+    path = ctx.offer('high')
+    ctx.window(path)
+    ctx.agent.answer(path, 'accept')
+    ctx.decided(path)
+    ctx.agent.finish(path, result)
+    return path
+
+
 def test_success_popup_closes_itself(ctx):
     """Issue 18 item 4: a success is calm everywhere. At high priority its
     Prompt is not critical; the pop-up that shows it closes by itself (in
     OTAUX_PROMPTER_SUCCESS_CLOSE_S = 5 s) and the news stays as the
     expiring notification."""
     mock = ctx.mock()
-    ctx.start_agent()
-    path = ctx.offer('high')
-    ctx.window(path)
-    ctx.agent.answer(path, 'accept')
-    ctx.decided(path)
-    ctx.agent.finish(path, 200)
+    path = finished_high(ctx, 200)
     prompt = ctx.agent.prop(path, 'Prompt')
     assert prompt['kind'] == 'result' and prompt['urgency'] == 'normal', prompt
     wid, title = ctx.window(path)
@@ -317,12 +307,7 @@ def test_success_popup_closes_itself(ctx):
 
 def test_result_failure_has_its_icon(ctx):
     mock = ctx.mock()
-    ctx.start_agent()
-    path = ctx.offer('high')
-    ctx.window(path)
-    ctx.agent.answer(path, 'accept')
-    ctx.decided(path)
-    ctx.agent.finish(path, 410)
+    path = finished_high(ctx, 410)
     wid, title = ctx.window(path)
     uitest.key(wid, 'Escape')
     uitest.no_visible_window(uitest.ere(title), 10)

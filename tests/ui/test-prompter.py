@@ -27,6 +27,14 @@ ARTIFACTS = os.path.abspath(sys.argv[2])
 ONLY = sys.argv[3:]
 
 
+def empty_dir(path):
+    """@path, made or emptied (the pictures of an earlier run go)."""
+    os.makedirs(path, exist_ok=True)
+    for f in os.listdir(path):
+        os.unlink(os.path.join(path, f))
+    return path
+
+
 class Ctx:
     def __init__(self, name):
         self.name = name
@@ -35,10 +43,7 @@ class Ctx:
         self.ctl = dbus.Interface(self.bus.get_object('org.otaux.Agent', '/org/otaux/Test'),
                                   'org.otaux.Test1')
         self.prompter = None
-        self.shots = os.path.join(ARTIFACTS, 'prompter-tests', name)
-        os.makedirs(self.shots, exist_ok=True)
-        for f in os.listdir(self.shots):
-            os.unlink(os.path.join(self.shots, f))
+        self.shots = empty_dir(os.path.join(ARTIFACTS, 'prompter-tests', name))
 
     def start_prompter(self, *args, idle=30, geometry='360x720', shots=None, env=None):
         argv = [PROMPTER, '--idle-timeout', str(idle), '--geometry', geometry,
@@ -51,6 +56,15 @@ class Ctx:
         assert self.prompter.alive(), 'prompter exited early'
         return self.prompter
 
+    def start_pictured(self, name, geometry, lang=None):
+        """The prompter at @geometry (in @lang, with the build's catalogs),
+        its pictures in ARTIFACTS/@name, emptied first; returns that folder."""
+        out = empty_dir(os.path.join(ARTIFACTS, name))
+        env = {'LANGUAGE': lang, 'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']} \
+            if lang else None
+        self.start_prompter(geometry=geometry, shots=out, env=env)
+        return out
+
     def has_owner(self, name):
         return bool(self.bus.get_object('org.freedesktop.DBus', '/org/freedesktop/DBus')
                     .NameHasOwner(name, dbus_interface='org.freedesktop.DBus'))
@@ -58,6 +72,16 @@ class Ctx:
     def add(self, prompt, **props):
         path = str(self.ctl.AddOffer(prompts.offer_props(**props), prompt))
         return path, path.rsplit('/', 1)[1]
+
+    def open(self, prompt, title, **start):
+        """@prompt added and on screen: the prompter started (@start: its
+        options), its layout written, its window @title found. Returns
+        (path, serial, the prompter, the layout, the window)."""
+        path, serial = self.add(prompt)
+        proc = self.start_prompter(**start)
+        lay = self.layout(serial, prompt['kind'])
+        wid = uitest.find_window(title)
+        return path, serial, proc, lay, wid
 
     def answers(self):
         return [(str(p), str(c), {str(k): v for k, v in d.items()})
@@ -103,13 +127,8 @@ def test_screenshots_all_screens(ctx):
     # prompts' texts are the English samples)
     for geometry, lang in (('360x720', None), ('360x640', None), ('360x640', 'de'),
                            ('360x640', 'ar'), ('1024x700', None)):
-        out = os.path.join(ARTIFACTS, 'prompter-' + geometry + ('-' + lang if lang else ''))
-        os.makedirs(out, exist_ok=True)
-        for f in os.listdir(out):
-            os.unlink(os.path.join(out, f))
-        env = {'LANGUAGE': lang, 'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']} \
-            if lang else None
-        ctx.start_prompter(geometry=geometry, shots=out, env=env)
+        out = ctx.start_pictured('prompter-' + geometry + ('-' + lang if lang else ''),
+                                 geometry, lang)
         for prompt in prompts.all_screens():
             kind = str(prompt['kind'])
             path, serial = ctx.add(prompt)
@@ -192,10 +211,7 @@ def test_queue_priority_then_oldest(ctx):
 
 
 def test_click_reaches_agent(ctx):
-    path, serial = ctx.add(screen('download'))
-    ctx.start_prompter()
-    lay = ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    path, _, _, lay, wid = ctx.open(screen('download'), '^Firmware update available$')
     uitest.click_button(wid, lay, 'cancel')
     wait_for(ctx.answers, 10, 'an Answer')
     assert ctx.answers() == [(path, 'cancel', {})], ctx.answers()
@@ -203,20 +219,14 @@ def test_click_reaches_agent(ctx):
 
 
 def test_enter_picks_suggested(ctx):
-    path, serial = ctx.add(screen('download'))
-    ctx.start_prompter()
-    ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    path, _, _, _, wid = ctx.open(screen('download'), '^Firmware update available$')
     uitest.key(wid, 'Return')
     wait_for(ctx.answers, 10, 'an Answer')
     assert ctx.answers() == [(path, 'accept', {})], ctx.answers()
 
 
 def test_escape_hides_without_answer(ctx):
-    path, serial = ctx.add(screen('download'))
-    p = ctx.start_prompter(idle=2)
-    ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    _, _, p, _, wid = ctx.open(screen('download'), '^Firmware update available$', idle=2)
     uitest.key(wid, 'Escape')
     uitest.no_visible_window('^Firmware update available$')
     assert p.wait_exit(10) == 0
@@ -224,10 +234,7 @@ def test_escape_hides_without_answer(ctx):
 
 
 def test_escape_ignored_when_not_dismissible(ctx):
-    path, serial = ctx.add(screen('final-warning'))
-    ctx.start_prompter()
-    ctx.layout(serial, 'final-warning')
-    wid = uitest.find_window('^Restarting in 1 minute$')
+    path, serial, _, _, wid = ctx.open(screen('final-warning'), '^Restarting in 1 minute$')
     uitest.key(wid, 'Escape')
     # The window must still be there after the key was processed: a
     # change that follows the Escape proves the prompter handled it.
@@ -243,10 +250,7 @@ def test_escape_ignored_when_not_dismissible(ctx):
 def test_delay_reboot_sends_reboot_at(ctx):
     prompt = screen('install')
     first_time = int(prompt['delay-options'][1][1])
-    path, serial = ctx.add(prompt)
-    ctx.start_prompter()
-    lay = ctx.layout(serial, 'install')
-    wid = uitest.find_window('^Install the update now')
+    path, serial, _, lay, wid = ctx.open(prompt, '^Install the update now')
     uitest.click_button(wid, lay, 'delay-reboot')
     dl = ctx.layout(serial, 'install', '-delay')
     # pick the second option with the keyboard-free way: click its radio
@@ -262,10 +266,7 @@ def test_delay_reboot_sends_reboot_at(ctx):
 
 def test_update_in_place_and_withdraw(ctx):
     prompt = screen('progress')
-    path, serial = ctx.add(prompt)
-    ctx.start_prompter()
-    ctx.layout(serial, 'progress')
-    wid = uitest.find_window('^Downloading update$')
+    path, serial, _, _, wid = ctx.open(prompt, '^Downloading update$')
     ctx.forget_layout(serial, 'progress')
     prompt['progress'] = dbus.Int32(87)
     prompt['body'] = 'Phone firmware 2.1.0 is downloading: 42 MB of 48 MB.'
@@ -278,20 +279,14 @@ def test_update_in_place_and_withdraw(ctx):
 
 def test_no_longer_popup_disappears(ctx):
     prompt = screen('download')
-    path, serial = ctx.add(prompt)
-    ctx.start_prompter()
-    ctx.layout(serial, 'download')
-    uitest.find_window('^Firmware update available$')
+    path, _, _, _, _ = ctx.open(prompt, '^Firmware update available$')
     prompt['presentation'] = 'actions'
     ctx.ctl.SetPrompt(path, prompt)
     uitest.no_visible_window('^Firmware update available$', 5)
 
 
 def test_result_close_is_local(ctx):
-    path, serial = ctx.add(screen('result'))
-    ctx.start_prompter()
-    lay = ctx.layout(serial, 'result')
-    wid = uitest.find_window('^Update installed$')
+    _, _, _, lay, wid = ctx.open(screen('result'), '^Update installed$')
     uitest.click_button(wid, lay, 'close')
     uitest.no_visible_window('^Update installed$', 5)
     assert ctx.answers() == []
@@ -300,10 +295,7 @@ def test_result_close_is_local(ctx):
 def test_shown_hidden_signals(ctx):
     """Prompter1.Shown when an offer's question is on screen, Hidden when it
     leaves without an answer: Escape, withdrawn, the prompter exiting."""
-    path, serial = ctx.add(screen('download'))
-    p = ctx.start_prompter()
-    ctx.layout(serial, 'download')
-    wid = uitest.find_window('^Firmware update available$')
+    path, _, p, _, wid = ctx.open(screen('download'), '^Firmware update available$')
     ctx.wait_signals([('Shown', path)], 'Shown')
     uitest.key(wid, 'Escape')
     uitest.no_visible_window('^Firmware update available$')
@@ -360,11 +352,7 @@ def test_picker_confirm_names_outcome(ctx):
     ("Restart at 20:45"), for the preset row picked and for another time;
     an update that needs no restart (needs-reboot false) says "Install at
     20:45" there and "Install by 22:00" in the latest line, never "Restart"."""
-    out = os.path.join(ARTIFACTS, 'prompter-picker-outcome')
-    os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        os.unlink(os.path.join(out, f))
-    ctx.start_prompter(geometry='360x720', shots=out)
+    out = ctx.start_pictured('prompter-picker-outcome', '360x720')
     for needs_reboot, verb in ((True, 'Restart'), (False, 'Install')):
         prompt = screen('install')
         prompt['needs-reboot'] = dbus.Boolean(needs_reboot)
@@ -400,11 +388,7 @@ def test_delay_picker_fits_360x640(ctx):
     """Issue 9 A.6: at 360x640 the picker, its "Latest" line, the time
     spinners (only after "Another time") and the buttons all fit without
     scrolling; the custom time goes back as reboot-at."""
-    out = os.path.join(ARTIFACTS, 'prompter-360x640-delay')
-    os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        os.unlink(os.path.join(out, f))
-    ctx.start_prompter(geometry='360x640', shots=out)
+    out = ctx.start_pictured('prompter-360x640-delay', '360x640')
     for kind in ('install', 'delayed', 'reminder'):
         prompt = screen(kind)
         path, serial = ctx.add(prompt)
@@ -623,11 +607,7 @@ def test_labels_fit_a_phone(ctx):
     """Issue 12: every button label, in every language, on one line of the
     prompter's own button at 360 px (the real prompter: its font, CSS and
     width), without wrapping or ellipsis."""
-    out = os.path.join(ARTIFACTS, 'prompter-labels-360')
-    os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        os.unlink(os.path.join(out, f))
-    ctx.start_prompter(geometry='360x720', shots=out)
+    out = ctx.start_pictured('prompter-labels-360', '360x720')
     # the control: a label that cannot fit must be seen to wrap
     long_label = 'Herunterladen abbrechen und später noch einmal versuchen'
     path, serial = ctx.add(prompts.base('install', 'Control', 'A long label.',
@@ -755,13 +735,7 @@ def test_times_follow_the_language(ctx):
     and formats (format.time, format.date), for a time today and one on
     another day."""
     for lang in ('en', 'de', 'ar'):
-        out = os.path.join(ARTIFACTS, 'prompter-times-' + lang)
-        os.makedirs(out, exist_ok=True)
-        for f in os.listdir(out):
-            os.unlink(os.path.join(out, f))
-        ctx.start_prompter(geometry='360x720', shots=out,
-                           env={'LANGUAGE': lang,
-                                'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        out = ctx.start_pictured('prompter-times-' + lang, '360x720', lang)
         # delay-max three days ahead: another day
         prompt = screen('install')
         now = int(time.time())
@@ -810,13 +784,7 @@ def test_phone_fit(ctx):
     line; the operator's message comes after the body and the warning; the
     delay picker's rows are at least 48 px high (a finger)."""
     for lang in LANGUAGES:
-        out = os.path.join(ARTIFACTS, 'prompter-phone-fit-' + lang)
-        os.makedirs(out, exist_ok=True)
-        for f in os.listdir(out):
-            os.unlink(os.path.join(out, f))
-        ctx.start_prompter(geometry='360x720', shots=out,
-                           env={'LANGUAGE': lang,
-                                'OTAUX_LOCALEDIR': os.environ['OTAUX_TEST_LOCALEDIR']})
+        out = ctx.start_pictured('prompter-phone-fit-' + lang, '360x720', lang)
         prompt = screen('install')
         prompt['warning'] = dbus.String('The battery is at 15 %. Plug in the charger.')
         path, serial = ctx.add(prompt)
