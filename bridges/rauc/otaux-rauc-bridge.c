@@ -10,10 +10,10 @@
 
 #include <string.h>
 
-#define AGENT_NAME      "org.otaux.Agent"
-#define AGENT_PATH      "/org/otaux/Agent"
-#define AGENT_IFACE     "org.otaux.Agent1"
-#define OFFER_IFACE     "org.otaux.Offer1"
+#define AGENT_NAME      OTAUX_BRIDGE_CLIENT_AGENT_NAME
+#define AGENT_PATH      OTAUX_BRIDGE_CLIENT_AGENT_PATH
+#define AGENT_IFACE     OTAUX_BRIDGE_CLIENT_AGENT_IFACE
+#define OFFER_IFACE     OTAUX_BRIDGE_CLIENT_OFFER_IFACE
 #define RAUC_NAME       "de.pengutronix.rauc"
 #define RAUC_IFACE      "de.pengutronix.rauc.Installer"
 #define CALL_TIMEOUT_MS 10000
@@ -691,18 +691,6 @@ static void rauc_vanished(GDBusConnection *conn, const char *name, gpointer user
   flow_rauc_vanished(bridge);
 }
 
-static GDBusConnection *open_bus(const char *spec, GError **error)
-{
-  if (g_strcmp0(spec, "system") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0(spec, "session") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync(spec,
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, error);
-}
-
 OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **error)
 {
   g_autoptr(OtauxRaucBridge) bridge = g_new0(OtauxRaucBridge, 1);
@@ -737,10 +725,10 @@ OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **e
     job->name = g_strdup(bridge->activation->name);
     job->work = WORK_VERIFY;
   }
-  bridge->agent_bus = open_bus(config->agent_bus, error);
+  bridge->agent_bus = otaux_bridge_client_connect(config->agent_bus, error);
   if (bridge->agent_bus == NULL)
     return NULL;
-  bridge->rauc_bus = open_bus(config->rauc_bus, error);
+  bridge->rauc_bus = otaux_bridge_client_connect(config->rauc_bus, error);
   if (bridge->rauc_bus == NULL)
     return NULL;
   if (!config->no_reboot) {

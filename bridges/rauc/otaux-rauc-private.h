@@ -2,6 +2,7 @@
  * (RAUC: install, activate, reboot, verify). Not installed. */
 #pragma once
 
+#include "otaux-bridge-client.h"
 #include "otaux-declined.h"
 #include "otaux-rauc-bridge.h"
 #include "otaux-rauc-map.h"
