@@ -19,10 +19,16 @@ GDBusConnection *otaux_bridge_client_connect(const char *which,
                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Parses the options, prints the version or turns on debug logs for the
- * program's log domain. Returns -1 to go on, else the exit status. */
+ * program's log domain (@program, which also names the domain of this
+ * module's logs; must outlive them). Returns -1 to go on, else the exit status. */
 int otaux_bridge_client_parse_options(GOptionContext *ctx, int *argc, char ***argv,
                                       const char *program, const gboolean *version,
                                       const gboolean *verbose);
+
+/* Asks logind to reboot, unless @no_reboot (then only says one is needed).
+ * Not interactive: the person accepted the restart when accepting the offer;
+ * a polkit question now would come too late to be understood. */
+void otaux_bridge_client_reboot(GDBusConnection *system, gboolean no_reboot);
 
 /* Runs the loop until SIGTERM or SIGINT. */
 void otaux_bridge_client_run(GMainLoop *loop);
