@@ -151,6 +151,10 @@ static GVariant *offer_package(const OtauxMenderArtifact *a, const char *id, gbo
   g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(full ? a->title : a->name));
   if (daemon)
     g_variant_builder_add(&b, "{sv}", "correlator", g_variant_new_string(DAEMON_CORRELATOR));
+  /* The daemon pauses before the reboot and asks then (a re-offer with
+   * restart-only); standalone, the restart just happens after the install. */
+  if (daemon && a->needs_reboot)
+    g_variant_builder_add(&b, "{sv}", "asks-restart", g_variant_new_boolean(TRUE));
   if (full) {
     if (a->version != NULL)
       g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string(a->version));
