@@ -8,10 +8,10 @@
 
 #include <string.h>
 
-#define AGENT_NAME      "org.otaux.Agent"
-#define AGENT_PATH      "/org/otaux/Agent"
-#define AGENT_IFACE     "org.otaux.Agent1"
-#define OFFER_IFACE     "org.otaux.Offer1"
+#define AGENT_NAME      OTAUX_BRIDGE_CLIENT_AGENT_NAME
+#define AGENT_PATH      OTAUX_BRIDGE_CLIENT_AGENT_PATH
+#define AGENT_IFACE     OTAUX_BRIDGE_CLIENT_AGENT_IFACE
+#define OFFER_IFACE     OTAUX_BRIDGE_CLIENT_OFFER_IFACE
 #define FWUPD_NAME      "org.freedesktop.fwupd"
 #define CALL_TIMEOUT_MS 10000
 /* fwupd sends "changed" in bursts (one per device property); look once. */

@@ -304,27 +304,9 @@ void flow_download(Job *job, gboolean then_install)
 
 /* -- install ---------------------------------------------------------------- */
 
-static void on_rebooted(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-
-  if (reply == NULL)
-    g_warning("logind Reboot: %s", error->message);
-}
-
 static void reboot(OtauxFwupdBridge *bridge)
 {
-  if (bridge->config.no_reboot) {
-    g_message("a reboot is needed (not asking logind: --no-reboot)");
-    return;
-  }
-  g_message("asking logind to reboot");
-  /* interactive=false: the person already accepted "installing restarts the
-   * device"; a polkit question now would come too late to be understood. */
-  g_dbus_connection_call(bridge->system, "org.freedesktop.login1", "/org/freedesktop/login1",
-                         "org.freedesktop.login1.Manager", "Reboot", g_variant_new("(b)", FALSE),
-                         NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_rebooted, NULL);
+  otaux_bridge_client_reboot(bridge->system, bridge->config.no_reboot);
 }
 
 /* @resumed: the install ended while the bridge was away; what the person

@@ -6,6 +6,7 @@
 
 #include "otaux-fwupd-bridge.h"
 #include "otaux-fwupd-map.h"
+#include "otaux-bridge-client.h"
 #include "otaux-declined.h"
 
 G_BEGIN_DECLS

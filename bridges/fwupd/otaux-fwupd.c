@@ -7,13 +7,8 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "otaux-bridge-client.h"
 #include "otaux-fwupd-bridge.h"
-
-static gboolean on_signal(gpointer user_data)
-{
-  g_main_loop_quit(user_data);
-  return G_SOURCE_REMOVE;
-}
 
 int main(int argc, char **argv)
 {
@@ -36,6 +31,7 @@ int main(int argc, char **argv)
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
+  int rc;
   g_autoptr(GOptionContext) ctx = g_option_context_new("- offer fwupd's updates through otaux");
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -45,16 +41,9 @@ int main(int argc, char **argv)
 
   setlocale(LC_ALL, "");
   g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    g_printerr("otaux-fwupd: %s\n", error->message);
-    return 2;
-  }
-  if (version) {
-    g_print("otaux-fwupd %s\n", PACKAGE_VERSION);
-    return 0;
-  }
-  if (verbose)
-    g_setenv("G_MESSAGES_DEBUG", "otaux-fwupd", TRUE);
+  rc = otaux_bridge_client_parse_options(ctx, &argc, &argv, "otaux-fwupd", &version, &verbose);
+  if (rc >= 0)
+    return rc;
   if (state_dir == NULL)
     state_dir = g_build_filename(g_get_user_state_dir(), "otaux-fwupd", NULL);
   if (cache_dir == NULL)
@@ -71,8 +60,6 @@ int main(int argc, char **argv)
     g_printerr("otaux-fwupd: %s\n", error->message);
     return 1;
   }
-  g_unix_signal_add(SIGTERM, on_signal, loop);
-  g_unix_signal_add(SIGINT, on_signal, loop);
-  g_main_loop_run(loop);
+  otaux_bridge_client_run(loop);
   return 0;
 }

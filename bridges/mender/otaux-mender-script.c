@@ -12,13 +12,14 @@
 #include <string.h>
 
 #include "otaux-mender-artifact.h"
+#include "otaux-bridge-client.h"
 #include "otaux-mender-map.h"
 
-#define AGENT_NAME  "org.otaux.Agent"
-#define AGENT_PATH  "/org/otaux/Agent"
-#define AGENT_IFACE "org.otaux.Agent1"
-#define OFFER_IFACE "org.otaux.Offer1"
-#define PROPS_IFACE "org.freedesktop.DBus.Properties"
+#define AGENT_NAME  OTAUX_BRIDGE_CLIENT_AGENT_NAME
+#define AGENT_PATH  OTAUX_BRIDGE_CLIENT_AGENT_PATH
+#define AGENT_IFACE OTAUX_BRIDGE_CLIENT_AGENT_IFACE
+#define OFFER_IFACE OTAUX_BRIDGE_CLIENT_OFFER_IFACE
+#define PROPS_IFACE OTAUX_BRIDGE_CLIENT_PROPS_IFACE
 #define ID_PREFIX   "mender:"
 /* The correlator of an artifact the Mender daemon announced (Download_Leave):
  * its restart is asked at the daemon's reboot pause, not at ArtifactInstall_Leave. */
@@ -102,18 +103,6 @@ static gboolean parse_state(const char *name, ScriptState *state)
   return TRUE;
 }
 
-static GDBusConnection *connect_bus(const char *which, GError **error)
-{
-  if (which == NULL || *which == '\0' || g_strcmp0(which, "system") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0(which, "session") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync(which,
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, error);
-}
-
 static void on_signal(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
                       const char *member, GVariant *params, gpointer user_data)
 {
@@ -162,6 +151,10 @@ static GVariant *offer_package(const OtauxMenderArtifact *a, const char *id, gbo
   g_variant_builder_add(&b, "{sv}", "name", g_variant_new_string(full ? a->title : a->name));
   if (daemon)
     g_variant_builder_add(&b, "{sv}", "correlator", g_variant_new_string(DAEMON_CORRELATOR));
+  /* The daemon pauses before the reboot and asks then (a re-offer with
+   * restart-only); standalone, the restart just happens after the install. */
+  if (daemon && a->needs_reboot)
+    g_variant_builder_add(&b, "{sv}", "asks-restart", g_variant_new_boolean(TRUE));
   if (full) {
     if (a->version != NULL)
       g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string(a->version));
@@ -653,7 +646,7 @@ int main(int argc, char **argv)
     }
   }
   client.id = g_strconcat(ID_PREFIX, artifact.name, NULL);
-  client.bus = connect_bus(bus_name, &error);
+  client.bus = otaux_bridge_client_connect(bus_name, &error);
   if (client.bus == NULL) {
     say("no D-Bus connection (%s)%s", error->message,
         state == STATE_INSTALL ? ": retry later (exit 21)" : "");

@@ -12,13 +12,14 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "otaux-bridge-client.h"
 #include "otaux-mender-map.h"
 
-#define AGENT_NAME     "org.otaux.Agent"
-#define AGENT_PATH     "/org/otaux/Agent"
-#define AGENT_IFACE    "org.otaux.Agent1"
-#define OFFER_IFACE    "org.otaux.Offer1"
-#define PROPS_IFACE    "org.freedesktop.DBus.Properties"
+#define AGENT_NAME     OTAUX_BRIDGE_CLIENT_AGENT_NAME
+#define AGENT_PATH     OTAUX_BRIDGE_CLIENT_AGENT_PATH
+#define AGENT_IFACE    OTAUX_BRIDGE_CLIENT_AGENT_IFACE
+#define OFFER_IFACE    OTAUX_BRIDGE_CLIENT_OFFER_IFACE
+#define PROPS_IFACE    OTAUX_BRIDGE_CLIENT_PROPS_IFACE
 #define ID_PREFIX      "mender:"
 #define CALL_TIMEOUT   5000
 #define RESEND_DEFAULT 1 /* s, until Mender tells its refresh time */
@@ -267,24 +268,6 @@ static void on_mender_vanished(GDBusConnection *bus, const char *name, gpointer 
   b->mender_up = FALSE;
 }
 
-static gboolean on_signal(gpointer user_data)
-{
-  g_main_loop_quit(user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static GDBusConnection *connect_bus(const char *which, GError **error)
-{
-  if (which == NULL || g_strcmp0(which, "system") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0(which, "session") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync(which,
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, error);
-}
-
 int main(int argc, char **argv)
 {
   g_autofree char *agent_bus = NULL;
@@ -298,6 +281,7 @@ int main(int argc, char **argv)
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
+  int rc;
   g_autoptr(GOptionContext) ctx = g_option_context_new("- Mender's pauses through otaux");
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -306,19 +290,12 @@ int main(int argc, char **argv)
 
   setlocale(LC_ALL, "");
   g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    g_printerr("otaux-mender: %s\n", error->message);
-    return 2;
-  }
-  if (version) {
-    g_print("otaux-mender %s\n", PACKAGE_VERSION);
-    return 0;
-  }
-  if (verbose)
-    g_setenv("G_MESSAGES_DEBUG", "otaux-mender", TRUE);
+  rc = otaux_bridge_client_parse_options(ctx, &argc, &argv, "otaux-mender", &version, &verbose);
+  if (rc >= 0)
+    return rc;
   if (agent_bus == NULL)
     agent_bus = g_strdup(g_getenv("OTAUX_MENDER_BUS"));
-  b.agent = connect_bus(agent_bus, &error);
+  b.agent = otaux_bridge_client_connect(agent_bus, &error);
   if (b.agent == NULL) {
     g_printerr("otaux-mender: the agent's bus: %s\n", error->message);
     return 1;
@@ -340,11 +317,9 @@ int main(int argc, char **argv)
       g_bus_watch_name_on_connection(b.mender, OTAUX_MENDER_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                      on_mender_appeared, on_mender_vanished, &b, NULL);
   loop = g_main_loop_new(NULL, FALSE);
-  g_unix_signal_add(SIGTERM, on_signal, loop);
-  g_unix_signal_add(SIGINT, on_signal, loop);
   pick_up(&b);
   g_message("holding Mender's pauses (map %s)", OTAUX_MENDER_MAP_ID);
-  g_main_loop_run(loop);
+  otaux_bridge_client_run(loop);
   g_bus_unwatch_name(watch);
   if (b.resend_id != 0)
     g_source_remove(b.resend_id);

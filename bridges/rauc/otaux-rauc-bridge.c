@@ -10,10 +10,10 @@
 
 #include <string.h>
 
-#define AGENT_NAME      "org.otaux.Agent"
-#define AGENT_PATH      "/org/otaux/Agent"
-#define AGENT_IFACE     "org.otaux.Agent1"
-#define OFFER_IFACE     "org.otaux.Offer1"
+#define AGENT_NAME      OTAUX_BRIDGE_CLIENT_AGENT_NAME
+#define AGENT_PATH      OTAUX_BRIDGE_CLIENT_AGENT_PATH
+#define AGENT_IFACE     OTAUX_BRIDGE_CLIENT_AGENT_IFACE
+#define OFFER_IFACE     OTAUX_BRIDGE_CLIENT_OFFER_IFACE
 #define RAUC_NAME       "de.pengutronix.rauc"
 #define RAUC_IFACE      "de.pengutronix.rauc.Installer"
 #define CALL_TIMEOUT_MS 10000
@@ -384,6 +384,12 @@ static gboolean declined(OtauxRaucBridge *bridge, const char *compatible, const 
   return no != NULL && strverscmp(version, no) <= 0;
 }
 
+static gboolean booted_holds(OtauxRaucBridge *bridge, const char *compatible, const char *version)
+{
+  return bridge->booted_version != NULL && g_strcmp0(bridge->booted_compatible, compatible) == 0 &&
+         g_strcmp0(bridge->booted_version, version) == 0;
+}
+
 static void reconcile(OtauxRaucBridge *bridge)
 {
   GHashTableIter iter;
@@ -404,6 +410,13 @@ static void reconcile(OtauxRaucBridge *bridge)
       continue;
     id = otaux_rauc_offer_id(b->manifest.compatible, b->manifest.version);
     job = g_hash_table_lookup(bridge->jobs, id);
+    /* The booted slot holds it already: nothing to install. An idle offer
+     * made before RAUC's slots were read is withdrawn (not seen, below). */
+    if (booted_holds(bridge, b->manifest.compatible, b->manifest.version) &&
+        (job == NULL || (job->work == WORK_IDLE && !job->restart_only))) {
+      g_debug("%s: the booted slot holds it, not offered", id);
+      continue;
+    }
     if (job == NULL && declined(bridge, b->manifest.compatible, b->manifest.version)) {
       g_debug("%s: declined before, not offered", id);
       continue;
@@ -633,6 +646,39 @@ static void agent_vanished(GDBusConnection *conn, const char *name, gpointer use
   bridge->agent_up = FALSE;
 }
 
+static void on_slot_status(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  OtauxRaucBridge *bridge = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+  g_autoptr(GVariantIter) iter = NULL;
+  GVariant *props;
+
+  bridge->pending--;
+  if (reply == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer(&bridge->booted_compatible, g_free);
+  g_clear_pointer(&bridge->booted_version, g_free);
+  if (reply == NULL) {
+    g_warning("GetSlotStatus: %s", error->message);
+  } else {
+    g_variant_get(reply, "(a(sa{sv}))", &iter);
+    while (g_variant_iter_next(iter, "(&s@a{sv})", NULL, &props)) {
+      const char *state = NULL;
+
+      if (g_variant_lookup(props, "state", "&s", &state) && g_strcmp0(state, "booted") == 0 &&
+          bridge->booted_version == NULL) {
+        (void)g_variant_lookup(props, "bundle.compatible", "s", &bridge->booted_compatible);
+        (void)g_variant_lookup(props, "bundle.version", "s", &bridge->booted_version);
+      }
+      g_variant_unref(props);
+    }
+  }
+  bridge->rauc_up = TRUE;
+  bridge_refresh_all(bridge);
+  reconcile(bridge); /* what was scanned before is weighed against the booted slot */
+}
+
 static void on_rauc_props(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   OtauxRaucBridge *bridge = user_data;
@@ -653,8 +699,11 @@ static void on_rauc_props(GObject *source, GAsyncResult *res, gpointer user_data
   (void)g_variant_lookup(props, "Operation", "s", &bridge->operation);
   g_message("connected to RAUC: booted slot %s, %s", bridge->boot_slot ? bridge->boot_slot : "?",
             bridge->operation ? bridge->operation : "?");
-  bridge->rauc_up = TRUE;
-  bridge_refresh_all(bridge);
+  /* Up once the booted slot's bundle is known too (what not to offer). */
+  bridge->pending++;
+  g_dbus_connection_call(bridge->rauc_bus, RAUC_NAME, "/", RAUC_IFACE, "GetSlotStatus", NULL,
+                         G_VARIANT_TYPE("(a(sa{sv}))"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
+                         bridge->cancellable, on_slot_status, bridge);
 }
 
 static void on_rauc_signal(GDBusConnection *conn, const char *sender, const char *path,
@@ -691,18 +740,6 @@ static void rauc_vanished(GDBusConnection *conn, const char *name, gpointer user
   flow_rauc_vanished(bridge);
 }
 
-static GDBusConnection *open_bus(const char *spec, GError **error)
-{
-  if (g_strcmp0(spec, "system") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0(spec, "session") == 0)
-    return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync(spec,
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, error);
-}
-
 OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **error)
 {
   g_autoptr(OtauxRaucBridge) bridge = g_new0(OtauxRaucBridge, 1);
@@ -737,10 +774,10 @@ OtauxRaucBridge *otaux_rauc_bridge_new(const OtauxRaucConfig *config, GError **e
     job->name = g_strdup(bridge->activation->name);
     job->work = WORK_VERIFY;
   }
-  bridge->agent_bus = open_bus(config->agent_bus, error);
+  bridge->agent_bus = otaux_bridge_client_connect(config->agent_bus, error);
   if (bridge->agent_bus == NULL)
     return NULL;
-  bridge->rauc_bus = open_bus(config->rauc_bus, error);
+  bridge->rauc_bus = otaux_bridge_client_connect(config->rauc_bus, error);
   if (bridge->rauc_bus == NULL)
     return NULL;
   if (!config->no_reboot) {
@@ -832,6 +869,8 @@ void otaux_rauc_bridge_free(OtauxRaucBridge *bridge)
   g_clear_object(&bridge->rauc_bus);
   g_clear_object(&bridge->system);
   g_free(bridge->boot_slot);
+  g_free(bridge->booted_compatible);
+  g_free(bridge->booted_version);
   g_free(bridge->operation);
   g_free(bridge->declined_file);
   g_free(bridge->activation_file);

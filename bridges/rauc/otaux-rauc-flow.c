@@ -250,26 +250,9 @@ void flow_rauc_vanished(OtauxRaucBridge *bridge)
 
 /* -- the restart ------------------------------------------------------------ */
 
-static void on_rebooted(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-
-  if (reply == NULL)
-    g_warning("logind Reboot: %s", error->message);
-}
-
 static void reboot(OtauxRaucBridge *bridge)
 {
-  if (bridge->config.no_reboot) {
-    g_message("a reboot is needed (not asking logind: --no-reboot)");
-    return;
-  }
-  g_message("asking logind to reboot");
-  /* interactive=false: the person accepted the restart a moment ago */
-  g_dbus_connection_call(bridge->system, "org.freedesktop.login1", "/org/freedesktop/login1",
-                         "org.freedesktop.login1.Manager", "Reboot", g_variant_new("(b)", FALSE),
-                         NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_rebooted, NULL);
+  otaux_bridge_client_reboot(bridge->system, bridge->config.no_reboot);
 }
 
 static void forget_activation(OtauxRaucBridge *bridge)

@@ -7,13 +7,8 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "otaux-bridge-client.h"
 #include "otaux-rauc-bridge.h"
-
-static gboolean on_signal(gpointer user_data)
-{
-  g_main_loop_quit(user_data);
-  return G_SOURCE_REMOVE;
-}
 
 int main(int argc, char **argv)
 {
@@ -45,6 +40,7 @@ int main(int argc, char **argv)
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
+  int rc;
   g_autoptr(GOptionContext) ctx = g_option_context_new("- offer RAUC bundles through otaux");
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -53,16 +49,9 @@ int main(int argc, char **argv)
 
   setlocale(LC_ALL, "");
   g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    g_printerr("otaux-rauc: %s\n", error->message);
-    return 2;
-  }
-  if (version) {
-    g_print("otaux-rauc %s\n", PACKAGE_VERSION);
-    return 0;
-  }
-  if (verbose)
-    g_setenv("G_MESSAGES_DEBUG", "otaux-rauc", TRUE);
+  rc = otaux_bridge_client_parse_options(ctx, &argc, &argv, "otaux-rauc", &version, &verbose);
+  if (rc >= 0)
+    return rc;
   if (bundle_dir == NULL)
     bundle_dir = g_strdup("/var/lib/otaux-rauc/bundles");
   if (state_dir == NULL)
@@ -87,8 +76,6 @@ int main(int argc, char **argv)
     g_printerr("otaux-rauc: %s\n", error->message);
     return 1;
   }
-  g_unix_signal_add(SIGTERM, on_signal, loop);
-  g_unix_signal_add(SIGINT, on_signal, loop);
-  g_main_loop_run(loop);
+  otaux_bridge_client_run(loop);
   return 0;
 }

@@ -606,6 +606,13 @@ def restart_question(rig, server, path, m):
                rig.agent.prop(path, 'Phase') == 'ready', MENDER_TIMEOUT, 'the restart question')
     assert rig.installed() == 'control\n'
     assert rig.agent.prop(path, 'Prompt')['needs-reboot'] is True
+    # asks-restart: the installing screen says the restart is asked, not that
+    # the device restarts by itself (daemon mode pauses before the reboot)
+    bodies = [a[1]['Prompt'].get('body') for (_, mb, pth, a) in rig.agent.signals.events
+              if mb == 'PropertiesChanged' and pth == path and 'Prompt' in a[1]
+              and a[1]['Prompt'].get('kind') == 'installing']
+    assert bodies and all('You will be asked when to restart.' in b and 'by itself' not in b
+                          for b in bodies), bodies
 
 
 def test_control_reboot_continue():

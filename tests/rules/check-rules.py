@@ -42,6 +42,8 @@ LIBRARY_HEADERS = [
 # Anything not a library above is the C library, allowed everywhere.
 PURE = ('GLib', 'libxml2')
 RULES = [
+    # The bridges' client of the agent: GIO, linked by the bridges only.
+    ('common/otaux-bridge-client.', ['common'], ('GLib', 'GIO')),
     ('common/', ['common'], PURE),
     ('policy/', ['common', 'policy'], PURE),
     ('strings/', ['common', 'strings'], PURE),
@@ -52,7 +54,7 @@ RULES = [
     ('bridges/fwupd/', ['common', 'policy', 'strings', 'agent', 'bridges/fwupd'],
      ('GLib', 'GIO', 'libfwupd')),
     ('bridges/rauc/', ['common', 'bridges/rauc'], ('GLib', 'GIO')),
-    ('bridges/mender/', ['bridges/mender'], ('GLib', 'GIO', 'json-glib')),
+    ('bridges/mender/', ['common', 'bridges/mender'], ('GLib', 'GIO', 'json-glib')),
     ('tools/', ['common', 'policy', 'strings', 'agent', 'dbus', 'ui', 'tools'], ('GLib', 'GIO')),
 ]
 
