@@ -66,6 +66,40 @@ MODULES = '/usr/share/mender/modules/v3'
 # Mender's own words for a state script that asked to be run again.
 RETRY = 'ArtifactInstall_Enter_50_otaux requested a retry'
 MENDER_TIMEOUT = 60
+# What a failing case shows besides its traceback: (title, callable giving
+# text), registered by the parts it made (Mender's runs, otaux-mender, the
+# server), so that every failure brings its own logs.
+SHOWN = []
+
+
+def show(title, text):
+    SHOWN.append((title, text))
+
+
+def explained(fn):
+    """Runs the case fn; if it fails, prints the logs of its parts (as TAP
+    comments) before the traceback."""
+    def run():
+        SHOWN.clear()
+        try:
+            fn()
+        except Skip:
+            raise
+        except BaseException:
+            for title, text in SHOWN:
+                try:
+                    body = text()
+                except Exception as e:  # noqa: BLE001 (a log that cannot be read says so)
+                    body = f'(cannot read it: {e!r})'
+                print(f'# ---- {title} ----')
+                for line in body.splitlines():
+                    print('#   ' + line)
+            sys.stdout.flush()
+            raise
+        finally:
+            SHOWN.clear()
+    run.__name__ = fn.__name__
+    return run
 
 
 def need_rig():
@@ -154,6 +188,13 @@ class Mender:
     def log(self):
         return '\n'.join('#   ' + line for line in self.lines[-40:])
 
+    def full_log(self, last=400):
+        return '\n'.join(self.lines[-last:])
+
+    def script_output(self):
+        """The rootfs Download_Leave script's runs, as Mender logged them."""
+        return '\n'.join(line for line in self.lines if 'Download_Leave' in line) or '(none)'
+
 
 class Rig:
     """Mender's folders for one case, and the agent."""
@@ -232,6 +273,10 @@ class Rig:
     def mender(self, *args, conf=None, bus='session'):
         m = Mender(self, *args, conf=conf, bus=bus)
         self.runs.append(m)
+        what = f'mender {"daemon" if "daemon" in args else args[0]} (run {len(self.runs)}, exit {{}})'
+        show(what.split(' (')[0] + "'s log", lambda: what.format(m.status) + '\n' + m.full_log())
+        if 'daemon' in args:
+            show('Download_Leave (from mender\'s log)', m.script_output)
         return m
 
     def daemon(self, server, dbus_enabled=False):
@@ -247,7 +292,7 @@ class Rig:
             'InventoryPollIntervalSeconds': 60, 'RetryPollIntervalSeconds': 1,
             'DBus': {'Enabled': dbus_enabled}, 'StateScriptRetryIntervalSeconds': 1,
             'StateScriptRetryTimeoutSeconds': 120, 'StateScriptTimeoutSeconds': 30}))
-        return self.mender('daemon', conf=conf)
+        return self.mender('--log-level', 'debug', 'daemon', conf=conf)
 
     def installed(self):
         try:
@@ -419,6 +464,7 @@ def daemon_case(name, answer):
     try:
         art = rig.artifact(name, 'daemon\n', meta={'otaux-priority': 'high'})
         server = MenderServer(art, name, DEVICE_TYPE)
+        show('the server', server.describe)
         m = rig.daemon(server)
         path = rig.offer_path('mender:' + name)
         assert rig.installed() is None, 'installed before the person answered'
@@ -475,6 +521,7 @@ class ControlBridge:
         self.log = Mender.__new__(Mender)  # the same line reader
         self.log.lines, self.log.buf, self.log.eof, self.log.status = [], b'', False, None
         self.log.proc = self.proc
+        show(f"otaux-mender's log (pid {self.proc.pid})", lambda: self.log.full_log())
         os.set_blocking(self.proc.stdout.fileno(), False)
         GLib.io_add_watch(self.proc.stdout.fileno(), GLib.PRIORITY_DEFAULT,
                           GLib.IO_IN | GLib.IO_HUP, self.log._read)
@@ -488,6 +535,7 @@ class ControlBridge:
             self.proc.wait()
         os.set_blocking(self.proc.stdout.fileno(), True)
         rest = self.proc.stdout.read().decode('utf-8', 'replace')
+        self.log.lines.extend(rest.splitlines())
         # A sanitizer build reports leaks at the exit.
         assert 'Sanitizer' not in rest and 'runtime error' not in rest, rest
         assert self.log.count('Sanitizer') == 0, self.log.log()
@@ -513,6 +561,7 @@ def control_case(name, module='single-file'):
         parts.insert(0, bridge)
         art = rig.artifact(name, 'control\n', meta={'otaux-priority': 'high'}, module=module)
         server = MenderServer(art, name, DEVICE_TYPE)
+        show('the server', server.describe)
         parts.insert(0, server)
         m = rig.daemon(server, dbus_enabled=True)
         path = rig.offer_path('mender:' + name)
@@ -679,9 +728,23 @@ def test_doc_keys():
         assert f'`{map_id}`' in f.read(), f'docs/mender.md does not name the map id {map_id}'
 
 
+def selected(tests):
+    """OTAUX_MENDER_TESTS (names, or parts of names, comma-separated) runs
+    only those cases; the others report SKIP."""
+    only = [w for w in os.environ.get('OTAUX_MENDER_TESTS', '').split(',') if w]
+
+    def skipped(fn):
+        def run():
+            raise Skip('not in OTAUX_MENDER_TESTS')
+        run.__name__ = fn.__name__
+        return run
+    return [explained(fn) if not only or any(w in fn.__name__ for w in only) else skipped(fn)
+            for fn in tests]
+
+
 if __name__ == '__main__':
-    st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
-             test_restart, test_daemon_accept, test_daemon_cancel, test_control_install_continue,
-             test_control_install_fail, test_control_install_delay, test_control_reboot_continue,
-             test_control_reboot_fail,
-             test_system_instance])
+    st.main(selected([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
+                      test_restart, test_daemon_accept, test_daemon_cancel,
+                      test_control_install_continue, test_control_install_fail,
+                      test_control_install_delay, test_control_reboot_continue,
+                      test_control_reboot_fail, test_system_instance]))
