@@ -78,23 +78,29 @@ def show(title, text):
 
 def explained(fn):
     """Runs the case fn; if it fails, prints the logs of its parts (as TAP
-    comments) before the traceback."""
+    comments) before the traceback (with OTAUX_MENDER_SHOW_LOGS set, a
+    passing case's too)."""
+    def print_shown():
+        for title, text in SHOWN:
+            try:
+                body = text()
+            except Exception as e:  # noqa: BLE001 (a log that cannot be read says so)
+                body = f'(cannot read it: {e!r})'
+            print(f'# ---- {title} ----')
+            for line in body.splitlines():
+                print('#   ' + line)
+        sys.stdout.flush()
+
     def run():
         SHOWN.clear()
         try:
             fn()
+            if os.environ.get('OTAUX_MENDER_SHOW_LOGS'):  # a passing case's too
+                print_shown()
         except Skip:
             raise
         except BaseException:
-            for title, text in SHOWN:
-                try:
-                    body = text()
-                except Exception as e:  # noqa: BLE001 (a log that cannot be read says so)
-                    body = f'(cannot read it: {e!r})'
-                print(f'# ---- {title} ----')
-                for line in body.splitlines():
-                    print('#   ' + line)
-            sys.stdout.flush()
+            print_shown()
             raise
         finally:
             SHOWN.clear()
