@@ -317,8 +317,15 @@ class Rig:
                 found.append(self.agent.get_offer(offer_id))
             except dbus.exceptions.DBusException:
                 return False
-            return self.agent.prop(found[-1], 'Phase') == 'ready'
+            phase = self.agent.prop(found[-1], 'Phase')
+            # Finished before the test saw it ready (the deployment failed):
+            # say so now, with how it ended, rather than wait out the bound.
+            return phase in ('ready', 'finished')
         wait_until(known, timeout, f'the offer {offer_id}, ready')
+        p = self.agent.props(found[-1])
+        assert p['Phase'] == 'ready', \
+            f'the offer {offer_id} ended before it was asked: ' + \
+            repr({k: p.get(k) for k in ('Phase', 'Result', 'Decision', 'Prompt')})
         return found[-1]
 
     def wait_prop(self, path, prop, value, timeout=MENDER_TIMEOUT):
