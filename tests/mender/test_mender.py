@@ -66,6 +66,11 @@ MODULES = '/usr/share/mender/modules/v3'
 # Mender's own words for a state script that asked to be run again.
 RETRY = 'ArtifactInstall_Enter_50_otaux requested a retry'
 MENDER_TIMEOUT = 60
+# The daemon's Update Control Map expiry (s): Mender's default, twice
+# UpdatePollIntervalSeconds (2 s here), left otaux-mender under a second to
+# re-send a pause, and an expired pause fails the deployment. Mender returns
+# half of it as the refresh time; otaux-mender re-sends at half of that.
+MAP_EXPIRY = 8
 # What a failing case shows besides its traceback: (title, callable giving
 # text), registered by the parts it made (Mender's runs, otaux-mender, the
 # server), so that every failure brings its own logs.
@@ -297,6 +302,7 @@ class Rig:
             'ServerURL': server.url, 'UpdatePollIntervalSeconds': 1,
             'InventoryPollIntervalSeconds': 60, 'RetryPollIntervalSeconds': 1,
             'DBus': {'Enabled': dbus_enabled}, 'StateScriptRetryIntervalSeconds': 1,
+            'UpdateControlMapExpirationTimeSeconds': MAP_EXPIRY,
             'StateScriptRetryTimeoutSeconds': 120, 'StateScriptTimeoutSeconds': 30}))
         return self.mender('--log-level', 'debug', 'daemon', conf=conf)
 
@@ -630,20 +636,25 @@ def test_control_install_fail():
 
 def test_control_install_delay():
     """delay-reboot at the install pause: otaux-mender keeps the pause alive
-    (the map expires after 2 s here) until the chosen time on the agent's
-    test clock; then scheduled accept, continue. otaux-mender is restarted
-    meanwhile: it picks up the open offer and holds the pause again."""
+    (the map expires after MAP_EXPIRY s) until the chosen time on the
+    agent's test clock; then scheduled accept, continue. otaux-mender is
+    restarted meanwhile: it picks up the open offer and holds the pause
+    again. Each otaux-mender re-sends it for longer than one expiry."""
     parts, rig, server, bridge, path, m = control_case('app-14.0')
     try:
         testing = rig.agent.obj(TESTING_PATH)
         at = int(testing.Get(TESTING_IFACE, 'Now', dbus_interface=st.PROPS_IFACE)) + 3600
         rig.agent.answer(path, 'delay-reboot', reboot_at=at)
+        # Re-sent every MAP_EXPIRY / 4 s: five sends span more than an expiry.
+        sends = 5
         sent = bridge.log.count('map sent: install pause')
-        bridge.log.wait_line('map sent: install pause', sent + 3, 30)
+        bridge.log.wait_line('map sent: install pause', sent + sends, MENDER_TIMEOUT)
+        # Mender took the expiry: it returns half of it as the refresh time.
+        assert bridge.log.count(f'(refresh {MAP_EXPIRY // 2} s)') > 0, bridge.log.log()
         bridge.close()
         bridge = ControlBridge()
         parts.insert(0, bridge)
-        bridge.log.wait_line('map sent: install pause', 3, 30)
+        bridge.log.wait_line('map sent: install pause', sends, MENDER_TIMEOUT)
         assert 'failure' not in server.statuses and m.status is None, m.log()
         assert rig.installed() is None
         dbus.Interface(testing, TESTING_IFACE).SetTime(dbus.Int64(at))
