@@ -22,7 +22,7 @@
 #define PROPS_IFACE    OTAUX_BRIDGE_CLIENT_PROPS_IFACE
 #define ID_PREFIX      "mender:"
 #define CALL_TIMEOUT   5000
-#define RESEND_DEFAULT 1 /* s, until Mender tells its refresh time */
+#define RESEND_DEFAULT 1000 /* ms, until Mender tells its refresh time */
 
 typedef struct {
   GDBusConnection *agent;
@@ -32,7 +32,7 @@ typedef struct {
   const char *reboot_action;
   gboolean mender_up;
   guint resend_id;
-  guint resend_s;
+  guint resend_ms;
 } Bridge;
 
 static void schedule_resend(Bridge *b);
@@ -47,12 +47,14 @@ static void send_map(Bridge *b)
   refresh = otaux_mender_map_send(b->mender, b->install_action, b->reboot_action, &error);
   if (refresh < 0) {
     g_warning("SetUpdateControlMap: %s", error->message);
-    b->resend_s = RESEND_DEFAULT;
+    b->resend_ms = RESEND_DEFAULT;
   } else {
     g_debug("map sent: install %s, reboot %s (refresh %d s)", b->install_action, b->reboot_action,
             refresh);
-    /* Well before the map expires (twice the refresh time). */
-    b->resend_s = MAX(1, refresh / 2);
+    /* Well before the map expires (twice the refresh time): at half the
+     * refresh time, on a millisecond timer (g_timeout_add_seconds may fire
+     * up to a second late: all the margin of a 1 s refresh time). */
+    b->resend_ms = (guint)MAX(250, refresh * 500);
   }
   schedule_resend(b);
 }
@@ -70,7 +72,7 @@ static void schedule_resend(Bridge *b)
 {
   if (b->resend_id != 0)
     g_source_remove(b->resend_id);
-  b->resend_id = g_timeout_add_seconds(b->resend_s, on_resend, b);
+  b->resend_id = g_timeout_add(b->resend_ms, on_resend, b);
 }
 
 static GVariant *offer_prop(Bridge *b, const char *path, const char *name)
@@ -285,7 +287,7 @@ int main(int argc, char **argv)
   g_autoptr(GOptionContext) ctx = g_option_context_new("- Mender's pauses through otaux");
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  Bridge b = { .install_action = "pause", .reboot_action = "pause", .resend_s = 1 };
+  Bridge b = { .install_action = "pause", .reboot_action = "pause", .resend_ms = RESEND_DEFAULT };
   guint watch;
 
   setlocale(LC_ALL, "");

@@ -9,6 +9,7 @@ artifact, and records the status reports (chunked bodies) in `statuses`.
 import http.server
 import json
 import threading
+import time
 
 
 class MenderServer:
@@ -18,6 +19,7 @@ class MenderServer:
         self.device_type = device_type
         self.statuses = []   # the deployment's status reports, in order
         self.requests = []   # (method, path)
+        self.events = []     # 'HH:MM:SS.mmm METHOD PATH [status]', for a failure's message
         self.served = False
         server = self
 
@@ -49,6 +51,9 @@ class MenderServer:
             def _handle(self):
                 body = self._body() if self.command in ('POST', 'PUT', 'PATCH') else b''
                 server.requests.append((self.command, self.path))
+                stamp = time.strftime('%H:%M:%S', time.gmtime()) + '.%03d' % (time.time() % 1 * 1000)
+                status = json.loads(body).get('status') if self.path.endswith('/status') else ''
+                server.events.append(f'{stamp} {self.command} {self.path} {status}'.rstrip())
                 if self.path.endswith('/authentication/auth_requests'):
                     return self._reply(200, b'otaux-test-token', 'application/jwt')
                 if self.path.endswith('/deployments/next'):
@@ -79,6 +84,10 @@ class MenderServer:
         self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def describe(self):
+        """What the server heard, for a failure's message."""
+        return (f'statuses: {self.statuses}\n' + '\n'.join(self.events[-60:]))
 
     def close(self):
         self.httpd.shutdown()

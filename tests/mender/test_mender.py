@@ -66,6 +66,51 @@ MODULES = '/usr/share/mender/modules/v3'
 # Mender's own words for a state script that asked to be run again.
 RETRY = 'ArtifactInstall_Enter_50_otaux requested a retry'
 MENDER_TIMEOUT = 60
+# The daemon's Update Control Map expiry (s): Mender's default, twice
+# UpdatePollIntervalSeconds (2 s here), left otaux-mender under a second to
+# re-send a pause, and an expired pause fails the deployment. Mender returns
+# half of it as the refresh time; otaux-mender re-sends at half of that.
+MAP_EXPIRY = 8
+# What a failing case shows besides its traceback: (title, callable giving
+# text), registered by the parts it made (Mender's runs, otaux-mender, the
+# server), so that every failure brings its own logs.
+SHOWN = []
+
+
+def show(title, text):
+    SHOWN.append((title, text))
+
+
+def explained(fn):
+    """Runs the case fn; if it fails, prints the logs of its parts (as TAP
+    comments) before the traceback (with OTAUX_MENDER_SHOW_LOGS set, a
+    passing case's too)."""
+    def print_shown():
+        for title, text in SHOWN:
+            try:
+                body = text()
+            except Exception as e:  # noqa: BLE001 (a log that cannot be read says so)
+                body = f'(cannot read it: {e!r})'
+            print(f'# ---- {title} ----')
+            for line in body.splitlines():
+                print('#   ' + line)
+        sys.stdout.flush()
+
+    def run():
+        SHOWN.clear()
+        try:
+            fn()
+            if os.environ.get('OTAUX_MENDER_SHOW_LOGS'):  # a passing case's too
+                print_shown()
+        except Skip:
+            raise
+        except BaseException:
+            print_shown()
+            raise
+        finally:
+            SHOWN.clear()
+    run.__name__ = fn.__name__
+    return run
 
 
 def need_rig():
@@ -154,6 +199,13 @@ class Mender:
     def log(self):
         return '\n'.join('#   ' + line for line in self.lines[-40:])
 
+    def full_log(self, last=400):
+        return '\n'.join(self.lines[-last:])
+
+    def script_output(self):
+        """The rootfs Download_Leave script's runs, as Mender logged them."""
+        return '\n'.join(line for line in self.lines if 'Download_Leave' in line) or '(none)'
+
 
 class Rig:
     """Mender's folders for one case, and the agent."""
@@ -232,6 +284,10 @@ class Rig:
     def mender(self, *args, conf=None, bus='session'):
         m = Mender(self, *args, conf=conf, bus=bus)
         self.runs.append(m)
+        what = f'mender {"daemon" if "daemon" in args else args[0]} (run {len(self.runs)}, exit {{}})'
+        show(what.split(' (')[0] + "'s log", lambda: what.format(m.status) + '\n' + m.full_log())
+        if 'daemon' in args:
+            show('Download_Leave (from mender\'s log)', m.script_output)
         return m
 
     def daemon(self, server, dbus_enabled=False):
@@ -246,8 +302,9 @@ class Rig:
             'ServerURL': server.url, 'UpdatePollIntervalSeconds': 1,
             'InventoryPollIntervalSeconds': 60, 'RetryPollIntervalSeconds': 1,
             'DBus': {'Enabled': dbus_enabled}, 'StateScriptRetryIntervalSeconds': 1,
+            'UpdateControlMapExpirationTimeSeconds': MAP_EXPIRY,
             'StateScriptRetryTimeoutSeconds': 120, 'StateScriptTimeoutSeconds': 30}))
-        return self.mender('daemon', conf=conf)
+        return self.mender('--log-level', 'debug', 'daemon', conf=conf)
 
     def installed(self):
         try:
@@ -266,8 +323,15 @@ class Rig:
                 found.append(self.agent.get_offer(offer_id))
             except dbus.exceptions.DBusException:
                 return False
-            return self.agent.prop(found[-1], 'Phase') == 'ready'
+            phase = self.agent.prop(found[-1], 'Phase')
+            # Finished before the test saw it ready (the deployment failed):
+            # say so now, with how it ended, rather than wait out the bound.
+            return phase in ('ready', 'finished')
         wait_until(known, timeout, f'the offer {offer_id}, ready')
+        p = self.agent.props(found[-1])
+        assert p['Phase'] == 'ready', \
+            f'the offer {offer_id} ended before it was asked: ' + \
+            repr({k: p.get(k) for k in ('Phase', 'Result', 'Decision', 'Prompt')})
         return found[-1]
 
     def wait_prop(self, path, prop, value, timeout=MENDER_TIMEOUT):
@@ -419,6 +483,7 @@ def daemon_case(name, answer):
     try:
         art = rig.artifact(name, 'daemon\n', meta={'otaux-priority': 'high'})
         server = MenderServer(art, name, DEVICE_TYPE)
+        show('the server', server.describe)
         m = rig.daemon(server)
         path = rig.offer_path('mender:' + name)
         assert rig.installed() is None, 'installed before the person answered'
@@ -475,6 +540,7 @@ class ControlBridge:
         self.log = Mender.__new__(Mender)  # the same line reader
         self.log.lines, self.log.buf, self.log.eof, self.log.status = [], b'', False, None
         self.log.proc = self.proc
+        show(f"otaux-mender's log (pid {self.proc.pid})", lambda: self.log.full_log())
         os.set_blocking(self.proc.stdout.fileno(), False)
         GLib.io_add_watch(self.proc.stdout.fileno(), GLib.PRIORITY_DEFAULT,
                           GLib.IO_IN | GLib.IO_HUP, self.log._read)
@@ -488,6 +554,7 @@ class ControlBridge:
             self.proc.wait()
         os.set_blocking(self.proc.stdout.fileno(), True)
         rest = self.proc.stdout.read().decode('utf-8', 'replace')
+        self.log.lines.extend(rest.splitlines())
         # A sanitizer build reports leaks at the exit.
         assert 'Sanitizer' not in rest and 'runtime error' not in rest, rest
         assert self.log.count('Sanitizer') == 0, self.log.log()
@@ -513,6 +580,7 @@ def control_case(name, module='single-file'):
         parts.insert(0, bridge)
         art = rig.artifact(name, 'control\n', meta={'otaux-priority': 'high'}, module=module)
         server = MenderServer(art, name, DEVICE_TYPE)
+        show('the server', server.describe)
         parts.insert(0, server)
         m = rig.daemon(server, dbus_enabled=True)
         path = rig.offer_path('mender:' + name)
@@ -568,20 +636,25 @@ def test_control_install_fail():
 
 def test_control_install_delay():
     """delay-reboot at the install pause: otaux-mender keeps the pause alive
-    (the map expires after 2 s here) until the chosen time on the agent's
-    test clock; then scheduled accept, continue. otaux-mender is restarted
-    meanwhile: it picks up the open offer and holds the pause again."""
+    (the map expires after MAP_EXPIRY s) until the chosen time on the
+    agent's test clock; then scheduled accept, continue. otaux-mender is
+    restarted meanwhile: it picks up the open offer and holds the pause
+    again. Each otaux-mender re-sends it for longer than one expiry."""
     parts, rig, server, bridge, path, m = control_case('app-14.0')
     try:
         testing = rig.agent.obj(TESTING_PATH)
         at = int(testing.Get(TESTING_IFACE, 'Now', dbus_interface=st.PROPS_IFACE)) + 3600
         rig.agent.answer(path, 'delay-reboot', reboot_at=at)
+        # Re-sent every MAP_EXPIRY / 4 s: five sends span more than an expiry.
+        sends = 5
         sent = bridge.log.count('map sent: install pause')
-        bridge.log.wait_line('map sent: install pause', sent + 3, 30)
+        bridge.log.wait_line('map sent: install pause', sent + sends, MENDER_TIMEOUT)
+        # Mender took the expiry: it returns half of it as the refresh time.
+        assert bridge.log.count(f'(refresh {MAP_EXPIRY // 2} s)') > 0, bridge.log.log()
         bridge.close()
         bridge = ControlBridge()
         parts.insert(0, bridge)
-        bridge.log.wait_line('map sent: install pause', 3, 30)
+        bridge.log.wait_line('map sent: install pause', sends, MENDER_TIMEOUT)
         assert 'failure' not in server.statuses and m.status is None, m.log()
         assert rig.installed() is None
         dbus.Interface(testing, TESTING_IFACE).SetTime(dbus.Int64(at))
@@ -686,9 +759,23 @@ def test_doc_keys():
         assert f'`{map_id}`' in f.read(), f'docs/mender.md does not name the map id {map_id}'
 
 
+def selected(tests):
+    """OTAUX_MENDER_TESTS (names, or parts of names, comma-separated) runs
+    only those cases; the others report SKIP."""
+    only = [w for w in os.environ.get('OTAUX_MENDER_TESTS', '').split(',') if w]
+
+    def skipped(fn):
+        def run():
+            raise Skip('not in OTAUX_MENDER_TESTS')
+        run.__name__ = fn.__name__
+        return run
+    return [explained(fn) if not only or any(w in fn.__name__ for w in only) else skipped(fn)
+            for fn in tests]
+
+
 if __name__ == '__main__':
-    st.main([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
-             test_restart, test_daemon_accept, test_daemon_cancel, test_control_install_continue,
-             test_control_install_fail, test_control_install_delay, test_control_reboot_continue,
-             test_control_reboot_fail,
-             test_system_instance])
+    st.main(selected([test_doc_keys, test_accept, test_cancel, test_delay, test_module_fails,
+                      test_restart, test_daemon_accept, test_daemon_cancel,
+                      test_control_install_continue, test_control_install_fail,
+                      test_control_install_delay, test_control_reboot_continue,
+                      test_control_reboot_fail, test_system_instance]))
