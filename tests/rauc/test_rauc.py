@@ -106,7 +106,10 @@ def test_offer_accept_restart_boot():
         # the bundle is on the device already: the install question is the
         # first one, and shows the sidecar's release notes
         assert prompt['details'] == 'Faster boot.\nFixes the clock.', prompt['details']
-        assert prompt.get('needs-reboot') is True, prompt
+        # asks-restart: the install question words an install, not a restart
+        # (the restart is its own question afterwards)
+        assert prompt.get('needs-reboot') is False, prompt
+        assert 'You will be asked when to restart' in prompt['body'], prompt
         c.agent.answer(path, 'accept')
         q = c.restart_question(path)
         assert q['Prompt']['details'] == '', q['Prompt']  # shown once, on the install question
