@@ -384,12 +384,6 @@ static gboolean declined(OtauxRaucBridge *bridge, const char *compatible, const 
   return no != NULL && strverscmp(version, no) <= 0;
 }
 
-static gboolean booted_holds(OtauxRaucBridge *bridge, const char *compatible, const char *version)
-{
-  return bridge->booted_version != NULL && g_strcmp0(bridge->booted_compatible, compatible) == 0 &&
-         g_strcmp0(bridge->booted_version, version) == 0;
-}
-
 static void reconcile(OtauxRaucBridge *bridge)
 {
   GHashTableIter iter;
@@ -410,13 +404,6 @@ static void reconcile(OtauxRaucBridge *bridge)
       continue;
     id = otaux_rauc_offer_id(b->manifest.compatible, b->manifest.version);
     job = g_hash_table_lookup(bridge->jobs, id);
-    /* The booted slot holds it already: nothing to install. An idle offer
-     * made before RAUC's slots were read is withdrawn (not seen, below). */
-    if (booted_holds(bridge, b->manifest.compatible, b->manifest.version) &&
-        (job == NULL || (job->work == WORK_IDLE && !job->restart_only))) {
-      g_debug("%s: the booted slot holds it, not offered", id);
-      continue;
-    }
     if (job == NULL && declined(bridge, b->manifest.compatible, b->manifest.version)) {
       g_debug("%s: declined before, not offered", id);
       continue;
@@ -646,39 +633,6 @@ static void agent_vanished(GDBusConnection *conn, const char *name, gpointer use
   bridge->agent_up = FALSE;
 }
 
-static void on_slot_status(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  OtauxRaucBridge *bridge = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-  g_autoptr(GVariantIter) iter = NULL;
-  GVariant *props;
-
-  bridge->pending--;
-  if (reply == NULL && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_pointer(&bridge->booted_compatible, g_free);
-  g_clear_pointer(&bridge->booted_version, g_free);
-  if (reply == NULL) {
-    g_warning("GetSlotStatus: %s", error->message);
-  } else {
-    g_variant_get(reply, "(a(sa{sv}))", &iter);
-    while (g_variant_iter_next(iter, "(&s@a{sv})", NULL, &props)) {
-      const char *state = NULL;
-
-      if (g_variant_lookup(props, "state", "&s", &state) && g_strcmp0(state, "booted") == 0 &&
-          bridge->booted_version == NULL) {
-        (void)g_variant_lookup(props, "bundle.compatible", "s", &bridge->booted_compatible);
-        (void)g_variant_lookup(props, "bundle.version", "s", &bridge->booted_version);
-      }
-      g_variant_unref(props);
-    }
-  }
-  bridge->rauc_up = TRUE;
-  bridge_refresh_all(bridge);
-  reconcile(bridge); /* what was scanned before is weighed against the booted slot */
-}
-
 static void on_rauc_props(GObject *source, GAsyncResult *res, gpointer user_data)
 {
   OtauxRaucBridge *bridge = user_data;
@@ -699,11 +653,8 @@ static void on_rauc_props(GObject *source, GAsyncResult *res, gpointer user_data
   (void)g_variant_lookup(props, "Operation", "s", &bridge->operation);
   g_message("connected to RAUC: booted slot %s, %s", bridge->boot_slot ? bridge->boot_slot : "?",
             bridge->operation ? bridge->operation : "?");
-  /* Up once the booted slot's bundle is known too (what not to offer). */
-  bridge->pending++;
-  g_dbus_connection_call(bridge->rauc_bus, RAUC_NAME, "/", RAUC_IFACE, "GetSlotStatus", NULL,
-                         G_VARIANT_TYPE("(a(sa{sv}))"), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
-                         bridge->cancellable, on_slot_status, bridge);
+  bridge->rauc_up = TRUE;
+  bridge_refresh_all(bridge);
 }
 
 static void on_rauc_signal(GDBusConnection *conn, const char *sender, const char *path,
@@ -869,8 +820,6 @@ void otaux_rauc_bridge_free(OtauxRaucBridge *bridge)
   g_clear_object(&bridge->rauc_bus);
   g_clear_object(&bridge->system);
   g_free(bridge->boot_slot);
-  g_free(bridge->booted_compatible);
-  g_free(bridge->booted_version);
   g_free(bridge->operation);
   g_free(bridge->declined_file);
   g_free(bridge->activation_file);

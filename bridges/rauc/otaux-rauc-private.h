@@ -66,12 +66,10 @@ struct _OtauxRaucBridge {
   guint rauc_props_sub;
   guint rauc_completed_sub;
   gboolean agent_up;
-  gboolean rauc_up;        /* on the bus, and its properties read */
-  char *boot_slot;         /* RAUC's BootSlot */
-  char *operation;         /* RAUC's Operation: idle or installing */
-  char *booted_compatible; /* the booted slot's bundle (GetSlotStatus), or NULL */
-  char *booted_version;
-  Job *installing; /* the job whose InstallBundle runs (a reference) */
+  gboolean rauc_up; /* on the bus, and its properties read */
+  char *boot_slot;  /* RAUC's BootSlot */
+  char *operation;  /* RAUC's Operation: idle or installing */
+  Job *installing;  /* the job whose InstallBundle runs (a reference) */
   guint scan_source;
   int scanning; /* `rauc info` runs in flight */
   gboolean rescan;
