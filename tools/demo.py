@@ -48,7 +48,7 @@ class Demo:
         """A picture of the whole screen: notifications and pop-up together."""
         step_no[0] += 1
         path = os.path.join(self.out, '%02d-%s.png' % (step_no[0], name))
-        subprocess.run(['import', '-window', 'root', path], check=True)
+        uitest.screen_picture(path)
         say('  saved %s' % os.path.relpath(path, self.out))
         return path
 
@@ -153,14 +153,7 @@ class Demo:
         and dunst drew it (its window stays the same size twice in a row)."""
         wait_until(lambda: any(i == icon and str(h.get('x-otaux-offer')) == path
                                for i, h in self.notifies), 15, 'the %s notification' % icon)
-        sizes = []
-
-        def settled():
-            rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
-            geo = [uitest.xdotool('getwindowgeometry', w)[1] for w in out.split()] if out else []
-            sizes.append(geo)
-            return len(sizes) > 1 and sizes[-1] == sizes[-2]
-        uitest.wait_for(settled, 10, 'dunst to draw it', interval=0.2)
+        uitest.dunst_drawn()
 
     def notification_shown(self):
         """Waits until the notification server has a window on screen."""
@@ -172,15 +165,8 @@ class Demo:
     def click_notification(self, text):
         """A real click on the newest notification window (dunst draws one
         window for all of them, newest at the bottom)."""
-        rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
-        wid = out.split()[0]
-        rc, geo = uitest.xdotool('getwindowgeometry', '--shell', wid)
-        g = dict(line.split('=', 1) for line in geo.splitlines() if '=' in line)
-        x = int(g['X']) + int(g['WIDTH']) // 2
-        y = int(g['Y']) + int(g['HEIGHT']) - 20
-        say('  the person clicks the notification "%s"' % text)
-        uitest.xdotool('mousemove', x, y)
-        uitest.xdotool('click', 1)
+        x, y = uitest.click_dunst()
+        say('  the person clicks the notification "%s" at %d,%d' % (text, x, y))
 
     def decided(self, path, what):
         args = self.agent.signals.wait('Decided', path, timeout=30)

@@ -210,32 +210,15 @@ class Person:
         return int(r.stdout.strip() or 0)
 
     def settled_notification(self):
-        """Waits until dunst drew (its window stays the same size twice in a row)."""
-        sizes = []
-
-        def settled():
-            rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
-            geo = [uitest.xdotool('getwindowgeometry', w)[1] for w in out.split()] if out else []
-            sizes.append(geo)
-            return len(sizes) > 1 and sizes[-1] and sizes[-1] == sizes[-2]
-        uitest.wait_for(settled, 15, 'dunst to draw it', interval=0.2)
+        uitest.dunst_drawn()
 
     def click_notification(self):
-        """A real click on dunst's window (newest at the bottom)."""
-        rc, out = uitest.xdotool('search', '--onlyvisible', '--class', 'Dunst')
-        wid = out.split()[0]
-        rc, geo = uitest.xdotool('getwindowgeometry', '--shell', wid)
-        g = dict(line.split('=', 1) for line in geo.splitlines() if '=' in line)
-        x = int(g['X']) + int(g['WIDTH']) // 2
-        y = int(g['Y']) + int(g['HEIGHT']) - 20
-        uitest.log(f'click the notification at {x},{y}')
-        uitest.xdotool('mousemove', x, y)
-        uitest.xdotool('click', 1)
+        x, y = uitest.click_dunst()
+        uitest.log(f'clicked the notification at {x},{y}')
 
     def picture(self, name):
         path = os.path.join(self.artifacts, name + '.png')
-        uitest.x_client(['import', '-window', 'root', path])
-        assert os.path.getsize(path) > 0, path
+        uitest.screen_picture(path)
         print(f'# picture: {path}', flush=True)
         return path
 

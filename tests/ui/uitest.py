@@ -135,6 +135,48 @@ def xdotool(*args, timeout=15):
     return r.returncode, r.stdout.strip()
 
 
+def dunst_drawn(timeout=15):
+    """Waits until dunst's windows are on screen and keep their size twice
+    in a row (dunst resizes while it lays a new notification out)."""
+    sizes = []
+
+    def settled():
+        rc, out = xdotool('search', '--onlyvisible', '--class', 'Dunst')
+        geo = [xdotool('getwindowgeometry', w)[1] for w in out.split()] if out else []
+        sizes.append(geo)
+        return len(sizes) > 1 and sizes[-1] and sizes[-1] == sizes[-2]
+    wait_for(settled, timeout, 'dunst to draw it', interval=0.2)
+
+
+def click_dunst():
+    """A real click on dunst's newest notification (one window for all of
+    them, newest at the bottom); returns where it clicked."""
+    rc, out = xdotool('search', '--onlyvisible', '--class', 'Dunst')
+    wid = out.split()[0]
+    rc, geo = xdotool('getwindowgeometry', '--shell', wid)
+    g = dict(line.split('=', 1) for line in geo.splitlines() if '=' in line)
+    x = int(g['X']) + int(g['WIDTH']) // 2
+    y = int(g['Y']) + int(g['HEIGHT']) - 20
+    xdotool('mousemove', x, y)
+    xdotool('click', 1)
+    return x, y
+
+
+def screen_picture(path, timeout=15):
+    """A picture of the whole screen that is not one flat colour: a window
+    that is mapped but not yet drawn is black, so the picture is taken again,
+    within the bound, until something is drawn."""
+    def drawn():
+        r = x_client(['import', '-window', 'root', path])
+        if r.returncode != 0 or not os.path.exists(path):
+            return False
+        spread = subprocess.run(['identify', '-format', '%[fx:standard_deviation]', path],
+                                capture_output=True, text=True)
+        return spread.returncode == 0 and float(spread.stdout or 0) > 0.01
+    wait_for(drawn, timeout, 'a drawn picture of the screen (%s)' % path, interval=0.2)
+    return path
+
+
 def ere(text):
     """text as an anchored POSIX extended regex (what xdotool takes)."""
     return '^' + ''.join('\\' + c if c in '.[]()*+?{}|^$\\' else c for c in text) + '$'
